@@ -1,0 +1,47 @@
+"""Helpers shared by the command modules: the stderr console, progress, exit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+QUIET = False
+_console: Console | None = None
+
+
+def console() -> Console:
+    """The rich console on stderr (results go to stdout or files, never here)."""
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(stderr=True, highlight=False, quiet=QUIET)
+    return _console
+
+
+def info(message: str) -> None:
+    if not QUIET:
+        console().print(message)
+
+
+def warn(message: str) -> None:
+    console().print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Any]:
+    """A transient progress bar on stderr; yields ``advance(n=1)``. Silent when quiet or not a TTY."""
+    con = console()
+    if QUIET or not con.is_terminal:
+        yield lambda n=1: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=con, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n=1: bar.advance(task, n)

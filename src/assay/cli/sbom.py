@@ -1,0 +1,80 @@
+"""assay sbom: the inventory of a TARGET as SPDX 2.3, CycloneDX 1.6, assay JSON or a table."""
+
+from __future__ import annotations
+
+import click
+
+from assay.errors import EXIT_INCOMPLETE, EXIT_OK
+
+FORMATS = ["spdx-json", "cyclonedx-json", "json", "table"]
+
+
+@click.command()
+@click.argument("target", required=False)
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="cyclonedx-json",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write here (atomically) instead of stdout.")
+@click.option("--reproducible", is_flag=True,
+              help="Byte-identical output for the same input (fixed timestamp; SOURCE_DATE_EPOCH wins).")
+@click.option("--bundled/--no-bundled", default=True, show_default=True,
+              help="Look inside distributions for native libraries and vendored projects.")
+@click.option("--embed", is_flag=True,
+              help="WHEEL only: write the bundled components' SBOM into the wheel's "
+                   ".dist-info/sboms/ (PEP 770) and update RECORD.")
+@click.option("--strict", is_flag=True, help="Exit 3 when anything remains unknown.")
+def sbom(target: str | None, fmt: str, output: str | None, reproducible: bool, bundled: bool,
+         embed: bool, strict: bool) -> int:
+    """Inventory TARGET and write an SBOM.
+
+    TARGET is a virtual environment, a site-packages folder, a Python executable
+    (asked for its sys.path in a subprocess; nothing is imported), a wheel, an
+    sdist, a requirements file or lock file, a pip `install --report` JSON, or an
+    SPDX/CycloneDX document. Without TARGET: the environment of the Python running assay.
+
+    \b
+    Examples:
+      assay sbom .venv -f spdx-json -o sbom.spdx.json
+      assay sbom /usr/bin/python3 -f table
+      assay sbom dist/pkg-1.0-py3-none-any.whl --embed
+      SOURCE_DATE_EPOCH=0 assay sbom .venv --reproducible   # byte-identical reruns
+    """
+    from assay import catalog, formats
+    from assay.cli import common
+    from assay.output import emit
+
+    with common.console().status("cataloguing…") if not common.QUIET else _null():
+        graph = catalog.load(target, bundled=bundled)
+    if embed:
+        from assay.enrich.bundled.embed import embed_sbom  # issue: PEP 770 writer
+
+        embed_sbom(target, graph)
+    emit(formats.render(graph, fmt, reproducible=reproducible), output)
+    _summary(graph, output)
+    if not len(graph) or (strict and graph.unknowns):
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def _summary(graph, output: str | None) -> None:
+    from collections import Counter
+
+    from assay.cli import common
+
+    kinds = Counter(c.kind.value for c in graph.packages())
+    parts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    where = f" → {output}" if output else ""
+    common.info(f"[bold]{len(graph.packages())}[/] components ({parts or 'none'}), "
+                f"{len(graph.relationships)} relationships, {len(graph.unknowns)} unknowns{where}")
+    for u in graph.unknowns[:5]:
+        common.warn(f"{u.subject}: {u.reason} {u.detail}".strip())
+    if len(graph.unknowns) > 5:
+        common.warn(f"… and {len(graph.unknowns) - 5} more unknowns (see the document)")
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False

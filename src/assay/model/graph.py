@@ -1,0 +1,145 @@
+"""The inventory graph: a root, components, typed relationships and unknowns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from assay.model.component import Component
+
+
+class RelType(StrEnum):
+    DEPENDS_ON = "depends_on"  # source needs target at run time (Requires-Dist)
+    OPTIONAL_DEPENDS_ON = "optional_depends_on"  # through an extra that was not requested
+    CONTAINS = "contains"  # target is physically inside source (bundled lib, vendored project)
+    DESCRIBES = "describes"  # the document describes source (root)
+    DYNAMIC_LINK = "dynamic_link"  # source's binary links target (DT_NEEDED, imports)
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    source: str  # component id
+    target: str  # component id
+    type: RelType = RelType.DEPENDS_ON
+    # the requirement as written, the extra that activated it, the marker, ...
+    properties: tuple[tuple[str, str], ...] = ()
+
+    def prop(self, name: str, default: str | None = None) -> str | None:
+        for key, value in self.properties:
+            if key == name:
+                return value
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """Something the scan could not settle, kept with its reason.
+
+    ``subject`` is a component id when the unknown belongs to one (e.g. a
+    requirement of that component nothing satisfies), else a path.
+    """
+
+    subject: str
+    reason: str  # short machine word: "unsatisfied-requirement", "unreadable-metadata", ...
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class Graph:
+    """An inventory. Components are keyed by id; adding the same id twice merges evidence.
+
+    ``root`` is the id of the component the inventory describes (an environment,
+    a wheel, a lock file, ...). ``metadata`` carries facts about the scan itself
+    (target, tool, interpreter) as sorted pairs when serialised.
+    """
+
+    root: str = ""
+    components: dict[str, Component] = field(default_factory=dict)
+    relationships: list[Relationship] = field(default_factory=list)
+    unknowns: list[Unknown] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    # -- building -------------------------------------------------------
+    def add(self, component: Component) -> Component:
+        """Add a component; if its id is present, keep the first and merge evidence."""
+        existing = self.components.get(component.id)
+        if existing is None:
+            self.components[component.id] = component
+            return component
+        merged_evidence = existing.evidence + tuple(
+            e for e in component.evidence if e not in existing.evidence
+        )
+        merged = replace(existing, evidence=merged_evidence)
+        self.components[component.id] = merged
+        return merged
+
+    def relate(self, source: str, target: str, type: RelType = RelType.DEPENDS_ON,
+               **properties: str) -> None:
+        rel = Relationship(source, target, RelType(type), tuple(sorted(properties.items())))
+        if rel not in self.relationships:
+            self.relationships.append(rel)
+
+    def unknown(self, subject: str, reason: str, detail: str = "") -> None:
+        u = Unknown(subject, reason, detail)
+        if u not in self.unknowns:
+            self.unknowns.append(u)
+
+    def merge(self, other: Graph, *, attach_to: str | None = None) -> None:
+        """Add everything from ``other``; its root is related to ``attach_to`` by CONTAINS."""
+        for comp in other.components.values():
+            self.add(comp)
+        for rel in other.relationships:
+            if rel not in self.relationships:
+                self.relationships.append(rel)
+        for u in other.unknowns:
+            if u not in self.unknowns:
+                self.unknowns.append(u)
+        if attach_to and other.root and other.root != attach_to:
+            self.relate(attach_to, other.root, RelType.CONTAINS)
+
+    # -- reading --------------------------------------------------------
+    @property
+    def root_component(self) -> Component | None:
+        return self.components.get(self.root)
+
+    def __iter__(self) -> Iterator[Component]:
+        return iter(self.components.values())
+
+    def __len__(self) -> int:
+        return len(self.components)
+
+    def outgoing(self, source: str, *types: RelType) -> Iterator[Relationship]:
+        for rel in self.relationships:
+            if rel.source == source and (not types or rel.type in types):
+                yield rel
+
+    def incoming(self, target: str, *types: RelType) -> Iterator[Relationship]:
+        for rel in self.relationships:
+            if rel.target == target and (not types or rel.type in types):
+                yield rel
+
+    def by_name(self, name: str) -> list[Component]:
+        """Components with that name (Python names compared canonicalised)."""
+        from packaging.utils import canonicalize_name
+
+        want = canonicalize_name(name)
+        return [c for c in self.components.values() if canonicalize_name(c.name) == want]
+
+    def sorted_components(self) -> list[Component]:
+        """Deterministic order for writers: by kind, name, version, id."""
+        return sorted(
+            self.components.values(),
+            key=lambda c: (c.kind.value, c.name.lower(), c.version or "", c.id),
+        )
+
+    def sorted_relationships(self) -> list[Relationship]:
+        return sorted(self.relationships, key=lambda r: (r.source, r.type.value, r.target, r.properties))
+
+    def packages(self, kinds: Iterable[str] | None = None) -> list[Component]:
+        """Components other than the root, optionally restricted to some kinds."""
+        wanted = set(kinds) if kinds else None
+        return [
+            c for c in self.sorted_components()
+            if c.id != self.root and (wanted is None or c.kind.value in wanted)
+        ]
