@@ -1,0 +1,169 @@
+"""Core metadata (METADATA / PKG-INFO) → a python-package Component.
+
+Shared by every cataloger that meets a distribution: installed .dist-info and
+.egg-info, wheels, sdists. Pure: takes text, returns values.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import email.utils
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from packaging.utils import canonicalize_name
+
+from assay.enrich.licenses import from_metadata
+from assay.model import Component, Evidence, Hash, Kind, License, make_id
+
+_PARSER = email.parser.HeaderParser(policy=email.policy.compat32)
+
+_SOURCE_LABELS = {"source", "sourcecode", "source code", "repository", "code", "github", "gitlab",
+                  "source-code", "repo", "git"}
+_HOME_LABELS = {"homepage", "home", "home page", "home-page", "website"}
+
+
+@dataclass(frozen=True, slots=True)
+class CoreMetadata:
+    """The fields assay uses, parsed once."""
+
+    name: str
+    version: str | None
+    summary: str | None
+    license: License | None
+    supplier: str | None
+    author: str | None
+    homepage: str | None
+    source_url: str | None
+    download_url: str | None
+    requires_dist: tuple[str, ...]
+    provides_extra: tuple[str, ...]
+    license_files: tuple[str, ...]
+    metadata_version: str | None
+
+
+def _person(name: str | None, email_field: str | None) -> str | None:
+    """A display name from Author/Maintainer and their -email fields."""
+    name = (name or "").strip()
+    if name and name.upper() != "UNKNOWN":
+        return name
+    if email_field:
+        people = []
+        for display, addr in email.utils.getaddresses([email_field]):
+            people.append(display or addr)
+        joined = ", ".join(p for p in people if p)
+        return joined or None
+    return None
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return None if not value or value.upper() == "UNKNOWN" else value
+
+
+def parse_metadata(text: str) -> CoreMetadata:
+    """Parse METADATA/PKG-INFO text. Raises ValueError when it has no Name."""
+    msg = _PARSER.parsestr(text)
+    name = _clean(msg.get("Name"))
+    if not name:
+        raise ValueError("no Name field")
+    project_urls: dict[str, str] = {}
+    for entry in msg.get_all("Project-URL") or ():
+        label, _, url = entry.partition(",")
+        if url.strip():
+            project_urls[label.strip().lower()] = url.strip()
+    homepage = _clean(msg.get("Home-page")) or next(
+        (u for k, u in project_urls.items() if k in _HOME_LABELS), None)
+    source_url = next((u for k, u in project_urls.items() if k in _SOURCE_LABELS), None)
+    if source_url is None and homepage and any(h in homepage for h in ("github.com/", "gitlab.com/")):
+        source_url = homepage
+    lic = from_metadata(_clean(msg.get("License-Expression")), msg.get("License"),
+                        msg.get_all("Classifier") or ())
+    author = _person(msg.get("Author"), msg.get("Author-email"))
+    maintainer = _person(msg.get("Maintainer"), msg.get("Maintainer-email"))
+    return CoreMetadata(
+        name=name,
+        version=_clean(msg.get("Version")),
+        summary=_clean(msg.get("Summary")),
+        license=lic,
+        supplier=maintainer or author,
+        author=author,
+        homepage=homepage,
+        source_url=source_url,
+        download_url=_clean(msg.get("Download-URL")),
+        requires_dist=tuple(msg.get_all("Requires-Dist") or ()),
+        provides_extra=tuple(msg.get_all("Provides-Extra") or ()),
+        license_files=tuple(msg.get_all("License-File") or ()),
+        metadata_version=_clean(msg.get("Metadata-Version")),
+    )
+
+
+def pypi_purl(name: str, version: str | None, **qualifiers: str) -> str:
+    """``pkg:pypi/<normalised-name>@<version>`` (purl spec: lower case, '_' → '-')."""
+    from urllib.parse import quote
+
+    purl = f"pkg:pypi/{canonicalize_name(name)}"
+    if version:
+        purl += f"@{quote(version, safe='.+!')}"
+    if qualifiers:
+        purl += "?" + "&".join(f"{k}={quote(v, safe='/:')}" for k, v in sorted(qualifiers.items()))
+    return purl
+
+
+@cache
+def _cpe_table() -> dict[str, tuple[str, str]]:
+    data = resources.files("assay.data").joinpath("python_cpes.toml").read_text()
+    table = tomllib.loads(data)["cpe"]
+    return {canonicalize_name(k): tuple(v.split(":", 1)) for k, v in table.items()}  # type: ignore[misc]
+
+
+def cpe_for(name: str, version: str | None) -> str | None:
+    """The NVD CPE 2.3 name of a PyPI project, when NVD is known to use one."""
+    entry = _cpe_table().get(canonicalize_name(name))
+    if not entry or not version:
+        return None
+    vendor, product = entry
+    escaped = version.replace("\\", "\\\\").replace(":", "\\:").replace("*", "\\*").replace("?", "\\?")
+    return f"cpe:2.3:a:{vendor}:{product}:{escaped}:*:*:*:*:*:*:*"
+
+
+def dist_component(metadata: str | CoreMetadata, *, location: str, found_by: str,
+                   hashes: tuple[Hash, ...] = (), download_location: str | None = None,
+                   properties: tuple[tuple[str, str], ...] = (),
+                   evidence: tuple[Evidence, ...] = (),
+                   kind: Kind = Kind.PYTHON_PACKAGE, id_qualifier: str = "") -> Component:
+    """A python-package Component from core metadata text (or an already parsed one).
+
+    ``location`` is where the metadata was read (for evidence). The id depends
+    on name, version and ``id_qualifier`` only, so the same distribution gets
+    the same id from every input kind.
+    """
+    md = metadata if isinstance(metadata, CoreMetadata) else parse_metadata(metadata)
+    name = md.name
+    ev = (Evidence("metadata", location, f"Name: {name}; Version: {md.version}", "version"),)
+    if md.license:
+        ev += (Evidence("metadata", location, f"license from {md.license.source}", "license"),)
+    return Component(
+        id=make_id(kind, canonicalize_name(name), md.version, *([id_qualifier] if id_qualifier else [])),
+        kind=kind,
+        name=name,
+        version=md.version,
+        purl=pypi_purl(name, md.version),
+        cpes=tuple(c for c in [cpe_for(name, md.version)] if c),
+        hashes=hashes,
+        license=md.license,
+        supplier=md.supplier,
+        author=md.author,
+        description=md.summary,
+        download_location=download_location or md.download_url,
+        homepage=md.homepage,
+        source_url=md.source_url,
+        evidence=ev + evidence,
+        found_by=found_by,
+        properties=tuple(sorted(properties)),
+    )
