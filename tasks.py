@@ -29,7 +29,7 @@ def _stamp() -> str:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (tasks.py runs before any install)
         sys.exit(f"assay needs Python 3.11 or newer (this is {sys.version.split()[0]})")
     stamp_file = VENV / ".assay-stamp"
     if PY.exists() and stamp_file.exists() and stamp_file.read_text() == _stamp():

@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pypi import SHARED  # noqa: E402
+from pypi import SHARED
 
 
 @pytest.fixture(scope="session")

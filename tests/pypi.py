@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from packaging.utils import parse_wheel_filename
@@ -46,12 +47,18 @@ def pypi_file(filename: str, sha256: str | None = None) -> Path:
         if filename.endswith(".whl"):
             name, version, _build, tags = parse_wheel_filename(filename)
             cmd += ["--only-binary=:all:"]
-            for tag in tags:
-                cmd += ["--platform", tag.platform, "--implementation", tag.interpreter[:2],
-                        "--abi", tag.abi]
-            pyver = next((t.interpreter[2:] for t in tags if t.interpreter[2:].isdigit()), None)
-            if pyver:
-                cmd += ["--python-version", pyver]
+            platforms = sorted({t.platform for t in tags} - {"any"})
+            if platforms:  # binary wheel: ask pip for exactly these tags
+                for plat in platforms:
+                    cmd += ["--platform", plat]
+                for abi in sorted({t.abi for t in tags}):
+                    cmd += ["--abi", abi]
+                impls = sorted({t.interpreter[:2] for t in tags} - {"py"}) or ["py"]
+                cmd += ["--implementation", impls[0]]
+                pyver = max((t.interpreter[2:] for t in tags if t.interpreter[2:].isdigit()),
+                            default=None)
+                if pyver:
+                    cmd += ["--python-version", pyver]
             cmd.append(f"{name}=={version}")
         else:
             stem = filename
@@ -69,7 +76,8 @@ def pypi_file(filename: str, sha256: str | None = None) -> Path:
     return dest
 
 
-def make_venv(key: str, *pip_args: str, python: str = sys.executable) -> Path:
+def make_venv(key: str, *pip_args: str, python: str = sys.executable,
+              post: Callable[[Path], None] | None = None) -> Path:
     """A venv with ``pip install <pip_args>``, built once per key and cached.
 
     Treat it as read-only; copy it (:func:`copy_venv`) before changing files.
@@ -85,6 +93,8 @@ def make_venv(key: str, *pip_args: str, python: str = sys.executable) -> Path:
     if pip_args:
         subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check",
                         *pip_args], check=True, capture_output=True)
+    if post is not None:
+        post(dest)
     (dest / ".complete").write_text("ok")
     return dest
 

@@ -54,9 +54,9 @@ class Response:
 
 def _open(url: str, *, headers: dict[str, str] | None, timeout: float):
     _guard(url)
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
+    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})  # noqa: S310
     try:
-        return urllib.request.urlopen(req, timeout=timeout)  # noqa: S310 - scheme checked in _guard
+        return urllib.request.urlopen(req, timeout=timeout)  # noqa: S310 (scheme checked in _guard)
     except urllib.error.HTTPError as exc:
         if exc.code == 416:  # range not satisfiable: caller decides
             return exc

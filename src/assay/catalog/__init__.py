@@ -41,7 +41,7 @@ def classify(target: str | os.PathLike[str] | None) -> str:
     name = path.name.lower()
     if name.endswith(".whl"):
         return "wheel"
-    if name.startswith("pylock.") and name.endswith(".toml") or name in LOCKFILE_NAMES:
+    if (name.startswith("pylock.") and name.endswith(".toml")) or name in LOCKFILE_NAMES:
         return "lockfile"
     if name.endswith(".json"):
         return _classify_json(path)
@@ -68,7 +68,7 @@ def _classify_json(path: Path) -> str:
             return "sbom"
         if "install" in data and "pip_version" in data:
             return "pip-report"
-        if data.get("schema") == "assay-inventory" or "components" in data and "root" in data:
+        if data.get("schema") == "assay-inventory" or ("components" in data and "root" in data):
             return "sbom"
     raise InputError(f"{path}: JSON is neither an SPDX/CycloneDX SBOM nor a pip install report")
 

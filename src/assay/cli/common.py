@@ -19,7 +19,7 @@ def console() -> Console:
     if _console is None:
         from rich.console import Console
 
-        _console = Console(stderr=True, highlight=False, quiet=QUIET)
+        _console = Console(stderr=True, highlight=False, quiet=QUIET, soft_wrap=True)
     return _console
 
 

@@ -84,7 +84,7 @@ class Component:
     cpes: tuple[str, ...] = ()
     hashes: tuple[Hash, ...] = ()
     license: License | None = None
-    supplier: str | None = None  # organisation or person that supplies it ("Organization: X" is the writer's job)
+    supplier: str | None = None  # who supplies it; "Organization: X" wording is the writer's job
     author: str | None = None
     description: str | None = None
     download_location: str | None = None
