@@ -1,0 +1,293 @@
+"""SPDX 2.3 JSON writer (plain dicts and json.dumps; no SPDX library at run time).
+
+Mapping of the model:
+
+- every component -> a package ``SPDXRef-<component id>``; the root is what the document
+  DESCRIBES (without a root: every component nothing else contains or depends on);
+- DEPENDS_ON -> DEPENDS_ON, CONTAINS -> CONTAINS, DYNAMIC_LINK -> DYNAMIC_LINK,
+  OPTIONAL_DEPENDS_ON -> the target is OPTIONAL_DEPENDENCY_OF the source; the requirement,
+  extra and marker of an edge go into the relationship's comment;
+- supplier -> ``supplier`` ("Organization: ..." or NOASSERTION), author -> ``originator``;
+- purl -> externalRefs PACKAGE-MANAGER purl, CPEs -> SECURITY cpe23Type / cpe22Type;
+- hashes -> ``checksums``; a valid SPDX expression -> ``licenseDeclared``; free text ->
+  a ``LicenseRef-`` with ``hasExtractedLicensingInfos``;
+- download location -> ``downloadLocation`` (NOASSERTION when absent or not a URL SPDX
+  accepts), homepage -> ``homepage``, source URL -> ``sourceInfo``;
+- evidence -> the package ``comment`` (for people) and, with kind, found_by and properties,
+  an ``assay:`` annotation holding JSON (for :mod:`assay.catalog.sbom_input`);
+- unknowns and graph metadata -> the document comment and a document annotation;
+- findings -> SECURITY ``advisory`` external references of the affected package.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from assay.formats._common import (
+    TOOL_NAME,
+    TOOL_VERSION,
+    document_name,
+    document_uuid,
+    dumps_json,
+    license_ref,
+    spdx_hash_alg,
+    split_license,
+    timestamp,
+)
+from assay.model import Component, Finding, Graph, Kind, RelType
+
+NOASSERTION = "NOASSERTION"
+ANNOTATION_PREFIX = "assay:"  # annotations whose comment is "assay:" + JSON
+
+PURPOSE: dict[Kind, str] = {
+    Kind.APPLICATION: "APPLICATION",
+    Kind.ENVIRONMENT: "APPLICATION",
+    Kind.PYTHON_PACKAGE: "LIBRARY",
+    Kind.VENDORED_PACKAGE: "LIBRARY",
+    Kind.NATIVE_LIBRARY: "LIBRARY",
+    Kind.JAVASCRIPT_LIBRARY: "LIBRARY",
+    Kind.INTERPRETER: "APPLICATION",
+    Kind.FILE: "ARCHIVE",
+}
+
+_SPDXID_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+# What SPDX tools accept as a download location / homepage: a URL with a host name,
+# optionally prefixed by a VCS ("git+https://..."), or git+git@host:path.
+_HOST_URL = (r"(?:(?:https?|ftp|sftp|ssh|git|svn)://)?(?:[\w\-.!~*'()%;:&=+$,]+@)?"
+             r"[a-z0-9]+(?:[\-.][a-z0-9]+){0,100}\.[a-z]{2,5}(?::[0-9]{1,5})?(?:/\S*)?")
+_URL_RE = re.compile(rf"^{_HOST_URL}$", re.IGNORECASE)
+_DOWNLOAD_RE = re.compile(
+    rf"^(?:(?:(?:git|hg|svn|bzr)\+)?{_HOST_URL}|git\+git@[a-zA-Z0-9.\-]+:[a-zA-Z0-9/\\.@\-]+)$",
+    re.IGNORECASE)
+
+
+def spdx_id(component_id: str) -> str:
+    return "SPDXRef-" + (_SPDXID_UNSAFE.sub("-", component_id) or "component")
+
+
+def _actor(kind: str, value: str | None) -> str | None:
+    """``Organization: name (email)`` from "name <email>" or "name"; None when empty."""
+    if not value or not value.strip():
+        return None
+    text = " ".join(value.split())
+    m = re.fullmatch(r"(.*?)\s*<([^<>]*)>", text)
+    name, email = (m.group(1), m.group(2)) if m else (text, "")
+    # parentheses delimit the e-mail in SPDX actors; keep them out of the name
+    name = name.replace("(", "[").replace(")", "]").strip() or email
+    if not name:
+        return None
+    return f"{kind}: {name} ({email})" if email else f"{kind}: {name}"
+
+
+def _external_refs(comp: Component) -> list[dict[str, str]]:
+    refs = []
+    if comp.purl:
+        refs.append({"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                     "referenceLocator": comp.purl})
+    for cpe in comp.cpes:
+        ref_type = "cpe23Type" if cpe.startswith("cpe:2.3:") else "cpe22Type"
+        refs.append({"referenceCategory": "SECURITY", "referenceType": ref_type,
+                     "referenceLocator": cpe})
+    return refs
+
+
+def _evidence_comment(comp: Component) -> str | None:
+    lines = []
+    for ev in comp.evidence:
+        where = f" at {ev.location}" if ev.location else ""
+        what = f": {ev.detail}" if ev.detail else ""
+        lines.append(f"{ev.proves} from {ev.kind}{where}{what}")
+    parts = ["Version unknown (could not be proven)."] if comp.version is None else []
+    if lines:
+        parts.append("Evidence: " + "; ".join(lines))
+    return " ".join(parts) or None
+
+
+def _advisory_refs(findings: Sequence[Finding]) -> list[dict[str, str]]:
+    refs = []
+    for f in findings:
+        url = next((r for r in f.references if _URL_RE.match(r)), None) \
+            or f"https://osv.dev/vulnerability/{f.id}"
+        comment = f"{f.id} ({f.severity})" + (f" fixed in {', '.join(f.fixed_versions)}"
+                                             if f.fixed_versions else "")
+        if f.ignored is not None:
+            comment += f"; ignored: {f.ignored}"
+        refs.append({"referenceCategory": "SECURITY", "referenceType": "advisory",
+                     "referenceLocator": url, "comment": comment})
+    return refs
+
+
+def _package(comp: Component, created: str, extracted: dict[str, dict[str, str]],
+             findings: Sequence[Finding] = ()) -> dict[str, Any]:
+    pkg: dict[str, Any] = {
+        "SPDXID": spdx_id(comp.id),
+        "name": comp.name,
+        "downloadLocation": NOASSERTION,
+        "filesAnalyzed": False,
+        "licenseConcluded": NOASSERTION,
+        "licenseDeclared": NOASSERTION,
+        "copyrightText": NOASSERTION,
+        "supplier": _actor("Organization", comp.supplier) or NOASSERTION,
+        "primaryPackagePurpose": PURPOSE.get(comp.kind, "LIBRARY"),
+    }
+    if comp.version is not None:
+        pkg["versionInfo"] = comp.version
+    originator = _actor("Person", comp.author)
+    if originator:
+        pkg["originator"] = originator
+    if comp.download_location and _DOWNLOAD_RE.match(comp.download_location):
+        pkg["downloadLocation"] = comp.download_location
+    if comp.homepage and _URL_RE.match(comp.homepage):
+        pkg["homepage"] = comp.homepage
+    if comp.source_url:
+        pkg["sourceInfo"] = f"source repository: {comp.source_url}"
+    if comp.description:
+        pkg["description"] = comp.description
+    checksums = []
+    for h in comp.hashes:
+        alg = spdx_hash_alg(h)
+        if alg is not None:
+            checksums.append({"algorithm": alg, "checksumValue": h.value.lower()})
+    if checksums:
+        pkg["checksums"] = checksums
+    expr, text = split_license(comp.license)
+    if expr is not None:
+        pkg["licenseDeclared"] = expr
+        refs = set(re.findall(r"LicenseRef-[A-Za-z0-9.\-]+", expr))
+        for ref in sorted(refs):
+            extracted.setdefault(ref, {
+                "licenseId": ref,
+                "extractedText": text or f"{ref}: the text is not known to assay",
+                "name": ref.removeprefix("LicenseRef-"),
+            })
+        if text is not None:
+            pkg["licenseComments"] = text
+    elif text is not None:
+        ref = license_ref(text)
+        pkg["licenseDeclared"] = ref
+        extracted.setdefault(ref, {"licenseId": ref, "extractedText": text,
+                                   "name": text.strip().splitlines()[0][:100]})
+    refs = _external_refs(comp) + _advisory_refs(findings)
+    if refs:
+        pkg["externalRefs"] = refs
+    comment = _evidence_comment(comp)
+    if comment:
+        pkg["comment"] = comment
+    pkg["annotations"] = [{
+        "annotationDate": created,
+        "annotationType": "OTHER",
+        "annotator": f"Tool: {TOOL_NAME}-{TOOL_VERSION}",
+        "comment": ANNOTATION_PREFIX + json.dumps(_extras(comp), sort_keys=True, ensure_ascii=False),
+    }]
+    return pkg
+
+
+def _extras(comp: Component) -> dict[str, Any]:
+    """What SPDX has no field for, so assay can read its own SPDX back without loss."""
+    extras: dict[str, Any] = {"id": comp.id, "kind": comp.kind.value, "found_by": comp.found_by,
+                              "properties": [list(p) for p in comp.properties]}
+    if comp.evidence:
+        extras["evidence"] = [{"kind": e.kind, "location": e.location, "detail": e.detail,
+                               "proves": e.proves} for e in comp.evidence]
+    if comp.license is not None:
+        extras["license"] = {"expression": comp.license.expression, "text": comp.license.text,
+                             "source": comp.license.source}
+    for name in ("supplier", "author", "download_location", "homepage", "source_url"):
+        value = getattr(comp, name)
+        if value is not None:
+            extras[name] = value
+    if comp.hashes:
+        extras["hashes"] = [[h.alg, h.value] for h in comp.hashes]
+    return extras
+
+
+def _relationships(graph: Graph, described: list[str]) -> list[dict[str, Any]]:
+    rels: list[dict[str, Any]] = [
+        {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
+         "relatedSpdxElement": spdx_id(cid)} for cid in described]
+    comps = graph.components
+    for rel in graph.sorted_relationships():
+        if rel.source not in comps or rel.target not in comps:
+            continue  # dangling edges cannot be expressed; the graph's unknowns say why
+        src, dst = spdx_id(rel.source), spdx_id(rel.target)
+        if rel.type is RelType.OPTIONAL_DEPENDS_ON:
+            entry = {"spdxElementId": dst, "relationshipType": "OPTIONAL_DEPENDENCY_OF",
+                     "relatedSpdxElement": src}
+        else:
+            entry = {"spdxElementId": src, "relationshipType": rel.type.name,
+                     "relatedSpdxElement": dst}
+        if rel.properties:
+            entry["comment"] = ANNOTATION_PREFIX + json.dumps(dict(rel.properties), sort_keys=True,
+                                                              ensure_ascii=False)
+        rels.append(entry)
+    return rels
+
+
+def _described(graph: Graph) -> list[str]:
+    if graph.root in graph.components:
+        return [graph.root]
+    inner = {r.target for r in graph.relationships
+             if r.source in graph.components and r.source != r.target
+             and r.type in (RelType.CONTAINS, RelType.DEPENDS_ON, RelType.OPTIONAL_DEPENDS_ON)}
+    tops = [c.id for c in graph.sorted_components() if c.id not in inner]
+    return tops or [c.id for c in graph.sorted_components()]
+
+
+def to_dict(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()) -> dict[str, Any]:
+    stamp = timestamp(created)
+    tool = f"Tool: {TOOL_NAME}-{TOOL_VERSION}"
+    name = document_name(graph)
+    uid = document_uuid(graph, created, "spdx-json")
+    slug = re.sub(r"[^A-Za-z0-9.\-]+", "-", name).strip("-") or "inventory"
+    extracted: dict[str, dict[str, str]] = {}
+    by_component: dict[str, list[Finding]] = {}
+    for f in sorted(findings, key=lambda f: (f.component_id, f.id, f.source)):
+        by_component.setdefault(f.component_id, []).append(f)
+    packages = [_package(c, stamp, extracted, by_component.get(c.id, ()))
+                for c in graph.sorted_components()]
+    described = _described(graph)
+    creators = [tool]
+    creator = graph.metadata.get("creator")
+    if creator and re.match(r"^(Person|Organization):\s*\S", creator):
+        creators.append(creator)
+    elif creator:
+        creators.append(f"Organization: {creator}")
+    doc: dict[str, Any] = {
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": name,
+        "documentNamespace": f"https://spdx.org/spdxdocs/{slug}-{uid}",
+        "creationInfo": {"created": stamp, "creators": creators},
+        "packages": packages,
+        "relationships": _relationships(graph, described),
+        "documentDescribes": [spdx_id(cid) for cid in described],
+    }
+    if extracted:
+        doc["hasExtractedLicensingInfos"] = [extracted[k] for k in sorted(extracted)]
+    unknowns = sorted(graph.unknowns, key=lambda u: (u.subject, u.reason, u.detail))
+    doc_extras: dict[str, Any] = {}
+    if graph.metadata:
+        doc_extras["metadata"] = dict(sorted(graph.metadata.items()))
+    if graph.root:
+        doc_extras["root"] = graph.root
+    if unknowns:
+        doc_extras["unknowns"] = [{"subject": u.subject, "reason": u.reason, "detail": u.detail}
+                                  for u in unknowns]
+        doc["comment"] = "Unknowns (what the scan could not settle):\n" + "\n".join(
+            f"- {u.subject}: {u.reason}" + (f": {u.detail}" if u.detail else "") for u in unknowns)
+    if doc_extras:
+        doc["annotations"] = [{
+            "annotationDate": stamp, "annotationType": "OTHER", "annotator": tool,
+            "comment": ANNOTATION_PREFIX + json.dumps(doc_extras, sort_keys=True, ensure_ascii=False),
+        }]
+    return doc
+
+
+def dumps(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()) -> str:
+    """SPDX 2.3 JSON; findings become SECURITY ``advisory`` external references of their package."""
+    return dumps_json(to_dict(graph, created=created, findings=findings))
