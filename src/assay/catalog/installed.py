@@ -35,7 +35,7 @@ FOUND_BY = "installed"
 
 
 @dataclass(slots=True)
-class _Dist:
+class Dist:
     """A distribution found on disk, before it becomes a Component."""
 
     meta_path: Path  # the .dist-info / .egg-info folder (or .egg-info file)
@@ -189,7 +189,7 @@ def _license_from_files(meta_path: Path, md: CoreMetadata) -> License | None:
     return None
 
 
-def _read_dist(meta_path: Path, site_dir: Path, graph: Graph) -> _Dist:
+def _read_dist(meta_path: Path, site_dir: Path, graph: Graph) -> Dist:
     is_dir = meta_path.is_dir()
     if meta_path.name.endswith(".dist-info"):
         md_file = meta_path / "METADATA"
@@ -244,7 +244,7 @@ def _read_dist(meta_path: Path, site_dir: Path, graph: Graph) -> _Dist:
             evidence=(Evidence("file-name", str(meta_path), "name and version from folder name",
                                "version"), *ev),
             found_by=FOUND_BY, properties=tuple(sorted(props)))
-    dist = _Dist(meta_path, site_dir, component, md)
+    dist = Dist(meta_path, site_dir, component, md)
     if md is not None:
         dist.requires = list(md.requires_dist)
         dist.provides_extra = {canonicalize_name(e) for e in md.provides_extra}
@@ -316,7 +316,7 @@ def catalog_environment(target: str | os.PathLike[str], *, kind: str = "environm
         graph.add(interp)
         graph.relate(root.id, interp.id, RelType.DEPENDS_ON)
 
-    dists: dict[str, _Dist] = {}
+    dists: dict[str, Dist] = {}
     for site_dir in search_path:
         for meta_path in _find_meta_dirs(site_dir):
             dist = _read_dist(meta_path, site_dir, graph)
@@ -330,7 +330,7 @@ def catalog_environment(target: str | os.PathLike[str], *, kind: str = "environm
     for dist in dists.values():
         graph.add(dist.component)
         graph.relate(root.id, dist.component.id, RelType.CONTAINS)
-    _dependency_edges(graph, dists, info.markers)
+    dependency_edges(graph, dists, info.markers)
     # The root depends on what was asked for (REQUESTED) and on what nothing else requires,
     # so every distribution is reachable from the root.
     required = {r.target for r in graph.relationships if r.type == RelType.DEPENDS_ON}
@@ -340,8 +340,13 @@ def catalog_environment(target: str | os.PathLike[str], *, kind: str = "environm
     return graph
 
 
-def _dependency_edges(graph: Graph, dists: dict[str, _Dist], markers: dict[str, str]) -> None:
-    """Requires-Dist → DEPENDS_ON, following extras from the requesting side to a fixpoint."""
+def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: dict[str, str],
+                     requested_extras: dict[str, set[str]] | None = None) -> None:
+    """Requires-Dist → DEPENDS_ON, following extras from the requesting side to a fixpoint.
+
+    ``requested_extras`` adds extras asked for from outside (a user's
+    ``pip install pkg[extra]``, as pip's report records), keyed by canonical name.
+    """
     parsed: dict[str, list[Requirement]] = {}
     for key, dist in dists.items():
         reqs = []
@@ -371,6 +376,9 @@ def _dependency_edges(graph: Graph, dists: dict[str, _Dist], markers: dict[str, 
 
     done: set[tuple[str, str]] = set()
     queue = deque((key, "") for key in dists)
+    for key, extras in (requested_extras or {}).items():
+        if key in dists:
+            queue.extend((key, canonicalize_name(e)) for e in extras)
     while queue:
         key, extra = queue.popleft()
         if (key, extra) in done:

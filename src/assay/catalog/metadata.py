@@ -69,37 +69,60 @@ def _clean(value: str | None) -> str | None:
 def parse_metadata(text: str) -> CoreMetadata:
     """Parse METADATA/PKG-INFO text. Raises ValueError when it has no Name."""
     msg = _PARSER.parsestr(text)
-    name = _clean(msg.get("Name"))
+    return _from_fields(msg.get, lambda key: msg.get_all(key) or [])
+
+
+def metadata_from_json(data: dict) -> CoreMetadata:
+    """Core metadata in its JSON form (PEP 566; pip's --report, PyPI's JSON API)."""
+    def key(field: str) -> str:
+        return field.lower().replace("-", "_")
+
+    def get(field: str) -> str | None:
+        value = data.get(key(field))
+        if isinstance(value, list):
+            return value[0] if value else None
+        return None if value is None else str(value)
+
+    def get_all(field: str) -> list[str]:
+        value = data.get(key(field))
+        if value is None:
+            return []
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+    return _from_fields(get, get_all)
+
+
+def _from_fields(get, get_all) -> CoreMetadata:  # type: ignore[no-untyped-def]
+    name = _clean(get("Name"))
     if not name:
         raise ValueError("no Name field")
     project_urls: dict[str, str] = {}
-    for entry in msg.get_all("Project-URL") or ():
+    for entry in get_all("Project-URL"):
         label, _, url = entry.partition(",")
         if url.strip():
             project_urls[label.strip().lower()] = url.strip()
-    homepage = _clean(msg.get("Home-page")) or next(
+    homepage = _clean(get("Home-page")) or next(
         (u for k, u in project_urls.items() if k in _HOME_LABELS), None)
     source_url = next((u for k, u in project_urls.items() if k in _SOURCE_LABELS), None)
     if source_url is None and homepage and any(h in homepage for h in ("github.com/", "gitlab.com/")):
         source_url = homepage
-    lic = from_metadata(_clean(msg.get("License-Expression")), msg.get("License"),
-                        msg.get_all("Classifier") or ())
-    author = _person(msg.get("Author"), msg.get("Author-email"))
-    maintainer = _person(msg.get("Maintainer"), msg.get("Maintainer-email"))
+    lic = from_metadata(_clean(get("License-Expression")), get("License"), get_all("Classifier"))
+    author = _person(get("Author"), get("Author-email"))
+    maintainer = _person(get("Maintainer"), get("Maintainer-email"))
     return CoreMetadata(
         name=name,
-        version=_clean(msg.get("Version")),
-        summary=_clean(msg.get("Summary")),
+        version=_clean(get("Version")),
+        summary=_clean(get("Summary")),
         license=lic,
         supplier=maintainer or author,
         author=author,
         homepage=homepage,
         source_url=source_url,
-        download_url=_clean(msg.get("Download-URL")),
-        requires_dist=tuple(msg.get_all("Requires-Dist") or ()),
-        provides_extra=tuple(msg.get_all("Provides-Extra") or ()),
-        license_files=tuple(msg.get_all("License-File") or ()),
-        metadata_version=_clean(msg.get("Metadata-Version")),
+        download_url=_clean(get("Download-URL")),
+        requires_dist=tuple(get_all("Requires-Dist")),
+        provides_extra=tuple(get_all("Provides-Extra")),
+        license_files=tuple(get_all("License-File")),
+        metadata_version=_clean(get("Metadata-Version")),
     )
 
 
