@@ -1,0 +1,221 @@
+"""Import advisory files, folders and zip archives into a :class:`~assay.vulndb.store.Store`.
+
+Accepted: OSV JSON or YAML files (one advisory, or a list), folder trees of them
+(pypa/advisory-database, the PSF database), osv.dev zip exports (``all.zip``: one
+JSON per member), NVD CVE API 2.0 JSON (full API responses or one record per
+file) and CVE JSON 5 records. Files that are none of these (a README, an
+``index.csv``) are skipped silently in folders and reported when named directly.
+
+Parsing runs in worker processes when there are many files (YAML decoding is
+the cost); writing is one SQLite transaction per import location.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from assay.errors import InputError
+from assay.vulndb.cpython import parse_commit_tags
+from assay.vulndb.records import NotAdvisory, Rows, records_from_document
+from assay.vulndb.store import ImportStats, Store
+
+ADVISORY_SUFFIXES = (".json", ".yaml", ".yml")
+MAX_MEMBER_BYTES = 64 << 20  # one advisory document; bounds zip bombs
+PARALLEL_THRESHOLD = 400
+# commit → first release tags of CPython (../shared/data/cpython/commit_tags.txt)
+COMMIT_TABLE_NAMES = ("commit_tags.txt",)
+CPYTHON_REPO = "github.com/python/cpython"
+
+# A unit of work: (label, path, zip member or "")
+Unit = tuple[str, str, str]
+
+
+def import_paths(store: Store, paths: Iterable[str | os.PathLike[str]], *,
+                 progress: Callable[[int], None] | None = None,
+                 workers: int | None = None) -> list[ImportStats]:
+    """Import every path (file, folder or zip) into ``store``; one :class:`ImportStats` each."""
+    results = []
+    for path in paths:
+        results.append(import_path(store, Path(path), progress=progress, workers=workers))
+    return results
+
+
+def import_path(store: Store, path: Path, *, progress: Callable[[int], None] | None = None,
+                workers: int | None = None) -> ImportStats:
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    if path.is_file() and path.name in COMMIT_TABLE_NAMES:
+        return _import_commit_table(store, path)
+    stats = ImportStats(location=str(path.resolve()), kind=_kind_of(path))
+    units = list(_units(path))
+    if path.is_file() and not units:
+        raise InputError(f"{path}: not an advisory file (OSV JSON/YAML, NVD CVE API 2.0, CVE JSON 5 or zip)")
+    known = store.known_files()
+    records: list[Rows] = []
+    file_rows: list[tuple[str, str]] = []
+    digests: list[tuple[str, str]] = []
+    for label, digest, recs, error in _parse_all(units, known, workers):
+        stats.files += 1
+        digests.append((label, digest))
+        if error:
+            if error != "not-advisory" or path.is_file():
+                stats.errors.append(f"{label}: {error}")
+            continue
+        if recs is None:  # unchanged file
+            stats.skipped_files += 1
+        else:
+            records.extend(recs)
+            file_rows.append((label, digest))
+        if progress:
+            progress(1)
+    if path.is_file() and stats.errors and not records and not stats.skipped_files:
+        raise InputError(stats.errors[0])
+    whole = hashlib.sha256()
+    for label, digest in sorted(digests):
+        whole.update(f"{label}\0{digest}\n".encode())
+    stats.digest = "sha256:" + whole.hexdigest()
+    store.write(records, stats, file_rows)
+    if path.is_dir():  # commit tables inside the folder (e.g. cpython/commit_tags.txt)
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name in COMMIT_TABLE_NAMES:
+                    _import_commit_table(store, Path(root) / name)
+    return stats
+
+
+def _import_commit_table(store: Store, path: Path) -> ImportStats:
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    stats = ImportStats(location=str(path.resolve()), kind="commit-tags", digest="sha256:" + digest, files=1)
+    if store.known_files().get(str(path)) == digest:
+        stats.skipped_files = 1
+        return stats
+    table = parse_commit_tags(data.decode("utf-8", "replace"), origin=str(path))
+    stats.added = len(table)
+    store.write_commit_tags(CPYTHON_REPO, table, stats, [(str(path), digest)])
+    return stats
+
+
+def _kind_of(path: Path) -> str:
+    if path.is_dir():
+        return "folder"
+    if path.suffix == ".zip":
+        return "zip"
+    return "file"
+
+
+def _units(path: Path) -> Iterator[Unit]:
+    if path.is_dir():
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                full = os.path.join(root, name)
+                if name.endswith(ADVISORY_SUFFIXES):
+                    yield full, full, ""
+                elif name.endswith(".zip"):
+                    yield from _zip_units(Path(full))
+    elif path.suffix == ".zip":
+        yield from _zip_units(path)
+    elif path.name.endswith(ADVISORY_SUFFIXES):
+        yield str(path), str(path), ""
+
+
+def _zip_units(path: Path) -> Iterator[Unit]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.is_dir() or not info.filename.endswith(ADVISORY_SUFFIXES):
+                    continue
+                if info.file_size > MAX_MEMBER_BYTES:
+                    continue
+                yield f"{path}!{info.filename}", str(path), info.filename
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"{path}: not a valid zip archive ({exc})") from None
+
+
+def _parse_all(units: Sequence[Unit], known: dict[str, str],
+               workers: int | None) -> Iterator[tuple[str, str, list[Rows] | None, str]]:
+    n = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if len(units) < PARALLEL_THRESHOLD or n <= 1:
+        yield from _parse_chunk(list(units), known)
+        return
+    size = max(50, len(units) // (n * 4))
+    chunks = [list(units[i:i + size]) for i in range(0, len(units), size)]
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        for result in pool.map(_parse_chunk, chunks, [known] * len(chunks)):
+            yield from result
+
+
+def _parse_chunk(units: list[Unit], known: dict[str, str]) -> list[tuple[str, str, list[Rows] | None, str]]:
+    out: list[tuple[str, str, list[Rows] | None, str]] = []
+    open_zip: tuple[str, zipfile.ZipFile] | None = None
+    try:
+        for label, path, member in units:
+            try:
+                if member:
+                    if open_zip is None or open_zip[0] != path:
+                        if open_zip:
+                            open_zip[1].close()
+                        open_zip = (path, zipfile.ZipFile(path))
+                    data = open_zip[1].read(member)
+                else:
+                    with open(path, "rb") as fh:
+                        data = fh.read()
+            except OSError as exc:
+                out.append((label, "", [], f"unreadable ({exc.strerror or exc})"))
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            if known.get(label) == digest:
+                out.append((label, digest, None, ""))
+                continue
+            try:
+                rows = [r.rows() for r in records_from_document(_decode(label, data))]
+                out.append((label, digest, rows, ""))
+            except NotAdvisory:
+                out.append((label, digest, [], "not-advisory"))
+            except (ValueError, KeyError, TypeError) as exc:
+                out.append((label, digest, [], f"malformed advisory ({exc})"))
+    finally:
+        if open_zip:
+            open_zip[1].close()
+    return out
+
+
+_LOADER: type | None = None
+
+
+def _yaml_loader() -> type:
+    """PyYAML's safe loader (C when available) without implicit timestamps: OSV dates stay
+    the strings the file has, so ``modified`` compares the same way for YAML and JSON."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        _LOADER = type("AdvisoryLoader", (base,), {})
+        _LOADER.yaml_implicit_resolvers = {
+            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in base.yaml_implicit_resolvers.items()
+        }
+    return _LOADER
+
+
+def _decode(label: str, data: bytes) -> object:
+    if label.endswith((".yaml", ".yml")):
+        import yaml
+
+        try:
+            return yaml.load(data, Loader=_yaml_loader())  # noqa: S506 - a safe loader
+        except yaml.YAMLError as exc:
+            raise ValueError(f"invalid YAML: {str(exc).splitlines()[0]}") from None
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc}") from None

@@ -1,0 +1,261 @@
+"""Matching components against the store, exactly.
+
+* Python packages (``python-package``, ``vendored-package``): PyPI canonical name,
+  PEP 440 version, OSV ECOSYSTEM ranges and explicit ``versions``.
+* Native libraries and other non-Python components with CPEs: the component's own
+  ``vendor:product`` and version against NVD / CVE 5 vulnerable CPE matches.
+* The interpreter (``interpreter`` / ``cpython``): PSF advisories, GIT ranges
+  resolved to released versions through a commit table or a git clone.
+
+Each match is a :class:`Hit` (one advisory, one component); the audit merges
+aliases into findings. Components that cannot be checked are returned as
+:class:`Skip` values with their reason; advisories that cannot be decided for a
+component (a fix commit nobody can place) as :class:`Unresolved`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from assay.model import Component, Kind
+from assay.vulndb.cpython import Resolver, git_range_affected
+from assay.vulndb.ranges import CpeRange, Event, osv_affected, split_cpe
+from assay.vulndb.store import Store
+from assay.vulndb.versions import native_key, pep440
+
+PYTHON_KINDS = (Kind.PYTHON_PACKAGE, Kind.VENDORED_PACKAGE)
+NOT_AUDITED = (Kind.APPLICATION, Kind.ENVIRONMENT, Kind.FILE)
+CPYTHON_NAMES = ("cpython", "python")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    component: Component
+    source: str
+    advisory: str
+    evidence: str
+    fixed_versions: tuple[str, ...] = ()
+    # how to re-test a candidate fix version (for fix advice): OSV ranges/versions
+    ranges: tuple[tuple[Event, ...], ...] = ()
+    versions: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    component: Component
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    component: Component
+    source: str
+    advisory: str
+    reason: str
+
+
+@lru_cache(maxsize=32768)
+def _parsed_ranges(ranges_json: str) -> tuple[tuple[str, tuple[Event, ...]], ...]:
+    return tuple((r["type"], tuple((k, v) for k, v in r["events"])) for r in json.loads(ranges_json))
+
+
+@lru_cache(maxsize=32768)
+def _parsed_versions(versions_json: str) -> frozenset[str]:
+    return frozenset(json.loads(versions_json))
+
+
+def _describe(events: tuple[Event, ...]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in events)
+
+
+class Matcher:
+    def __init__(self, store: Store, resolver: Resolver | None = None) -> None:
+        self.store = store
+        self.resolver = resolver if resolver is not None else Resolver()
+
+    def match(self, components: Iterable[Component]) -> tuple[list[Hit], list[Skip], list[Unresolved]]:
+        hits: list[Hit] = []
+        skips: list[Skip] = []
+        unresolved: list[Unresolved] = []
+        python: list[tuple[Component, str, Version]] = []
+        native: list[tuple[Component, str, str, str]] = []
+        interpreters: list[tuple[Component, Version]] = []
+        for comp in components:
+            if comp.kind in NOT_AUDITED:
+                continue
+            if comp.kind == Kind.INTERPRETER or (comp.kind != Kind.PYTHON_PACKAGE
+                                                 and comp.name.lower() in CPYTHON_NAMES and not comp.cpes):
+                if comp.name.lower() not in CPYTHON_NAMES:
+                    skips.append(Skip(comp, f"interpreter {comp.name} has no advisory source"))
+                elif comp.version is None:
+                    skips.append(Skip(comp, "interpreter version unknown"))
+                elif (v := pep440(comp.version)) is None:
+                    skips.append(Skip(comp, f"interpreter version {comp.version!r} is not a release version"))
+                else:
+                    interpreters.append((comp, v))
+                continue
+            if comp.kind in PYTHON_KINDS:
+                if comp.version is None:
+                    skips.append(Skip(comp, "version unknown"))
+                    continue
+                v = pep440(comp.version)
+                if v is None:
+                    skips.append(Skip(comp, f"version {comp.version!r} is not PEP 440"))
+                    continue
+                python.append((comp, canonicalize_name(comp.name), v))
+                continue
+            if not comp.cpes:
+                skips.append(Skip(comp, "no CPE to match advisories by"))
+                continue
+            usable = False
+            for cpe in comp.cpes:
+                parts = split_cpe(cpe)
+                if parts is None:
+                    continue
+                _, vendor, product, cpe_version = parts
+                version = cpe_version if cpe_version not in ("*", "-", "") else comp.version
+                if not version:
+                    continue
+                usable = True
+                native.append((comp, vendor, product, version))
+            if not usable:
+                skips.append(Skip(comp, "version unknown (neither the CPE nor the component has one)"))
+        hits.extend(self._match_python(python))
+        hits.extend(self._match_cpes(native))
+        found, unres = self._match_cpython(interpreters)
+        hits.extend(found)
+        unresolved.extend(unres)
+        return hits, skips, unresolved
+
+    # -- PyPI -----------------------------------------------------------------
+    def _match_python(self, items: list[tuple[Component, str, Version]]) -> list[Hit]:
+        if not items:
+            return []
+        by_name: dict[str, list[tuple[Component, Version]]] = defaultdict(list)
+        for comp, name, v in items:
+            by_name[name].append((comp, v))
+        hits = []
+        rows = self.store.packages_for("PyPI", list(by_name))
+        for source, advisory, name, ranges_json, versions_json in rows:
+            ranges = _parsed_ranges(ranges_json)
+            versions = _parsed_versions(versions_json)
+            for comp, v in by_name[name]:
+                hit = _python_hit(comp, v, source, advisory, ranges, versions)
+                if hit is not None:
+                    hits.append(hit)
+        return hits
+
+    # -- CPE ------------------------------------------------------------------
+    def _match_cpes(self, items: list[tuple[Component, str, str, str]]) -> list[Hit]:
+        if not items:
+            return []
+        rows = self.store.cpes_for([(vendor, product) for _, vendor, product, _ in items])
+        by_product: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
+        for row in rows:
+            by_product[(row[2], row[3])].append(row)
+        hits = []
+        seen: set[tuple[str, str, str]] = set()
+        for comp, vendor, product, version in items:
+            for row in by_product.get((vendor, product), ()):
+                rng = CpeRange(*row[2:])
+                if not rng.contains(version):
+                    continue
+                key = (comp.id, row[0], row[1])
+                if key in seen:
+                    continue
+                seen.add(key)
+                where = _version_evidence(comp)
+                evidence = (f"version {version} in range {rng.describe()} of cpe:2.3:a:{vendor}:{product}"
+                            + (f"; version from {where}" if where else ""))
+                fixed = tuple(v for v in (rng.end_excl,) if v)
+                hits.append(Hit(comp, row[0], row[1], evidence, fixed))
+        return hits
+
+    # -- CPython ----------------------------------------------------------------
+    def _match_cpython(self, items: list[tuple[Component, Version]]) -> tuple[list[Hit], list[Unresolved]]:
+        if not items:
+            return [], []
+        hits: list[Hit] = []
+        unresolved: list[Unresolved] = []
+        rows = self.store.packages_for("CPython", ["cpython"])
+        for source, advisory, _name, ranges_json, _versions in rows:
+            ranges = _parsed_ranges(ranges_json)
+            for comp, v in items:
+                decided: list[bool | None] = []
+                unknown: list[str] = []
+                fixes: list[str] = []
+                for rtype, events in ranges:
+                    if rtype != "GIT":
+                        continue
+                    affected, unk, fix_versions = git_range_affected(list(events), v, self.resolver)
+                    decided.append(affected)
+                    unknown.extend(unk)
+                    fixes.extend(fix_versions)
+                if True in decided:
+                    on_branch = [f for f in fixes if Version(f).release[:2] == v.release[:2]]
+                    evidence = (f"CPython {comp.version} does not contain any fix commit of {advisory}"
+                                + (f" (fixed on this branch in {', '.join(on_branch)})" if on_branch
+                                   else " (no fix released on this branch)"))
+                    hits.append(Hit(comp, source, advisory, evidence, tuple(dict.fromkeys(fixes))))
+                elif None in decided:
+                    unresolved.append(Unresolved(comp, source, advisory,
+                                                 _unresolved_reason(comp, unknown, self.resolver)))
+        return hits, unresolved
+
+
+def _unresolved_reason(comp: Component, unknown: list[str], resolver: Resolver) -> str:
+    if not resolver:
+        return (f"cannot decide for CPython {comp.version}: no commit table or CPython clone to place "
+                "the fix commits")
+    beyond = sorted({c.split("@", 1)[1] for c in unknown if "@" in c})
+    missing = [c[:12] for c in dict.fromkeys(unknown) if "@" not in c]
+    parts = []
+    if missing:
+        parts.append(f"fix commit(s) {', '.join(missing)} not in the commit table")
+    if beyond:
+        parts.append(f"the commit table only covers releases up to {beyond[-1]}")
+    return f"cannot decide for CPython {comp.version}: " + "; ".join(parts)
+
+
+def _python_hit(comp: Component, v: Version, source: str, advisory: str,
+                ranges: tuple[tuple[str, tuple[Event, ...]], ...], versions: frozenset[str]) -> Hit | None:
+    eco_ranges = tuple(events for rtype, events in ranges if rtype == "ECOSYSTEM")
+    evidence = ""
+    fixed: tuple[str, ...] = ()
+    for events in eco_ranges:
+        if osv_affected(v, events):
+            evidence = f"{comp.name} {comp.version} in OSV range [{_describe(events)}]"
+            fixed = tuple(val for kind, val in events if kind == "fixed")
+            break
+    if not evidence and (comp.version in versions or str(v) in versions):
+        evidence = f"{comp.name} {comp.version} listed among the advisory's affected versions"
+        fixed = tuple(val for events in eco_ranges for kind, val in events if kind == "fixed")
+    if not evidence:
+        return None
+    return Hit(comp, source, advisory, evidence, fixed, eco_ranges, versions)
+
+
+def affected_by(v: Version, hit: Hit) -> bool:
+    """Whether version ``v`` of the hit's package is still affected by the hit's advisory."""
+    if any(osv_affected(v, events) for events in hit.ranges):
+        return True
+    return str(v) in hit.versions
+
+
+def _version_evidence(comp: Component) -> str:
+    for ev in comp.evidence:
+        if ev.proves == "version":
+            return " ".join(x for x in (ev.kind, ev.location, f"({ev.detail})" if ev.detail else "") if x)
+    return ""
+
+
+def sort_native(versions: Iterable[str]) -> list[str]:
+    return sorted(set(versions), key=native_key)

@@ -1,0 +1,275 @@
+"""The advisory store: one SQLite file (stdlib :mod:`sqlite3`), offline once filled.
+
+Tables (schema version in ``meta``):
+
+* ``advisories`` — one row per (source, id): modified, withdrawn, aliases, summary,
+  severity/score/vector, references.
+* ``packages`` — OSV ``affected`` entries, indexed by (ecosystem, name); ranges
+  are stored already sorted in PEP 440 order, ``versions`` normalised.
+* ``cpes`` — vulnerable CPE matches from NVD / CVE 5, indexed by (vendor, product).
+* ``files`` — digest of every file (or archive member) imported, so a re-import
+  skips unchanged files without parsing them.
+* ``imports`` — one row per import: source, time, digest and counts.
+
+Re-imports are incremental: a record replaces the stored one only when its
+``modified`` is newer. A withdrawn advisory keeps its row (so ``db status`` can
+count it) but no affected rows, so it never matches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assay.errors import InputError
+from assay.vulndb.records import Record, Rows
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS advisories (
+    source TEXT NOT NULL, id TEXT NOT NULL, modified TEXT NOT NULL, published TEXT NOT NULL,
+    withdrawn TEXT NOT NULL, aliases TEXT NOT NULL, summary TEXT NOT NULL,
+    severity INTEGER NOT NULL, score REAL, vector TEXT NOT NULL, refs TEXT NOT NULL,
+    PRIMARY KEY (source, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS packages (
+    source TEXT NOT NULL, advisory TEXT NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL,
+    ranges TEXT NOT NULL, versions TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS packages_by_name ON packages (ecosystem, name);
+CREATE INDEX IF NOT EXISTS packages_by_advisory ON packages (source, advisory);
+CREATE TABLE IF NOT EXISTS cpes (
+    source TEXT NOT NULL, advisory TEXT NOT NULL, vendor TEXT NOT NULL, product TEXT NOT NULL,
+    exact TEXT, start_incl TEXT, start_excl TEXT, end_incl TEXT, end_excl TEXT
+);
+CREATE INDEX IF NOT EXISTS cpes_by_product ON cpes (vendor, product);
+CREATE INDEX IF NOT EXISTS cpes_by_advisory ON cpes (source, advisory);
+CREATE TABLE IF NOT EXISTS commit_tags (
+    repo TEXT NOT NULL, commit_id TEXT NOT NULL, tags TEXT NOT NULL, PRIMARY KEY (repo, commit_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, digest TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS imports (
+    id INTEGER PRIMARY KEY, location TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,
+    digest TEXT NOT NULL, added INTEGER NOT NULL, updated INTEGER NOT NULL,
+    unchanged INTEGER NOT NULL, withdrawn INTEGER NOT NULL, errors INTEGER NOT NULL
+);
+"""
+_INSERT_IMPORT = ("INSERT INTO imports (location, kind, at, digest, added, updated, unchanged, withdrawn,"
+                  " errors) VALUES (?,?,?,?,?,?,?,?,?)")
+
+
+def default_path() -> Path:
+    """``$ASSAY_DB``, else ``$XDG_CACHE_HOME/assay/vulndb.sqlite`` (``~/.cache`` by default)."""
+    env = os.environ.get("ASSAY_DB")
+    if env:
+        return Path(env).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "assay" / "vulndb.sqlite"
+
+
+@dataclass(slots=True)
+class ImportStats:
+    location: str = ""
+    kind: str = ""
+    digest: str = ""
+    files: int = 0
+    skipped_files: int = 0  # unchanged since the last import (same digest)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class AdvisoryRow:
+    source: str
+    id: str
+    modified: str
+    aliases: tuple[str, ...]
+    summary: str
+    severity: int
+    score: float | None
+    vector: str
+    references: tuple[str, ...]
+
+
+class Store:
+    """An open advisory database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        if not create and not self.path.is_file():
+            raise InputError(f"{self.path}: no advisory database here",
+                             hint="run `assay db import PATH` or `assay db update` first")
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{self.path}: not an assay advisory database ({exc})") from None
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        elif row[0] != SCHEMA_VERSION:
+            raise InputError(f"{self.path}: advisory database schema {row[0]}, this assay reads "
+                             f"{SCHEMA_VERSION}", hint="delete the file and import again")
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing ------------------------------------------------------------
+    def known_files(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT path, digest FROM files"))
+
+    def write(self, records: Iterable[Record | Rows], stats: ImportStats,
+              files: Sequence[tuple[str, str]] = ()) -> None:
+        """Store records incrementally (newer ``modified`` wins) in one transaction."""
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            existing = {(s, i): m for s, i, m in cur.execute("SELECT source, id, modified FROM advisories")}
+            adv_rows: list[tuple[Any, ...]] = []
+            pkg_rows: list[tuple[Any, ...]] = []
+            cpe_rows: list[tuple[Any, ...]] = []
+            stale: list[tuple[str, str]] = []
+            for rec in records:
+                adv, pkgs, cpes = rec.rows() if isinstance(rec, Record) else rec
+                key = (adv[0], adv[1])
+                modified = adv[2]
+                old = existing.get(key)
+                if old is not None:
+                    if old >= modified:
+                        stats.unchanged += 1
+                        continue
+                    stale.append(key)
+                    stats.updated += 1
+                else:
+                    stats.added += 1
+                existing[key] = modified
+                if adv[4]:
+                    stats.withdrawn += 1
+                adv_rows.append(adv)
+                pkg_rows.extend(pkgs)
+                cpe_rows.extend(cpes)
+            if stale:
+                cur.executemany("DELETE FROM packages WHERE source=? AND advisory=?", stale)
+                cur.executemany("DELETE FROM cpes WHERE source=? AND advisory=?", stale)
+            cur.executemany("INSERT OR REPLACE INTO advisories VALUES (?,?,?,?,?,?,?,?,?,?,?)", adv_rows)
+            cur.executemany("INSERT INTO packages VALUES (?,?,?,?,?,?)", pkg_rows)
+            cur.executemany("INSERT INTO cpes VALUES (?,?,?,?,?,?,?,?,?)", cpe_rows)
+            cur.executemany("INSERT OR REPLACE INTO files VALUES (?,?)", files)
+            cur.execute(
+                _INSERT_IMPORT,
+                (stats.location, stats.kind, datetime.now(UTC).isoformat(timespec="seconds"),
+                 stats.digest, stats.added, stats.updated, stats.unchanged, stats.withdrawn,
+                 len(stats.errors)))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def write_commit_tags(self, repo: str, table: dict[str, list[str]], stats: ImportStats,
+                          files: Sequence[tuple[str, str]] = ()) -> None:
+        """Replace the commit → first release tags table of ``repo`` (e.g. github.com/python/cpython)."""
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.execute("DELETE FROM commit_tags WHERE repo=?", (repo,))
+            cur.executemany("INSERT INTO commit_tags VALUES (?,?,?)",
+                            [(repo, c, json.dumps(t)) for c, t in table.items()])
+            cur.executemany("INSERT OR REPLACE INTO files VALUES (?,?)", files)
+            cur.execute(
+                _INSERT_IMPORT,
+                (stats.location, "commit-tags", datetime.now(UTC).isoformat(timespec="seconds"),
+                 stats.digest, len(table), 0, 0, 0, 0))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def commit_tags(self, repo: str) -> dict[str, list[str]]:
+        return {c: json.loads(t) for c, t in
+                self.db.execute("SELECT commit_id, tags FROM commit_tags WHERE repo=?", (repo,))}
+
+    # -- reading ------------------------------------------------------------
+    def packages_for(self, ecosystem: str, names: Sequence[str]) -> list[tuple[str, str, str, str, str]]:
+        """(source, advisory, name, ranges-json, versions-json) for those names."""
+        out: list[tuple[str, str, str, str, str]] = []
+        for chunk in _chunks(sorted(set(names)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.extend(self.db.execute(
+                f"SELECT source, advisory, name, ranges, versions FROM packages "  # noqa: S608 - marks only
+                f"WHERE ecosystem=? AND name IN ({marks})", (ecosystem, *chunk)))
+        return out
+
+    def cpes_for(self, products: Sequence[tuple[str, str]]) -> list[tuple[Any, ...]]:
+        """(source, advisory, vendor, product, exact, start_incl, start_excl, end_incl, end_excl)."""
+        out: list[tuple[Any, ...]] = []
+        for vendor, product in sorted(set(products)):
+            out.extend(self.db.execute(
+                "SELECT source, advisory, vendor, product, exact, start_incl, start_excl, end_incl, end_excl"
+                " FROM cpes WHERE vendor=? AND product=?", (vendor, product)))
+        return out
+
+    def advisories(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], AdvisoryRow]:
+        out: dict[tuple[str, str], AdvisoryRow] = {}
+        wanted = sorted(set(keys))
+        for chunk in _chunks(wanted, 400):
+            where = ",".join("(?,?)" for _ in chunk)
+            params = [v for key in chunk for v in key]
+            for row in self.db.execute(
+                    "SELECT source, id, modified, aliases, summary, severity, score, vector, refs "  # noqa: S608
+                    f"FROM advisories WHERE withdrawn='' AND (source, id) IN (VALUES {where})", params):
+                out[(row[0], row[1])] = AdvisoryRow(row[0], row[1], row[2], tuple(json.loads(row[3])),
+                                                    row[4], row[5], row[6], row[7],
+                                                    tuple(json.loads(row[8])))
+        return out
+
+    def status(self) -> dict[str, Any]:
+        """Counts per source and the recent imports (what ``assay db status`` shows)."""
+        sources = {}
+        for source, total, withdrawn, newest in self.db.execute(
+                "SELECT source, COUNT(*), SUM(withdrawn != ''), MAX(modified) FROM advisories "
+                "GROUP BY source ORDER BY source"):
+            sources[source] = {"advisories": total, "withdrawn": withdrawn or 0, "newest_modified": newest}
+        imports = [
+            {"location": loc, "kind": kind, "at": at, "digest": digest, "added": a, "updated": u,
+             "unchanged": n, "withdrawn": w, "errors": e}
+            for loc, kind, at, digest, a, u, n, w, e in self.db.execute(
+                "SELECT location, kind, at, digest, added, updated, unchanged, withdrawn, errors "
+                "FROM imports ORDER BY id DESC LIMIT 20")
+        ]
+        tables = {repo: n for repo, n in self.db.execute(
+            "SELECT repo, COUNT(*) FROM commit_tags GROUP BY repo")}
+        return {"path": str(self.path), "schema": SCHEMA_VERSION, "sources": sources,
+                "commit_tables": tables, "imports": imports}
+
+    def is_empty(self) -> bool:
+        return self.db.execute("SELECT 1 FROM advisories LIMIT 1").fetchone() is None
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
