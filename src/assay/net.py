@@ -85,6 +85,19 @@ def download(url: str, dest: str | os.PathLike[str], *, sha256: str | None = Non
     when its digest matches); a mismatch removes the partial file and raises.
     ``progress(done, total)`` is called as bytes arrive.
     """
+    return download_info(url, dest, sha256=sha256, timeout=timeout, progress=progress)[0]
+
+
+def download_info(url: str, dest: str | os.PathLike[str], *, sha256: str | None = None,
+                  timeout: float = DEFAULT_TIMEOUT,
+                  progress: Callable[[int, int | None], None] | None = None,
+                  ) -> tuple[Path, dict[str, str]]:
+    """Download ``url`` to ``dest``, resuming a ``dest.part`` left by an interrupted run.
+
+    The file appears at ``dest`` only when complete (and, if ``sha256`` is given,
+    when its digest matches); a mismatch removes the partial file and raises.
+    ``progress(done, total)`` is called as bytes arrive.
+    """
     dest = Path(dest)
     part = dest.with_name(dest.name + ".part")
     have = part.stat().st_size if part.exists() else 0
@@ -93,9 +106,7 @@ def download(url: str, dest: str | os.PathLike[str], *, sha256: str | None = Non
     resp = _open(url, headers=headers, timeout=timeout)
     with resp:
         status = getattr(resp, "status", None) or resp.getcode()
-        if status == 416:  # already complete
-            mode = "ab"
-        elif have and status == 206:
+        if status == 416 or (have and status == 206):  # complete already, or resuming: hash what we have
             mode = "ab"
             with part.open("rb") as fh:
                 for chunk in iter(lambda: fh.read(CHUNK), b""):
@@ -119,4 +130,38 @@ def download(url: str, dest: str | os.PathLike[str], *, sha256: str | None = Non
         part.unlink(missing_ok=True)
         raise NetworkError(f"{url}: sha256 mismatch (expected {sha256}, got {digest.hexdigest()})")
     os.replace(part, dest)
-    return dest
+    info = {k.lower(): v for k, v in resp.headers.items()}
+    info["sha256"] = digest.hexdigest()
+    return dest, info
+
+
+def changed_since(url: str, *, etag: str | None = None, last_modified: str | None = None,
+                  timeout: float = DEFAULT_TIMEOUT) -> bool:
+    """Ask the server whether ``url`` changed (conditional HEAD); True when it cannot tell.
+
+    Costs one small request and no body: used to rerun an audit without
+    downloading files that did not change.
+    """
+    _guard(url)
+    headers = {"User-Agent": USER_AGENT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    req = urllib.request.Request(url, headers=headers, method="HEAD")  # noqa: S310
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (scheme checked in _guard)
+            new_etag = resp.headers.get("ETag")
+            new_lm = resp.headers.get("Last-Modified")
+            if etag and new_etag:
+                return new_etag != etag
+            if last_modified and new_lm:
+                return new_lm != last_modified
+            return True
+    except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return False
+        raise NetworkError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise NetworkError(f"{url}: unreachable ({reason})") from None

@@ -129,7 +129,8 @@ def verify(artifacts: tuple[str, ...], bundle: str | None, signature: str | None
                             fingerprints=fingerprints, keys=keys, publishers=publishers,
                             trusted_root=trusted_root, staging=staging,
                             allow_legacy_bundles=allow_legacy_bundles)
-    options.bundle, options.signature, options.attestation = _path(bundle), _path(signature), _path(attestation)
+    options.bundle, options.signature = _path(bundle), _path(signature)
+    options.attestation = _path(attestation)
     options.version = release_version
     engine = Engine(options)
     parsed = [Artifact.parse(a) for a in artifacts]

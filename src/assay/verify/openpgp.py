@@ -145,7 +145,7 @@ def _diagnose(artifact: Artifact, signature_path: Path) -> tuple[Reason, str]:
     """Data changed, or signature broken? Only for wording; the verdict is already fail."""
     prefix_ok = _digest_prefix_matches(artifact.path, signature_path) if artifact.path else None
     if prefix_ok is True:
-        return Reason.INVALID_SIGNATURE, "the signature is corrupt (it does not verify, though it is for this file)"
+        return Reason.INVALID_SIGNATURE, "the signature is corrupt (it is for this file but does not verify)"
     signed_name = subject_of(signature_path)
     if same_file_name(artifact.name, signed_name):
         return Reason.TAMPERED_ARTIFACT, f"{artifact.name} is not the file that was signed"

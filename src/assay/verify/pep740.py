@@ -34,8 +34,8 @@ def parse_publisher(value: dict[str, Any] | str, *, source: str = "--publisher")
         try:
             value = json.loads(value)
         except ValueError:
-            raise InputError(f"{source}: not JSON (expected e.g. "
-                             '{"kind": "GitHub", "repository": "owner/repo", "workflow": "release.yml"})') from None
+            raise InputError(f"{source}: not JSON (expected e.g. " '{"kind": "GitHub", '
+                             '"repository": "owner/repo", "workflow": "release.yml"})') from None
     if not isinstance(value, dict):
         raise InputError(f"{source}: a Trusted Publisher is a JSON object")
     try:
@@ -81,8 +81,12 @@ class _Bad(Exception):
 
 
 def _dist_key(name: str) -> tuple[Any, ...] | None:
-    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, \
-        parse_wheel_filename
+    from packaging.utils import (
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
 
     try:
         if name.endswith(".whl"):
@@ -132,7 +136,8 @@ def verify(sv: SigstoreVerifier, artifact: Artifact, path: Path, *, publishers: 
                                  policy=policy)
         if check.status is Status.FAIL and check.reason in (Reason.WRONG_IDENTITY, Reason.WRONG_ISSUER):
             sans, issuer = cert_identity(bundle.signing_certificate)
-            expected_issuers = {PUBLISHER_ISSUERS.get(p.kind) for p in publishers} | {s.issuer for s in signers}
+            expected_issuers = {PUBLISHER_ISSUERS.get(p.kind) for p in publishers}
+            expected_issuers |= {s.issuer for s in signers}
             reason = Reason.WRONG_IDENTITY if issuer in expected_issuers else Reason.WRONG_ISSUER
             check = Check(Kind.PEP740, label, Status.FAIL, reason,
                           f"signed by {', '.join(sorted(sans))} ({issuer}), expected {want}")

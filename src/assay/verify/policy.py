@@ -88,8 +88,7 @@ class Policy:
             signers={**fallback.signers, **self.signers},
             rules=self.rules + fallback.rules,
             version_pattern=self.version_pattern or fallback.version_pattern,
-            artifacts=tuple(dict.fromkeys(self.artifacts + fallback.artifacts)) if self.artifacts
-            and fallback.artifacts else (),
+            artifacts=self.artifacts or fallback.artifacts,  # an override may widen or narrow the scope
             source=", ".join(s for s in (self.source, fallback.source) if s),
         )
 
@@ -182,7 +181,8 @@ def parse(doc: dict[str, Any], *, source: str) -> Policy:
         if not isinstance(body, dict):
             raise fail(f"[signers.{name}] must be a table")
         try:
-            sig = tuple(SigstoreSigner(str(s["identity"]), str(s["issuer"])) for s in body.get("sigstore", []))
+            sig = tuple(SigstoreSigner(str(s["identity"]), str(s["issuer"]))
+                        for s in body.get("sigstore", []))
         except (KeyError, TypeError):
             raise fail(f"[signers.{name}] sigstore entries need identity and issuer") from None
         try:

@@ -101,7 +101,8 @@ def to_html(verdicts: list[Verdict], *, title: str = "Signature verification",
               + (f" ({c.detail})" if c.detail and c.status is not Status.PASS else ""))
             for c in v.checks)
         rows.append(
-            f'<tr class="{e(v.status.value)}"><td>{e(v.version or "")}</td><td><code>{e(v.artifact)}</code></td>'
+            f'<tr class="{e(v.status.value)}"><td>{e(v.version or "")}</td>'
+            f"<td><code>{e(v.artifact)}</code></td>"
             f"<td>{e(v.status.value.upper())}</td><td>{e(v.reason.value if v.reason else '')}</td>"
             f"<td>{e(v.detail)}</td><td>{checks}</td><td><code>{e(v.sha256 or '')}</code></td></tr>")
     facts = "".join(f"<li><b>{e(str(k))}</b>: {e(str(val))}</li>" for k, val in (meta or {}).items()

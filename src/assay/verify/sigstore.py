@@ -72,7 +72,8 @@ def load_trusted_root(path: Path | None, *, staging: bool = False) -> Any:
             return ClientTrustConfig.from_json(raw).trusted_root
         return TrustedRoot.from_file(str(path))
     except Exception as exc:  # malformed JSON or a document of another kind
-        raise InputError(f"{path}: not a Sigstore trusted root or trust config ({_first_line(exc)})") from None
+        raise InputError(f"{path}: not a Sigstore trusted root or trust config "
+                         f"({_first_line(exc)})") from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -370,9 +371,10 @@ def _check_statement(ptype: str, payload: bytes, artifact: Artifact | None,
         return None
     names = [n for n in digests.values() if n]
     if artifact.name and any(same_file_name(artifact.name, n) for n in names):
-        return Reason.TAMPERED_ARTIFACT, f"{artifact.name} is not the file that was signed (its sha256 differs)"
+        return Reason.TAMPERED_ARTIFACT, f"{artifact.name} is not the file that was signed (sha256 differs)"
     label = ", ".join(names) or signed_name or "other files"
-    return Reason.BUNDLE_FOR_ANOTHER_FILE, f"the statement's subjects are {label}, not {artifact.name or digest}"
+    return (Reason.BUNDLE_FOR_ANOTHER_FILE,
+            f"the statement's subjects are {label}, not {artifact.name or digest}")
 
 
 def looks_like_bundle(path: Path) -> bool:
