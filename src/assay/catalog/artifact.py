@@ -1,0 +1,104 @@
+"""Wheels, sdists and plain folders → a Graph rooted at the distribution (or the folder).
+
+The root is the distribution described by the wheel's ``.dist-info/METADATA`` or the
+sdist's ``PKG-INFO`` (with the file's sha256), or, for a folder, an application
+named after it. With ``bundled`` the contents are classified
+(:mod:`assay.enrich.bundled`): native libraries, vendored projects, JS libraries and
+PEP 770 SBOMs, each CONTAINed by the root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from assay.errors import InputError
+from assay.model import Component, Evidence, Graph, Hash, Kind, make_id
+from assay.sources.base import Resolver
+
+_WHEEL_META = re.compile(r"^[^/]+\.dist-info/METADATA$")
+_SDIST_META = re.compile(r"^(?:[^/]+/)?PKG-INFO$")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _metadata_path(resolver: Resolver, kind: str) -> str | None:
+    rx = _WHEEL_META if kind == "wheel" else _SDIST_META
+    found = sorted((f for f in resolver.files() if rx.match(f)), key=lambda f: (f.count("/"), f))
+    return found[0] if found else None
+
+
+def catalog_artifact(path: Path, *, bundled: bool = True) -> Graph:
+    """The inventory of a wheel, an sdist or a folder."""
+    from assay.sources.archive import open_archive
+    from assay.sources.directory import DirectoryResolver
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    graph = Graph(metadata={"target": str(path)})
+    if path.is_dir():
+        resolver: Resolver = DirectoryResolver(path)
+        graph.metadata["target-kind"] = "folder"
+        root = Component(id=make_id(Kind.APPLICATION, path.resolve().name or str(path), None, str(path)),
+                         kind=Kind.APPLICATION, name=path.resolve().name or str(path),
+                         evidence=(Evidence("folder", str(path), "scanned folder", "presence"),),
+                         found_by="artifact", properties=(("assay:path", str(path)),))
+    else:
+        kind = "wheel" if path.name.lower().endswith(".whl") else "sdist"
+        graph.metadata["target-kind"] = kind
+        resolver = open_archive(path)
+        root = _dist_root(resolver, path, kind)
+    graph.add(root)
+    graph.root = root.id
+    try:
+        if bundled:
+            from assay.enrich.bundled import scan_tree
+
+            scan_tree(resolver, graph, root.id)
+    finally:
+        resolver.close()
+    return graph
+
+
+def _dist_root(resolver: Resolver, path: Path, kind: str) -> Component:
+    from assay.catalog.metadata import dist_component
+
+    digest = Hash("sha256", _sha256(path))
+    meta = _metadata_path(resolver, kind)
+    props = (("assay:artifact", path.name), ("assay:artifact-kind", kind))
+    if meta is not None:
+        try:
+            return dist_component(resolver.read_text(meta), location=f"{path.name}/{meta}",
+                                  found_by=f"artifact.{kind}", hashes=(digest,), properties=props,
+                                  evidence=(Evidence("file", str(path), f"sha256:{digest.value}",
+                                                     "integrity"),))
+        except ValueError as exc:
+            raise InputError(f"{path}: unreadable {meta} ({exc})") from None
+    if kind == "wheel":
+        raise InputError(f"{path}: not a wheel (no <name>.dist-info/METADATA)")
+    # an sdist without PKG-INFO: name and version from the file name only
+    from packaging.utils import InvalidSdistFilename, parse_sdist_filename
+
+    try:
+        name, version = parse_sdist_filename(path.name)
+    except InvalidSdistFilename:
+        raise InputError(f"{path}: no PKG-INFO and the file name is not NAME-VERSION.tar.gz") from None
+    from assay.catalog.metadata import cpe_for, pypi_purl
+
+    cpe = cpe_for(name, str(version))
+    return Component(
+        id=make_id(Kind.PYTHON_PACKAGE, str(name), str(version)), kind=Kind.PYTHON_PACKAGE,
+        name=str(name), version=str(version), purl=pypi_purl(name, str(version)),
+        cpes=(cpe,) if cpe else (), hashes=(digest,), found_by=f"artifact.{kind}",
+        evidence=(Evidence("file-name", path.name, "no PKG-INFO; name and version from the file name",
+                           "version"),),
+        properties=props,
+    )

@@ -1,0 +1,319 @@
+"""What distributions carry inside: native libraries, vendored Python projects, JS libraries, PEP 770 SBOMs.
+
+Entry points:
+- :func:`scan_tree` adds what a Resolver's files contain to a graph, as components
+  CONTAINed by ``parent_id`` (used for wheels, sdists, folders);
+- :func:`enrich_installed` does the same for every installed distribution of an
+  environment graph, reading the files its RECORD lists.
+
+Every member is read as bytes and classified; nothing is imported or executed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from assay.enrich.bundled import pep770, vendored
+from assay.enrich.bundled.binary import sniff
+from assay.enrich.bundled.native import BinaryScan, scan_binary
+from assay.enrich.bundled.rules import Library, matcher
+from assay.errors import InputError
+from assay.model import Component, Evidence, Graph, Kind, RelType, make_id
+from assay.sources.base import Resolver, safe_relpath
+
+_BINARY_NAME = re.compile(r"\.(?:so(?:\.[0-9][0-9a-z.]*)?|dylib|dll|pyd|exe|bundle)$", re.I)
+_TEXT_SUFFIX = re.compile(
+    r"\.(?:py|pyi|pyc|pyx|pxd|c|h|cc|cpp|hpp|txt|md|rst|json|toml|cfg|ini|yaml|yml|html|css|js|map|svg|"
+    r"png|jpg|jpeg|gif|ico|ttf|otf|woff2?|pem|typed|csv|xml|xsl|xsd|dtd|mo|po|tcl|afm|pfb|dat|npy|npz|"
+    r"zip|gz|whl|a|lib|pdb|def|exp|ipynb|sh|bat|ps1|fish|csh|cmake|pc|in|mako|jinja|j2|rb|pl|pm|"
+    r"license|record|metadata|wheel)$", re.I)
+_JS = re.compile(r"\.m?js$", re.I)
+_JS_HEAD = 16384  # banners are at the top; a few keep the version near it
+MAX_NESTED = 2
+
+
+@dataclass(slots=True)
+class ScanStats:
+    members: int = 0
+    binaries: int = 0
+    bytes_scanned: int = 0
+    components: list[str] = field(default_factory=list)
+
+
+def _is_binary_candidate(path: str, head: Callable[[], bytes] | None) -> bool:
+    base = path.rsplit("/", 1)[-1]
+    if _BINARY_NAME.search(base):
+        return True
+    if _TEXT_SUFFIX.search(base):
+        return False
+    if head is None:
+        return False
+    return sniff(head()) is not None
+
+
+def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterable[str] | None = None,
+              location_prefix: str = "", depth: int = 0) -> ScanStats:
+    """Add the bundled components of ``paths`` (default: every file) under ``parent_id``."""
+    m = matcher()
+    stats = ScanStats()
+    files = list(paths if paths is not None else resolver.files())
+    stats.members = len(files)
+    binaries: list[BinaryScan] = []
+    comp_of_file: dict[str, list[str]] = {}
+    claimed: list[pep770.Claimed] = []
+
+    def loc(path: str) -> str:
+        return f"{location_prefix}{path}"
+
+    def head_of(path: str) -> Callable[[], bytes]:
+        def read() -> bytes:
+            reader = getattr(resolver, "read_head", None)
+            if reader is not None:
+                return reader(path, 8)
+            with resolver.open(path) as fh:
+                return fh.read(8)
+        return read
+
+    for path in files:
+        base = path.rsplit("/", 1)[-1]
+        try:
+            if _JS.search(base):
+                _scan_js(resolver, path, graph, parent_id, loc(path), m)
+                continue
+            if pep770.is_sbom_path(path):
+                items, error = pep770.read_sbom(loc(path), resolver.read_bytes(path))
+                if error:
+                    graph.unknown(loc(path), "unreadable-sbom", error)
+                claimed.extend(items)
+                continue
+            if base.endswith(".whl") and depth < MAX_NESTED:
+                _scan_nested_wheel(resolver, path, graph, parent_id, loc(path), depth)
+                continue
+            if not _is_binary_candidate(path, None if resolver.size(path) < 64 else head_of(path)):
+                continue
+            data = resolver.read_bytes(path)
+        except (OSError, KeyError) as exc:
+            graph.unknown(loc(path), "unreadable-member", str(exc))
+            continue
+        stats.binaries += 1
+        stats.bytes_scanned += len(data)
+        result = scan_binary(loc(path), data, m)
+        if result is None:
+            continue
+        binaries.append(result)
+        for det in result.detections:
+            comp = _native_component(det.library, det.version, parent_id, loc(path), result,
+                                     tuple(det.evidence))
+            graph.add(comp)
+            graph.relate(parent_id, comp.id, RelType.CONTAINS)
+            stats.components.append(comp.id)
+            if det.library is result.own:
+                comp_of_file.setdefault(base, []).append(comp.id)
+                if result.info.soname:
+                    comp_of_file.setdefault(result.info.soname.rsplit("/", 1)[-1], []).append(comp.id)
+            if comp.version is None:
+                graph.unknown(comp.id, "unknown-version",
+                              f"{det.library.name} in {loc(path)}: no version the bytes prove")
+
+    # bundled libraries linking bundled libraries
+    for result in binaries:
+        sources = [cid for d in result.detections if d.library is result.own
+                   for cid in comp_of_file.get(result.path.rsplit("/", 1)[-1], [])]
+        for needed in result.info.needed:
+            for target in comp_of_file.get(needed.rsplit("/", 1)[-1], []):
+                for source in sources:
+                    if source != target:
+                        graph.relate(source, target, RelType.DYNAMIC_LINK)
+
+    # vendored Python projects
+    for item in vendored.find_vendored(resolver.read_bytes, vendored.candidates(files)):
+        comp = _vendored_component(item, parent_id, location_prefix)
+        graph.add(comp)
+        graph.relate(parent_id, comp.id, RelType.CONTAINS)
+        stats.components.append(comp.id)
+
+    _merge_claims(graph, parent_id, claimed, stats)
+    return stats
+
+
+def _native_component(lib: Library, version: str | None, parent_id: str, location: str,
+                      result: BinaryScan, evidence: tuple[Evidence, ...]) -> Component:
+    props = [("assay:path", location)]
+    if lib is result.own and result.info.soname:
+        props.append(("assay:soname", result.info.soname))
+    if lib is not result.own:
+        props.append(("assay:linkage", "static"))
+    cpe = lib.cpe23(version)
+    return Component(
+        id=make_id(Kind.NATIVE_LIBRARY, lib.name, version, parent_id, location),
+        kind=Kind.NATIVE_LIBRARY, name=lib.name, version=version, purl=lib.purl(version),
+        cpes=(cpe,) if cpe else (), evidence=evidence, found_by=f"bundled.{result.info.format}",
+        description=lib.description or None, properties=tuple(sorted(props)),
+    )
+
+
+def _scan_js(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str, m) -> None:
+    if m.js_anchors is None:
+        return
+    with resolver.open(path) as fh:
+        head = fh.read(_JS_HEAD)
+    seen: set[tuple[str, str]] = set()
+    for hit in m.js_anchors.finditer(head):
+        for lib, reader in m.js_by_anchor.get(hit.group(), ()):
+            vm = reader.regex.match(head, hit.start(), hit.start() + 256)
+            if not vm:
+                continue
+            version = vm.group(1).decode("latin-1")
+            if (lib.name, version) in seen:
+                continue
+            seen.add((lib.name, version))
+            cpe = lib.cpe23(version)
+            comp = Component(
+                id=make_id(Kind.JAVASCRIPT_LIBRARY, lib.name, version, parent_id, location),
+                kind=Kind.JAVASCRIPT_LIBRARY, name=lib.name, version=version, purl=lib.purl(version),
+                cpes=(cpe,) if cpe else (),
+                evidence=(Evidence("version-string", location, vm.group().decode("latin-1"), "version"),),
+                found_by="bundled.javascript", properties=(("assay:path", location),),
+            )
+            graph.add(comp)
+            graph.relate(parent_id, comp.id, RelType.CONTAINS)
+
+
+def _vendored_component(item: vendored.Vendored, parent_id: str, prefix: str) -> Component:
+    from assay.catalog.metadata import cpe_for, pypi_purl
+
+    location = f"{prefix}{item.vendor_dir}"
+    cpe = cpe_for(item.name, item.version)
+    return Component(
+        id=make_id(Kind.VENDORED_PACKAGE, canonicalize_name(item.name), item.version, parent_id, location),
+        kind=Kind.VENDORED_PACKAGE, name=item.name, version=item.version,
+        purl=pypi_purl(item.name, item.version), cpes=(cpe,) if cpe else (),
+        evidence=tuple(item.evidence), found_by="bundled.vendored",
+        properties=(("assay:path", location),),
+    )
+
+
+def _scan_nested_wheel(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str,
+                       depth: int) -> None:
+    """A wheel inside a distribution (ensurepip's bundled pip): a vendored package with its own contents."""
+    from assay.catalog.metadata import dist_component
+    from assay.sources.archive import ZipResolver
+
+    data = resolver.read_bytes(path)
+    try:
+        inner = ZipResolver.from_bytes(data, description=location)
+    except InputError as exc:
+        graph.unknown(location, "unreadable-member", exc.message)
+        return
+    with inner:
+        meta = [f for f in inner.files() if re.fullmatch(r"[^/]+\.dist-info/METADATA", f)]
+        if not meta:
+            return
+        try:
+            comp = dist_component(inner.read_text(meta[0]), location=f"{location}!/{meta[0]}",
+                                  found_by="bundled.wheel", kind=Kind.VENDORED_PACKAGE,
+                                  id_qualifier=f"{parent_id}/{location}",
+                                  properties=(("assay:path", location),))
+        except ValueError:
+            graph.unknown(location, "unreadable-metadata", meta[0])
+            return
+        graph.add(comp)
+        graph.relate(parent_id, comp.id, RelType.CONTAINS)
+        scan_tree(inner, graph, comp.id, location_prefix=f"{location}!/", depth=depth + 1)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower()).removeprefix("lib")
+
+
+def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], stats: ScanStats) -> None:
+    """Embedded SBOM claims: add their evidence to what detection found, or add what it did not find."""
+    if not claimed:
+        return
+    from dataclasses import replace
+
+    from assay.catalog.metadata import pypi_purl
+
+    detected = [graph.components[cid] for cid in dict.fromkeys(stats.components)]
+    for claim in claimed:
+        matches = [c for c in detected if _norm(c.name) == _norm(claim.name)
+                   and (c.version is None or claim.version is None or c.version == claim.version)]
+        if matches:
+            for c in matches:
+                version = c.version or claim.version
+                merged = replace(c, version=version, evidence=c.evidence + tuple(
+                    e for e in claim.evidence if e not in c.evidence))
+                graph.components[c.id] = merged
+            continue
+        kind = {"python": Kind.VENDORED_PACKAGE, "javascript": Kind.JAVASCRIPT_LIBRARY}.get(
+            claim.kind_hint, Kind.NATIVE_LIBRARY)
+        generic = f"pkg:generic/{claim.name}" + (f"@{claim.version}" if claim.version else "")
+        purl = claim.purl or (pypi_purl(claim.name, claim.version) if kind is Kind.VENDORED_PACKAGE
+                              else generic)
+        location = claim.evidence[0].location if claim.evidence else ""
+        comp = Component(
+            id=make_id(kind, claim.name, claim.version, parent_id, location),
+            kind=kind, name=claim.name, version=claim.version, purl=purl, cpes=claim.cpes,
+            evidence=tuple(claim.evidence), found_by="bundled.pep770",
+            properties=(("assay:path", location),),
+        )
+        graph.add(comp)
+        graph.relate(parent_id, comp.id, RelType.CONTAINS)
+
+
+# -- installed environments ----------------------------------------------------
+
+def record_paths(record_text: str) -> list[str]:
+    """The paths a RECORD lists (first CSV column)."""
+    out = []
+    for row in csv.reader(io.StringIO(record_text)):
+        if row and row[0]:
+            out.append(row[0])
+    return out
+
+
+def enrich_installed(graph: Graph) -> None:
+    """Scan the files of every installed distribution (from its RECORD) for bundled components."""
+    from assay.sources.directory import DirectoryResolver
+
+    resolvers: dict[str, DirectoryResolver] = {}
+    for comp in list(graph.components.values()):
+        if comp.kind is not Kind.PYTHON_PACKAGE:
+            continue
+        meta_dir = comp.prop("assay:dist-info")
+        site = comp.prop("assay:site-packages")
+        if not meta_dir or not site:
+            continue
+        record = Path(meta_dir) / "RECORD"
+        try:
+            text = record.read_text("utf-8", errors="replace")
+        except OSError:
+            if Path(meta_dir).suffix == ".dist-info":
+                graph.unknown(comp.id, "no-record", f"{record}: cannot list the installed files")
+            continue
+        resolver = resolvers.get(site)
+        if resolver is None:
+            try:
+                resolver = resolvers[site] = DirectoryResolver(site)
+            except InputError:
+                continue
+        paths = []
+        for raw in record_paths(text):
+            try:
+                rel = safe_relpath(raw, origin=str(record))
+            except InputError:
+                continue  # ../../bin/tool: outside site-packages (scripts), not a bundled file
+            if rel and posixpath.basename(rel) != "RECORD" and resolver.exists(rel):
+                paths.append(rel)
+        scan_tree(resolver, graph, comp.id, paths=paths, location_prefix=f"{site}/")
+
+
+__all__ = ["ScanStats", "enrich_installed", "record_paths", "scan_tree"]

@@ -1,0 +1,454 @@
+"""Small struct-based readers for ELF, PE and Mach-O: enough to classify bundled libraries.
+
+What a reader gives (:class:`BinaryInfo`): the format and machine, the library's own
+name (ELF DT_SONAME, Mach-O LC_ID_DYLIB, PE export name), what it links (DT_NEEDED,
+LC_LOAD_DYLIB, PE imports), the byte ranges that hold constant data (where version
+strings live, so code is not scanned), and a symbol lookup (name -> file offset) for
+the decoders in :mod:`assay.enrich.bundled.decode`. Nothing is executed; malformed
+input gives an empty or partial answer, never an exception.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+
+ELF_MAGIC = b"\x7fELF"
+MACHO_MAGICS = {b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xfe\xed\xfa\xce"}
+FAT_MAGICS = {b"\xca\xfe\xba\xbe", b"\xca\xfe\xba\xbf"}
+
+# sections that hold constant data and strings (ELF, PE, Mach-O section names)
+_DATA_SECTIONS_ELF = (".rodata", ".data", ".comment", ".lrodata", ".ldata")
+_DATA_SECTIONS_PE = (".rdata", ".data")
+_DATA_SECTIONS_MACHO = ("__cstring", "__const", "__data", "__rodata")
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    name: str
+    offset: int  # file offset of the symbol's bytes, -1 if not in the file
+    vaddr: int
+    size: int
+    is_func: bool
+
+
+@dataclass(slots=True)
+class BinaryInfo:
+    format: str  # "elf", "pe", "macho"
+    machine: str  # "x86_64", "aarch64", "x86", "arm", "ppc64le", "s390x", "other"
+    soname: str | None = None
+    needed: list[str] = field(default_factory=list)
+    data_ranges: list[tuple[int, int]] = field(default_factory=list)  # (start, end) file offsets
+    _symbols: dict[str, Symbol] | None = None
+    _lookup: object = None  # callable(name) -> Symbol | None
+    _v2o: object = None  # callable(vaddr) -> file offset | None
+    _ptr: object = None  # callable(vaddr of a pointer) -> vaddr it points to | None
+
+    def symbol(self, name: str) -> Symbol | None:
+        if self._lookup is None:
+            return None
+        return self._lookup(name)  # type: ignore[operator]
+
+    def offset_of(self, vaddr: int) -> int | None:
+        if self._v2o is None:
+            return None
+        return self._v2o(vaddr)  # type: ignore[operator]
+
+    def pointer_at(self, vaddr: int) -> int | None:
+        if self._ptr is None:
+            return None
+        return self._ptr(vaddr)  # type: ignore[operator]
+
+
+def sniff(head: bytes) -> str | None:
+    """The binary format from the first bytes of a file, or None."""
+    magic = head[:4]
+    if magic == ELF_MAGIC:
+        return "elf"
+    if head[:2] == b"MZ":
+        return "pe"
+    if magic in MACHO_MAGICS:
+        return "macho"
+    if magic in FAT_MAGICS and len(head) >= 8 and struct.unpack(">I", head[4:8])[0] < 32:
+        return "macho"  # fat/universal (a Java class file shares the magic, with a large second word)
+    return None
+
+
+def parse(data: bytes) -> BinaryInfo | None:
+    kind = sniff(data[:8])
+    try:
+        if kind == "elf":
+            return _parse_elf(data)
+        if kind == "pe":
+            return _parse_pe(data)
+        if kind == "macho":
+            return _parse_macho(data)
+    except (struct.error, IndexError, ValueError, UnicodeDecodeError):
+        return BinaryInfo(format=kind, machine="other", data_ranges=[(0, len(data))])
+    return None
+
+
+def _cstr(data: bytes, off: int, limit: int = 4096) -> str:
+    if off < 0 or off >= len(data):
+        return ""
+    end = data.find(b"\x00", off, off + limit)
+    if end < 0:
+        end = min(len(data), off + limit)
+    return data[off:end].decode("utf-8", "replace")
+
+
+# -- ELF ---------------------------------------------------------------------
+
+_ELF_MACHINES = {3: "x86", 62: "x86_64", 183: "aarch64", 40: "arm", 21: "ppc64le", 22: "s390x"}
+
+
+def _parse_elf(data: bytes) -> BinaryInfo:
+    is64 = data[4] == 2
+    end = "<" if data[5] == 1 else ">"
+    if is64:
+        (e_machine,) = struct.unpack_from(end + "H", data, 18)
+        e_phoff, e_shoff = struct.unpack_from(end + "QQ", data, 32)
+        e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx = struct.unpack_from(end + "HHHHH", data, 54)
+    else:
+        (e_machine,) = struct.unpack_from(end + "H", data, 18)
+        e_phoff, e_shoff = struct.unpack_from(end + "II", data, 28)
+        e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx = struct.unpack_from(end + "HHHHH", data, 42)
+    info = BinaryInfo(format="elf", machine=_ELF_MACHINES.get(e_machine, "other"))
+
+    # program headers: PT_LOAD for address -> offset, PT_DYNAMIC
+    loads: list[tuple[int, int, int]] = []  # vaddr, filesz, offset
+    dynamic: tuple[int, int] | None = None
+    for i in range(min(e_phnum, 256)):
+        base = e_phoff + i * e_phentsize
+        if is64:
+            p_type, _flags, p_offset, p_vaddr, _paddr, p_filesz = struct.unpack_from(
+                end + "IIQQQQ", data, base)
+        else:
+            p_type, p_offset, p_vaddr, _paddr, p_filesz = struct.unpack_from(end + "IIIII", data, base)
+        if p_type == 1:
+            loads.append((p_vaddr, p_filesz, p_offset))
+        elif p_type == 2:
+            dynamic = (p_offset, p_filesz)
+
+    def v2o(vaddr: int) -> int | None:
+        for va, sz, off in loads:
+            if va <= vaddr < va + sz:
+                return vaddr - va + off
+        return None
+
+    info._v2o = v2o
+
+    # section headers
+    # name, type, addr, offset, size, link, entsize
+    sections: list[tuple[str, int, int, int, int, int, int]] = []
+    if e_shoff and e_shnum and e_shoff + e_shnum * e_shentsize <= len(data):
+        raw = []
+        for i in range(e_shnum):
+            base = e_shoff + i * e_shentsize
+            if is64:
+                sh_name, sh_type, _fl, sh_addr, sh_off, sh_size, sh_link, _inf, _al, sh_ent = \
+                    struct.unpack_from(end + "IIQQQQIIQQ", data, base)
+            else:
+                sh_name, sh_type, _fl, sh_addr, sh_off, sh_size, sh_link, _inf, _al, sh_ent = \
+                    struct.unpack_from(end + "IIIIIIIIII", data, base)
+            raw.append((sh_name, sh_type, sh_addr, sh_off, sh_size, sh_link, sh_ent))
+        if e_shstrndx < len(raw):
+            stroff = raw[e_shstrndx][3]
+            sections = [(_cstr(data, stroff + r[0], 64), *r[1:]) for r in raw]
+    for name, s_type, _addr, off, size, _link, _ent in sections:
+        if s_type != 8 and name.startswith(_DATA_SECTIONS_ELF) and size:  # 8 = NOBITS (.bss)
+            info.data_ranges.append((off, min(off + size, len(data))))
+    if not sections:
+        info.data_ranges.append((0, len(data)))
+
+    # dynamic section: SONAME, NEEDED
+    if dynamic:
+        entries = []
+        fmt, step = (end + "qQ", 16) if is64 else (end + "iI", 8)
+        strtab_va = None
+        for i in range(min(dynamic[1] // step, 4096)):
+            tag, val = struct.unpack_from(fmt, data, dynamic[0] + i * step)
+            if tag == 0:
+                break
+            if tag == 5:
+                strtab_va = val
+            entries.append((tag, val))
+        stroff = v2o(strtab_va) if strtab_va is not None else None
+        if stroff is not None:
+            for tag, val in entries:
+                if tag == 1:
+                    info.needed.append(_cstr(data, stroff + val))
+                elif tag == 14:
+                    info.soname = _cstr(data, stroff + val)
+
+    # symbols: lazily, by name, in .dynsym then .symtab
+    tables = [(s[3], s[4], sections[s[5]][3], sections[s[5]][4]) for s in sections
+              if s[1] in (11, 2) and s[5] < len(sections)]  # DYNSYM, SYMTAB
+    symsize = 24 if is64 else 16
+
+    def lookup(name: str) -> Symbol | None:
+        needle = name.encode() + b"\x00"
+        for sym_off, sym_size, str_off, str_size in tables:
+            strtab = data[str_off:str_off + str_size]
+            pos = strtab.find(needle)
+            while pos >= 0:
+                # a string table may share tails ("foo" inside "barfoo"): any offset spelling name counts
+                hit = _find_sym(data, sym_off, sym_size, symsize, pos, end, is64)
+                if hit is not None:
+                    value, size, _shndx, st_type = hit
+                    off = v2o(value)
+                    return Symbol(name, off if off is not None else -1, value, size, st_type == 2)
+                pos = strtab.find(needle, pos + 1)
+        return None
+
+    info._lookup = lookup
+
+    rela = [(s[3], s[4]) for s in sections if s[1] == 4]  # SHT_RELA
+
+    def pointer_at(vaddr: int) -> int | None:
+        # a pointer in a shared object is 0 in the file and set by a RELATIVE relocation
+        if is64:
+            key = struct.pack(end + "Q", vaddr)
+            for off, size in rela:
+                blob = data[off:off + size]
+                pos = blob.find(key)
+                while pos >= 0:
+                    if pos % 24 == 0:
+                        _r_off, r_info, addend = struct.unpack_from(end + "QQq", blob, pos)
+                        if r_info & 0xFFFFFFFF in (8, 1027):  # R_X86_64_RELATIVE, R_AARCH64_RELATIVE
+                            return addend
+                    pos = blob.find(key, pos + 1)
+        off = v2o(vaddr)
+        if off is None:
+            return None
+        (raw,) = struct.unpack_from(end + ("Q" if is64 else "I"), data, off)
+        return raw or None
+
+    info._ptr = pointer_at
+    return info
+
+
+def _find_sym(data: bytes, sym_off: int, sym_size: int, symsize: int, name_off: int, end: str,
+              is64: bool) -> tuple[int, int, int, int] | None:
+    key = struct.pack(end + "I", name_off)
+    table = data[sym_off:sym_off + sym_size]
+    pos = table.find(key)
+    while pos >= 0:
+        if pos % symsize == 0:
+            if is64:
+                _n, st_info, _o, shndx, value, size = struct.unpack_from(end + "IBBHQQ", table, pos)
+            else:
+                _n, value, size, st_info, _o, shndx = struct.unpack_from(end + "IIIBBH", table, pos)
+            if shndx != 0:
+                return value, size, shndx, st_info & 0xF
+        pos = table.find(key, pos + 1)
+    return None
+
+
+# -- PE ----------------------------------------------------------------------
+
+_PE_MACHINES = {0x8664: "x86_64", 0x14C: "x86", 0xAA64: "aarch64"}
+
+
+def _parse_pe(data: bytes) -> BinaryInfo | None:
+    (pe_off,) = struct.unpack_from("<I", data, 0x3C)
+    if data[pe_off:pe_off + 4] != b"PE\x00\x00":
+        return None
+    machine, nsect, _ts, _sym, _nsym, opt_size, _ch = struct.unpack_from("<HHIIIHH", data, pe_off + 4)
+    opt = pe_off + 24
+    (magic,) = struct.unpack_from("<H", data, opt)
+    pe32plus = magic == 0x20B
+    image_base = struct.unpack_from("<Q" if pe32plus else "<I", data, opt + (24 if pe32plus else 28))[0]
+    dd = opt + (112 if pe32plus else 96)
+    (ndirs,) = struct.unpack_from("<I", data, dd - 4)
+    dirs = [struct.unpack_from("<II", data, dd + 8 * i) for i in range(min(ndirs, 16))]
+    info = BinaryInfo(format="pe", machine=_PE_MACHINES.get(machine, "other"))
+    secs = []
+    sbase = opt + opt_size
+    for i in range(nsect):
+        raw = struct.unpack_from("<8sIIII", data, sbase + 40 * i)
+        name = raw[0].rstrip(b"\x00").decode("ascii", "replace")
+        vsize, va, rsize, roff = raw[1:]
+        secs.append((name, va, max(vsize, rsize), roff, rsize))
+        if name.startswith(_DATA_SECTIONS_PE) and rsize:
+            info.data_ranges.append((roff, min(roff + rsize, len(data))))
+    if not secs:
+        info.data_ranges.append((0, len(data)))
+
+    def rva2o(rva: int) -> int | None:
+        for _n, va, vs, roff, rsize in secs:
+            if va <= rva < va + vs and rva - va < rsize:
+                return rva - va + roff
+        return None
+
+    info._v2o = lambda vaddr: rva2o(vaddr - image_base) if vaddr >= image_base else rva2o(vaddr)
+
+    # imports
+    if len(dirs) > 1 and dirs[1][0]:
+        off = rva2o(dirs[1][0])
+        while off is not None and off + 20 <= len(data):
+            _ilt, _ts2, _fwd, name_rva, iat = struct.unpack_from("<IIIII", data, off)
+            if not name_rva and not iat:
+                break
+            noff = rva2o(name_rva)
+            if noff is not None:
+                info.needed.append(_cstr(data, noff, 256))
+            off += 20
+            if len(info.needed) > 512:
+                break
+    # exports
+    exports: dict[str, int] = {}
+    if dirs and dirs[0][0]:
+        eoff = rva2o(dirs[0][0])
+        if eoff is not None:
+            (_c, _ts3, _ma, _mi, name_rva, _base, nfuncs, nnames, funcs_rva, names_rva, ords_rva) = \
+                struct.unpack_from("<IIHHIIIIIII", data, eoff)
+            noff = rva2o(name_rva)
+            if noff is not None:
+                info.soname = _cstr(data, noff, 256)
+            fo, no, oo = rva2o(funcs_rva), rva2o(names_rva), rva2o(ords_rva)
+            if fo is not None and no is not None and oo is not None:
+                for i in range(min(nnames, 65536)):
+                    (nrva,) = struct.unpack_from("<I", data, no + 4 * i)
+                    (ordinal,) = struct.unpack_from("<H", data, oo + 2 * i)
+                    if ordinal < nfuncs:
+                        nmo = rva2o(nrva)
+                        if nmo is not None:
+                            (frva,) = struct.unpack_from("<I", data, fo + 4 * ordinal)
+                            exports[_cstr(data, nmo, 256)] = frva
+
+    def lookup(name: str) -> Symbol | None:
+        rva = exports.get(name)
+        if rva is None:
+            return None
+        off = rva2o(rva)
+        return Symbol(name, off if off is not None else -1, image_base + rva, 0, True)
+
+    info._lookup = lookup
+
+    def pointer_at(vaddr: int) -> int | None:
+        off = info.offset_of(vaddr)
+        if off is None:
+            return None
+        return struct.unpack_from("<Q" if pe32plus else "<I", data, off)[0] or None
+
+    info._ptr = pointer_at
+    return info
+
+
+# -- Mach-O ------------------------------------------------------------------
+
+_MACHO_CPUS = {0x01000007: "x86_64", 0x0100000C: "aarch64", 7: "x86", 12: "arm"}
+
+
+def _parse_macho(data: bytes) -> BinaryInfo:
+    magic = data[:4]
+    if magic in FAT_MAGICS:
+        (n,) = struct.unpack_from(">I", data, 4)
+        slices = []
+        wide = magic == b"\xca\xfe\xba\xbf"
+        for i in range(min(n, 8)):
+            if wide:
+                _cpu, _sub, off, size, _al, _r = struct.unpack_from(">iiQQII", data, 8 + 32 * i)
+            else:
+                _cpu, _sub, off, size, _al = struct.unpack_from(">iiIII", data, 8 + 20 * i)
+            slices.append((off, size))
+        infos = [_parse_thin_macho(data, off, off + size) for off, size in slices]
+        first = infos[0] if infos else BinaryInfo(format="macho", machine="other")
+        for other in infos[1:]:
+            first.data_ranges.extend(other.data_ranges)
+            first.needed.extend(n for n in other.needed if n not in first.needed)
+        first.machine = "universal" if len(infos) > 1 else first.machine
+        return first
+    return _parse_thin_macho(data, 0, len(data))
+
+
+def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
+    magic = data[base:base + 4]
+    end = "<" if magic in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe") else ">"
+    is64 = magic in (b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf")
+    cputype, _sub, _ft, ncmds, _sizeofcmds, _flags = struct.unpack_from(end + "iiIIII", data, base + 4)
+    info = BinaryInfo(format="macho", machine=_MACHO_CPUS.get(cputype, "other"))
+    off = base + (32 if is64 else 28)
+    segs: list[tuple[int, int, int]] = []  # vmaddr, filesize, fileoff
+    symtab: tuple[int, int, int, int] | None = None
+    for _ in range(min(ncmds, 4096)):
+        cmd, cmdsize = struct.unpack_from(end + "II", data, off)
+        if cmd in (0x19, 0x1):  # LC_SEGMENT_64 / LC_SEGMENT
+            if cmd == 0x19:
+                _seg, vmaddr, _vms, fileoff, filesize, _mp, _ip, nsects, _fl = \
+                    struct.unpack_from(end + "16sQQQQiiII", data, off + 8)
+                sec_base, sec_size = off + 72, 80
+            else:
+                _seg, vmaddr, _vms, fileoff, filesize, _mp, _ip, nsects, _fl = \
+                    struct.unpack_from(end + "16sIIIIiiII", data, off + 8)
+                sec_base, sec_size = off + 56, 68
+            segs.append((vmaddr, filesize, base + fileoff))
+            for j in range(min(nsects, 256)):
+                sb = sec_base + j * sec_size
+                sectname = data[sb:sb + 16].rstrip(b"\x00").decode("ascii", "replace")
+                if is64:
+                    _a, size, sec_off = struct.unpack_from(end + "QQI", data, sb + 32)
+                else:
+                    _a, size, sec_off = struct.unpack_from(end + "III", data, sb + 32)
+                if sectname in _DATA_SECTIONS_MACHO and size and sec_off:
+                    info.data_ranges.append((base + sec_off, min(base + sec_off + size, limit)))
+        elif cmd in (0xC, 0x80000018, 0x1F, 0x80000023):  # LOAD_DYLIB, LOAD_WEAK, REEXPORT, LAZY
+            (name_off,) = struct.unpack_from(end + "I", data, off + 8)
+            info.needed.append(_cstr(data, off + name_off, 1024))
+        elif cmd == 0xD:  # LC_ID_DYLIB
+            (name_off,) = struct.unpack_from(end + "I", data, off + 8)
+            info.soname = _cstr(data, off + name_off, 1024)
+        elif cmd == 0x2:  # LC_SYMTAB
+            symtab = struct.unpack_from(end + "IIII", data, off + 8)
+        off += cmdsize
+        if cmdsize == 0:
+            break
+    if not info.data_ranges:
+        info.data_ranges.append((base, limit))
+
+    def v2o(vaddr: int) -> int | None:
+        for va, size, fo in segs:
+            if va <= vaddr < va + size:
+                return vaddr - va + fo
+        return None
+
+    info._v2o = v2o
+
+    def lookup(name: str) -> Symbol | None:
+        if symtab is None:
+            return None
+        symoff, nsyms, stroff, strsize = symtab
+        strtab = data[base + stroff:base + stroff + strsize]
+        needle = b"\x00_" + name.encode() + b"\x00"
+        pos = strtab.find(needle)
+        if pos < 0:
+            return None
+        key = struct.pack(end + "I", pos + 1)
+        esize = 16 if is64 else 12
+        table = data[base + symoff:base + symoff + nsyms * esize]
+        p = table.find(key)
+        while p >= 0:
+            if p % esize == 0:
+                if is64:
+                    _strx, _n_type, n_sect, _desc, value = struct.unpack_from(end + "IBBHQ", table, p)
+                else:
+                    _strx, _n_type, n_sect, _desc, value = struct.unpack_from(end + "IBBHI", table, p)
+                if n_sect:
+                    fo = v2o(value)
+                    return Symbol(name, fo if fo is not None else -1, value, 0, True)
+            p = table.find(key, p + 1)
+        return None
+
+    info._lookup = lookup
+
+    def pointer_at(vaddr: int) -> int | None:
+        fo = v2o(vaddr)
+        if fo is None:
+            return None
+        raw = struct.unpack_from(end + ("Q" if is64 else "I"), data, fo)[0]
+        # chained fixups keep the target in the low bits of a rebase entry
+        return (raw & 0xFFFFFFFFF) or None
+
+    info._ptr = pointer_at
+    return info

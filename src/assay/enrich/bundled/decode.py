@@ -1,0 +1,174 @@
+"""Read a version that a library keeps in code or in a constant, not in a string.
+
+Some libraries have no version string: libwebp's ``WebPGetDecoderVersion`` is
+``mov eax, 0x010301; ret``; ``hb_version_string`` returns a pointer to "7.3.0";
+libxslt exports ``exsltLibxsltVersion`` as a const int. These readers take a symbol
+found by :mod:`assay.enrich.bundled.binary` and return the integer or string it
+yields, by reading the bytes: a few instruction forms that compilers emit for
+"return a constant" on x86-64 and AArch64 (optimised or not), nothing else. If the
+function does anything more, the answer is None (unknown), never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+
+from assay.enrich.bundled.binary import BinaryInfo, Symbol
+
+
+def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
+    """``how``: "ret-int" | "ret-str" (functions), "int" | "str" | "ptr-str" (data objects)."""
+    if sym.offset < 0 or sym.offset >= len(data):
+        return None
+    if how == "int":
+        return struct.unpack_from("<i" if info.format != "elf" or data[5] == 1 else ">i", data, sym.offset)[0]
+    if how == "str":
+        return _cstr(data, sym.offset)
+    if how == "ptr-str":
+        target = info.pointer_at(sym.vaddr)
+        return _str_at(data, info, target)
+    if how in ("ret-int", "ret-str"):
+        kind, value = _returned(data, info, sym)
+        if kind == "int" and how == "ret-int":
+            return value
+        if kind == "addr" and how == "ret-str":
+            return _str_at(data, info, value)
+        if kind == "addr" and how == "ret-int":
+            return None
+    return None
+
+
+def _str_at(data: bytes, info: BinaryInfo, vaddr: int | None) -> str | None:
+    if vaddr is None:
+        return None
+    off = info.offset_of(vaddr)
+    if off is None:
+        return None
+    return _cstr(data, off)
+
+
+_PRINTABLE = re.compile(rb"[\x20-\x7e]{1,200}\x00")
+
+
+def _cstr(data: bytes, off: int) -> str | None:
+    m = _PRINTABLE.match(data, off)
+    if not m:
+        return None
+    return m.group()[:-1].decode("ascii")
+
+
+def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | None]:
+    if info.machine in ("x86_64", "x86"):
+        return _x86(data, sym.offset, sym.vaddr, info.machine == "x86_64")
+    if info.machine == "aarch64":
+        return _aarch64(data, sym.offset, sym.vaddr)
+    return "none", None
+
+
+def _x86(data: bytes, off: int, vaddr: int, is64: bool) -> tuple[str, int | None]:
+    """Follow a prologue-free or frame-pointer function to its ``ret``; track only eax/rax."""
+    pos, end = off, min(off + 48, len(data))
+    value: tuple[str, int | None] = ("none", None)
+    while pos < end:
+        b = data[pos]
+        if data.startswith(b"\xf3\x0f\x1e\xfa", pos) or data.startswith(b"\xf3\x0f\x1e\xfb", pos):
+            pos += 4  # endbr64 / endbr32
+        elif b == 0x55:  # push rbp
+            pos += 1
+        elif data.startswith(b"\x48\x89\xe5", pos) or data.startswith(b"\x89\xe5", pos):  # mov rbp, rsp
+            pos += 3 if b == 0x48 else 2
+        elif b == 0x5D or b == 0xC9:  # pop rbp
+            pos += 1
+        elif b == 0xB8:  # mov eax, imm32
+            value = ("int", struct.unpack_from("<I", data, pos + 1)[0])
+            pos += 5
+        elif data.startswith(b"\x48\xc7\xc0", pos):  # mov rax, simm32
+            value = ("int", struct.unpack_from("<i", data, pos + 3)[0])
+            pos += 7
+        elif data.startswith(b"\x31\xc0", pos) or data.startswith(b"\x33\xc0", pos):  # xor eax, eax
+            value = ("int", 0)
+            pos += 2
+        elif is64 and data.startswith(b"\x48\x8d\x05", pos):  # lea rax, [rip + disp32]
+            disp = struct.unpack_from("<i", data, pos + 3)[0]
+            pos += 7
+            value = ("addr", vaddr + (pos - off) + disp)
+        elif b == 0xC3 or data.startswith(b"\xf3\xc3", pos):  # ret
+            return value
+        else:
+            return "none", None
+    return "none", None
+
+
+def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
+    """movz/movk into w0/x0, or adrp+add into x0, then ret (paciasp/bti allowed)."""
+    reg: int | None = None
+    addr: int | None = None
+    kind = "none"
+    for i in range(12):
+        pos = off + 4 * i
+        if pos + 4 > len(data):
+            break
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = vaddr + 4 * i
+        if ins in (0xD503233F, 0xD503245F, 0xD503241F, 0xD503201F):  # paciasp, bti c, bti, nop
+            continue
+        if ins == 0xD65F03C0 or ins == 0xD65F0BFF:  # ret / retaa
+            if kind == "int":
+                return "int", reg
+            if kind == "addr":
+                return "addr", addr
+            return "none", None
+        rd = ins & 0x1F
+        if rd != 0:
+            return "none", None
+        op = ins & 0x7F800000
+        hw = (ins >> 21) & 3
+        imm16 = (ins >> 5) & 0xFFFF
+        if op == 0x52800000:  # movz w0
+            reg, kind = imm16 << (16 * hw), "int"
+        elif op == 0x72800000 and reg is not None:  # movk w0
+            reg = (reg & ~(0xFFFF << (16 * hw))) | (imm16 << (16 * hw))
+        elif ins & 0x9F000000 == 0x90000000:  # adrp x0, page
+            immlo = (ins >> 29) & 3
+            immhi = (ins >> 5) & 0x7FFFF
+            imm = (immhi << 2) | immlo
+            if imm & (1 << 20):
+                imm -= 1 << 21
+            addr, kind = (pc & ~0xFFF) + (imm << 12), "addr"
+        elif ins & 0xFFC003E0 == 0x91000000 and addr is not None:  # add x0, x0, #imm12
+            addr += (ins >> 10) & 0xFFF
+        elif ins & 0x9F000000 == 0x10000000:  # adr x0
+            immlo = (ins >> 29) & 3
+            immhi = (ins >> 5) & 0x7FFFF
+            imm = (immhi << 2) | immlo
+            if imm & (1 << 20):
+                imm -= 1 << 21
+            addr, kind = pc + imm, "addr"
+        else:
+            return "none", None
+    return "none", None
+
+
+# -- integer version encodings ------------------------------------------------
+
+_FIELD = re.compile(r"^(>>|//)(\d+)(?:(&|%)(0x[0-9a-fA-F]+|\d+))?$")
+
+
+def format_int(value: int, fields: list[str]) -> str | None:
+    """Format a packed version with field specs like ``">>16&0xff"`` or ``"//10000%100"``."""
+    if value <= 0:
+        return None
+    parts = []
+    for spec in fields:
+        m = _FIELD.match(spec)
+        if not m:
+            raise ValueError(f"bad version field spec {spec!r}")
+        op, amount, op2, mod = m.groups()
+        v = value >> int(amount) if op == ">>" else value // int(amount)
+        if op2 == "&":
+            v &= int(mod, 0)
+        elif op2 == "%":
+            v %= int(mod, 0)
+        parts.append(str(v))
+    return ".".join(parts)

@@ -1,0 +1,158 @@
+"""Classify one binary (ELF, PE, Mach-O): which known libraries it is or contains, and their versions.
+
+Three kinds of proof, all from the bytes:
+- the file's own name / SONAME matches a library (presence; a SONAME libtool version
+  may map to exactly one release, listed in the data file);
+- a version string in the constant data (version);
+- an exported or internal symbol whose code or constant yields the version (version).
+A library whose code is statically linked into a binary (OpenSSL in a Rust extension,
+libxml2 in lxml) is found by the same strings and symbols.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assay.enrich.bundled.binary import BinaryInfo, parse
+from assay.enrich.bundled.decode import read_symbol
+from assay.enrich.bundled.rules import Library, Matcher, SymbolReader, int_version
+from assay.model import Evidence
+
+_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~][0-9A-Za-z.]+)?$")
+_MAX_PER_ANCHOR = 64  # a string repeated thousands of times proves nothing more
+
+
+@dataclass(slots=True)
+class Detection:
+    library: Library
+    path: str
+    version: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BinaryScan:
+    path: str
+    info: BinaryInfo
+    detections: list[Detection]
+    own: Library | None  # the library this file *is* (by name), if any
+
+
+def scan_binary(path: str, data: bytes, m: Matcher) -> BinaryScan | None:
+    info = parse(data)
+    if info is None:
+        return None
+    basename = path.rsplit("/", 1)[-1]
+    # library -> version (None = presence only) -> evidence
+    found: dict[str, dict[str | None, list[Evidence]]] = {}
+    libs: dict[str, Library] = {}
+
+    def add(lib: Library, version: str | None, ev: Evidence) -> None:
+        libs[lib.name] = lib
+        bucket = found.setdefault(lib.name, {})
+        evs = bucket.setdefault(version, [])
+        if ev not in evs:
+            evs.append(ev)
+
+    own = m.library_for_file(basename)
+    if own is not None:
+        add(own, None, Evidence("file-name", path, basename, "presence"))
+    if info.soname:
+        so_base = info.soname.rsplit("/", 1)[-1]
+        so_lib = m.library_for_file(so_base)
+        if so_lib is not None:
+            own = own or so_lib
+            add(so_lib, None, Evidence("soname", path, info.soname, "presence"))
+
+    # libtool versions that map to exactly one release
+    if own is not None:
+        for smap in own.sonames:
+            for name in filter(None, (info.soname, basename)):
+                sm = smap.pattern.search(name)
+                if sm and sm.group(1) in smap.table:
+                    add(own, smap.table[sm.group(1)],
+                        Evidence("soname", path, f"{name}: libtool version {sm.group(1)} is release "
+                                 f"{smap.table[sm.group(1)]} ({smap.source})", "version"))
+                    break
+
+    # version strings and markers in constant data: one pass of one regex per range
+    rx = m.anchors
+    counts: dict[bytes, int] = {}
+    if rx is not None:
+        for start, end in info.data_ranges:
+            for hit in rx.finditer(data, start, end):
+                anchor = hit.group()
+                n = counts.get(anchor, 0)
+                if n >= _MAX_PER_ANCHOR:
+                    continue
+                counts[anchor] = n + 1
+                marker_lib = m.markers.get(anchor)
+                if marker_lib is not None:
+                    add(marker_lib, None, Evidence("marker", path, anchor.decode("latin-1"), "presence"))
+                for lib, reader in m.by_anchor.get(anchor, ()):
+                    lo = max(start, hit.start() - reader.window)
+                    hi = min(end, hit.end() + 256)
+                    vm = reader.regex.search(data, lo, hi) if reader.window else \
+                        reader.regex.match(data, hit.start(), hi)
+                    if vm is None or vm.start() > hit.start():
+                        continue
+                    version = _group(vm)
+                    if version:
+                        add(lib, version, Evidence("version-string", path,
+                                                   vm.group().decode("latin-1").strip("\x00 \n"), "version"))
+
+    # symbols whose code or constant yields the version
+    for lib in m.with_symbols:
+        for reader in lib.symbols:
+            sym = info.symbol(reader.symbol)
+            if sym is None:
+                continue
+            version, shown = _symbol_version(data, info, sym, reader)
+            if version:
+                add(lib, version, Evidence("symbol", path, f"{reader.symbol}: {shown}", "version"))
+            elif own is lib or lib.name in found:
+                continue
+            else:
+                add(lib, None, Evidence("symbol", path, f"defines {reader.symbol}", "presence"))
+
+    detections = []
+    for name, by_version in found.items():
+        lib = libs[name]
+        versions = [v for v in by_version if v is not None]
+        presence = by_version.get(None, [])
+        if not versions:
+            detections.append(Detection(lib, path, None, list(presence)))
+            continue
+        for v in sorted(versions):
+            detections.append(Detection(lib, path, v, presence + by_version[v]))
+    return BinaryScan(path, info, detections, own)
+
+
+def _group(vm: re.Match[bytes]) -> str | None:
+    try:
+        raw = vm.group("v")
+    except IndexError:
+        raw = vm.group(1)
+    if raw is None:
+        return None
+    text = raw.decode("latin-1").strip()
+    return text if _VERSIONISH.match(text) else None
+
+
+def _symbol_version(data: bytes, info: BinaryInfo, sym, reader: SymbolReader) -> tuple[str | None, str]:
+    value = read_symbol(data, info, sym, reader.read)
+    if value is None:
+        return None, ""
+    if isinstance(value, int):
+        return int_version(reader, value), f"{value:#x}" if value > 0xFFFF else str(value)
+    if reader.regex is not None:
+        vm = reader.regex.fullmatch(value)
+        if not vm:
+            return None, value
+        value_v = vm.group(1)
+    else:
+        value_v = value
+    if reader.fields and value_v.isdigit():
+        return int_version(reader, int(value_v)), repr(value)
+    return (value_v if _VERSIONISH.match(value_v) else None), repr(value)

@@ -1,0 +1,205 @@
+"""The library table (``assay/data/bundled/libraries.toml``) and the one matcher compiled from it.
+
+Every library is data: file base names, version readers (a regex over constant
+data, or a symbol whose code/constant is read), NVD ``vendor:product`` and purl.
+:func:`matcher` compiles all string readers into one byte regex (a trie of their
+literal anchors, so each binary's constant data is scanned once) and indexes file
+base names for a longest-prefix lookup. Adding a library is adding an entry.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+
+from assay.enrich.bundled.decode import format_int
+
+
+@dataclass(frozen=True, slots=True)
+class StringReader:
+    anchor: bytes
+    regex: re.Pattern[bytes]  # group "v" (or group 1) is the version
+    window: int  # bytes before the anchor that the regex may start at
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolReader:
+    symbol: str
+    read: str  # ret-int | ret-str | int | str | ptr-str
+    fields: tuple[str, ...] = ()  # for integers: how to unpack major.minor.patch
+    regex: re.Pattern[str] | None = None  # for strings: what the value must look like (group 1 = version)
+
+
+@dataclass(frozen=True, slots=True)
+class SonameMap:
+    """The libtool version in a SONAME/file name that one upstream release always had."""
+
+    pattern: re.Pattern[str]  # over the soname/file name; group 1 = libtool version
+    table: dict[str, str]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    name: str
+    kind: str  # "native" | "javascript"
+    cpe: str | None  # NVD vendor:product
+    purl_type: str
+    purl_name: str
+    files: tuple[str, ...]
+    strings: tuple[StringReader, ...]
+    symbols: tuple[SymbolReader, ...]
+    sonames: tuple[SonameMap, ...]
+    markers: tuple[bytes, ...]
+    description: str = ""
+
+    def purl(self, version: str | None) -> str:
+        base = f"pkg:{self.purl_type}/{self.purl_name}"
+        return f"{base}@{version}" if version else base
+
+    def cpe23(self, version: str | None) -> str | None:
+        if not self.cpe:
+            return None
+        vendor, product = self.cpe.split(":")
+        v = _cpe_escape(version) if version else "*"
+        return f"cpe:2.3:a:{vendor}:{product}:{v}:*:*:*:*:*:*:*"
+
+
+def _cpe_escape(value: str) -> str:
+    return re.sub(r"([^A-Za-z0-9._-])", r"\\\1", value)
+
+
+@dataclass(slots=True)
+class Matcher:
+    libraries: list[Library]
+    native: list[Library] = field(default_factory=list)
+    javascript: list[Library] = field(default_factory=list)
+    anchors: re.Pattern[bytes] | None = None
+    js_anchors: re.Pattern[bytes] | None = None
+    by_anchor: dict[bytes, list[tuple[Library, StringReader]]] = field(default_factory=dict)
+    js_by_anchor: dict[bytes, list[tuple[Library, StringReader]]] = field(default_factory=dict)
+    by_file: dict[str, Library] = field(default_factory=dict)
+    file_rx: re.Pattern[str] | None = None
+    with_symbols: list[Library] = field(default_factory=list)
+    markers: dict[bytes, Library] = field(default_factory=dict)
+
+    def library_for_file(self, basename: str) -> Library | None:
+        """The library a shared-library file name belongs to (auditwheel/delocate/delvewheel names too)."""
+        stem = _file_stem(basename)
+        if stem is None or self.file_rx is None:
+            return None
+        m = self.file_rx.match(stem)
+        if not m:
+            return None
+        return self.by_file.get(m.group(1))
+
+
+_PYEXT = re.compile(r"\.(cpython-|abi3\.|cp\d+-win|pypy)|\.pyd$", re.I)
+_SHLIB = re.compile(r"^(?P<stem>.+?)(?:\.so(?:\.[0-9][0-9a-z.]*)?|(?:\.[0-9]+)*\.dylib|\.dll)$", re.I)
+_HASH = re.compile(r"-[0-9a-f]{8}$|-[0-9a-f]{32}$")
+
+
+def _file_stem(basename: str) -> str | None:
+    if _PYEXT.search(basename):
+        return None  # a Python extension module is named after the module, not a library
+    m = _SHLIB.match(basename)
+    if not m:
+        return None
+    stem = _HASH.sub("", m.group("stem").lower())
+    return stem.removeprefix("lib")
+
+
+def _load_table() -> dict:
+    text = resources.files("assay.data").joinpath("bundled/libraries.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _compile_library(entry: dict, kind: str) -> Library:
+    name = entry["name"]
+    strings = []
+    symbols = []
+    sonames = []
+    for v in entry.get("versions", []):
+        if "regex" in v:
+            rx = re.compile(v["regex"].encode("latin-1"), re.S)
+            if rx.groups < 1:
+                raise ValueError(f"{name}: version regex needs a group: {v['regex']}")
+            anchors = v["anchor"] if isinstance(v["anchor"], list) else [v["anchor"]]
+            for anchor in anchors:
+                strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0))))
+        elif "symbol" in v:
+            vrx = re.compile(v["value"]) if "value" in v else None
+            symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx))
+        elif "soname" in v:
+            sonames.append(SonameMap(re.compile(v["soname"]), dict(v["table"]), v.get("source", "")))
+        else:
+            raise ValueError(f"{name}: unknown version reader {v}")
+    purl = entry.get("purl", f"generic/{name}")
+    ptype, _, pname = purl.partition("/")
+    return Library(
+        name=name, kind=kind, cpe=entry.get("cpe"), purl_type=ptype, purl_name=pname,
+        files=tuple(f.lower() for f in entry.get("files", ())), strings=tuple(strings),
+        symbols=tuple(symbols), sonames=tuple(sonames),
+        markers=tuple(m.encode("latin-1") for m in entry.get("markers", ())),
+        description=entry.get("description", ""),
+    )
+
+
+def trie_regex(words: list[bytes]) -> re.Pattern[bytes]:
+    """One regex matching any of ``words``, factored as a trie so each position tries one branch."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for b in w:
+            node = node.setdefault(b, {})
+        node[None] = {}
+
+    def build(node: dict) -> bytes:
+        end = None in node
+        keys = sorted(k for k in node if k is not None)
+        if not keys:
+            return b""
+        alts = [re.escape(bytes([k])) + build(node[k]) for k in keys]
+        if len(alts) == 1 and not end:
+            return alts[0]
+        out = b"(?:" + b"|".join(alts) + b")"
+        return out + b"?" if end else out
+
+    return re.compile(build(trie))
+
+
+@functools.cache
+def matcher() -> Matcher:
+    table = _load_table()
+    libs = [_compile_library(e, "native") for e in table.get("library", [])]
+    libs += [_compile_library(e, "javascript") for e in table.get("javascript", [])]
+    m = Matcher(libraries=libs)
+    m.native = [lib for lib in libs if lib.kind == "native"]
+    m.javascript = [lib for lib in libs if lib.kind == "javascript"]
+    for lib in m.native:
+        for reader in lib.strings:
+            m.by_anchor.setdefault(reader.anchor, []).append((lib, reader))
+        for marker in lib.markers:
+            m.markers[marker] = lib
+        for f in lib.files:
+            if f in m.by_file and m.by_file[f] is not lib:
+                raise ValueError(f"file base name {f!r} claimed by {m.by_file[f].name} and {lib.name}")
+            m.by_file[f] = lib
+        if lib.symbols:
+            m.with_symbols.append(lib)
+    m.anchors = trie_regex(sorted(set(m.by_anchor) | set(m.markers)))
+    js = sorted({r.anchor for lib in m.javascript for r in lib.strings})
+    m.js_anchors = trie_regex(js) if js else None
+    for lib in m.javascript:
+        for reader in lib.strings:
+            m.js_by_anchor.setdefault(reader.anchor, []).append((lib, reader))
+    names = sorted(m.by_file, key=len, reverse=True)  # longest first: webpmux before webp
+    m.file_rx = re.compile("(" + "|".join(re.escape(n) for n in names) + r")(?:$|[-_.0-9])")
+    return m
+
+
+def int_version(reader: SymbolReader, value: int) -> str | None:
+    return format_int(value, list(reader.fields)) if reader.fields else str(value)

@@ -1,0 +1,126 @@
+"""Python projects copied inside another one: pip/_vendor, setuptools/_vendor, any vendor folder.
+
+Proof, strongest first: a nested ``.dist-info/METADATA``; a ``vendor.txt`` pin
+(pip's); a literal ``__version__ = "..."`` in the package (read as text with a
+regex, never imported). Only versions that parse as PEP 440 are kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from assay.model import Evidence
+
+VENDOR_DIRS = frozenset({"_vendor", "vendor", "vendored", "_vendored", "extern", "_extern", "externals",
+                         "third_party", "_third_party", "thirdparty", "_bundled"})
+_VERSION_FILES = ("__init__.py", "__version__.py", "_version.py", "version.py", "__about__.py")
+_DUNDER = re.compile(rb"^__version__\s*(?::\s*str\s*)?=\s*['\"]([^'\"\n]{1,40})['\"]", re.M)
+_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
+
+
+@dataclass(slots=True)
+class Vendored:
+    name: str  # project name as found
+    version: str | None
+    vendor_dir: str  # e.g. "pip/_vendor"
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@functools.cache
+def _aliases() -> dict[str, str]:
+    text = resources.files("assay.data").joinpath("bundled/libraries.toml").read_text("utf-8")
+    return dict(tomllib.loads(text).get("vendored", {}).get("aliases", {}))
+
+
+def _valid(version: str) -> bool:
+    try:
+        Version(version)
+    except InvalidVersion:
+        return False
+    return True
+
+
+def candidates(paths: list[str]) -> list[str]:
+    """The members worth reading for vendored projects."""
+    out = []
+    for p in paths:
+        parts = p.split("/")
+        for i, part in enumerate(parts[:-1]):
+            if part in VENDOR_DIRS:
+                rest = parts[i + 1:]
+                if rest == ["vendor.txt"] or (len(rest) == 2 and rest[0].endswith(".dist-info")
+                                               and rest[1] == "METADATA") \
+                        or (len(rest) == 2 and rest[1] in _VERSION_FILES) \
+                        or (len(rest) == 1 and rest[0].endswith(".py") and rest[0] != "__init__.py"):
+                    out.append(p)
+                break
+    return out
+
+
+def find_vendored(read, paths: list[str]) -> list[Vendored]:
+    """``read(path) -> bytes``; ``paths`` from :func:`candidates`."""
+    found: dict[tuple[str, str], Vendored] = {}
+
+    def add(vdir: str, name: str, version: str | None, ev: Evidence) -> None:
+        key = (vdir, canonicalize_name(name))
+        item = found.get(key)
+        if item is None:
+            found[key] = item = Vendored(name, version, vdir)
+        elif item.version is None and version:
+            item.version = version
+        elif version and item.version and Version(version) != Version(item.version):
+            # two different claims: keep both, each with its own proof
+            key2 = (vdir, f"{canonicalize_name(name)}@{version}")
+            item = found.setdefault(key2, Vendored(name, version, vdir))
+        if ev not in item.evidence:
+            item.evidence.append(ev)
+
+    dist_names: dict[tuple[str, str], str] = {}
+    ordered = sorted(paths, key=lambda p: (not p.endswith("METADATA"), not p.endswith("vendor.txt"), p))
+    for path in ordered:
+        parts = path.split("/")
+        idx = next(i for i, part in enumerate(parts[:-1]) if part in VENDOR_DIRS)
+        vdir = "/".join(parts[:idx + 1])
+        rest = parts[idx + 1:]
+        try:
+            data = read(path)
+        except (OSError, KeyError):
+            continue
+        if rest[-1] == "METADATA":
+            text = data.decode("utf-8", "replace")
+            name = _header(text, "Name")
+            version = _header(text, "Version")
+            if name and version and _valid(version):
+                add(vdir, name, version, Evidence("metadata", path, f"Name: {name}; Version: {version}",
+                                                  "version"))
+                top = rest[0][: -len(".dist-info")].rsplit("-", 1)[0]
+                dist_names[(vdir, canonicalize_name(top))] = name
+        elif rest == ["vendor.txt"]:
+            for line in data.decode("utf-8", "replace").splitlines():
+                m = _PIN.match(line)
+                if m and _valid(m.group(2)):
+                    add(vdir, m.group(1), m.group(2), Evidence("vendor.txt", path, line.strip(), "version"))
+        else:
+            m = _DUNDER.search(data[:65536])
+            if not m:
+                continue
+            version = m.group(1).decode("latin-1")
+            if not _valid(version):
+                continue
+            module = rest[0].removesuffix(".py")
+            name = _aliases().get(module, module)
+            name = dist_names.get((vdir, canonicalize_name(name)), name)
+            add(vdir, name, version, Evidence("__version__", path, m.group().decode("latin-1"), "version"))
+    return list(found.values())
+
+
+def _header(text: str, field_name: str) -> str | None:
+    m = re.search(rf"^{field_name}:\s*(\S.*?)\s*$", text, re.M)
+    return m.group(1) if m else None
