@@ -64,7 +64,7 @@ def import_path(store: Store, path: Path, *, progress: Callable[[int], None] | N
         stats.files += 1
         digests.append((label, digest))
         if error:
-            if error != "not-advisory" or path.is_file():
+            if error != "not-advisory" or stats.kind == "file":
                 stats.errors.append(f"{label}: {error}")
             continue
         if recs is None:  # unchanged file
@@ -74,7 +74,7 @@ def import_path(store: Store, path: Path, *, progress: Callable[[int], None] | N
             file_rows.append((label, digest))
         if progress:
             progress(1)
-    if path.is_file() and stats.errors and not records and not stats.skipped_files:
+    if stats.kind == "file" and stats.errors and not records and not stats.skipped_files:
         raise InputError(stats.errors[0])
     whole = hashlib.sha256()
     for label, digest in sorted(digests):

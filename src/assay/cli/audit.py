@@ -1,0 +1,114 @@
+"""assay audit: known vulnerabilities of TARGET's components, from the local advisory database."""
+
+from __future__ import annotations
+
+import click
+
+from assay.errors import EXIT_INCOMPLETE, EXIT_OK
+
+FORMATS = ["table", "json", "sarif", "markdown", "cyclonedx-json"]
+_WRITERS = {"table": "assay.formats.findings_table", "json": "assay.formats.findings_json",
+            "sarif": "assay.formats.findings_sarif", "markdown": "assay.formats.findings_markdown"}
+
+
+@click.command()
+@click.argument("target", required=False)
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: table; ASSAY_FORMAT, [tool.assay] format).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write here (atomically) instead of stdout.")
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="Advisory database (default: ASSAY_DB or ~/.cache/assay/vulndb.sqlite).")
+@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "critical"]), default=None,
+              help="Exit 1 when findings at or above this severity remain (default: low). "
+                   "Findings of unknown severity always count.")
+@click.option("--cpython-repo", type=click.Path(file_okay=False, exists=True), default=None,
+              help="A CPython git clone to place PSF advisories' fix commits (else the imported table).")
+@click.option("--bundled/--no-bundled", default=True, show_default=True,
+              help="Also audit native libraries and vendored projects found inside distributions.")
+@click.option("--reproducible", is_flag=True, help="Fixed timestamps (cyclonedx-json).")
+@click.option("--strict", is_flag=True,
+              help="Exit 3 when components could not be audited or advisories could not be decided.")
+def audit(target: str | None, fmt: str | None, output: str | None, db: str | None, fail_on: str | None,
+          cpython_repo: str | None, bundled: bool, reproducible: bool, strict: bool) -> int:
+    """Audit TARGET for known vulnerabilities, offline, from the local database.
+
+    TARGET is anything `assay sbom` reads: a virtual environment, a Python
+    executable, requirements.txt / pylock.toml / uv.lock (nothing installed, nothing
+    run), a wheel or sdist (with the native libraries bundled inside), or an
+    SPDX/CycloneDX document. Without TARGET: the running Python's environment.
+
+    Ignores live in [tool.assay] of pyproject.toml or in assay.toml:
+    ignore = [{ id = "PYSEC-…", reason = "…", until = 2025-12-31 }]; after `until`
+    the finding is reported again, with a warning.
+
+    \b
+    Exit: 0 no findings at/above --fail-on, 1 findings, 2 bad input,
+          3 nothing audited (or incomplete under --strict), 4 network.
+    \b
+    Examples:
+      assay db import ../shared/data && assay audit requirements.txt
+      assay audit .venv -f sarif -o audit.sarif --fail-on high
+      assay audit dist/pkg-1.0-cp312-manylinux_2_28_x86_64.whl -f json
+    """
+    import importlib
+
+    from assay import catalog, config, formats
+    from assay.audit import audit_graph
+    from assay.cli import common
+    from assay.output import emit
+
+    cfg = config.load(db=db, fail_on=fail_on, format=fmt, cpython_repo=cpython_repo)
+    fmt = cfg.format
+    if fmt not in FORMATS:
+        from assay.errors import ConfigError
+
+        raise ConfigError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    graph = catalog.load(target, bundled=bundled)
+    result = audit_graph(graph, config=cfg)
+    if fmt == "cyclonedx-json":
+        text = formats.render(graph, "cyclonedx-json", reproducible=reproducible,
+                              findings=[*result.findings, *result.ignored])
+    elif fmt == "table":
+        from assay.formats.findings_table import dumps as table_dumps
+
+        text = table_dumps(result, graph=graph, color=None if output is None else False)
+    else:
+        text = importlib.import_module(_WRITERS[fmt]).dumps(result, graph=graph)
+    emit(text, output)
+    _report(result, graph)
+    if result.audited == 0:
+        common.warn("no component could be audited")
+        return EXIT_INCOMPLETE
+    code = result.exit_code()
+    if code == EXIT_OK and strict and (result.skipped or result.unresolved or graph.unknowns):
+        return EXIT_INCOMPLETE
+    return code
+
+
+def _report(result, graph) -> None:
+    from collections import Counter
+
+    from assay.cli import common
+
+    for w in _grouped_warnings(result):
+        common.warn(w)
+    if result.skipped:
+        reasons = Counter(s.reason for s in result.skipped)
+        common.info("not audited: " + "; ".join(f"{n} × {r}" for r, n in reasons.most_common()))
+    for u in graph.unknowns[:5]:
+        common.info(f"unknown: {u.reason} {u.detail}".strip())
+    if len(graph.unknowns) > 5:
+        common.info(f"… and {len(graph.unknowns) - 5} more unknowns")
+
+
+def _grouped_warnings(result) -> list[str]:
+    """Unresolved advisories of one component with the same reason are one line."""
+    out = [w for w in result.warnings if not any(w.startswith(f"{u.advisory}: ") for u in result.unresolved)]
+    groups: dict[tuple[str, str | None, str], list[str]] = {}
+    for u in result.unresolved:
+        groups.setdefault((u.name, u.version, u.reason), []).append(u.advisory)
+    for (_name, _version, reason), ids in groups.items():
+        shown = ", ".join(ids[:6]) + (f" and {len(ids) - 6} more" if len(ids) > 6 else "")
+        out.append(f"{len(ids)} advisories undecided ({shown}): {reason}")
+    return out
