@@ -64,6 +64,8 @@ def load_trusted_root(path: Path | None, *, staging: bool = False) -> Any:
         path = Path(store.__file__).parent / f"https%3A%2F%2F{host}" / "trusted_root.json"
     try:
         raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a Sigstore trusted root (not UTF-8 JSON)") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read trust root ({exc.strerror or exc})") from None
     try:
