@@ -104,7 +104,8 @@ def test_pep740_provenance_discovered(cli, sig, tmp_path):
 def test_openpgp_beside_artifact_with_policy(cli, sig, tmp_path):
     tarball = need_big()
     os.symlink(tarball, tmp_path / "Python-3.13.5.tar.xz")
-    shutil.copy(sig / "openpgp/cpython/python3.13_3.13.5.orig.tar.xz.asc", tmp_path / "Python-3.13.5.tar.xz.asc")
+    asc = sig / "openpgp/cpython/python3.13_3.13.5.orig.tar.xz.asc"
+    shutil.copy(asc, tmp_path / "Python-3.13.5.tar.xz.asc")
     r = cli("verify", tmp_path / "Python-3.13.5.tar.xz", "--policy", "cpython", "--key", sig / THOMAS_KEY)
     assert r.code == 0, r.out
     assert "7169605F62C751356D054A26A821E680E5FA6305" in r.out

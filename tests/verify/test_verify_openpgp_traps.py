@@ -34,7 +34,8 @@ def test_good_generated_key_passes(cli, tmp_path):
     key = _write_key(tmp_path / "k.asc", tsk.extract_certificate())
     r = cli("verify", art, "--key", key, "--format", "json")
     assert r.code == 0, r.out
-    assert r.json()["verdicts"][0]["checks"][0]["signer"].startswith(tsk.extract_certificate().fingerprint.upper())
+    signer = r.json()["verdicts"][0]["checks"][0]["signer"]
+    assert signer.startswith(tsk.extract_certificate().fingerprint.upper())
 
 
 def test_revoked_key_fails(cli, tmp_path):

@@ -34,7 +34,8 @@ def test_cpython_release_managers(cpython, version, identity, fingerprint):
 
 def test_cpython_314_is_sigstore_only(cpython):
     exp = cpython.expected("3.14.0")
-    assert [(s.identity, s.issuer) for s in exp.sigstore] == [("hugo@python.org", "https://github.com/login/oauth")]
+    assert [(s.identity, s.issuer) for s in exp.sigstore] == [
+        ("hugo@python.org", "https://github.com/login/oauth")]
     assert exp.openpgp == ()
     assert exp.require == frozenset({Kind.SIGSTORE})
 
@@ -93,7 +94,8 @@ versions = st.builds(
 def test_rule_selection_agrees_with_packaging(version):
     policy = pol.load("cpython")
     v = Version(version)
-    first = next((r for r in policy.rules if SpecifierSet(str(r.versions)).contains(v, prereleases=True)), None)
+    first = next((r for r in policy.rules
+                  if SpecifierSet(str(r.versions)).contains(v, prereleases=True)), None)
     exp = policy.expected(version)
     if first is None:
         assert not exp
