@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from assay.formats import cyclonedx
 from assay.model import Component, Graph, Hash, Kind, License, make_id
 
-from .conftest import cyclonedx_errors
 from .graphs import SHA256_B, SHA512_B, findings_for, minimal_graph, rich_graph
+from .validators import cyclonedx_errors
 
 CREATED = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 

@@ -1,18 +1,16 @@
-"""Validators for the SBOM tests: the official CycloneDX and SPDX libraries."""
+"""The official validators, used by the writer and reader tests: cyclonedx-python-lib and spdx-tools."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
-
-def cyclonedx_errors(text: str) -> str | None:
-    """None when ``text`` is valid CycloneDX 1.6 JSON (strict schema), else the error."""
+def cyclonedx_errors(text: str, version: str = "1.6") -> str | None:
+    """None when ``text`` is valid CycloneDX JSON of ``version`` (strict schema), else the error."""
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
 
-    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+    error = JsonStrictValidator(SchemaVersion.from_version(version)).validate_str(text)
     return None if error is None else str(error)
 
 
@@ -25,8 +23,3 @@ def spdx_errors(text: str, tmp_path: Path) -> list[str]:
     path.write_text(text, encoding="utf-8")
     document = parse_file(str(path))
     return [m.validation_message for m in validate_full_spdx_document(document, "SPDX-2.3")]
-
-
-@pytest.fixture
-def spdx_validate(tmp_path: Path):
-    return lambda text: spdx_errors(text, tmp_path)

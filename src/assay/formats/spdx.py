@@ -270,21 +270,18 @@ def to_dict(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()
     if extracted:
         doc["hasExtractedLicensingInfos"] = [extracted[k] for k in sorted(extracted)]
     unknowns = sorted(graph.unknowns, key=lambda u: (u.subject, u.reason, u.detail))
-    doc_extras: dict[str, Any] = {}
+    doc_extras: dict[str, Any] = {"root": graph.root}
     if graph.metadata:
         doc_extras["metadata"] = dict(sorted(graph.metadata.items()))
-    if graph.root:
-        doc_extras["root"] = graph.root
     if unknowns:
         doc_extras["unknowns"] = [{"subject": u.subject, "reason": u.reason, "detail": u.detail}
                                   for u in unknowns]
         doc["comment"] = "Unknowns (what the scan could not settle):\n" + "\n".join(
             f"- {u.subject}: {u.reason}" + (f": {u.detail}" if u.detail else "") for u in unknowns)
-    if doc_extras:
-        doc["annotations"] = [{
-            "annotationDate": stamp, "annotationType": "OTHER", "annotator": tool,
-            "comment": ANNOTATION_PREFIX + json.dumps(doc_extras, sort_keys=True, ensure_ascii=False),
-        }]
+    doc["annotations"] = [{
+        "annotationDate": stamp, "annotationType": "OTHER", "annotator": tool,
+        "comment": ANNOTATION_PREFIX + json.dumps(doc_extras, sort_keys=True, ensure_ascii=False),
+    }]
     return doc
 
 
