@@ -28,6 +28,20 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
     if how == "ptr-str":
         target = info.pointer_at(sym.vaddr)
         return _str_at(data, info, target)
+    if how == "store-args":
+        if info.machine != "x86_64":
+            return None
+        stored = _x86_stores(data, sym.offset)
+        return ".".join(str(v) for v in stored) if stored else None
+    if how.startswith("ret-ptr-int@"):
+        # a function returning a pointer to a struct whose int32 field at this offset is the version
+        kind, value = _returned(data, info, sym)
+        if kind != "addr" or value is None:
+            return None
+        off = info.offset_of(value + int(how.partition("@")[2]))
+        if off is None or off + 4 > len(data):
+            return None
+        return struct.unpack_from("<i", data, off)[0]
     if how in ("ret-int", "ret-str"):
         kind, value = _returned(data, info, sym)
         if kind == "int" and how == "ret-int":
@@ -93,11 +107,58 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool) -> tuple[str, int | None
             disp = struct.unpack_from("<i", data, pos + 3)[0]
             pos += 7
             value = ("addr", vaddr + (pos - off) + disp)
+        elif data.startswith(b"\x81\xff", pos) or data.startswith(b"\x83\xff", pos):
+            # cmp edi, imm (an "at least this version?" check that may return NULL instead)
+            pos += 6 if data[pos] == 0x81 else 3
+        elif b == 0xBA:  # mov edx, imm32 (the NULL alternative)
+            pos += 5
+        elif data.startswith(b"\x48\x0f\x4f\xc2", pos) or data.startswith(b"\x48\x0f\x4c\xc2", pos):
+            pos += 4  # cmovg/cmovl rax, rdx: the same NULL alternative
         elif b == 0xC3 or data.startswith(b"\xf3\xc3", pos):  # ret
             return value
         else:
             return "none", None
     return "none", None
+
+
+_ARG_REGS = {7: 0, 6: 1, 2: 2, 1: 3}  # modrm r/m of rdi, rsi, rdx, rcx -> argument index
+
+
+def _x86_stores(data: bytes, off: int) -> list[int] | None:
+    """``void f(int *a, int *b, int *c) { *a = X; *b = Y; *c = Z; }`` → [X, Y, Z] (-O0 and -O2 forms)."""
+    pos, end = off, min(off + 96, len(data))
+    slots: dict[int, int] = {}  # rbp displacement -> argument index
+    rax_arg: int | None = None
+    stored: dict[int, int] = {}
+    while pos < end:
+        b = data[pos]
+        if data.startswith(b"\xf3\x0f\x1e\xfa", pos):
+            pos += 4
+        elif b in (0x55, 0x5D, 0x90, 0xC9):  # push/pop rbp, nop, leave
+            pos += 1
+        elif data.startswith(b"\x48\x89\xe5", pos):
+            pos += 3
+        elif data.startswith(b"\x48\x89", pos) and data[pos + 2] & 0xC7 == 0x45:  # mov [rbp-d8], reg
+            reg = (data[pos + 2] >> 3) & 7
+            if reg in _ARG_REGS:
+                slots[data[pos + 3]] = _ARG_REGS[reg]
+            pos += 4
+        elif data.startswith(b"\x48\x8b\x45", pos):  # mov rax, [rbp-d8]
+            rax_arg = slots.get(data[pos + 3])
+            pos += 4
+        elif b == 0xC7 and data[pos + 1] == 0x00 and rax_arg is not None:  # mov dword [rax], imm32
+            stored[rax_arg] = struct.unpack_from("<I", data, pos + 2)[0]
+            pos += 6
+        elif b == 0xC7 and data[pos + 1] in _ARG_REGS:  # mov dword [rdi|rsi|rdx|rcx], imm32
+            stored[_ARG_REGS[data[pos + 1]]] = struct.unpack_from("<I", data, pos + 2)[0]
+            pos += 6
+        elif b == 0xC3:
+            if stored and sorted(stored) == list(range(len(stored))) and len(stored) >= 2:
+                return [stored[i] for i in range(len(stored))]
+            return None
+        else:
+            return None
+    return None
 
 
 def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:

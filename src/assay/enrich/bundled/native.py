@@ -116,6 +116,9 @@ def scan_binary(path: str, data: bytes, m: Matcher) -> BinaryScan | None:
             else:
                 add(lib, None, Evidence("symbol", path, f"defines {reader.symbol}", "presence"))
 
+    for lib in list(libs.values()):
+        for shadowed in lib.shadows:
+            found.pop(shadowed, None)  # its look-alike strings belong to this library
     detections = []
     for name, by_version in found.items():
         lib = libs[name]

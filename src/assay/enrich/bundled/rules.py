@@ -55,6 +55,7 @@ class Library:
     sonames: tuple[SonameMap, ...]
     markers: tuple[bytes, ...]
     description: str = ""
+    shadows: tuple[str, ...] = ()  # libraries this one imitates (zlib-ng's zlib-compatible strings)
 
     def purl(self, version: str | None) -> str:
         base = f"pkg:{self.purl_type}/{self.purl_name}"
@@ -144,7 +145,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         files=tuple(f.lower() for f in entry.get("files", ())), strings=tuple(strings),
         symbols=tuple(symbols), sonames=tuple(sonames),
         markers=tuple(m.encode("latin-1") for m in entry.get("markers", ())),
-        description=entry.get("description", ""),
+        description=entry.get("description", ""), shadows=tuple(entry.get("shadows", ())),
     )
 
 

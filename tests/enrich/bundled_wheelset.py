@@ -1,0 +1,158 @@
+"""Real wheels from PyPI used by the bundled-library tests and the benchmark, pinned by sha256.
+
+``EXPECTED`` holds what each wheel's bytes prove (checked by hand with strings/objdump
+as well as by assay): (library, version) pairs that must be found, exactly.
+"""
+
+from __future__ import annotations
+
+ML = "manylinux_2_17_x86_64.manylinux2014_x86_64"
+
+WHEELS: dict[str, str] = {
+    f"Pillow-10.0.0-cp311-cp311-{ML}.whl":
+        "0b6eb5502f45a60a3f411c63187db83a3d3107887ad0d036c13ce836f8a36f1d",
+    f"Pillow-10.0.1-cp311-cp311-{ML}.whl":
+        "93139acd8109edcdeffd85e3af8ae7d88b258b3a1e13a038f542b79b6d255c54",
+    "Pillow-10.0.0-cp311-cp311-macosx_10_10_x86_64.whl":
+        "9fb218c8a12e51d7ead2a7c9e101a04982237d4855716af2e9499306728fb485",
+    "Pillow-10.0.0-cp311-cp311-win_amd64.whl":
+        "3a82c40d706d9aa9734289740ce26460a11aeec2d9c79b7af87bb35f0073c12f",
+    f"cryptography-41.0.3-cp37-abi3-{ML}.whl":
+        "84537453d57f55a50a5b6835622ee405816999a7113267739a1b4581f83535bd",
+    f"lxml-4.9.3-cp311-cp311-{ML}.manylinux_2_24_x86_64.whl":
+        "9767e79108424fb6c3edf8f81e6730666a50feb01a328f4a016464a5893f835a",
+    "pip-21.3.1-py3-none-any.whl":
+        "deaf32dcd9ab821e359cd8330786bcd077604b5c5730c0b096eda46f95c24a2d",
+    f"lxml-5.1.0-cp311-cp311-{ML}.whl":
+        "7cfced4a069003d8913408e10ca8ed092c49a7f6cefee9bb74b6b3e860683b45",
+    f"confluent_kafka-2.3.0-cp311-cp311-{ML}.whl":
+        "e9b42bf1b75fdd9aa20c77b27f166f6289440ac649f70622a0117a8e7aa6169d",
+    f"psycopg2_binary-2.9.9-cp311-cp311-{ML}.whl":
+        "977646e05232579d2e7b9c59e21dbe5261f403a88417f6a6512e70d3f8a046be",
+    f"pyzmq-25.1.2-cp311-cp311-{ML}.whl":
+        "7598d2ba821caa37a0f9d54c25164a4fa351ce019d64d0b44b45540950458840",
+    f"pyproj-3.6.1-cp311-cp311-{ML}.whl":
+        "65ad699e0c830e2b8565afe42bd58cc972b47d829b2e0e48ad9638386d994915",
+    f"shapely-2.0.2-cp311-cp311-{ML}.whl":
+        "737dba15011e5a9b54a8302f1748b62daa207c9bc06f820cd0ad32a041f1c6f2",
+    "shapely-2.0.2-cp311-cp311-win_amd64.whl":
+        "dc9342fc82e374130db86a955c3c4525bfbf315a248af8277a913f30911bed9e",
+    f"h5py-3.10.0-cp311-cp311-{ML}.whl":
+        "6c013d2e79c00f28ffd0cc24e68665ea03ae9069e167087b2adb5727d2736a52",
+    f"numpy-1.26.4-cp311-cp311-{ML}.whl":
+        "666dbfb6ec68962c033a450943ded891bed2d54e6755e35e5835d63f4f6931d5",
+    "numpy-1.26.4-cp311-cp311-macosx_10_9_x86_64.whl":
+        "4c66707fabe114439db9068ee468c26bbdf909cac0fb58686a42a24de1760c71",
+    "numpy-1.26.4-cp311-cp311-win_amd64.whl":
+        "cd25bcecc4974d09257ffcd1f098ee778f7834c3ad767fe5db785be9a4aa9cb2",
+    f"scipy-1.11.4-cp311-cp311-{ML}.whl":
+        "530f9ad26440e85766509dbf78edcfe13ffd0ab7fec2560ee5c36ff74d6269ff",
+    f"pysqlite3_binary-0.5.2.post1-cp311-cp311-{ML}.whl":
+        "3748b00d927b2153a6c5f5d5cdefef11ca9e3ef1e7a87122e3b93c38aced68a9",
+    f"tables-3.9.2-cp311-cp311-{ML}.whl":
+        "8e67c71070b871fade3694a4c764504e03836bb1843321766cf2e40b7d280e84",
+    f"av-12.0.0-cp311-cp311-{ML}.whl":
+        "7a6d4f1e261df48932128e6495772faa4cc23f5dd1512eec73daab82ad9f3240",
+    f"pygame-2.5.2-cp311-cp311-{ML}.whl":
+        "0e24d05184e4195fe5ebcdce8b18ecb086f00182b9ae460a86682d312ce8d31f",
+    f"opencv_python_headless-4.9.0.80-cp37-abi3-{ML}.whl":
+        "976656362d68d9f40a5c66f83901430538002465f7db59142784f3893918f3df",
+    f"grpcio-1.60.0-cp311-cp311-{ML}.whl":
+        "3b36a2c6d4920ba88fa98075fdd58ff94ebeb8acc1215ae07d01a418af4c0253",
+    f"psycopg_binary-3.1.18-cp311-cp311-{ML}.whl":
+        "7121acc783c4e86d2d320a7fb803460fab158a7f0a04c5e8c5d49065118c1e73",
+    f"xmlsec-1.3.14-cp311-cp311-{ML}.whl":
+        "204d3c586b8bd6f02a5d4c59850a8157205569d40c32567f49576fa5795d897d",
+    f"zstandard-0.22.0-cp311-cp311-{ML}.whl":
+        "33591d59f4956c9812f8063eff2e2c0065bc02050837f152574069f5f9f17775",
+    f"lz4-4.3.3-cp311-cp311-{ML}.whl":
+        "0e9c410b11a31dbdc94c05ac3c480cb4b222460faf9231f12538d0074e56c563",
+    f"Brotli-1.1.0-cp311-cp311-{ML}.whl":
+        "a469274ad18dc0e4d316eefa616d1d0c2ff9da369af19fa6f3daa4f09671fd61",
+    f"matplotlib-3.8.2-cp311-cp311-{ML}.whl":
+        "5ba9cbd8ac6cf422f3102622b20f8552d601bf8837e49a3afed188d560152788",
+    f"cffi-1.16.0-cp311-cp311-{ML}.whl":
+        "7b78010e7b97fef4bee1e896df8a4bbb6712b7f05b7ef630f9d1da00f6444d2e",
+    f"PyNaCl-1.5.0-cp36-abi3-{ML}.whl":
+        "06b8f6fa7f5de8d5d2f7573fe8c863c051225a27b61e6860fd047b1775807858",
+}
+
+PILLOW_10_0_0 = {
+    ("libwebp", "1.3.1"), ("libwebpmux", "1.3.1"), ("libwebpdemux", "1.3.1"), ("libsharpyuv", "0.2.1"),
+    ("libjpeg-turbo", "2.1.5.1"), ("libtiff", "4.5.1"), ("libpng", "1.6.40"), ("freetype", "2.13.1"),
+    ("harfbuzz", "7.3.0"), ("lcms2", "2.15"), ("openjpeg", "2.5.0"), ("xz", "5.4.3"), ("brotli", "1.0.9"),
+    ("bzip2", "1.0.8"),
+}
+
+# what each wheel's bytes prove; the benchmark measures recall against this
+EXPECTED: dict[str, set[tuple[str, str]]] = {
+    f"Pillow-10.0.0-cp311-cp311-{ML}.whl": PILLOW_10_0_0,
+    f"Pillow-10.0.1-cp311-cp311-{ML}.whl": {
+        ("libwebp", "1.3.2"), ("libwebpmux", "1.3.2"), ("libwebpdemux", "1.3.2"), ("libjpeg-turbo", "3.0.0"),
+        ("libtiff", "4.5.1"), ("libpng", "1.6.40"), ("freetype", "2.13.2"), ("harfbuzz", "8.2.0"),
+        ("lcms2", "2.15"), ("openjpeg", "2.5.0"), ("xz", "5.4.4"), ("brotli", "1.1.0"), ("bzip2", "1.0.8"),
+    },
+    "Pillow-10.0.0-cp311-cp311-macosx_10_10_x86_64.whl": {
+        ("libwebp", "1.3.1"), ("libwebpmux", "1.3.1"), ("libwebpdemux", "1.3.1"), ("libtiff", "4.5.1"),
+        ("libpng", "1.6.40"), ("harfbuzz", "7.3.0"), ("lcms2", "2.15"), ("openjpeg", "2.5.0"),
+        ("xz", "5.4.3"), ("brotli", "1.0.9"), ("zlib", "1.2.13"), ("libjpeg-turbo", "2.1.5.1"),
+    },
+    "Pillow-10.0.0-cp311-cp311-win_amd64.whl": {
+        ("libjpeg-turbo", "2.1.5.1"), ("libtiff", "4.5.1"), ("zlib", "1.2.13"),
+    },
+    f"cryptography-41.0.3-cp37-abi3-{ML}.whl": {("openssl", "3.1.2")},
+    f"lxml-4.9.3-cp311-cp311-{ML}.manylinux_2_24_x86_64.whl": {
+        ("libxml2", "2.10.3"), ("libxslt", "1.1.38"), ("libexslt", "0.8.21"), ("libiconv", "1.17"),
+        ("zlib", "1.2.13"),
+    },
+    f"lxml-5.1.0-cp311-cp311-{ML}.whl": {
+        ("libxml2", "2.12.3"), ("libxslt", "1.1.39"), ("libiconv", "1.17"), ("zlib", "1.3"),
+    },
+    f"confluent_kafka-2.3.0-cp311-cp311-{ML}.whl": {
+        ("librdkafka", "2.3.0"), ("openssl", "3.0.11"), ("zstd", "1.5.2"), ("lz4", "1.9.3"),
+        ("zlib", "1.2.13"),
+    },
+    f"psycopg2_binary-2.9.9-cp311-cp311-{ML}.whl": {
+        ("libpq", "16.0"), ("openssl", "1.1.1w"), ("krb5", "1.15.1"), ("pcre", "8.32"),
+    },
+    f"psycopg_binary-3.1.18-cp311-cp311-{ML}.whl": {
+        ("libpq", "16.0"), ("openssl", "1.1.1w"), ("krb5", "1.15.1"),
+    },
+    f"pyzmq-25.1.2-cp311-cp311-{ML}.whl": {("libzmq", "4.3.4"), ("libsodium", "1.0.18")},
+    f"pyproj-3.6.1-cp311-cp311-{ML}.whl": {
+        ("proj", "9.3.0"), ("sqlite", "3.42.0"), ("libtiff", "4.5.0"), ("nghttp2", "1.54.0"),
+        ("openssl", "1.1.1l"),
+    },
+    f"shapely-2.0.2-cp311-cp311-{ML}.whl": {("geos", "3.11.2")},
+    "shapely-2.0.2-cp311-cp311-win_amd64.whl": {("geos", "3.11.2")},
+    f"h5py-3.10.0-cp311-cp311-{ML}.whl": {("hdf5", "1.14.2")},
+    f"numpy-1.26.4-cp311-cp311-{ML}.whl": {("openblas", "0.3.23")},
+    "numpy-1.26.4-cp311-cp311-macosx_10_9_x86_64.whl": {("openblas", "0.3.23")},
+    f"scipy-1.11.4-cp311-cp311-{ML}.whl": {("openblas", "0.3.21")},
+    f"pysqlite3_binary-0.5.2.post1-cp311-cp311-{ML}.whl": {("sqlite", "3.43.1")},
+    f"tables-3.9.2-cp311-cp311-{ML}.whl": {
+        ("hdf5", "1.14.2"), ("blosc", "1.21.5"), ("blosc2", "2.11.2"), ("zstd", "1.5.5"), ("lz4", "1.9.4"),
+        ("zlib-ng", "2.0.7"), ("bzip2", "1.0.6"),
+    },
+    f"av-12.0.0-cp311-cp311-{ML}.whl": {
+        ("ffmpeg", "6.1.1"), ("libvpx", "1.14.0"), ("dav1d", "1.4.1"), ("libopus", "1.4"),
+        ("libvorbis", "1.3.7"), ("harfbuzz", "4.1.0"), ("freetype", "2.10.1"), ("libpng", "1.6.37"),
+        ("libxml2", "2.9.13"), ("openjpeg", "2.5.2"), ("xz", "5.4.4"), ("gmp", "6.3.0"),
+    },
+    f"pygame-2.5.2-cp311-cp311-{ML}.whl": {
+        ("sdl2", "2.28.2"), ("freetype", "2.12.1"), ("harfbuzz", "5.1.0"), ("libjpeg-turbo", "2.1.4"),
+        ("libpng", "1.6.37"), ("libtiff", "4.4.0"), ("libwebp", "1.2.2"), ("flac", "1.3.4"),
+        ("libopus", "1.3.1"), ("libvorbis", "1.3.7"), ("libsndfile", "1.1.0"), ("brotli", "1.0.9"),
+    },
+    f"opencv_python_headless-4.9.0.80-cp37-abi3-{ML}.whl": {
+        ("opencv", "4.9.0"), ("ffmpeg", "5.1.4"), ("libvpx", "1.13.1"), ("libpng", "1.6.40"),
+        ("openssl", "1.1.1w"),
+    },
+    f"grpcio-1.60.0-cp311-cp311-{ML}.whl": {("zlib", "1.2.13")},
+    f"xmlsec-1.3.14-cp311-cp311-{ML}.whl": {
+        ("libxml2", "2.12.6"), ("libxslt", "1.1.39"), ("zlib", "1.3.1"),
+    },
+    f"zstandard-0.22.0-cp311-cp311-{ML}.whl": {("zstd", "1.5.5")},
+    f"lz4-4.3.3-cp311-cp311-{ML}.whl": {("lz4", "1.9.4")},
+    f"Brotli-1.1.0-cp311-cp311-{ML}.whl": {("brotli", "1.1.0")},
+}
