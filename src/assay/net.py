@@ -136,7 +136,7 @@ def download_info(url: str, dest: str | os.PathLike[str], *, sha256: str | None 
 
 
 def changed_since(url: str, *, etag: str | None = None, last_modified: str | None = None,
-                  timeout: float = DEFAULT_TIMEOUT) -> bool:
+                  size: int | None = None, timeout: float = DEFAULT_TIMEOUT) -> bool:
     """Ask the server whether ``url`` changed (conditional HEAD); True when it cannot tell.
 
     Costs one small request and no body: used to rerun an audit without
@@ -153,6 +153,9 @@ def changed_since(url: str, *, etag: str | None = None, last_modified: str | Non
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (scheme checked in _guard)
             new_etag = resp.headers.get("ETag")
             new_lm = resp.headers.get("Last-Modified")
+            length = resp.headers.get("Content-Length")
+            if size is not None and length is not None and length.isdigit() and int(length) != size:
+                return True
             if etag and new_etag:
                 return new_etag != etag
             if last_modified and new_lm:

@@ -301,7 +301,8 @@ def fetch(folders: list[Folder], wanted: dict[int, list[str]], state: State, *, 
                 and (rf.sha256 is None or known.get("sha256") == rf.sha256)
             if complete and refresh and known is not None:
                 complete = not net.changed_since(rf.url, etag=known.get("etag"),
-                                                 last_modified=known.get("last-modified"))
+                                                 last_modified=known.get("last-modified"),
+                                                 size=known.get("size"))
             if complete:
                 reused += 1
             else:
