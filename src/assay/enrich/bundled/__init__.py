@@ -243,14 +243,25 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
     from assay.catalog.metadata import pypi_purl
 
     detected = [graph.components[cid] for cid in dict.fromkeys(stats.components)]
+    libraries = {lib.name: lib for lib in matcher().libraries}
     for claim in claimed:
-        matches = [c for c in detected if _norm(c.name) == _norm(claim.name)
-                   and (c.version is None or claim.version is None or c.version == claim.version)]
-        if matches:
-            for c in matches:
-                version = c.version or claim.version
-                merged = replace(c, version=version, evidence=c.evidence + tuple(
-                    e for e in claim.evidence if e not in c.evidence))
+        same = [c for c in detected if _norm(c.name) == _norm(claim.name)]
+        exact = [c for c in same if c.version == claim.version]
+        unproven = [c for c in same if c.version is None]
+        if exact or unproven:
+            # the SBOM backs what the bytes proved; it proves a version itself only where the
+            # bytes proved none and no copy of that library has a proven version
+            fill = claim.version if claim.version and not [c for c in same if c.version] else None
+            for c in exact or unproven:
+                merged = replace(c, evidence=c.evidence + tuple(e for e in claim.evidence
+                                                                if e not in c.evidence))
+                if fill and c.version is None:
+                    lib = libraries.get(c.name)
+                    cpe = lib.cpe23(fill) if lib else None
+                    merged = replace(merged, version=fill, purl=lib.purl(fill) if lib else claim.purl,
+                                     cpes=(cpe,) if cpe else claim.cpes)
+                    graph.unknowns[:] = [u for u in graph.unknowns
+                                         if not (u.subject == c.id and u.reason == "unknown-version")]
                 graph.components[c.id] = merged
             continue
         kind = {"python": Kind.VENDORED_PACKAGE, "javascript": Kind.JAVASCRIPT_LIBRARY}.get(
