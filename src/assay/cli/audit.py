@@ -89,15 +89,17 @@ def audit(target: str | None, fmt: str | None, output: str | None, db: str | Non
 def _report(result, graph) -> None:
     from collections import Counter
 
+    from rich.markup import escape
+
     from assay.cli import common
 
     for w in _grouped_warnings(result):
-        common.warn(w)
+        common.warn(escape(w))
     if result.skipped:
         reasons = Counter(s.reason for s in result.skipped)
-        common.info("not audited: " + "; ".join(f"{n} × {r}" for r, n in reasons.most_common()))
+        common.info(escape("not audited: " + "; ".join(f"{n} × {r}" for r, n in reasons.most_common())))
     for u in graph.unknowns[:5]:
-        common.info(f"unknown: {u.reason} {u.detail}".strip())
+        common.info(escape(f"unknown: {u.reason} {u.detail}".strip()))
     if len(graph.unknowns) > 5:
         common.info(f"… and {len(graph.unknowns) - 5} more unknowns")
 

@@ -21,6 +21,22 @@ def _db_path(db: str | None):
     return cfg.db or default_path()
 
 
+def _info(message: str) -> None:
+    from rich.markup import escape
+
+    from assay.cli import common
+
+    common.info(escape(message))
+
+
+def _warn(message: str) -> None:
+    from rich.markup import escape
+
+    from assay.cli import common
+
+    common.warn(escape(message))
+
+
 @click.group()
 def db() -> None:
     """The local advisory database that `assay audit` reads (offline once filled).
@@ -60,14 +76,14 @@ def import_(paths: tuple[str, ...], db: str | None) -> int:
                 stats = import_path(store, Path(p), progress=advance)
             took = time.perf_counter() - start
             rate = f", {stats.records / took:,.0f} advisories/s" if stats.records and took > 0 else ""
-            common.info(f"{p}: {stats.added} added, {stats.updated} updated, {stats.unchanged} unchanged, "
+            _info(f"{p}: {stats.added} added, {stats.updated} updated, {stats.unchanged} unchanged, "
                         f"{stats.withdrawn} withdrawn, {stats.skipped_files} files unchanged "
                         f"({took:.2f} s{rate})")
             for err in stats.errors[:10]:
-                common.warn(err)
+                _warn(err)
             if len(stats.errors) > 10:
-                common.warn(f"… and {len(stats.errors) - 10} more files could not be read")
-    common.info(f"database: {path}")
+                _warn(f"… and {len(stats.errors) - 10} more files could not be read")
+    _info(f"database: {path}")
     return EXIT_OK
 
 
@@ -83,7 +99,6 @@ def update(sources: tuple[str, ...], db: str | None) -> int:
     A source that cannot be reached is named and skipped; the database keeps what
     it has. Exit 4 when any source failed.
     """
-    from assay.cli import common
     from assay.vulndb import Store
     from assay.vulndb.update import SOURCES
     from assay.vulndb.update import update as run_update
@@ -91,13 +106,13 @@ def update(sources: tuple[str, ...], db: str | None) -> int:
     path = _db_path(db)
     with Store(path) as store:
         report = run_update(store, sources or SOURCES, work_dir=path.parent,
-                            progress=lambda s: common.info(f"updating {s}…"))
+                            progress=lambda s: _info(f"updating {s}…"))
     for stats in report.imported:
-        common.info(f"{stats.location}: {stats.added} added, {stats.updated} updated, "
+        _info(f"{stats.location}: {stats.added} added, {stats.updated} updated, "
                     f"{stats.unchanged} unchanged")
     for source, reason in report.failed.items():
-        common.warn(f"{source}: not updated: {reason} (the database keeps its current data)")
-    common.info(f"database: {path}")
+        _warn(f"{source}: not updated: {reason} (the database keeps its current data)")
+    _info(f"database: {path}")
     return EXIT_NETWORK if report.failed else EXIT_OK
 
 
