@@ -6,10 +6,10 @@ from collections import defaultdict
 from functools import cache
 
 import pytest
-from bundled_wheelset import EXPECTED, ML, WHEELS
 
 from assay.catalog.artifact import catalog_artifact
 from assay.model import Graph, Kind, RelType
+from enrich.bundled_wheelset import EXPECTED, ML, WHEELS
 from pypi import pypi_file
 
 NAMED = [  # the examples: small, always run

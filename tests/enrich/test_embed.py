@@ -13,12 +13,11 @@ import sys
 import zipfile
 from pathlib import Path
 
-from bundled_wheelset import ML, WHEELS
-
 from assay.catalog.artifact import catalog_artifact
 from assay.enrich.bundled import pep770
 from assay.enrich.bundled.embed import SBOM_NAME, bundled_subgraph, embed_sbom
 from assay.model import Kind
+from enrich.bundled_wheelset import ML, WHEELS
 from pypi import pypi_file
 
 PILLOW = f"Pillow-10.0.1-cp311-cp311-{ML}.whl"

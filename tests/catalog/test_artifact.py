@@ -1,0 +1,140 @@
+"""catalog_artifact on wheels, sdists and folders; enrich_installed on installed distributions."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tarfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from assay.catalog import load
+from assay.catalog.artifact import catalog_artifact
+from assay.enrich.bundled import enrich_installed
+from assay.errors import InputError
+from assay.model import Component, Graph, Kind, RelType, make_id
+from enrich.bundled_wheelset import ML, WHEELS
+from pypi import make_venv, pypi_file
+
+PILLOW = f"Pillow-10.0.0-cp311-cp311-{ML}.whl"
+JQUERY = (b"/*! jQuery v3.6.0 | (c) OpenJS Foundation and other contributors | jquery.org/license */\n"
+          b"!function(){}")
+
+
+def _sdist(tmp_path: Path) -> Path:
+    path = tmp_path / "demo-1.2.tar.gz"
+    members = {
+        "demo-1.2/PKG-INFO": b"Metadata-Version: 2.1\nName: demo\nVersion: 1.2\nLicense: MIT\n",
+        "demo-1.2/src/demo/__init__.py": b"__version__ = '1.2'\n",
+        "demo-1.2/src/demo/_vendor/vendor.txt": b"attrs==23.1.0\n# comment\n",
+        "demo-1.2/src/demo/_vendor/attr/__init__.py": b'__version__ = "23.1.0"\n',
+        "demo-1.2/src/demo/_vendor/six.py": b'__version__ = "1.16.0"\n',
+        "demo-1.2/src/demo/static/jquery.min.js": JQUERY,
+    }
+    with tarfile.open(path, "w:gz") as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_sdist_root_vendored_and_javascript(tmp_path: Path) -> None:
+    sdist = _sdist(tmp_path)
+    graph = load(sdist)
+    root = graph.root_component
+    assert root is not None and (root.name, root.version, root.kind) == ("demo", "1.2", Kind.PYTHON_PACKAGE)
+    assert root.hashes and root.hashes[0].alg == "sha256"
+    by_name = {c.name: c for c in graph.packages()}
+    assert by_name["attrs"].version == "23.1.0" and by_name["attrs"].kind is Kind.VENDORED_PACKAGE
+    assert {e.kind for e in by_name["attrs"].evidence} == {"vendor.txt", "__version__"}
+    assert by_name["six"].purl == "pkg:pypi/six@1.16.0"
+    jq = by_name["jquery"]
+    assert (jq.kind, jq.version, jq.purl) == (Kind.JAVASCRIPT_LIBRARY, "3.6.0", "pkg:npm/jquery@3.6.0")
+    assert jq.cpes == ("cpe:2.3:a:jquery:jquery:3.6.0:*:*:*:*:*:*:*",)
+    assert jq.prop("assay:path") == "demo-1.2/src/demo/static/jquery.min.js"
+    for comp in graph.packages():
+        assert any(r.source == graph.root and r.target == comp.id and r.type is RelType.CONTAINS
+                   for r in graph.relationships)
+
+
+def test_folder_is_an_application_with_its_bundled_parts(tmp_path: Path) -> None:
+    with zipfile.ZipFile(pypi_file(PILLOW, WHEELS[PILLOW])) as zf:
+        zf.extract("Pillow.libs/libpng16-36a62686.so.16.40.0", tmp_path / "app")
+    (tmp_path / "app" / "static").mkdir()
+    (tmp_path / "app" / "static" / "jquery.js").write_bytes(JQUERY)
+    graph = load(tmp_path / "app")
+    assert graph.root_component.kind is Kind.APPLICATION and graph.root_component.name == "app"
+    found = {(c.name, c.version) for c in graph.packages()}
+    assert found == {("libpng", "1.6.40"), ("jquery", "3.6.0")}
+
+
+def test_wheel_without_metadata_is_an_input_error(tmp_path: Path) -> None:
+    bad = tmp_path / "x-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("x.py", "")
+    with pytest.raises(InputError, match="METADATA"):
+        catalog_artifact(bad)
+
+
+def _unpacked_site(tmp_path: Path, filename: str) -> tuple[Path, Path]:
+    site = tmp_path / "site-packages"
+    with zipfile.ZipFile(pypi_file(filename, WHEELS[filename])) as zf:
+        zf.extractall(site)
+    dist_info = next(site.glob("*.dist-info"))
+    return site, dist_info
+
+
+def test_enrich_installed_reads_record(tmp_path: Path) -> None:
+    site, dist_info = _unpacked_site(tmp_path, f"lxml-4.9.3-cp311-cp311-{ML}.manylinux_2_24_x86_64.whl")
+    (site / "stray.so").write_bytes((site / "lxml" / "etree.cpython-311-x86_64-linux-gnu.so").read_bytes())
+    graph = Graph()
+    dist = Component(id=make_id(Kind.PYTHON_PACKAGE, "lxml", "4.9.3"), kind=Kind.PYTHON_PACKAGE, name="lxml",
+                     version="4.9.3", properties=(("assay:dist-info", str(dist_info)),
+                                                  ("assay:site-packages", str(site))))
+    graph.add(dist)
+    graph.root = dist.id
+    enrich_installed(graph)
+    libs = {(c.name, c.version) for c in graph.packages()}
+    assert {("libxml2", "2.10.3"), ("libxslt", "1.1.38")} <= libs
+    paths = {c.prop("assay:path") for c in graph.packages()}
+    assert all(p.startswith(str(site)) for p in paths)
+    assert not any(p.endswith("stray.so") for p in paths)  # not in RECORD: not lxml's
+    assert all(any(r.source == dist.id and r.target == c.id for r in graph.relationships)
+               for c in graph.packages())
+
+
+@pytest.mark.slow
+def test_environment_sbom_includes_bundled_libraries_and_validates(tmp_path: Path) -> None:
+    from assay.formats.cyclonedx import dumps as cdx_dumps
+    from assay.formats.spdx import dumps as spdx_dumps
+    from formats.validators import cyclonedx_errors, spdx_errors
+
+    wheel = pypi_file(PILLOW, WHEELS[PILLOW])
+    venv = make_venv("bundled-pillow-v1", "--no-deps", "--no-index", str(wheel))
+    graph = load(venv)
+    pillow = graph.by_name("Pillow")[0]
+    contained = {graph.components[r.target].name: graph.components[r.target]
+                 for r in graph.outgoing(pillow.id, RelType.CONTAINS)}
+    assert contained["libwebp"].version == "1.3.1"
+    assert contained["libjpeg-turbo"].version == "2.1.5.1"
+    created = datetime(2024, 1, 1, tzinfo=UTC)
+    assert cyclonedx_errors(cdx_dumps(graph, created=created)) is None
+    assert spdx_errors(spdx_dumps(graph, created=created), tmp_path) == []
+
+
+def test_wheel_sbom_documents_validate(tmp_path: Path) -> None:
+    from assay.formats.cyclonedx import dumps as cdx_dumps
+    from assay.formats.spdx import dumps as spdx_dumps
+    from formats.validators import cyclonedx_errors, spdx_errors
+
+    shutil.copy(pypi_file(PILLOW, WHEELS[PILLOW]), tmp_path / PILLOW)
+    graph = catalog_artifact(tmp_path / PILLOW)
+    created = datetime(2024, 1, 1, tzinfo=UTC)
+    cdx = cdx_dumps(graph, created=created)
+    assert cyclonedx_errors(cdx) is None
+    assert '"cpe:2.3:a:webmproject:libwebp:1.3.1:*:*:*:*:*:*:*"' in cdx
+    assert spdx_errors(spdx_dumps(graph, created=created), tmp_path) == []
