@@ -167,3 +167,22 @@ def test_no_writes_to_home_and_no_network(sig, tmp_path):
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert list(home.rglob("*")) == []
+
+
+def test_version_outside_policy_fails_closed(cli, sig):
+    r = cli("verify", CPY_DIGEST, "--bundle", sig / CPY_BUNDLE, "--trusted-root", sig / PROD_ROOT,
+            "--allow-legacy-bundles", "--policy", "cpython", "--version", "2.7.18", "--format", "json")
+    assert r.code == 1
+    v = r.json()["verdicts"][0]
+    assert v["status"] == "fail" and v["reason"] == "no-expected-signer" and "2.7.18" in v["detail"]
+
+
+def test_detached_sig_crt_pair_is_reported_not_verified(cli, tmp_path):
+    art = tmp_path / "Python-3.10.7.tgz"
+    art.write_bytes(b"x")
+    (tmp_path / "Python-3.10.7.tgz.sig").write_text("TUVVQ0lRRA==\n")  # base64 text: not OpenPGP
+    (tmp_path / "Python-3.10.7.tgz.crt").write_text("-----BEGIN CERTIFICATE-----\n")
+    r = cli("verify", art, "--policy", "cpython", "--format", "json")
+    assert r.code == 1
+    v = r.json()["verdicts"][0]
+    assert v["status"] == "missing" and ".sigstore bundle" in v["detail"]

@@ -100,7 +100,7 @@ def release_audit(source: str, policies: tuple[str, ...], identities: tuple[str,
     if kind == "local":
         folders = release.local_folders(Path(where), spec)
     elif kind == "http":
-        folders = release.http_folders(where, cache, spec)
+        folders = release.http_folders(where, cache, spec, jobs=jobs)
     else:
         folders = release.pypi_folders(where, cache, index_url=index_url, integrity_url=integrity_url,
                                        versions=spec)

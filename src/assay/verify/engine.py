@@ -99,6 +99,10 @@ class Engine:
                            "outside the policy's artifacts", None, (), version)
         if material is None:
             material = self.material_for(artifact, names)
+        if self.options.policy is not None and not expected:
+            # fail closed: a policy that names nobody for this version cannot vouch for it
+            return Verdict(artifact.label, Status.FAIL, Reason.NO_EXPECTED_SIGNER,
+                           f"{expected.rule} (set the release version with --version)", None, (), version)
         checks = self._checks(artifact, material, expected)
         required = bool(expected) or bool(material) or bool(self.options.keys)
         verdict = combine(artifact.label, checks, version=version, required=required)

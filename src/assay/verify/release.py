@@ -137,7 +137,8 @@ def _safe_name(name: str) -> str:
     return name
 
 
-def http_folders(base: str, cache: Path, versions: SpecifierSet | None = None) -> list[Folder]:
+def http_folders(base: str, cache: Path, versions: SpecifierSet | None = None, *,
+                 jobs: int = 4) -> list[Folder]:
     """An HTTP directory index laid out like python.org/ftp/python/ (a folder per version)."""
     if not base.endswith("/"):
         base += "/"
@@ -149,16 +150,18 @@ def http_folders(base: str, cache: Path, versions: SpecifierSet | None = None) -
         for name in files:
             top.remote[_safe_name(name)] = RemoteFile(name, urljoin(base, quote(name)))
         folders.append(top)
-    for d in dirs:
-        version = _version_or_none(d)
-        if version is None or not _version_matches(version, versions):
-            continue
+    chosen = [d for d in dirs if (v := _version_or_none(d)) is not None and _version_matches(v, versions)]
+
+    def listing(d: str) -> Folder:
         url = urljoin(base, quote(d) + "/")
         _, sub_files = _children(url, net.get(url, max_bytes=INDEX_LIMIT).body)
-        folder = Folder(version, cache / _safe_name(d))
+        folder = Folder(d, cache / _safe_name(d))
         for name in sub_files:
             folder.remote[_safe_name(name)] = RemoteFile(name, urljoin(url, quote(name)))
-        folders.append(folder)
+        return folder
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # one listing per version folder
+        folders.extend(pool.map(listing, chosen))
     for f in folders:
         f.names = set(f.remote)
     return folders
