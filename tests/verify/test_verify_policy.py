@@ -102,3 +102,25 @@ def test_rule_selection_agrees_with_packaging(version):
     else:
         want = {s.identity for name in first.signers for s in policy.signers[name].sigstore}
         assert {s.identity for s in exp.sigstore} == want
+
+
+toml_values = st.recursive(
+    st.one_of(st.integers(-3, 3), st.text("ab>=<,.*3", max_size=6), st.booleans()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(["versions", "signers", "require", "sigstore",
+                                                             "openpgp", "publishers", "identity", "issuer",
+                                                             "kind", "artifacts", "version_pattern"]),
+                                            inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.sampled_from(["policy", "signers", "rules"]), toml_values, max_size=3))
+def test_any_malformed_policy_is_a_config_error_never_a_crash(doc):
+    try:
+        policy = pol.from_document(doc, source="fuzz.toml")
+        pol._check_names(policy)
+    except ConfigError as exc:
+        assert exc.message.startswith("fuzz.toml")
+        return
+    policy.expected("3.12.0")  # a policy that loaded can be queried

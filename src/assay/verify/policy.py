@@ -152,7 +152,7 @@ def load(ref: str, *, _depth: int = 0) -> Policy:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: invalid TOML ({exc})") from None
-    policy = parse(doc, source=source)
+    policy = from_document(doc, source=source)
     base = doc.get("extends")
     if base is not None:
         if _depth > 4 or not isinstance(base, str):
@@ -160,6 +160,16 @@ def load(ref: str, *, _depth: int = 0) -> Policy:
         policy = policy.then(load(base, _depth=_depth + 1))
     _check_names(policy)
     return policy
+
+
+def from_document(doc: dict[str, Any], *, source: str) -> Policy:
+    """A policy from parsed TOML; any shape error is a :class:`ConfigError` naming ``source``."""
+    try:
+        return parse(doc, source=source)
+    except ConfigError:
+        raise
+    except (TypeError, AttributeError, ValueError) as exc:  # a value of the wrong shape somewhere
+        raise ConfigError(f"{source}: malformed policy ({exc})") from None
 
 
 def _check_names(policy: Policy) -> None:
