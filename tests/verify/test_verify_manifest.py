@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 import pytest
-
-from conftest import BIG, FETCH_HINT, manifest, resolve
+from verify_data import BIG, FETCH_HINT, manifest, resolve
 
 CASES = manifest()["cases"]
 

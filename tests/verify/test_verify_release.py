@@ -14,8 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from conftest import BIG, PA_PUBLISHER, PROD_ROOT, RFC8785_ID, THOMAS_KEY
+from verify_data import BIG, PA_PUBLISHER, PROD_ROOT, RFC8785_ID, THOMAS_KEY
 
 WHEEL = "rfc8785-0.1.2-py3-none-any.whl"
 SDIST = "pypi_attestations-0.0.19.tar.gz"
