@@ -132,7 +132,7 @@ def from_flags(*, sigstore: list[SigstoreSigner], openpgp: list[str],
 
 
 def _shipped_text(name: str) -> str:
-    return resources.files("assay.data").joinpath("policies", f"{name}.toml").read_text(encoding="utf-8")
+    return resources.files("assay").joinpath("data", "policies", f"{name}.toml").read_text(encoding="utf-8")
 
 
 def load(ref: str, *, _depth: int = 0) -> Policy:
