@@ -104,8 +104,7 @@ class Engine:
             return Verdict(artifact.label, Status.FAIL, Reason.NO_EXPECTED_SIGNER,
                            f"{expected.rule} (set the release version with --version)", None, (), version)
         checks = self._checks(artifact, material, expected)
-        required = bool(expected) or bool(material) or bool(self.options.keys)
-        verdict = combine(artifact.label, checks, version=version, required=required)
+        verdict = combine(artifact.label, checks, version=version, required=True)
         verdict = self._apply_require(verdict, expected, checks)
         digest = artifact._sha256.hex() if artifact._sha256 is not None else None
         return Verdict(verdict.artifact, verdict.status, verdict.reason, verdict.detail, digest,
