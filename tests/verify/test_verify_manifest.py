@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jsonschema
 import pytest
 from verify_data import BIG, FETCH_HINT, manifest, resolve
+
+from assay.verify.report import JSON_SCHEMA
 
 CASES = manifest()["cases"]
 
@@ -52,6 +55,7 @@ def test_manifest_case(case: dict[str, Any], cli, sig) -> None:  # type: ignore[
         pytest.skip(FETCH_HINT)
     r = cli(*args_for(case))
     report = r.json()
+    jsonschema.validate(report, JSON_SCHEMA)
     (verdict,) = report["verdicts"]
     want = case["expected_verdict"]
     assert verdict["status"] == want, (verdict, r.err)

@@ -13,8 +13,11 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import jsonschema
 import pytest
 from verify_data import BIG, PA_PUBLISHER, PROD_ROOT, RFC8785_ID, THOMAS_KEY
+
+from assay.verify.report import JSON_SCHEMA
 
 WHEEL = "rfc8785-0.1.2-py3-none-any.whl"
 SDIST = "pypi_attestations-0.0.19.tar.gz"
@@ -132,6 +135,7 @@ def file_gets(log: list[tuple[str, str, int]]) -> list[str]:
 
 def verdicts_by_name(out: Path) -> dict[str, dict]:
     doc = json.loads((out / "report.json").read_text())
+    jsonschema.validate(doc, JSON_SCHEMA)
     return {v["artifact"]: v for v in doc["verdicts"]}
 
 

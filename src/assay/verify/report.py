@@ -9,9 +9,50 @@ from collections.abc import Iterable
 from typing import Any
 
 from assay import __version__
-from assay.verify.model import ADVICE, Status, Verdict
+from assay.verify.model import ADVICE, Reason, Status, Verdict
 
 SCHEMA = "https://assay.dev/schemas/verify-report/1"
+
+
+_STATUS = [s.value for s in Status]
+_REASONS = [r.value for r in Reason]
+
+# The JSON report's shape (JSON Schema 2020-12); the tests validate every report against it.
+JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA,
+    "type": "object",
+    "required": ["tool", "summary", "verdicts"],
+    "properties": {
+        "tool": {"type": "object", "required": ["name", "version"]},
+        "summary": {"type": "object", "properties": {s: {"type": "integer", "minimum": 0} for s in _STATUS},
+                    "required": _STATUS, "additionalProperties": False},
+        "verdicts": {"type": "array", "items": {
+            "type": "object",
+            "required": ["artifact", "status", "reason", "detail", "checks", "sha256", "version"],
+            "additionalProperties": False,
+            "properties": {
+                "artifact": {"type": "string"},
+                "version": {"type": ["string", "null"]},
+                "sha256": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"},
+                "status": {"enum": _STATUS},
+                "reason": {"enum": [*_REASONS, None]},
+                "detail": {"type": "string"},
+                "checks": {"type": "array", "items": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["kind", "material", "status", "reason", "detail", "signer", "signed_at"],
+                    "properties": {
+                        "kind": {"enum": ["sigstore", "openpgp", "pep740"]},
+                        "material": {"type": "string"},
+                        "status": {"enum": _STATUS},
+                        "reason": {"enum": [*_REASONS, None]},
+                        "detail": {"type": "string"},
+                        "signer": {"type": ["string", "null"]},
+                        "signed_at": {"type": ["string", "null"], "format": "date-time"},
+                    }}},
+            }}},
+    },
+}
 
 
 def summary(verdicts: Iterable[Verdict]) -> dict[str, int]:
