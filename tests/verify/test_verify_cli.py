@@ -186,3 +186,21 @@ def test_detached_sig_crt_pair_is_reported_not_verified(cli, tmp_path):
     assert r.code == 1
     v = r.json()["verdicts"][0]
     assert v["status"] == "missing" and ".sigstore bundle" in v["detail"]
+
+
+def test_legacy_bundle_with_broken_set_fails_even_when_allowed(cli, sig, tmp_path):
+    import base64
+
+    doc = json.loads((sig / CPY_BUNDLE).read_text())
+    promise = doc["verificationMaterial"]["tlogEntries"][0]["inclusionPromise"]
+    raw = bytearray(base64.b64decode(promise["signedEntryTimestamp"]))
+    raw[-5] ^= 1
+    promise["signedEntryTimestamp"] = base64.b64encode(bytes(raw)).decode()
+    broken = tmp_path / "Python-3.12.5.tgz.sigstore"
+    broken.write_text(json.dumps(doc))
+    r = cli("verify", CPY_DIGEST, "--bundle", broken, "--trusted-root", sig / PROD_ROOT,
+            "--identity", "thomas@python.org", "--issuer", "https://accounts.google.com",
+            "--allow-legacy-bundles", "--format", "json")
+    assert r.code == 1
+    v = r.json()["verdicts"][0]
+    assert v["reason"] == "invalid-bundle" and "SET" in v["detail"]
