@@ -16,7 +16,7 @@ from assay import catalog
 from assay.catalog.sbom_input import catalog_sbom
 from assay.errors import InputError
 from assay.formats import cyclonedx, native, spdx
-from assay.model import Component, Graph, Hash, Kind, License, RelType, make_id
+from assay.model import Component, Evidence, Graph, Hash, Kind, License, RelType, make_id
 from formats.graphs import findings_for, minimal_graph, rich_graph
 from formats.validators import cyclonedx_errors, spdx_errors
 from pypi import make_venv
@@ -216,32 +216,54 @@ _hashes = st.lists(st.sampled_from([Hash("sha256", "1" * 64), Hash("sha512", "2"
                                     Hash("md5", "3" * 32)]), unique=True, max_size=3).map(tuple)
 
 
+_maybe_text = st.one_of(st.none(), _names)
+_evidence = st.lists(st.builds(Evidence, kind=st.sampled_from(["metadata", "record", "soname", "odd kind"]),
+                               location=st.text(max_size=10), detail=st.text(max_size=10),
+                               proves=st.sampled_from(["presence", "version", "license"])), max_size=2)
+_props = st.lists(st.tuples(st.sampled_from(["assay:installer", "assay:requested", "x:y"]),
+                            st.text(max_size=8)), max_size=2)
+
+
+_rel_types = st.sampled_from([RelType.DEPENDS_ON, RelType.OPTIONAL_DEPENDS_ON, RelType.CONTAINS,
+                              RelType.DYNAMIC_LINK])
+_edge_props = st.dictionaries(st.sampled_from(["requirement", "extra"]), _names, max_size=1)
+
+
 @st.composite
 def graphs(draw) -> Graph:
-    g = Graph()
+    g = Graph(metadata=draw(st.dictionaries(st.sampled_from(["target", "python", "x"]), st.text(max_size=8))))
     n = draw(st.integers(min_value=1, max_value=6))
     ids = []
     for i in range(n):
         name = draw(_names)
         version = draw(_versions)
-        kind = draw(st.sampled_from([Kind.PYTHON_PACKAGE, Kind.NATIVE_LIBRARY, Kind.VENDORED_PACKAGE]))
+        kind = draw(st.sampled_from(list(Kind)))
         comp = Component(
             id=make_id(kind, name, version, str(i)), kind=kind, name=name, version=version,
             purl=f"pkg:pypi/p{i}@{version}" if version and kind is Kind.PYTHON_PACKAGE else None,
-            hashes=draw(_hashes), license=draw(_licenses), supplier=draw(st.one_of(st.none(), _names)),
-            found_by="installed",
+            cpes=tuple(draw(st.lists(st.sampled_from(["cpe:2.3:a:v:p:1:*:*:*:*:*:*:*", "cpe:/a:v:q:2"]),
+                                     unique=True, max_size=2))),
+            hashes=draw(_hashes), license=draw(_licenses), supplier=draw(_maybe_text),
+            author=draw(_maybe_text), description=draw(_maybe_text),
+            download_location=draw(st.one_of(_maybe_text, st.just("https://example.org/p.whl"))),
+            homepage=draw(st.one_of(_maybe_text, st.just("https://example.org/"))),
+            source_url=draw(st.one_of(_maybe_text, st.just("git+https://example.org/r.git"))),
+            evidence=tuple(draw(_evidence)), found_by=draw(st.sampled_from(["", "installed", "bundled.elf"])),
+            properties=tuple(draw(_props)),
         )
         g.add(comp)
         ids.append(comp.id)
-    g.root = ids[0]
+    g.root = draw(st.sampled_from([ids[0], ""]))
     for src in ids:
         for dst in ids:
             if src != dst and draw(st.booleans()):
-                g.relate(src, dst, draw(st.sampled_from([RelType.DEPENDS_ON, RelType.CONTAINS])))
+                g.relate(src, dst, draw(_rel_types), **draw(_edge_props))
+    for _ in range(draw(st.integers(0, 2))):
+        g.unknown(draw(st.sampled_from([*ids, "/some/path"])), "unsatisfied-requirement", draw(_names))
     return g
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(g=graphs())
 def test_any_graph_round_trips_and_validates(tmp_path, g):
     for fmt in WRITERS:
@@ -256,6 +278,10 @@ def test_any_graph_round_trips_and_validates(tmp_path, g):
         assert back.components == g.components, fmt
         assert _edges(back) == _edges(g), fmt
         assert back.root == g.root
+        assert back.metadata == g.metadata
+        assert sorted(back.unknowns, key=repr) == sorted(g.unknowns, key=repr)
+        if fmt != "cyclonedx-json":
+            assert set(back.relationships) == set(g.relationships)
 
 
 # -- real third-party documents, generated in the test session ----------------------------

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -71,14 +72,17 @@ def spdx_id(component_id: str) -> str:
 
 def _actor(kind: str, value: str | None) -> str | None:
     """``Organization: name (email)`` from "name <email>" or "name"; None when empty."""
-    if not value or not value.strip():
+    if not value:
         return None
-    text = " ".join(value.split())
+    # no control characters, and something readable must remain
+    text = " ".join("".join(ch for ch in value if unicodedata.category(ch)[0] != "C").split())
+    if not any(ch.isalnum() for ch in text):
+        return None
     m = re.fullmatch(r"(.*?)\s*<([^<>]*)>", text)
     name, email = (m.group(1), m.group(2)) if m else (text, "")
     # parentheses delimit the e-mail in SPDX actors; keep them out of the name
     name = name.replace("(", "[").replace(")", "]").strip() or email
-    if not name:
+    if not any(ch.isalnum() for ch in name):
         return None
     return f"{kind}: {name} ({email})" if email else f"{kind}: {name}"
 
