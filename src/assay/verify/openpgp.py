@@ -91,6 +91,21 @@ def _utc(dt: datetime | None) -> str | None:
 
 
 def _primary_uid(cert: Any) -> str:
+    """The user id its owner marked primary (what gpg shows), else the first one."""
+    from pysequoia.packet import PacketPile
+
+    current = None
+    try:
+        for packet in PacketPile.from_bytes(bytes(cert)):
+            tag = str(packet.tag)
+            if tag.endswith("UserID"):
+                current = packet.user_id
+            elif tag.endswith("Subkey"):
+                current = None
+            elif tag.endswith("Signature") and current and packet.primary_userid:
+                return str(current)
+    except Exception:  # noqa: S110 - only a display name; fall back to the first user id
+        pass
     uids = [str(u) for u in cert.user_ids]
     return uids[0] if uids else ""
 
