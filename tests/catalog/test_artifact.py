@@ -72,6 +72,20 @@ def test_folder_is_an_application_with_its_bundled_parts(tmp_path: Path) -> None
     assert found == {("libpng", "1.6.40"), ("jquery", "3.6.0")}
 
 
+def test_ensurepip_style_bundled_wheel_is_scanned_inside(tmp_path: Path) -> None:
+    bundled = tmp_path / "cpython" / "Lib" / "ensurepip" / "_bundled"
+    bundled.mkdir(parents=True)
+    name = "pip-21.3.1-py3-none-any.whl"
+    shutil.copy(pypi_file(name, WHEELS[name]), bundled / name)
+    graph = load(tmp_path / "cpython")
+    (pip,) = [c for c in graph.packages() if c.name == "pip"]
+    assert (pip.kind, pip.version, pip.purl) == (Kind.VENDORED_PACKAGE, "21.3.1", "pkg:pypi/pip@21.3.1")
+    inside = {graph.components[r.target].name: graph.components[r.target]
+              for r in graph.outgoing(pip.id, RelType.CONTAINS)}
+    assert inside["requests"].version == "2.26.0"
+    assert inside["requests"].prop("assay:path") == f"Lib/ensurepip/_bundled/{name}!/pip/_vendor"
+
+
 def test_wheel_without_metadata_is_an_input_error(tmp_path: Path) -> None:
     bad = tmp_path / "x-1.0-py3-none-any.whl"
     with zipfile.ZipFile(bad, "w") as zf:

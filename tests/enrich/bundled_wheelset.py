@@ -17,6 +17,8 @@ WHEELS: dict[str, str] = {
         "9fb218c8a12e51d7ead2a7c9e101a04982237d4855716af2e9499306728fb485",
     "Pillow-10.0.0-cp311-cp311-win_amd64.whl":
         "3a82c40d706d9aa9734289740ce26460a11aeec2d9c79b7af87bb35f0073c12f",
+    "Pillow-10.0.0-cp311-cp311-manylinux_2_17_aarch64.manylinux2014_aarch64.whl":
+        "3ed64f9ca2f0a95411e88a4efbd7a29e5ce2cea36072c53dd9d26d9c76f753b3",
     f"cryptography-41.0.3-cp37-abi3-{ML}.whl":
         "84537453d57f55a50a5b6835622ee405816999a7113267739a1b4581f83535bd",
     f"lxml-4.9.3-cp311-cp311-{ML}.manylinux_2_24_x86_64.whl":
@@ -97,6 +99,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("libpng", "1.6.40"), ("harfbuzz", "7.3.0"), ("lcms2", "2.15"), ("openjpeg", "2.5.0"),
         ("xz", "5.4.3"), ("brotli", "1.0.9"), ("zlib", "1.2.13"), ("libjpeg-turbo", "2.1.5.1"),
     },
+    "Pillow-10.0.0-cp311-cp311-manylinux_2_17_aarch64.manylinux2014_aarch64.whl":
+        PILLOW_10_0_0 - {("brotli", "1.0.9")},  # AArch64 code: movz/movk, adrp/add readers
     "Pillow-10.0.0-cp311-cp311-win_amd64.whl": {
         ("libjpeg-turbo", "2.1.5.1"), ("libtiff", "4.5.1"), ("zlib", "1.2.13"),
     },
