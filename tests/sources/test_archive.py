@@ -124,3 +124,20 @@ def test_tar_size_bound(tmp_path: Path) -> None:
     t = _tar(tmp_path / "big.tar.gz", {"a": b"\0" * 4096})
     with TarResolver(t, limits=Limits(max_member=1024)) as r, pytest.raises(InputError, match="limit"):
         r.read_bytes("a")
+
+
+def test_a_bomb_member_is_skipped_and_the_rest_still_scanned(tmp_path: Path) -> None:
+    from enrich.bundled_wheelset import ML, WHEELS
+    from pypi import pypi_file
+
+    pillow = f"Pillow-10.0.0-cp311-cp311-{ML}.whl"
+    with zipfile.ZipFile(pypi_file(pillow, WHEELS[pillow])) as zf:
+        png = zf.read("Pillow.libs/libpng16-36a62686.so.16.40.0")
+    wheel = _zip(tmp_path / "demo-1.0-py3-none-any.whl", {
+        "demo-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
+        "demo.libs/libzeros.so": b"\0" * (16 << 20),
+        "demo.libs/libpng16-36a62686.so.16.40.0": png,
+    })
+    graph = catalog_artifact(wheel)
+    assert {(c.name, c.version) for c in graph.packages()} == {("libpng", "1.6.40")}
+    assert any(u.reason == "skipped-member" and u.subject == "demo.libs/libzeros.so" for u in graph.unknowns)

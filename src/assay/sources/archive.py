@@ -37,6 +37,10 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+class DecompressionBomb(InputError):
+    """A member (or the archive in total) would inflate past the limits; nothing was inflated."""
+
+
 def _corrupt(path: object, exc: BaseException) -> InputError:
     detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return InputError(f"{path}: corrupt or unreadable archive ({detail})")
@@ -50,11 +54,11 @@ class _Budget:
 
     def charge(self, member: str, size: int) -> None:
         if size > self.limits.max_member:
-            raise InputError(f"{self.origin}: member {member} is {size} bytes uncompressed, "
+            raise DecompressionBomb(f"{self.origin}: member {member} is {size} bytes uncompressed, "
                              f"over the {self.limits.max_member}-byte limit (decompression bomb?)")
         self.used += size
         if self.used > self.limits.max_total:
-            raise InputError(f"{self.origin}: more than {self.limits.max_total} bytes uncompressed "
+            raise DecompressionBomb(f"{self.origin}: more than {self.limits.max_total} bytes uncompressed "
                              "(decompression bomb?)")
 
 
@@ -106,7 +110,7 @@ class ZipResolver(Resolver):
         self._budget.charge(path, size)
         if size > self.limits.ratio_floor and size > self.limits.max_ratio * max(info.compress_size, 1):
             ratio = size // max(info.compress_size, 1)
-            raise InputError(f"{self.description}: member {path} inflates {ratio}x, over the "
+            raise DecompressionBomb(f"{self.description}: member {path} inflates {ratio}x, over the "
                              f"{self.limits.max_ratio}x limit (decompression bomb?)")
         try:
             with self._zip.open(info) as fh:
@@ -211,4 +215,4 @@ def open_archive(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMIT
     raise InputError(f"{p}: not a zip or tar archive")
 
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "TarResolver", "ZipResolver", "open_archive"]
+__all__ = ["DEFAULT_LIMITS", "DecompressionBomb", "Limits", "TarResolver", "ZipResolver", "open_archive"]

@@ -27,6 +27,7 @@ from assay.enrich.bundled.native import BinaryScan, scan_binary
 from assay.enrich.bundled.rules import Library, matcher
 from assay.errors import InputError
 from assay.model import Component, Evidence, Graph, Kind, RelType, make_id
+from assay.sources.archive import DecompressionBomb
 from assay.sources.base import Resolver, safe_relpath
 
 _BINARY_NAME = re.compile(r"\.(?:so(?:\.[0-9][0-9a-z.]*)?|dylib|dll|pyd|exe|bundle)$", re.I)
@@ -103,6 +104,9 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
         except (OSError, KeyError) as exc:
             graph.unknown(loc(path), "unreadable-member", str(exc))
             continue
+        except DecompressionBomb as exc:
+            graph.unknown(loc(path), "skipped-member", exc.message)  # the rest is still scanned
+            continue
         stats.binaries += 1
         stats.bytes_scanned += len(data)
         result = scan_binary(loc(path), data, m)
@@ -163,8 +167,12 @@ def _native_component(lib: Library, version: str | None, parent_id: str, locatio
 def _scan_js(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str, m) -> None:
     if m.js_anchors is None:
         return
-    with resolver.open(path) as fh:
-        head = fh.read(_JS_HEAD)
+    reader = getattr(resolver, "read_head", None)
+    if reader is not None:
+        head = reader(path, _JS_HEAD)  # inflate only the top of a large bundle
+    else:
+        with resolver.open(path) as fh:
+            head = fh.read(_JS_HEAD)
     seen: set[tuple[str, str]] = set()
     for hit in m.js_anchors.finditer(head):
         for lib, reader in m.js_by_anchor.get(hit.group(), ()):
