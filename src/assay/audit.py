@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -114,9 +115,12 @@ def resolver_for(store: Store, config: Config) -> Resolver:
     sources: list[CommitTable | GitClone] = []
     if config.cpython_repo is not None:
         sources.append(GitClone(config.cpython_repo))
-    table = store.commit_tags(CPYTHON_REPO)
-    if table:
-        sources.append(CommitTable(table, name="imported commit table"))
+    cache = store.cache
+    if "commit_table" not in cache:
+        table = store.commit_tags(CPYTHON_REPO)
+        cache["commit_table"] = CommitTable(table, name="imported commit table") if table else None
+    if cache["commit_table"] is not None:
+        sources.append(cache["commit_table"])
     return Resolver(*sources)
 
 
@@ -156,10 +160,10 @@ def audit_components(components: Sequence[Component], *, store: Store, config: C
 
 
 def _db_summary(store: Store) -> dict[str, Any]:
-    status = store.status()
-    return {"path": status["path"], "sources": status["sources"]}
+    return store.summary()
 
 
+@lru_cache(maxsize=65536)
 def _rank(adv_id: str) -> tuple[int, str]:
     for i, prefix in enumerate(_ID_RANK):
         if adv_id.startswith(prefix):
@@ -211,6 +215,8 @@ def _finder(parent: list[int]) -> Callable[[int], int]:
 
 
 def _finding(members: list[Hit], rows: dict[tuple[str, str], AdvisoryRow]) -> Finding:
+    if len(members) == 1:
+        return _single_finding(members[0], rows[(members[0].source, members[0].advisory)])
     advs = [rows[(h.source, h.advisory)] for h in members]
     ids = {a.id for a in advs} | {alias for a in advs for alias in a.aliases}
     primary_id = min((a.id for a in advs), key=_rank)
@@ -238,19 +244,42 @@ def _finding(members: list[Hit], rows: dict[tuple[str, str], AdvisoryRow]) -> Fi
     )
 
 
+def _single_finding(hit: Hit, adv: AdvisoryRow) -> Finding:
+    comp = hit.component
+    return Finding(
+        id=adv.id, component_id=comp.id, component_name=comp.name, component_version=comp.version,
+        component_purl=comp.purl, aliases=_sorted_ids(adv.aliases, adv.id), summary=adv.summary,
+        severity=Severity(adv.severity), score=adv.score, vector=adv.vector or None,
+        fixed_versions=tuple(_sort_versions(set(hit.fixed_versions), comp)), source=adv.source,
+        evidence=hit.evidence, references=adv.references[:20],
+    )
+
+
+@lru_cache(maxsize=65536)
+def _sorted_ids(aliases: tuple[str, ...], primary: str) -> tuple[str, ...]:
+    return tuple(sorted(set(aliases) - {primary}, key=_rank))
+
+
 def _severity_from_aliases(findings: list[Finding], groups: list[tuple[Hit, Finding, list[Hit]]],
                            indexes: list[int], store: Store) -> None:
     """A finding without a severity takes the highest one any source gives an alias (e.g. NVD)."""
     wanted = {alias for i in indexes for alias in (findings[i].id, *findings[i].aliases)}
     if not wanted:
         return
-    marks = ",".join("?" * len(wanted))
-    scores: dict[str, tuple[int, float | None, str]] = {}
-    for adv_id, sev, score, vector in store.db.execute(
-            f"SELECT id, severity, score, vector FROM advisories WHERE withdrawn='' AND id IN ({marks})",  # noqa: S608
-            sorted(wanted)):
-        if sev > scores.get(adv_id, (0, None, ""))[0]:
-            scores[adv_id] = (sev, score, vector)
+    known: dict[str, tuple[int, float | None, str] | None] = store.cache.setdefault("alias_severity", {})
+    missing = sorted(wanted - known.keys())
+    for start in range(0, len(missing), 500):
+        chunk = missing[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for adv_id in chunk:
+            known.setdefault(adv_id, None)
+        for adv_id, sev, score, vector in store.db.execute(
+                f"SELECT id, severity, score, vector FROM advisories WHERE withdrawn='' AND id IN ({marks})",  # noqa: S608
+                chunk):
+            best = known.get(adv_id)
+            if sev and (best is None or sev > best[0]):
+                known[adv_id] = (sev, score, vector)
+    scores = {a: v for a in wanted if (v := known.get(a)) is not None}
     for i in indexes:
         f = findings[i]
         found = [scores[a] for a in (f.id, *f.aliases) if a in scores]
@@ -262,9 +291,20 @@ def _severity_from_aliases(findings: list[Finding], groups: list[tuple[Hit, Find
 
 
 def _sort_versions(versions: Iterable[str], comp: Component) -> list[str]:
+    versions = list(versions)
+    if len(versions) < 2:
+        return versions
     if comp.kind in PYTHON_KINDS or comp.kind == Kind.INTERPRETER:
-        return sorted(versions, key=lambda v: (pep440(v) is None, pep440(v) or Version("0"), v))
+        return sorted(versions, key=_pep440_key)
     return sorted(versions, key=native_key)
+
+
+_ZERO = Version("0")
+
+
+def _pep440_key(text: str) -> tuple[bool, Version, str]:
+    parsed = pep440(text)
+    return parsed is None, parsed or _ZERO, text
 
 
 def _apply_ignores(findings: list[Finding], ignores: Sequence[Ignore],
@@ -307,8 +347,10 @@ def _smallest_fix(comp: Component, hits: list[Hit]) -> str | None:
         current = pep440(comp.version or "")
         if current is None:
             return None
+        # below a hit's floor every version is still affected by it: start there
+        floor = max((p for h in hits if h.floor and (p := pep440(h.floor)) is not None), default=current)
         candidates = sorted({p for h in hits for v in h.fixed_versions
-                             if (p := pep440(v)) is not None and p > current})
+                             if (p := pep440(v)) is not None and p > current and p >= floor})
         for cand in candidates:
             if not any(affected_by(cand, h) for h in hits):
                 return str(cand)

@@ -192,19 +192,56 @@ _LOADER: type | None = None
 
 
 def _yaml_loader() -> type:
-    """PyYAML's safe loader (C when available) without implicit timestamps: OSV dates stay
-    the strings the file has, so ``modified`` compares the same way for YAML and JSON."""
+    """PyYAML's safe loader (C when available) that keeps every scalar a string.
+
+    Advisory fields are strings: an unquoted ``1.10`` must stay "1.10" (not the float
+    1.1) and dates stay as written, so ``modified`` compares the same way for YAML
+    and JSON. Only an empty or ``null`` plain scalar becomes None. Skipping the
+    implicit-type regexes is also what makes it fast.
+    """
     global _LOADER
     if _LOADER is None:
         import yaml
+        from yaml.nodes import ScalarNode, SequenceNode
 
         base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        _LOADER = type("AdvisoryLoader", (base,), {})
-        _LOADER.yaml_implicit_resolvers = {
-            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-            for first, resolvers in base.yaml_implicit_resolvers.items()
-        }
+
+        def resolve(self: object, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            if kind is ScalarNode:
+                if implicit[0] and value in ("", "~", "null", "Null", "NULL"):
+                    return "tag:yaml.org,2002:null"
+                return "tag:yaml.org,2002:str"
+            return "tag:yaml.org,2002:seq" if kind is SequenceNode else "tag:yaml.org,2002:map"
+
+        _LOADER = type("AdvisoryLoader", (base,), {"resolve": resolve})
     return _LOADER
+
+
+def _plain(node: object, memo: dict[int, object] | None = None) -> object:
+    """Nodes → plain Python (str, None, list, dict); cheaper than PyYAML's generic constructor.
+
+    A node reached twice through YAML aliases is built once and shared (as PyYAML
+    does), so alias "bombs" cannot blow up time or memory.
+    """
+    from yaml.nodes import ScalarNode, SequenceNode
+
+    if isinstance(node, ScalarNode):
+        return None if node.tag.endswith(":null") else node.value
+    memo = {} if memo is None else memo
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if isinstance(node, SequenceNode):
+        out: object = []
+        memo[key] = out
+        out.extend(_plain(item, memo) for item in node.value)  # type: ignore[attr-defined]
+        return out
+    mapping: dict[object, object] = {}
+    memo[key] = mapping
+    for k, v in node.value:  # type: ignore[attr-defined]
+        k_plain = _plain(k, memo)
+        mapping[k_plain if isinstance(k_plain, str) else str(k_plain)] = _plain(v, memo)
+    return mapping
 
 
 def _decode(label: str, data: bytes) -> object:
@@ -212,7 +249,8 @@ def _decode(label: str, data: bytes) -> object:
         import yaml
 
         try:
-            return yaml.load(data, Loader=_yaml_loader())  # noqa: S506 - a safe loader
+            node = yaml.compose(data, Loader=_yaml_loader())
+            return None if node is None else _plain(node)
         except yaml.YAMLError as exc:
             raise ValueError(f"invalid YAML: {str(exc).splitlines()[0]}") from None
     try:

@@ -27,7 +27,7 @@ from packaging.version import Version
 
 from assay.model import Component, Kind
 from assay.vulndb.cpython import Resolver, git_range_affected
-from assay.vulndb.ranges import CpeRange, Event, osv_affected, split_cpe
+from assay.vulndb.ranges import CpeRange, Event, ParsedEvents, osv_affected_parsed, parse_events, split_cpe
 from assay.vulndb.store import Store
 from assay.vulndb.versions import native_key, pep440
 
@@ -44,8 +44,11 @@ class Hit:
     evidence: str
     fixed_versions: tuple[str, ...] = ()
     # how to re-test a candidate fix version (for fix advice): OSV ranges/versions
-    ranges: tuple[tuple[Event, ...], ...] = ()
+    ranges: tuple[ParsedEvents, ...] = ()
     versions: frozenset[str] = frozenset()
+    # every version from the component's up to (not including) this one is still affected:
+    # the first event after the component's version in its range is "fixed <floor>"
+    floor: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +75,14 @@ def _parsed_versions(versions_json: str) -> frozenset[str]:
     return frozenset(json.loads(versions_json))
 
 
+@lru_cache(maxsize=32768)
 def _describe(events: tuple[Event, ...]) -> str:
     return ", ".join(f"{k} {v}" for k, v in events)
+
+
+@lru_cache(maxsize=32768)
+def _fixed_of(events: tuple[Event, ...]) -> tuple[str, ...]:
+    return tuple(val for kind, val in events if kind == "fixed")
 
 
 class Matcher:
@@ -139,19 +148,31 @@ class Matcher:
     def _match_python(self, items: list[tuple[Component, str, Version]]) -> list[Hit]:
         if not items:
             return []
-        by_name: dict[str, list[tuple[Component, Version]]] = defaultdict(list)
+        by_name: dict[str, list[tuple[Component, Version, str]]] = defaultdict(list)
         for comp, name, v in items:
-            by_name[name].append((comp, v))
+            by_name[name].append((comp, v, str(v)))
         hits = []
-        rows = self.store.packages_for("PyPI", list(by_name))
-        for source, advisory, name, ranges_json, versions_json in rows:
-            ranges = _parsed_ranges(ranges_json)
-            versions = _parsed_versions(versions_json)
-            for comp, v in by_name[name]:
-                hit = _python_hit(comp, v, source, advisory, ranges, versions)
+        for source, advisory, name, ranges, versions in self._pypi_rows(list(by_name)):
+            for comp, v, v_text in by_name[name]:
+                hit = _python_hit(comp, v, v_text, source, advisory, ranges, versions)
                 if hit is not None:
                     hits.append(hit)
         return hits
+
+    def _pypi_rows(self, names: list[str]) -> list[tuple[str, str, str, Any, frozenset[str]]]:
+        """Decoded package rows for those names, kept in the store's per-generation cache."""
+        cache: dict[str, list[tuple[str, str, str, Any, frozenset[str]]]] = \
+            self.store.cache.setdefault("pypi_rows", {})
+        missing = [n for n in names if n not in cache]
+        if missing:
+            for n in missing:
+                cache[n] = []
+            rows = self.store.packages_for("PyPI", missing)
+            for source, advisory, name, ranges_json, versions_json in rows:
+                eco = tuple(events for rtype, events in _parsed_ranges(ranges_json) if rtype == "ECOSYSTEM")
+                cache[name].append((source, advisory, name, (eco, tuple(parse_events(e) for e in eco)),
+                                    _parsed_versions(versions_json)))
+        return [row for n in names for row in cache[n]]
 
     # -- CPE ------------------------------------------------------------------
     def _match_cpes(self, items: list[tuple[Component, str, str, str]]) -> list[Hit]:
@@ -225,27 +246,40 @@ def _unresolved_reason(comp: Component, unknown: list[str], resolver: Resolver) 
     return f"cannot decide for CPython {comp.version}: " + "; ".join(parts)
 
 
-def _python_hit(comp: Component, v: Version, source: str, advisory: str,
-                ranges: tuple[tuple[str, tuple[Event, ...]], ...], versions: frozenset[str]) -> Hit | None:
-    eco_ranges = tuple(events for rtype, events in ranges if rtype == "ECOSYSTEM")
+def _python_hit(comp: Component, v: Version, v_text: str, source: str, advisory: str,
+                ranges: tuple[tuple[tuple[Event, ...], ...], tuple[ParsedEvents, ...]],
+                versions: frozenset[str]) -> Hit | None:
+    eco_ranges, parsed = ranges
     evidence = ""
     fixed: tuple[str, ...] = ()
-    for events in eco_ranges:
-        if osv_affected(v, events):
+    floor = None
+    for events, fast in zip(eco_ranges, parsed, strict=True):
+        if osv_affected_parsed(v, fast):
             evidence = f"{comp.name} {comp.version} in OSV range [{_describe(events)}]"
-            fixed = tuple(val for kind, val in events if kind == "fixed")
+            fixed = _fixed_of(events)
+            floor = _next_fix(v, events)
             break
-    if not evidence and (comp.version in versions or str(v) in versions):
+    if not evidence and (comp.version in versions or v_text in versions):
         evidence = f"{comp.name} {comp.version} listed among the advisory's affected versions"
         fixed = tuple(val for events in eco_ranges for kind, val in events if kind == "fixed")
     if not evidence:
         return None
-    return Hit(comp, source, advisory, evidence, fixed, eco_ranges, versions)
+    return Hit(comp, source, advisory, evidence, fixed, parsed, versions, floor)
+
+
+def _next_fix(v: Version, events: tuple[Event, ...]) -> str | None:
+    for kind, text in events:
+        if kind == "introduced":
+            continue
+        bound = pep440(text)
+        if bound is not None and bound > v:
+            return text if kind == "fixed" else None
+    return None
 
 
 def affected_by(v: Version, hit: Hit) -> bool:
     """Whether version ``v`` of the hit's package is still affected by the hit's advisory."""
-    if any(osv_affected(v, events) for events in hit.ranges):
+    if any(osv_affected_parsed(v, events) for events in hit.ranges):
         return True
     return str(v) in hit.versions
 

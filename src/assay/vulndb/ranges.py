@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from packaging.version import Version
 
@@ -40,19 +41,50 @@ def sort_events(events: Iterable[Event]) -> list[Event]:
     return [event for _, _, event in keyed]
 
 
+# Parsed events: (code, version) with 0 introduced, 1 fixed, 2 last_affected, 3 limit;
+# version None stands for "introduced 0".
+ParsedEvents = tuple[tuple[int, Version | None], ...]
+_CODES = {"introduced": 0, "fixed": 1, "last_affected": 2, "limit": 3}
+
+
+@lru_cache(maxsize=65536)
+def parse_events(events: tuple[Event, ...]) -> ParsedEvents:
+    out = []
+    for kind, text in events:
+        code = _CODES.get(kind)
+        if code is None:
+            continue
+        if code == 0 and text == "0":
+            out.append((0, None))
+            continue
+        parsed = pep440(text)
+        if parsed is not None:
+            out.append((code, parsed))
+    return tuple(out)
+
+
 def osv_affected(version: Version, events: Sequence[Event]) -> bool:
     """Whether ``version`` falls in one OSV ECOSYSTEM range (events already sorted)."""
+    return osv_affected_parsed(version, parse_events(tuple(events)))
+
+
+def osv_affected_parsed(version: Version, events: ParsedEvents) -> bool:
     affected = False
-    limits = [pep440(v) for kind, v in events if kind == "limit"]
-    for kind, text in events:
-        if kind == "introduced":
-            if text == "0" or version >= pep440(text):  # type: ignore[operator]
+    limited = False
+    for code, bound in events:
+        if code == 0:
+            if bound is None or version >= bound:
                 affected = True
-        elif (kind == "fixed" and version >= pep440(text)) or (  # type: ignore[operator]
-                kind == "last_affected" and version > pep440(text)):  # type: ignore[operator]
-            affected = False
-    if affected and limits:
-        affected = any(lim is not None and version < lim for lim in limits)
+        elif code == 1:
+            if version >= bound:  # type: ignore[operator]
+                affected = False
+        elif code == 2:
+            if version > bound:  # type: ignore[operator]
+                affected = False
+        else:
+            limited = True
+    if affected and limited:
+        affected = any(version < bound for code, bound in events if code == 3)  # type: ignore[operator]
     return affected
 
 

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS packages (
     source TEXT NOT NULL, advisory TEXT NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL,
     ranges TEXT NOT NULL, versions TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS advisories_by_id ON advisories (id);
 CREATE INDEX IF NOT EXISTS packages_by_name ON packages (ecosystem, name);
 CREATE INDEX IF NOT EXISTS packages_by_advisory ON packages (source, advisory);
 CREATE TABLE IF NOT EXISTS cpes (
@@ -62,6 +63,10 @@ CREATE TABLE IF NOT EXISTS imports (
     unchanged INTEGER NOT NULL, withdrawn INTEGER NOT NULL, errors INTEGER NOT NULL
 );
 """
+# Read caches shared by every Store open on the same file, valid for one data generation
+# (a counter bumped by each write): warm audits in one process skip decoding rows again.
+_CACHES: dict[str, tuple[str, dict[str, Any]]] = {}
+
 _INSERT_IMPORT = ("INSERT INTO imports (location, kind, at, digest, added, updated, unchanged, withdrawn,"
                   " errors) VALUES (?,?,?,?,?,?,?,?,?)")
 
@@ -130,6 +135,21 @@ class Store:
             raise InputError(f"{self.path}: advisory database schema {row[0]}, this assay reads "
                              f"{SCHEMA_VERSION}", hint="delete the file and import again")
 
+    @property
+    def cache(self) -> dict[str, Any]:
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        generation = row[0] if row else "0"
+        key = str(self.path.resolve())
+        held = _CACHES.get(key)
+        if held is None or held[0] != generation:
+            held = (generation, {})
+            _CACHES[key] = held
+        return held[1]
+
+    def _bump(self, cur: sqlite3.Cursor) -> None:
+        cur.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
+                    "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+
     def __enter__(self) -> Store:
         return self
 
@@ -179,6 +199,7 @@ class Store:
             cur.executemany("INSERT OR REPLACE INTO advisories VALUES (?,?,?,?,?,?,?,?,?,?,?)", adv_rows)
             cur.executemany("INSERT INTO packages VALUES (?,?,?,?,?,?)", pkg_rows)
             cur.executemany("INSERT INTO cpes VALUES (?,?,?,?,?,?,?,?,?)", cpe_rows)
+            self._bump(cur)
             cur.executemany("INSERT OR REPLACE INTO files VALUES (?,?)", files)
             cur.execute(
                 _INSERT_IMPORT,
@@ -199,6 +220,7 @@ class Store:
             cur.execute("DELETE FROM commit_tags WHERE repo=?", (repo,))
             cur.executemany("INSERT INTO commit_tags VALUES (?,?,?)",
                             [(repo, c, json.dumps(t)) for c, t in table.items()])
+            self._bump(cur)
             cur.executemany("INSERT OR REPLACE INTO files VALUES (?,?)", files)
             cur.execute(
                 _INSERT_IMPORT,
@@ -210,8 +232,12 @@ class Store:
             raise
 
     def commit_tags(self, repo: str) -> dict[str, list[str]]:
-        return {c: json.loads(t) for c, t in
-                self.db.execute("SELECT commit_id, tags FROM commit_tags WHERE repo=?", (repo,))}
+        cache = self.cache
+        key = f"commit_tags:{repo}"
+        if key not in cache:
+            cache[key] = {c: json.loads(t) for c, t in
+                          self.db.execute("SELECT commit_id, tags FROM commit_tags WHERE repo=?", (repo,))}
+        return cache[key]
 
     # -- reading ------------------------------------------------------------
     def packages_for(self, ecosystem: str, names: Sequence[str]) -> list[tuple[str, str, str, str, str]]:
@@ -234,8 +260,26 @@ class Store:
         return out
 
     def advisories(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], AdvisoryRow]:
+        """Advisory rows (not withdrawn) for (source, id) keys; absent keys are left out."""
+        cached: dict[tuple[str, str], AdvisoryRow | None] = self.cache.setdefault("advisories", {})
         out: dict[tuple[str, str], AdvisoryRow] = {}
-        wanted = sorted(set(keys))
+        wanted = []
+        for key in set(keys):
+            if key in cached:
+                row = cached[key]
+                if row is not None:
+                    out[key] = row
+            else:
+                wanted.append(key)
+        wanted.sort()
+        fetched = self._advisories(wanted)
+        for key in wanted:
+            cached[key] = fetched.get(key)
+        out.update(fetched)
+        return out
+
+    def _advisories(self, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], AdvisoryRow]:
+        out: dict[tuple[str, str], AdvisoryRow] = {}
         for chunk in _chunks(wanted, 400):
             where = ",".join("(?,?)" for _ in chunk)
             params = [v for key in chunk for v in key]
@@ -246,6 +290,14 @@ class Store:
                                                     row[4], row[5], row[6], row[7],
                                                     tuple(json.loads(row[8])))
         return out
+
+    def summary(self) -> dict[str, Any]:
+        """Path and counts per source (cached per data generation)."""
+        cache = self.cache
+        if "summary" not in cache:
+            status = self.status()
+            cache["summary"] = {"path": status["path"], "sources": status["sources"]}
+        return cache["summary"]
 
     def status(self) -> dict[str, Any]:
         """Counts per source and the recent imports (what ``assay db status`` shows)."""
