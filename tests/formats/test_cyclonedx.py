@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from assay.formats import cyclonedx
@@ -184,3 +185,12 @@ def test_unrepresentable_hash_is_kept_as_property():
     assert {"name": "assay:hash", "value": "sha224:" + "ab" * 28} in comp["properties"]
     assert comp["licenses"] == [{"license": {"name": "not an expression at all"}}]
     assert comp["type"] == "file"
+
+
+def test_the_same_advisory_from_two_sources_keeps_bom_refs_unique():
+    g = rich_graph()
+    first = findings_for(g)[0]
+    doc = _doc(g, [first, replace(first, source="osv:pypa")])
+    refs = [v["bom-ref"] for v in doc["vulnerabilities"]]
+    assert len(set(refs)) == 2
+    assert {v["source"]["name"] for v in doc["vulnerabilities"]} == {"nvd", "osv:pypa"}

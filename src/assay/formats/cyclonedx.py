@@ -298,8 +298,17 @@ def to_dict(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()
                                                "detail": u.detail}, sort_keys=True))
             for u in unknowns]
     if findings:
-        doc["vulnerabilities"] = [_vulnerability(f) for f in sorted(
-            findings, key=lambda f: (f.component_id, f.id, f.source))]
+        vulns = []
+        seen: set[str] = set()
+        for f in sorted(findings, key=lambda f: (f.component_id, f.id, f.source)):
+            v = _vulnerability(f)
+            ref, n = v["bom-ref"], 1
+            while v["bom-ref"] in seen:  # the same advisory from two sources: bom-refs stay unique
+                n += 1
+                v["bom-ref"] = f"{ref}/{n}"
+            seen.add(v["bom-ref"])
+            vulns.append(v)
+        doc["vulnerabilities"] = vulns
     return doc
 
 
