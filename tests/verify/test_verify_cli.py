@@ -140,6 +140,8 @@ def test_usage_errors_exit_2_with_one_line(cli, sig, tmp_path):
         ["verify", sig / WHEEL, "--trusted-root", sig / WHEEL, "--identity", "a", "--issuer", "b"],
         ["verify", sig / WHEEL, "--policy", tmp_path / "missing.toml"],
         ["verify", sig / WHEEL, "--fingerprint", "XYZ"],
+        ["verify", sig / WHEEL, "--bundle", sig / (WHEEL + ".sigstore")],
+        ["verify", sig / WHEEL, "--attestation", sig / (WHEEL + ".sigstore")],
     ]
     for args in cases:
         r = cli(*args)
@@ -204,3 +206,15 @@ def test_legacy_bundle_with_broken_set_fails_even_when_allowed(cli, sig, tmp_pat
     assert r.code == 1
     v = r.json()["verdicts"][0]
     assert v["reason"] == "invalid-bundle" and "SET" in v["detail"]
+
+
+def test_material_nobody_asked_about_is_not_checked(cli, sig, tmp_path):
+    """CPython 3.12 ships .sigstore and .asc: asking only about the Sigstore identity passes."""
+    wheel = _wheel_dir(sig, tmp_path)
+    (tmp_path / (wheel.name + ".asc")).write_bytes(b"not even a signature")
+    r = cli("verify", wheel, "--identity", RFC8785_ID, "--issuer", GHA, "--trusted-root", sig / PROD_ROOT,
+            "--format", "json")
+    assert r.code == 0
+    checks = r.json()["verdicts"][0]["checks"]
+    assert [c["status"] for c in checks] == ["pass", "missing"]
+    assert "not checked" in checks[1]["detail"]

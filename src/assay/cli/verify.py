@@ -125,6 +125,11 @@ def verify(artifacts: tuple[str, ...], bundle: str | None, signature: str | None
     for flag, value in (("--bundle", bundle), ("--signature", signature), ("--attestation", attestation)):
         if value and not Path(value).is_file():
             raise click.UsageError(f"{flag} {value}: no such file")
+    if bundle and not (identities or policies):
+        raise click.UsageError("--bundle needs the expected signer: --identity and --issuer, or --policy")
+    if attestation and not (publishers or identities or policies):
+        raise click.UsageError("--attestation needs the expected signer: --publisher (or --identity and "
+                               "--issuer), or --policy")
     options = build_options(policies=policies, identities=identities, issuers=issuers,
                             fingerprints=fingerprints, keys=keys, publishers=publishers,
                             trusted_root=trusted_root, staging=staging,

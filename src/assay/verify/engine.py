@@ -112,7 +112,12 @@ class Engine:
 
     def _checks(self, artifact: Artifact, material: discover.Material, expected: Expected) -> list[Check]:
         checks: list[Check] = []
+        explicit = self.options.bundle or self.options.attestation
         for path in material.sigstore:
+            if not expected.sigstore and not explicit:
+                checks.append(_unchecked(Kind.SIGSTORE, path, "no expected Sigstore identity "
+                                         "(--identity/--issuer or the policy)"))
+                continue
             checks.append(self.sigstore.verify(path, artifact, list(expected.sigstore)))
         if material.detached_sigstore and not material.sigstore:
             for path in material.detached_sigstore:
@@ -124,6 +129,10 @@ class Engine:
             if check is not None:
                 checks.append(check)
         for path in material.pep740:
+            if not (expected.publishers or expected.sigstore) and not explicit:
+                checks.append(_unchecked(Kind.PEP740, path, "no expected Trusted Publisher "
+                                         "(--publisher or the policy)"))
+                continue
             publishers = [self._publisher(p) for p in expected.publishers]
             checks.extend(pep740.verify(self.sigstore, artifact, path, publishers=publishers,
                                         signers=list(expected.sigstore)))
@@ -140,9 +149,11 @@ class Engine:
             return openpgp.verify(artifact, path, keyring, list(expected.openpgp))
         if keyring is not None and (self.options.flags_only or self.options.policy is None):
             return openpgp.verify(artifact, path, keyring, None)
-        if self.options.policy is None or self.options.flags_only:
+        if self.options.signature is not None:
             return Check(Kind.OPENPGP, str(path), Status.FAIL, Reason.NO_EXPECTED_SIGNER,
                          "no OpenPGP key to verify with (--key KEYFILE)")
+        if self.options.policy is None or self.options.flags_only:
+            return _unchecked(Kind.OPENPGP, path, "no OpenPGP key given (--key KEYFILE)")
         return None  # the policy expects no OpenPGP signer for this version (e.g. CPython >= 3.14)
 
     @staticmethod
@@ -182,3 +193,8 @@ class Engine:
         signers = list(expected.sigstore) if expected else []
         check = self.sigstore.verify(bundle, None, signers)
         return combine(str(bundle), [check], version=self.options.version)
+
+
+def _unchecked(kind: Kind, path: Path, why: str) -> Check:
+    """Material present but not checked: it neither passes nor fails the artifact on its own."""
+    return Check(kind, str(path), Status.MISSING, None, f"{path.name} not checked: {why}")
