@@ -54,6 +54,7 @@ class UnresolvedAdvisory:
     version: str | None
     advisory: str
     reason: str
+    kind: str = ""  # no-resolver | unknown-commit | beyond-table
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,9 @@ class AuditResult:
 def open_store(db: Path | str | None = None, config: Config | None = None) -> Store:
     """The store at ``db`` (else the config's, ``ASSAY_DB``, the cache default); it must exist."""
     path = Path(db) if db is not None else (config.db if config and config.db else default_path())
+    if not path.is_file():
+        raise IncompleteError(f"{path}: no advisory database here, nothing can be audited",
+                              hint="run `assay db import PATH` (e.g. ../shared/data) or `assay db update`")
     store = Store(path, create=False)
     if store.is_empty():
         store.close()
@@ -139,8 +143,6 @@ def audit_components(components: Sequence[Component], *, store: Store, config: C
     audited = sum(1 for c in components
                   if c.id not in skipped_ids
                   and c.kind not in (Kind.APPLICATION, Kind.ENVIRONMENT, Kind.FILE))
-    for u in unresolved:
-        warnings.append(f"{u.advisory}: {u.reason}")
     if any(c.kind == Kind.INTERPRETER for c in components) and not matcher.resolver:
         warnings.append("no CPython commit table or clone: PSF advisories cannot be resolved "
                         "(import ../shared/data/cpython/commit_tags.txt or pass --cpython-repo)")
@@ -150,7 +152,7 @@ def audit_components(components: Sequence[Component], *, store: Store, config: C
         skipped=tuple(Skipped(s.component.id, s.component.name, s.component.version, s.reason)
                       for s in skips),
         unresolved=tuple(UnresolvedAdvisory(u.component.id, u.component.name, u.component.version,
-                                            u.advisory, u.reason) for u in unresolved),
+                                            u.advisory, u.reason, u.kind) for u in unresolved),
         fix_advice=tuple(advice),
         warnings=tuple(warnings),
         database=_db_summary(store),

@@ -9,7 +9,7 @@ Keys (kebab or snake case)::
     [tool.assay]
     fail-on = "high"          # low | medium | high | critical   (ASSAY_FAIL_ON)
     db = "~/.cache/assay/vulndb.sqlite"                          # (ASSAY_DB)
-    format = "table"          # audit output format              (ASSAY_FORMAT)
+    audit-format = "table"    # assay audit's output format      (ASSAY_AUDIT_FORMAT)
     cpython-repo = "../cpython"  # a CPython clone for PSF GIT ranges (ASSAY_CPYTHON_REPO)
     ignore = [
       { id = "PYSEC-2023-175", reason = "we never decode WebP", until = 2025-06-30 },
@@ -49,14 +49,14 @@ class Ignore:
 class Config:
     fail_on: Severity = Severity.LOW
     db: Path | None = None
-    format: str = "table"
+    audit_format: str = "table"
     cpython_repo: Path | None = None
     ignores: tuple[Ignore, ...] = ()
     origin: tuple[str, ...] = ()  # the files that contributed
     raw: Mapping[str, Any] = field(default_factory=dict)  # every key from the files, for other commands
 
 
-_ENV = {"ASSAY_FAIL_ON": "fail_on", "ASSAY_DB": "db", "ASSAY_FORMAT": "format",
+_ENV = {"ASSAY_FAIL_ON": "fail_on", "ASSAY_DB": "db", "ASSAY_AUDIT_FORMAT": "audit_format",
         "ASSAY_CPYTHON_REPO": "cpython_repo"}
 
 
@@ -119,8 +119,8 @@ def _apply(cfg: Config, table: Mapping[str, Any], origin: str) -> Config:
                     raise ConfigError(f"{origin}: fail-on: {exc}") from None
         elif name in ("db", "cpython_repo"):
             changes[name] = Path(str(value)).expanduser() if value else None
-        elif name == "format":
-            changes["format"] = str(value)
+        elif name == "audit_format":
+            changes["audit_format"] = str(value)
         elif name in ("ignore", "ignores"):
             changes["ignores"] = cfg.ignores + tuple(_ignores(value, origin))
     return replace(cfg, **changes)

@@ -137,7 +137,7 @@ def test_cyclonedx_vulnerabilities_link_to_components(project: Path, shared_db: 
 
 def test_missing_database_says_so(project: Path, tmp_path: Path) -> None:
     r = run("audit", "requirements.txt", cwd=project, db=tmp_path / "none.sqlite")
-    assert r.returncode == 2
+    assert r.returncode == 3
     assert "none.sqlite" in r.stderr and "assay db import" in r.stderr
     empty = tmp_path / "empty.sqlite"
     from assay.vulndb import Store

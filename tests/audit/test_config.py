@@ -14,11 +14,11 @@ from assay.model import Severity
 
 def test_precedence(tmp_path: Path) -> None:
     assert load(tmp_path, env={}).fail_on == Severity.LOW
-    (tmp_path / "pyproject.toml").write_text('[tool.assay]\nfail-on = "medium"\nformat = "json"\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.assay]\nfail-on = "medium"\naudit-format = "json"\n')
     assert load(tmp_path, env={}).fail_on == Severity.MEDIUM
     (tmp_path / "assay.toml").write_text('fail_on = "high"\n')
     cfg = load(tmp_path, env={})
-    assert (cfg.fail_on, cfg.format) == (Severity.HIGH, "json")
+    assert (cfg.fail_on, cfg.audit_format) == (Severity.HIGH, "json")
     assert load(tmp_path, env={"ASSAY_FAIL_ON": "critical"}).fail_on == Severity.CRITICAL
     assert load(tmp_path, env={"ASSAY_FAIL_ON": "critical"}, fail_on="low").fail_on == Severity.LOW
     assert load(tmp_path, env={"ASSAY_DB": "/x/v.sqlite"}).db == Path("/x/v.sqlite")

@@ -14,7 +14,7 @@ _WRITERS = {"table": "assay.formats.findings_table", "json": "assay.formats.find
 @click.command()
 @click.argument("target", required=False)
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format (default: table; ASSAY_FORMAT, [tool.assay] format).")
+              help="Output format (default: table; ASSAY_AUDIT_FORMAT, [tool.assay] audit-format).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write here (atomically) instead of stdout.")
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
@@ -58,8 +58,8 @@ def audit(target: str | None, fmt: str | None, output: str | None, db: str | Non
     from assay.cli import common
     from assay.output import emit
 
-    cfg = config.load(db=db, fail_on=fail_on, format=fmt, cpython_repo=cpython_repo)
-    fmt = cfg.format
+    cfg = config.load(db=db, fail_on=fail_on, audit_format=fmt, cpython_repo=cpython_repo)
+    fmt = cfg.audit_format
     if fmt not in FORMATS:
         from assay.errors import ConfigError
 
@@ -104,13 +104,24 @@ def _report(result, graph) -> None:
         common.info(f"… and {len(graph.unknowns) - 5} more unknowns")
 
 
+_UNRESOLVED = {
+    "no-resolver": "no commit table or CPython clone to place their fix commits",
+    "unknown-commit": "their fix commits are not in the commit table",
+    "beyond-table": "the commit table does not cover this release line",
+    "newer-line": "their fix commits are all on older release lines, none on the main line",
+}
+
+
 def _grouped_warnings(result) -> list[str]:
-    """Unresolved advisories of one component with the same reason are one line."""
-    out = [w for w in result.warnings if not any(w.startswith(f"{u.advisory}: ") for u in result.unresolved)]
+    """Undecided advisories of one component are one line per kind of reason (the full
+    reasons are in the json/markdown output)."""
+    out = list(result.warnings)
     groups: dict[tuple[str, str | None, str], list[str]] = {}
     for u in result.unresolved:
-        groups.setdefault((u.name, u.version, u.reason), []).append(u.advisory)
-    for (_name, _version, reason), ids in groups.items():
-        shown = ", ".join(ids[:6]) + (f" and {len(ids) - 6} more" if len(ids) > 6 else "")
-        out.append(f"{len(ids)} advisories undecided ({shown}): {reason}")
+        groups.setdefault((u.name, u.version, u.kind), []).append(u.advisory)
+    for (name, version, kind), ids in groups.items():
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        why = _UNRESOLVED.get(kind, "see the json output")
+        out.append(f"{name} {version}: {len(ids)} advisories cannot be decided ({shown}): {why}; "
+                   "pass --cpython-repo with a CPython clone to decide them")
     return out

@@ -130,10 +130,9 @@ def contains(tags: list[str] | None, version: Version, horizon: Version | None =
     * no tag on that branch but the commit reached a newer-or-equal-branch ``X.Y.0``
       release at the newest branch it has, and the version's branch is newer: the commit
       was on the main line when those branches were cut, so it is contained;
-    * otherwise not contained (an older branch never got it, or a backport elsewhere),
-      unless the version's branch is newer than the ``horizon`` (the newest release the
-      table knows): then the table cannot tell and the answer is ``None``.
-    ``None`` when the commit is unknown.
+    * otherwise not contained (an older branch never got it, or a backport elsewhere;
+      :func:`git_range_affected` decides what a newer line without any tag means).
+    ``None`` when the commit is unknown. ``horizon`` is accepted for compatibility.
     """
     if tags is None:
         return None
@@ -145,53 +144,69 @@ def contains(tags: list[str] | None, version: Version, horizon: Version | None =
     if same:
         return version >= min(same)
     newest = max(parsed)
-    if branch > _branch(newest) and newest.release[2:3] in ((0,), ()):
-        return True
-    if horizon is not None and branch > _branch(horizon):
-        return None
-    return False
+    return branch > _branch(newest) and newest.release[2:3] in ((0,), ())
 
 
 def git_range_affected(events: list[tuple[str, str]], version: Version,
                        resolver: Resolver) -> tuple[bool | None, list[str], list[str]]:
     """Evaluate one GIT range for a CPython version.
 
-    Returns (affected or None when undecidable, unknown commits, fix versions): the
+    Returns (affected or None when undecidable, unknown commits, fix versions); the
     fix versions are the first tags of the fix commits on the version's branch or later.
-    A commit the resolver knows but cannot place for this version (beyond a table's
-    horizon) is listed among the unknown commits as ``commit@horizon``.
+
+    Undecidable, and said so rather than guessed:
+
+    * a fix commit that neither the table nor a clone knows (listed as is);
+    * a version on a release line newer than every line the fix commits reached,
+      when none of them is on the main line (no ``X.Y.0`` tag): the advisory does not
+      say whether the fix came to that line through main (listed as ``newer-line@X.Y``,
+      or ``beyond-table@H`` when the line is newer than anything the table knows).
     """
     intro: list[bool | None] = []
     fixed: list[bool | None] = []
     unknown: list[str] = []
     fix_versions: set[str] = set()
+    fix_branches: set[tuple[int, int]] = set()
+    horizons: list[Version] = []
     for kind, commit in events:
         if kind == "introduced":
             if commit == "0":
                 intro.append(True)
                 continue
-            tags, horizon = resolver.lookup(commit)
-            result = contains(tags, version, horizon)
-            if result is None:
-                unknown.append(commit if tags is None else f"{commit}@{horizon}")
-            intro.append(result)
+            tags, _ = resolver.lookup(commit)
+            if tags is None:
+                unknown.append(commit)
+            intro.append(contains(tags, version))
         elif kind in ("fixed", "last_affected", "limit"):
             tags, horizon = resolver.lookup(commit)
-            result = contains(tags, version, horizon)
-            if result is None:
-                unknown.append(commit if tags is None else f"{commit}@{horizon}")
-            if kind == "last_affected" and result:
-                # the last affected commit itself is vulnerable; later ones on the branch are not
-                result = None if tags is None else False
+            if horizon is not None:
+                horizons.append(horizon)
+            result = contains(tags, version)
+            if tags is None:
+                unknown.append(commit)
+            elif kind == "last_affected" and result:
+                result = False  # the last affected commit itself is vulnerable
             fixed.append(result)
             for tag in tags or ():
                 parsed = pep440(tag)
-                if parsed is not None and _branch(parsed) >= _branch(version):
+                if parsed is None:
+                    continue
+                fix_branches.add(_branch(parsed))
+                if _branch(parsed) >= _branch(version):
                     fix_versions.add(tag)
+    fixes = sorted(fix_versions, key=Version)
     if True in fixed:
-        return False, unknown, sorted(fix_versions, key=Version)
+        return False, unknown, fixes
     if True not in intro and None not in intro:
-        return False, unknown, sorted(fix_versions, key=Version)
+        return False, unknown, fixes
     if None in fixed or None in intro:
-        return None, unknown, sorted(fix_versions, key=Version)
-    return True, unknown, sorted(fix_versions, key=Version)
+        return None, unknown, fixes
+    if fix_branches and _branch(version) > max(fix_branches):
+        horizon = max(horizons) if horizons else None
+        if horizon is not None and _branch(version) > _branch(horizon):
+            unknown.append(f"beyond-table@{horizon}")
+        else:
+            newest = max(fix_branches)
+            unknown.append(f"newer-line@{newest[0]}.{newest[1]}")
+        return None, unknown, fixes
+    return True, unknown, fixes

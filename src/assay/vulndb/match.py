@@ -63,6 +63,7 @@ class Unresolved:
     source: str
     advisory: str
     reason: str
+    kind: str = ""  # "no-resolver", "unknown-commit", "beyond-table": for grouping messages
 
 
 @lru_cache(maxsize=32768)
@@ -122,7 +123,12 @@ class Matcher:
                 python.append((comp, canonicalize_name(comp.name), v))
                 continue
             if not comp.cpes:
-                skips.append(Skip(comp, "no CPE to match advisories by"))
+                purl = comp.purl or ""
+                purl_type = purl[4:].split("/", 1)[0] if purl.startswith("pkg:") else ""
+                if purl_type and purl_type not in ("generic", "pypi"):
+                    skips.append(Skip(comp, f"no advisory source for pkg:{purl_type} components"))
+                else:
+                    skips.append(Skip(comp, "no CPE to match advisories by"))
                 continue
             usable = False
             for cpe in comp.cpes:
@@ -227,23 +233,26 @@ class Matcher:
                                    else " (no fix released on this branch)"))
                     hits.append(Hit(comp, source, advisory, evidence, tuple(dict.fromkeys(fixes))))
                 elif None in decided:
-                    unresolved.append(Unresolved(comp, source, advisory,
-                                                 _unresolved_reason(comp, unknown, self.resolver)))
+                    reason, kind = _unresolved_reason(comp, unknown, self.resolver)
+                    unresolved.append(Unresolved(comp, source, advisory, reason, kind))
         return hits, unresolved
 
 
-def _unresolved_reason(comp: Component, unknown: list[str], resolver: Resolver) -> str:
+def _unresolved_reason(comp: Component, unknown: list[str], resolver: Resolver) -> tuple[str, str]:
     if not resolver:
         return (f"cannot decide for CPython {comp.version}: no commit table or CPython clone to place "
-                "the fix commits")
-    beyond = sorted({c.split("@", 1)[1] for c in unknown if "@" in c})
+                "the fix commits", "no-resolver")
     missing = [c[:12] for c in dict.fromkeys(unknown) if "@" not in c]
-    parts = []
     if missing:
-        parts.append(f"fix commit(s) {', '.join(missing)} not in the commit table")
-    if beyond:
-        parts.append(f"the commit table only covers releases up to {beyond[-1]}")
-    return f"cannot decide for CPython {comp.version}: " + "; ".join(parts)
+        return (f"cannot decide for CPython {comp.version}: fix commit(s) {', '.join(missing)} "
+                "not in the commit table", "unknown-commit")
+    marks = [c for c in unknown if "@" in c]
+    kind, _, where = (marks[-1] if marks else "newer-line@?").partition("@")
+    if kind == "beyond-table":
+        return (f"cannot decide for CPython {comp.version}: the commit table only covers releases "
+                f"up to {where}", kind)
+    return (f"cannot decide for CPython {comp.version}: the advisory names fix commits only for "
+            f"release lines up to {where}, none on the main line", kind)
 
 
 def _python_hit(comp: Component, v: Version, v_text: str, source: str, advisory: str,
