@@ -105,7 +105,7 @@ def _evidence(comp: Component) -> dict[str, Any] | None:
     return out
 
 
-def _component(comp: Component, graph: Graph, extra_rels: dict[str, list[tuple[str, str]]],
+def _component(comp: Component, extra_rels: dict[str, list[tuple[str, str]]],
                children: dict[str, list[Component]]) -> dict[str, Any]:
     props: list[dict[str, str]] = [_prop("assay:kind", comp.kind.value)]
     if comp.found_by:
@@ -160,7 +160,7 @@ def _component(comp: Component, graph: Graph, extra_rels: dict[str, list[tuple[s
     d["properties"] = props
     kids = children.get(comp.id)
     if kids:
-        d["components"] = [_component(k, graph, extra_rels, children) for k in kids]
+        d["components"] = [_component(k, extra_rels, children) for k in kids]
     return d
 
 
@@ -274,7 +274,7 @@ def to_dict(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()
         metadata["authors"] = [{"name": creator}]
     root = graph.root_component
     if root is not None:
-        metadata["component"] = _component(root, graph, extra_rels, children)
+        metadata["component"] = _component(root, extra_rels, children)
     meta_props = [_prop(f"assay:metadata:{k}", v) for k, v in sorted(graph.metadata.items())]
     if meta_props:
         metadata["properties"] = meta_props
@@ -287,7 +287,7 @@ def to_dict(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()
         "serialNumber": f"urn:uuid:{document_uuid(graph, created, 'cyclonedx-json')}",
         "version": 1,
         "metadata": metadata,
-        "components": [_component(c, graph, extra_rels, children) for c in top],
+        "components": [_component(c, extra_rels, children) for c in top],
         "dependencies": [{"ref": cid, "dependsOn": sorted(targets)}
                          for cid, targets in sorted(depends.items())],
     }
