@@ -109,6 +109,7 @@ _UNRESOLVED = {
     "unknown-commit": "their fix commits are not in the commit table",
     "beyond-table": "the commit table does not cover this release line",
     "newer-line": "their fix commits are all on older release lines, none on the main line",
+    "unreleased": "a fix commit was unreleased when the commit table was made",
 }
 
 

@@ -157,6 +157,8 @@ def git_range_affected(events: list[tuple[str, str]], version: Version,
     Undecidable, and said so rather than guessed:
 
     * a fix commit that neither the table nor a clone knows (listed as is);
+    * a fix commit that was in no release when the table was made, for a version
+      newer than anything the table knows (``unreleased@H``);
     * a version on a release line newer than every line the fix commits reached,
       when none of them is on the main line (no ``X.Y.0`` tag): the advisory does not
       say whether the fix came to that line through main (listed as ``newer-line@X.Y``,
@@ -184,6 +186,10 @@ def git_range_affected(events: list[tuple[str, str]], version: Version,
             result = contains(tags, version)
             if tags is None:
                 unknown.append(commit)
+            elif not tags and horizon is not None and version > horizon:
+                # in no release when the table was made; a later release may have it
+                result = None
+                unknown.append(f"unreleased@{horizon}")
             elif kind == "last_affected" and result:
                 result = False  # the last affected commit itself is vulnerable
             fixed.append(result)

@@ -248,6 +248,9 @@ def _unresolved_reason(comp: Component, unknown: list[str], resolver: Resolver) 
                 "not in the commit table", "unknown-commit")
     marks = [c for c in unknown if "@" in c]
     kind, _, where = (marks[-1] if marks else "newer-line@?").partition("@")
+    if kind == "unreleased":
+        return (f"cannot decide for CPython {comp.version}: a fix commit was in no release when the "
+                f"commit table was made (it knows releases up to {where})", kind)
     if kind == "beyond-table":
         return (f"cannot decide for CPython {comp.version}: the commit table only covers releases "
                 f"up to {where}", kind)
