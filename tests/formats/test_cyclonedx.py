@@ -53,6 +53,7 @@ def test_root_and_ntia_minimum_elements():
     assert meta["timestamp"] == "2024-05-01T12:30:00Z"
     assert meta["component"]["bom-ref"] == g.root
     assert meta["tools"]["components"][0]["name"] == "assay"
+    assert meta["lifecycles"] == [{"phase": "operations"}]  # an installed environment
     comps = _all_components(doc)
     assert sorted(c["bom-ref"] for c in comps) == sorted(cid for cid in g.components if cid != g.root)
     assert len({c["bom-ref"] for c in comps}) == len(comps)  # unique ids

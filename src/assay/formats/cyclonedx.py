@@ -60,6 +60,8 @@ _TECHNIQUE = {
 _CONFIDENCE = {"manifest-analysis": 1.0, "attestation": 1.0, "hash-comparison": 1.0,
                "source-code-analysis": 0.8, "binary-analysis": 0.7, "filename": 0.5, "other": 0.5}
 _IDENTITY_FIELDS = {"name", "version", "purl", "cpe", "hash"}
+# What was scanned says when in its life the inventory was taken.
+_LIFECYCLE = {Kind.ENVIRONMENT: "operations", Kind.INTERPRETER: "operations", Kind.FILE: "post-build"}
 _EXTRA_REL_TYPES = (RelType.CONTAINS, RelType.OPTIONAL_DEPENDS_ON, RelType.DYNAMIC_LINK)
 
 
@@ -275,6 +277,9 @@ def to_dict(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()
     root = graph.root_component
     if root is not None:
         metadata["component"] = _component(root, extra_rels, children)
+        phase = _LIFECYCLE.get(root.kind)
+        if phase:
+            metadata["lifecycles"] = [{"phase": phase}]
     meta_props = [_prop(f"assay:metadata:{k}", v) for k, v in sorted(graph.metadata.items())]
     if meta_props:
         metadata["properties"] = meta_props
