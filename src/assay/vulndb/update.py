@@ -10,13 +10,19 @@ Sources (each can be pointed elsewhere with an environment variable, e.g. a mirr
 
 A source that cannot be reached (offline mode, a network error) is reported by
 name and skipped; what the store already has stays.
+
+Downloads are kept beside the database (``downloads/``) under stable names, so a
+re-run resumes an interrupted download and a re-import skips every archive member
+whose digest has not changed. NVD allows 5 requests per 30 s without an API key:
+assay waits between requests to the public NVD service, and much less when
+``ASSAY_NVD_API_KEY`` (or ``NVD_API_KEY``) holds a key.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,36 +66,50 @@ def url_for(source: str) -> str:
 def update(store: Store, sources: Sequence[str] = SOURCES, *, work_dir: Path | None = None,
            progress: Callable[[str], None] | None = None) -> UpdateReport:
     report = UpdateReport()
-    with tempfile.TemporaryDirectory(prefix="assay-db-", dir=work_dir) as tmp:
-        for source in sources:
-            if progress:
-                progress(source)
-            try:
-                if source == "nvd":
-                    stats = _update_nvd(store, Path(tmp))
-                else:
-                    dest = Path(tmp) / f"{source}.zip"
-                    net.download(url_for(source), dest)
-                    stats = import_path(store, dest)
-                stats.location = f"{source} {url_for(source)}"
-                report.imported.append(stats)
-            except NetworkError as exc:
-                report.failed[source] = exc.message
-            except AssayError as exc:
-                report.failed[source] = exc.message
+    downloads = (work_dir or store.path.parent) / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        if progress:
+            progress(source)
+        try:
+            if source == "nvd":
+                stats = _update_nvd(store, downloads / "nvd")
+            else:
+                dest = downloads / f"{source}.zip"
+                dest.unlink(missing_ok=True)  # a complete older copy; a .part file is resumed
+                net.download(url_for(source), dest)
+                stats = import_path(store, dest)
+            stats.location = f"{source} {url_for(source)}"
+            report.imported.append(stats)
+        except AssayError as exc:  # NetworkError / OfflineError, or a bad archive
+            report.failed[source] = exc.message
     return report
 
 
-def _update_nvd(store: Store, tmp: Path) -> ImportStats:
-    folder = tmp / "nvd"
-    folder.mkdir()
+def _nvd_headers_and_pause(base: str) -> tuple[dict[str, str], float]:
+    key = os.environ.get("ASSAY_NVD_API_KEY") or os.environ.get("NVD_API_KEY")
+    headers = {"apiKey": key} if key else {}
+    if base != DEFAULT_URLS["nvd"]:
+        return headers, 0.0
+    return headers, (0.7 if key else 6.5)
+
+
+def _update_nvd(store: Store, folder: Path) -> ImportStats:
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.json"):
+        old.unlink()
     base = url_for("nvd")
+    headers, pause = _nvd_headers_and_pause(base)
+    first = True
     for product in NATIVE_PRODUCTS:
         start = 0
         while True:
+            if not first and pause:
+                time.sleep(pause)
+            first = False
             query = urlencode({"virtualMatchString": f"cpe:2.3:a:{product}", "resultsPerPage": NVD_PAGE,
                                "startIndex": start})
-            resp = net.get(f"{base}?{query}", max_bytes=MAX_DOWNLOAD)
+            resp = net.get(f"{base}?{query}", headers=headers, max_bytes=MAX_DOWNLOAD)
             try:
                 page = json.loads(resp.body)
             except ValueError:
