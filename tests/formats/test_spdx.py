@@ -27,6 +27,10 @@ def test_validates_with_findings_and_minimal_graphs(spdx_validate):
     g = rich_graph()
     assert spdx_validate(spdx.dumps(g, created=CREATED, findings=findings_for(g))) == []
     assert spdx_validate(spdx.dumps(minimal_graph(), created=CREATED)) == []
+    # an empty inventory (nothing found) is still a valid document that describes NONE
+    empty = spdx.dumps(Graph(), created=CREATED)
+    assert spdx_validate(empty) == []
+    assert json.loads(empty)["relationships"][0]["relatedSpdxElement"] == "NONE"
 
 
 def test_the_validator_used_here_does_reject_invalid_documents(spdx_validate):

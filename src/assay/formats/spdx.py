@@ -213,6 +213,9 @@ def _relationships(graph: Graph, described: list[str]) -> list[dict[str, Any]]:
     rels: list[dict[str, Any]] = [
         {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
          "relatedSpdxElement": spdx_id(cid)} for cid in described]
+    if not rels:  # an empty inventory: SPDX needs a DESCRIBES, and NONE is the honest target
+        rels.append({"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
+                     "relatedSpdxElement": "NONE"})
     comps = graph.components
     for rel in graph.sorted_relationships():
         if rel.source not in comps or rel.target not in comps:
