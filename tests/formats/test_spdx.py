@@ -106,6 +106,7 @@ def test_identifiers_checksums_and_locations(spdx_validate):
     # an invalid location becomes NOASSERTION (and is kept in the assay annotation)
     weird = pkgs["zürich-tools"]
     assert weird["downloadLocation"] == "NOASSERTION"
+    assert weird["sourceInfo"] == "installed from: not a url at all"
     extras = json.loads(weird["annotations"][0]["comment"].removeprefix("assay:"))
     assert extras["download_location"] == "not a url at all"
     webp = pkgs["libwebp"]

@@ -143,12 +143,17 @@ def _package(comp: Component, created: str, extracted: dict[str, dict[str, str]]
     originator = _actor("Person", comp.author)
     if originator:
         pkg["originator"] = originator
+    origin = []
     if comp.download_location and _DOWNLOAD_RE.match(comp.download_location):
         pkg["downloadLocation"] = comp.download_location
+    elif comp.download_location:  # e.g. a file:// URL of a local archive or editable checkout
+        origin.append(f"installed from: {comp.download_location}")
     if comp.homepage and _URL_RE.match(comp.homepage):
         pkg["homepage"] = comp.homepage
     if comp.source_url:
-        pkg["sourceInfo"] = f"source repository: {comp.source_url}"
+        origin.append(f"source repository: {comp.source_url}")
+    if origin:
+        pkg["sourceInfo"] = "; ".join(origin)
     if comp.description:
         pkg["description"] = comp.description
     checksums = []
