@@ -174,6 +174,9 @@ def test_cyclonedx_1_4(tmp_path):
     assert _edges(g) == {
         (g.root, flask.id, RelType.DEPENDS_ON), (flask.id, werkzeug.id, RelType.DEPENDS_ON),
         (werkzeug.id, zlib.id, RelType.CONTAINS)}
+    assert g.metadata["source.format"] == "CycloneDX 1.4"
+    assert g.metadata["source.creators"] == "handmade 1"
+    assert g.metadata["source.created"] == "2023-01-01T00:00:00Z"
     # ids are derived from content: reading twice gives the same ids
     assert set(catalog_sbom(path).components) == set(g.components)
 
@@ -344,5 +347,7 @@ def test_sbom4python_spdx_document(tmp_path):
     assert root.supplier == "Anthony Harrison <anthony.p.harrison@gmail.com>"
     assert root.license == License(expression="Apache-2.0", source="spdx:licenseDeclared")
     assert any(c.startswith("cpe:2.3:a:") for c in root.cpes)
+    assert g.metadata["source.format"] == "SPDX-2.3"
+    assert "sbom4python" in g.metadata["source.creators"]
     depends = [r for r in doc["relationships"] if r["relationshipType"] == "DEPENDS_ON"]
     assert len([r for r in g.relationships if r.type is RelType.DEPENDS_ON]) == len(depends) > 0

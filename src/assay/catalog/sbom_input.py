@@ -267,8 +267,11 @@ def _read_spdx(doc: dict[str, Any], path: Path) -> Graph:
         if len(roots) == 1:
             graph.root = roots[0]
     if doc_extras is None:
+        info = doc.get("creationInfo") or {}
         graph.metadata.update({"source": str(path), "source.format": version,
-                               "source.name": str(doc.get("name") or "")})
+                               "source.name": str(doc.get("name") or ""),
+                               "source.created": str(info.get("created") or ""),
+                               "source.creators": "; ".join(str(c) for c in info.get("creators") or ())})
     return graph
 
 
@@ -418,5 +421,14 @@ def _read_cyclonedx(doc: dict[str, Any], path: Path) -> Graph:
         if key.startswith("assay:metadata:"):
             graph.metadata[key.removeprefix("assay:metadata:")] = str(prop.get("value", ""))
     if not assay_made:
-        graph.metadata.update({"source": str(path), "source.format": f"CycloneDX {spec}"})
+        tools = meta.get("tools") or []
+        if isinstance(tools, dict):
+            tools = tools.get("components") or []
+        graph.metadata.update({
+            "source": str(path), "source.format": f"CycloneDX {spec}",
+            "source.created": str(meta.get("timestamp") or ""),
+            "source.creators": "; ".join(
+                " ".join(str(t[k]) for k in ("name", "version") if t.get(k)) for t in tools
+                if isinstance(t, dict)),
+        })
     return graph
