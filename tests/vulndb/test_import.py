@@ -105,3 +105,35 @@ def test_not_a_database(tmp_path: Path) -> None:
     junk.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(InputError, match=r"junk\.sqlite"):
         Store(junk)
+
+
+def test_fast_version_list_reader_matches_pyyaml(shared_data: Path) -> None:
+    """The importer reads `versions:` lists itself; every pypa file must decode exactly as
+    PyYAML (with scalars kept as strings) decodes it."""
+    import yaml
+
+    from assay.vulndb.importer import _decode, _plain, _split_version_lists, _yaml_loader
+
+    files = sorted((shared_data / "osv" / "pypa" / "vulns").rglob("*.yaml"))
+    fast = 0
+    for path in files:
+        data = path.read_bytes()
+        fast += _split_version_lists(data) is not None
+        assert _decode(path.name, data) == _plain(yaml.compose(data, Loader=_yaml_loader())), path
+    assert fast > len(files) * 0.9
+
+
+@pytest.mark.parametrize("text", [
+    "id: X\naffected:\n- package: {name: a, ecosystem: PyPI}\n  versions:\n  - 1.0 # note\n",
+    "id: X\naffected:\n- package: {name: a, ecosystem: PyPI}\n  versions:\n  - \"1\\\\0\"\n",
+    "id: X\naffected:\n- package: {name: a, ecosystem: PyPI}\n  versions:\n  - 1.0\n    continued\n",
+    "id: X\naffected:\n- package: {name: a, ecosystem: PyPI}\n  versions:\n  - null\n  - '1.0'\n",
+])
+def test_unusual_version_lists_fall_back_to_pyyaml(text: str) -> None:
+    import yaml
+
+    from assay.vulndb.importer import _decode, _plain, _split_version_lists, _yaml_loader
+
+    data = text.encode()
+    assert _split_version_lists(data) is None
+    assert _decode("x.yaml", data) == _plain(yaml.compose(data, Loader=_yaml_loader()))

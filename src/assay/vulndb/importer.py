@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -244,11 +245,78 @@ def _plain(node: object, memo: dict[int, object] | None = None) -> object:
     return mapping
 
 
+# The bulk of a pypa/advisory-database file is its ``versions:`` lists: hundreds of
+# "  - 1.2.3" / "  - '1.0'" lines. They are read here directly and the rest of the
+# document goes through PyYAML. Anything but such a simple list (comments, other
+# quoting, continuation lines, CR line ends) leaves the whole file to PyYAML.
+_PLACEHOLDER = b"__assay_versions_%d__"
+_SIMPLE_PLAIN = re.compile(rb"[0-9A-Za-z][0-9A-Za-z.+!_-]*")
+_NULLS = (b"null", b"Null", b"NULL", b"true", b"false", b"True", b"False", b"TRUE", b"FALSE")
+
+
+def _simple_scalar(raw: bytes) -> str | None:
+    if len(raw) >= 2 and raw[:1] == b"'" and raw[-1:] == b"'":
+        inner = raw[1:-1]
+        if b"'" in inner.replace(b"''", b""):
+            return None
+        return inner.replace(b"''", b"'").decode("utf-8")
+    if len(raw) >= 2 and raw[:1] == b'"' and raw[-1:] == b'"':
+        inner = raw[1:-1]
+        return None if b'"' in inner or b"\\" in inner else inner.decode("utf-8")
+    if _SIMPLE_PLAIN.fullmatch(raw) and raw not in _NULLS:
+        return raw.decode("ascii")
+    return None
+
+
+def _split_version_lists(data: bytes) -> tuple[bytes, list[list[str]]] | None:
+    if b"\r" in data or b"__assay_versions_" in data or b"\n  versions:\n" not in data:
+        return None
+    lines = data.split(b"\n")
+    out: list[bytes] = []
+    lists: list[list[str]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line != b"  versions:":
+            out.append(line)
+            i += 1
+            continue
+        items: list[str] = []
+        j = i + 1
+        while j < len(lines) and lines[j].startswith(b"  - "):
+            value = _simple_scalar(lines[j][4:])
+            if value is None:
+                return None
+            items.append(value)
+            j += 1
+        if not items or (j < len(lines) and lines[j].startswith(b"   ")):
+            return None
+        out.append(b"  versions: " + _PLACEHOLDER % len(lists))
+        lists.append(items)
+        i = j
+    return b"\n".join(out), lists
+
+
+def _fill(doc: object, lists: list[list[str]]) -> object:
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            doc[key] = _fill(value, lists)
+    elif isinstance(doc, list):
+        doc[:] = [_fill(item, lists) for item in doc]
+    elif isinstance(doc, str) and doc.startswith("__assay_versions_") and doc.endswith("__"):
+        return list(lists[int(doc[17:-2])])
+    return doc
+
+
 def _decode(label: str, data: bytes) -> object:
     if label.endswith((".yaml", ".yml")):
         import yaml
 
         try:
+            split = _split_version_lists(data)
+            if split is not None:
+                node = yaml.compose(split[0], Loader=_yaml_loader())
+                return None if node is None else _fill(_plain(node), split[1])
             node = yaml.compose(data, Loader=_yaml_loader())
             return None if node is None else _plain(node)
         except yaml.YAMLError as exc:
