@@ -351,3 +351,68 @@ def test_sbom4python_spdx_document(tmp_path):
     assert "sbom4python" in g.metadata["source.creators"]
     depends = [r for r in doc["relationships"] if r["relationshipType"] == "DEPENDS_ON"]
     assert len([r for r in g.relationships if r.type is RelType.DEPENDS_ON]) == len(depends) > 0
+
+
+# -- a hand-checked SPDX 2.3 document in the shape other tools write (files, reversed edges) --------
+
+SPDX_23 = {
+    "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": "svc",
+    "documentNamespace": "https://example.org/spdx/svc-1",
+    "creationInfo": {"created": "2024-02-02T00:00:00Z", "creators": ["Tool: handmade-1"]},
+    "packages": [
+        {"SPDXID": "SPDXRef-svc", "name": "svc", "versionInfo": "2.0", "downloadLocation": "NOASSERTION",
+         "filesAnalyzed": True, "packageVerificationCode": {"packageVerificationCodeValue": "f" * 40},
+         "primaryPackagePurpose": "APPLICATION",
+         "licenseConcluded": "NOASSERTION", "licenseDeclared": "LicenseRef-Internal"},
+        {"SPDXID": "SPDXRef-jinja2", "name": "Jinja2", "versionInfo": "3.1.4", "filesAnalyzed": False,
+         "downloadLocation": "https://files.example.org/Jinja2-3.1.4.tar.gz",
+         "supplier": "Person: Armin Ronacher (armin@example.org)",
+         "checksums": [{"algorithm": "SHA1", "checksumValue": "d" * 40}],
+         "licenseConcluded": "BSD-3-Clause", "licenseDeclared": "NOASSERTION",
+         "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                           "referenceLocator": "pkg:pypi/jinja2@3.1.4"}]},
+        {"SPDXID": "SPDXRef-markupsafe", "name": "MarkupSafe", "versionInfo": "2.1.5", "filesAnalyzed": False,
+         "downloadLocation": "NONE", "supplier": "NOASSERTION", "licenseDeclared": "BSD-3-Clause",
+         "externalRefs": [{"referenceCategory": "PACKAGE_MANAGER", "referenceType": "purl",
+                           "referenceLocator": "pkg:pypi/markupsafe@2.1.5"}]},
+    ],
+    "files": [{"SPDXID": "SPDXRef-file-app", "fileName": "./app.py",
+               "checksums": [{"algorithm": "SHA1", "checksumValue": "e" * 40}]}],
+    "hasExtractedLicensingInfos": [{"licenseId": "LicenseRef-Internal",
+                                    "extractedText": "Internal use only."}],
+    "relationships": [
+        {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
+         "relatedSpdxElement": "SPDXRef-svc"},
+        {"spdxElementId": "SPDXRef-svc", "relationshipType": "CONTAINS",
+         "relatedSpdxElement": "SPDXRef-file-app"},
+        {"spdxElementId": "SPDXRef-jinja2", "relationshipType": "DEPENDENCY_OF",
+         "relatedSpdxElement": "SPDXRef-svc"},
+        {"spdxElementId": "SPDXRef-markupsafe", "relationshipType": "RUNTIME_DEPENDENCY_OF",
+         "relatedSpdxElement": "SPDXRef-jinja2"},
+    ],
+}
+
+
+def test_hand_written_spdx_document(tmp_path):
+    text = json.dumps(SPDX_23)
+    assert spdx_errors(text, tmp_path) == []
+    path = tmp_path / "svc.spdx.json"
+    path.write_text(text)
+    g = catalog_sbom(path)
+    by = {c.name: c for c in g}
+    assert set(by) == {"svc", "Jinja2", "MarkupSafe"}  # the file is not a component
+    assert g.root == by["svc"].id and by["svc"].kind is Kind.APPLICATION
+    assert by["svc"].license == License(expression="LicenseRef-Internal", text="Internal use only.",
+                                        source="spdx:licenseDeclared")
+    jinja = by["Jinja2"]
+    assert jinja.supplier == "Armin Ronacher <armin@example.org>"
+    assert jinja.license == License(expression="BSD-3-Clause", source="spdx:licenseConcluded")
+    assert jinja.hashes == (Hash("sha1", "d" * 40),)
+    assert jinja.download_location == "https://files.example.org/Jinja2-3.1.4.tar.gz"
+    assert by["MarkupSafe"].download_location is None and by["MarkupSafe"].supplier is None
+    assert by["MarkupSafe"].purl == "pkg:pypi/markupsafe@2.1.5"
+    # reversed SPDX relationships become the model's direction; the SPDX type is kept
+    assert _edges(g) == {(by["svc"].id, jinja.id, RelType.DEPENDS_ON),
+                         (jinja.id, by["MarkupSafe"].id, RelType.DEPENDS_ON)}
+    runtime = next(r for r in g.relationships if r.source == jinja.id)
+    assert runtime.prop("spdx.relationship") == "RUNTIME_DEPENDENCY_OF"

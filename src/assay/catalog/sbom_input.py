@@ -262,11 +262,10 @@ def _read_spdx(doc: dict[str, Any], path: Path) -> Graph:
         graph.metadata.update({str(k): str(v) for k, v in (doc_extras.get("metadata") or {}).items()})
         for u in doc_extras.get("unknowns") or ():
             graph.unknowns.append(Unknown(str(u["subject"]), str(u["reason"]), str(u.get("detail") or "")))
-    if doc_extras is None:
+    else:
         roots = list(dict.fromkeys(ids[d] for d in described if d in ids))
         if len(roots) == 1:
             graph.root = roots[0]
-    if doc_extras is None:
         info = doc.get("creationInfo") or {}
         graph.metadata.update({"source": str(path), "source.format": version,
                                "source.name": str(doc.get("name") or ""),
