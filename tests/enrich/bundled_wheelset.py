@@ -77,6 +77,15 @@ WHEELS: dict[str, str] = {
         "7b78010e7b97fef4bee1e896df8a4bbb6712b7f05b7ef630f9d1da00f6444d2e",
     f"PyNaCl-1.5.0-cp36-abi3-{ML}.whl":
         "06b8f6fa7f5de8d5d2f7573fe8c863c051225a27b61e6860fd047b1775807858",
+    # added after the rules were written, to check they generalise (and fixed where they did not)
+    "rasterio-1.3.9-cp311-cp311-manylinux2014_x86_64.whl":
+        "be9b343bd08245df22115775dc9513c912afb4134d832662fa165d70cb805c34",
+    f"pymssql-2.2.11-cp311-cp311-{ML}.whl":
+        "fa1767239ed45e1fa91d82fc0c63305750530787cd64089cabbe183eb538a35b",
+    f"gevent-23.9.1-cp311-cp311-{ML}.whl":
+        "bf7af500da05363e66f122896012acb6e101a552682f2352b618e541c941a011",
+    f"pycares-4.4.0-cp311-cp311-{ML}.whl":
+        "b61579cecf1f4d616e5ea31a6e423a16680ab0d3a24a2ffe7bb1d4ee162477ff",
 }
 
 PILLOW_10_0_0 = {
@@ -159,4 +168,15 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     f"zstandard-0.22.0-cp311-cp311-{ML}.whl": {("zstd", "1.5.5")},
     f"lz4-4.3.3-cp311-cp311-{ML}.whl": {("lz4", "1.9.4")},
     f"Brotli-1.1.0-cp311-cp311-{ML}.whl": {("brotli", "1.1.0")},
+    # IJG libjpeg 9c (not libjpeg-turbo); GDAL's internal 12-bit libjpeg 6b; no GDAL version
+    # is in the bytes (a docstring's "GDAL 1.1.7, released 2002/04/16" must not count)
+    "rasterio-1.3.9-cp311-cp311-manylinux2014_x86_64.whl": {
+        ("libjpeg", "9c"), ("libjpeg", "6b"), ("proj", "9.0.1"), ("sqlite", "3.33.0"), ("expat", "2.2.6"),
+        ("hdf5", "1.12.1"), ("libpng", "1.6.35"), ("libtiff", "4.3.0"), ("libwebp", "1.3.2"),
+        ("openjpeg", "2.4.0"), ("openssl", "1.1.1w"), ("zlib", "1.2.7"), ("zstd", "1.5.0"), ("xz", "5.2.2"),
+    },
+    # RHEL's libcrypto 1.0.2k also quotes "OpenSSL 1.0.0-fips" and "1.0.1e-fips" for old ABIs
+    f"pymssql-2.2.11-cp311-cp311-{ML}.whl": {("openssl", "1.0.2k"), ("krb5", "1.15.1")},
+    f"gevent-23.9.1-cp311-cp311-{ML}.whl": {("c-ares", "1.19.1"), ("libuv", "1.44.2")},
+    f"pycares-4.4.0-cp311-cp311-{ML}.whl": {("c-ares", "1.18.1")},
 }

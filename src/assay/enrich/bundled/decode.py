@@ -110,6 +110,12 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool) -> tuple[str, int | None
         elif data.startswith(b"\x81\xff", pos) or data.startswith(b"\x83\xff", pos):
             # cmp edi, imm (an "at least this version?" check that may return NULL instead)
             pos += 6 if data[pos] == 0x81 else 3
+        elif data.startswith(b"\x48\x85\xff", pos):  # test rdi, rdi (an optional out-parameter)
+            pos += 3
+        elif b == 0x74 and pos + 2 <= end:  # je short: skips only the out-parameter store below
+            pos += 2
+        elif b == 0xC7 and data[pos + 1] == 0x07:  # mov dword [rdi], imm32: the out-parameter itself
+            pos += 6
         elif b == 0xBA:  # mov edx, imm32 (the NULL alternative)
             pos += 5
         elif data.startswith(b"\x48\x0f\x4f\xc2", pos) or data.startswith(b"\x48\x0f\x4c\xc2", pos):

@@ -39,42 +39,36 @@ class BinaryScan:
     own: Library | None  # the library this file *is* (by name), if any
 
 
+_SYMBOL_WEIGHT = 1000  # a library's own version API outweighs any number of strings
+
+
 def scan_binary(path: str, data: bytes, m: Matcher) -> BinaryScan | None:
     info = parse(data)
     if info is None:
         return None
     basename = path.rsplit("/", 1)[-1]
-    # library -> version (None = presence only) -> evidence
+    # library -> version (None = presence only) -> evidence; and how strongly each version is backed
     found: dict[str, dict[str | None, list[Evidence]]] = {}
+    weight: dict[tuple[str, str], int] = {}
     libs: dict[str, Library] = {}
 
-    def add(lib: Library, version: str | None, ev: Evidence) -> None:
+    def add(lib: Library, version: str | None, ev: Evidence, w: int = 1) -> None:
         libs[lib.name] = lib
         bucket = found.setdefault(lib.name, {})
         evs = bucket.setdefault(version, [])
         if ev not in evs:
             evs.append(ev)
+        if version is not None:
+            weight[(lib.name, version)] = weight.get((lib.name, version), 0) + w
 
-    own = m.library_for_file(basename)
-    if own is not None:
-        add(own, None, Evidence("file-name", path, basename, "presence"))
+    # what the file name / SONAME says it is (decided below, once the content has spoken)
+    named: list[tuple[Library, Evidence]] = []
+    for lib in m.libraries_for_file(basename):
+        named.append((lib, Evidence("file-name", path, basename, "presence")))
     if info.soname:
         so_base = info.soname.rsplit("/", 1)[-1]
-        so_lib = m.library_for_file(so_base)
-        if so_lib is not None:
-            own = own or so_lib
-            add(so_lib, None, Evidence("soname", path, info.soname, "presence"))
-
-    # libtool versions that map to exactly one release
-    if own is not None:
-        for smap in own.sonames:
-            for name in filter(None, (info.soname, basename)):
-                sm = smap.pattern.search(name)
-                if sm and sm.group(1) in smap.table:
-                    add(own, smap.table[sm.group(1)],
-                        Evidence("soname", path, f"{name}: libtool version {sm.group(1)} is release "
-                                 f"{smap.table[sm.group(1)]} ({smap.source})", "version"))
-                    break
+        for lib in m.libraries_for_file(so_base):
+            named.append((lib, Evidence("soname", path, info.soname, "presence")))
 
     # version strings and markers in constant data: one pass of one regex per range
     rx = m.anchors
@@ -103,6 +97,7 @@ def scan_binary(path: str, data: bytes, m: Matcher) -> BinaryScan | None:
                                                    vm.group().decode("latin-1").strip("\x00 \n"), "version"))
 
     # symbols whose code or constant yields the version
+    named_libs = {lib.name for lib, _ev in named}
     for lib in m.with_symbols:
         for reader in lib.symbols:
             sym = info.symbol(reader.symbol)
@@ -110,25 +105,56 @@ def scan_binary(path: str, data: bytes, m: Matcher) -> BinaryScan | None:
                 continue
             version, shown = _symbol_version(data, info, sym, reader)
             if version:
-                add(lib, version, Evidence("symbol", path, f"{reader.symbol}: {shown}", "version"))
-            elif own is lib or lib.name in found:
-                continue
-            else:
+                add(lib, version, Evidence("symbol", path, f"{reader.symbol}: {shown}", "version"),
+                    _SYMBOL_WEIGHT)
+            elif lib.name not in found and lib.name not in named_libs:
                 add(lib, None, Evidence("symbol", path, f"defines {reader.symbol}", "presence"))
 
+    # the file is the first named candidate whose version its content proves, else the first named
+    own: Library | None = None
+    if named:
+        proven = [lib for lib, _ev in named if any(v is not None for v in found.get(lib.name, {}))]
+        own = proven[0] if proven else named[0][0]
+        for lib, ev in named:
+            if lib is own:
+                add(lib, None, ev)
+    # own-version soname maps (libtool versions that one release always had)
+    if own is not None:
+        for smap in own.sonames:
+            for name in filter(None, (info.soname, basename)):
+                sm = smap.pattern.search(name)
+                if sm and sm.group(1) in smap.table:
+                    add(own, smap.table[sm.group(1)],
+                        Evidence("soname", path, f"{name}: libtool version {sm.group(1)} is release "
+                                 f"{smap.table[sm.group(1)]} ({smap.source})", "version"), _SYMBOL_WEIGHT)
+                    break
+
     for lib in list(libs.values()):
-        for shadowed in lib.shadows:
-            found.pop(shadowed, None)  # its look-alike strings belong to this library
+        if any(v is not None for v in found.get(lib.name, {})):
+            for shadowed in lib.shadows:
+                found.pop(shadowed, None)  # its look-alike strings belong to this library
+
     detections = []
     for name, by_version in found.items():
         lib = libs[name]
-        versions = [v for v in by_version if v is not None]
         presence = by_version.get(None, [])
+        versions = [v for v in by_version if v is not None]
+        if len(versions) > 1:
+            # one binary links one copy: the best-backed version is the library's, the rest are
+            # mentions (RHEL's libcrypto quotes older OpenSSL releases for old ABIs)
+            ranked = sorted(versions, key=lambda v: weight.get((name, v), 0), reverse=True)
+            if weight[(name, ranked[0])] > weight[(name, ranked[1])]:
+                versions = ranked[:1]
+            else:
+                listed = ", ".join(sorted(versions))
+                conflict = Evidence("conflict", path, f"versions {listed} equally backed", "presence")
+                detections.append(Detection(lib, path, None, [*presence, conflict]))
+                continue
         if not versions:
             detections.append(Detection(lib, path, None, list(presence)))
             continue
-        for v in sorted(versions):
-            detections.append(Detection(lib, path, v, presence + by_version[v]))
+        v = versions[0]
+        detections.append(Detection(lib, path, v, presence + by_version[v]))
     return BinaryScan(path, info, detections, own)
 
 

@@ -82,20 +82,23 @@ class Matcher:
     js_anchors: re.Pattern[bytes] | None = None
     by_anchor: dict[bytes, list[tuple[Library, StringReader]]] = field(default_factory=dict)
     js_by_anchor: dict[bytes, list[tuple[Library, StringReader]]] = field(default_factory=dict)
-    by_file: dict[str, Library] = field(default_factory=dict)
+    by_file: dict[str, list[Library]] = field(default_factory=dict)
     file_rx: re.Pattern[str] | None = None
     with_symbols: list[Library] = field(default_factory=list)
     markers: dict[bytes, Library] = field(default_factory=dict)
 
-    def library_for_file(self, basename: str) -> Library | None:
-        """The library a shared-library file name belongs to (auditwheel/delocate/delvewheel names too)."""
+    def libraries_for_file(self, basename: str) -> list[Library]:
+        """The libraries a shared-library file name may be (auditwheel/delocate/delvewheel names too).
+
+        Several when implementations share a name (libjpeg: libjpeg-turbo or IJG's); the
+        file's content decides, else the first listed in the data file."""
         stem = _file_stem(basename)
         if stem is None or self.file_rx is None:
-            return None
+            return []
         m = self.file_rx.match(stem)
         if not m:
-            return None
-        return self.by_file.get(m.group(1))
+            return []
+        return self.by_file.get(m.group(1), [])
 
 
 _PYEXT = re.compile(r"\.(cpython-|abi3\.|cp\d+-win|pypy)|\.pyd$", re.I)
@@ -186,9 +189,7 @@ def matcher() -> Matcher:
         for marker in lib.markers:
             m.markers[marker] = lib
         for f in lib.files:
-            if f in m.by_file and m.by_file[f] is not lib:
-                raise ValueError(f"file base name {f!r} claimed by {m.by_file[f].name} and {lib.name}")
-            m.by_file[f] = lib
+            m.by_file.setdefault(f, []).append(lib)
         if lib.symbols:
             m.with_symbols.append(lib)
     m.anchors = trie_regex(sorted(set(m.by_anchor) | set(m.markers)))
