@@ -86,6 +86,10 @@ WHEELS: dict[str, str] = {
         "bf7af500da05363e66f122896012acb6e101a552682f2352b618e541c941a011",
     f"pycares-4.4.0-cp311-cp311-{ML}.whl":
         "b61579cecf1f4d616e5ea31a6e423a16680ab0d3a24a2ffe7bb1d4ee162477ff",
+    "lxml-5.1.0-cp311-cp311-macosx_10_9_universal2.whl":
+        "14deca1460b4b0f6b01f1ddc9557704e8b365f55c63070463f6c18619ebf964f",
+    "cryptography-41.0.3-cp37-abi3-win_amd64.whl":
+        "a983e441a00a9d57a4d7c91b3116a37ae602907a7618b882c8013b5762e80574",
 }
 
 PILLOW_10_0_0 = {
@@ -179,4 +183,10 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     f"pymssql-2.2.11-cp311-cp311-{ML}.whl": {("openssl", "1.0.2k"), ("krb5", "1.15.1")},
     f"gevent-23.9.1-cp311-cp311-{ML}.whl": {("c-ares", "1.19.1"), ("libuv", "1.44.2")},
     f"pycares-4.4.0-cp311-cp311-{ML}.whl": {("c-ares", "1.18.1")},
+    # a fat (x86_64 + arm64) Mach-O: symbols, and a pointer set by a chained fixup
+    "lxml-5.1.0-cp311-cp311-macosx_10_9_universal2.whl": {
+        ("libxml2", "2.12.3"), ("libxslt", "1.1.39"), ("libexslt", "0.8.21"), ("libiconv", "1.17"),
+        ("zlib", "1.3"),
+    },
+    "cryptography-41.0.3-cp37-abi3-win_amd64.whl": {("openssl", "3.1.2")},
 }
