@@ -1,7 +1,7 @@
 """CVSS base scores from vectors, for advisories that give only a vector (OSV ``severity``).
 
 CVSS v3.0/v3.1 base scores are computed with the specification's equations
-(FIRST, CVSS v3.1 specification, section 7). CVSS v4.0 scores come from a
+(FIRST, CVSS v3.1 specification, section 7), and v2 base scores likewise. CVSS v4.0 scores come from a
 lookup table of macro vectors that assay does not ship; a v4 vector without a
 score therefore has no score here (severity ``unknown``) unless the advisory
 states one.
@@ -10,6 +10,8 @@ states one.
 from __future__ import annotations
 
 import math
+
+from assay.model import Severity
 
 _AV = {"N": 0.85, "A": 0.62, "L": 0.55, "P": 0.2}
 _AC = {"L": 0.77, "H": 0.44}
@@ -52,6 +54,40 @@ def v3_base_score(vector: str) -> float | None:
     return _roundup(min(impact + exploitability, 10))
 
 
+_V2_AV = {"L": 0.395, "A": 0.646, "N": 1.0}
+_V2_AC = {"H": 0.35, "M": 0.61, "L": 0.71}
+_V2_AU = {"M": 0.45, "S": 0.56, "N": 0.704}
+_V2_CIA = {"N": 0.0, "P": 0.275, "C": 0.660}
+
+
+def v2_base_score(vector: str) -> float | None:
+    """Base score of a CVSS v2 vector (``AV:N/AC:L/Au:N/C:P/I:P/A:P``, optionally in
+    parentheses or after ``CVSS:2.0/``), or None when it is not one."""
+    text = vector.strip().strip("()").removeprefix("CVSS:2.0/")
+    metrics = dict(part.partition(":")[::2] for part in text.split("/"))
+    try:
+        av, ac, au = _V2_AV[metrics["AV"]], _V2_AC[metrics["AC"]], _V2_AU[metrics["Au"]]
+        c, i, a = _V2_CIA[metrics["C"]], _V2_CIA[metrics["I"]], _V2_CIA[metrics["A"]]
+    except KeyError:
+        return None
+    impact = 10.41 * (1 - (1 - c) * (1 - i) * (1 - a))
+    exploitability = 20 * av * ac * au
+    f_impact = 0.0 if impact == 0 else 1.176
+    return round(((0.6 * impact) + (0.4 * exploitability) - 1.5) * f_impact + 1e-9, 1)
+
+
 def score_of(vector: str) -> float | None:
-    """A base score for any vector assay can compute (v3.x); None otherwise."""
-    return v3_base_score(vector)
+    """A base score for any vector assay can compute (v3.x, v2); None otherwise (v4)."""
+    if vector.startswith("CVSS:3"):
+        return v3_base_score(vector)
+    if vector.startswith("CVSS:4"):
+        return None
+    return v2_base_score(vector)
+
+
+def severity_of(score: float | None, vector: str = "") -> Severity:
+    """Qualitative rating: CVSS v2 has no "critical" band (7.0-10.0 is high)."""
+    sev = Severity.from_score(score)
+    if sev == Severity.CRITICAL and vector and not vector.startswith("CVSS:"):
+        return Severity.HIGH
+    return sev

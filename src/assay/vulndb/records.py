@@ -16,7 +16,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from assay.model import Severity
-from assay.vulndb.cvss import score_of
+from assay.vulndb.cvss import score_of, severity_of
 from assay.vulndb.ranges import sort_events, split_cpe
 from assay.vulndb.versions import pep440
 
@@ -221,7 +221,7 @@ def _osv_severity(rec: Record, doc: dict[str, Any]) -> None:
             best = (rank, score, vector)
     if best is not None:
         rec.score, rec.vector = best[1], best[2]
-        rec.severity = int(Severity.from_score(best[1]))
+        rec.severity = int(severity_of(best[1], best[2]))
     else:
         db = doc.get("database_specific")
         if isinstance(db, dict) and isinstance(db.get("severity"), str):
@@ -263,7 +263,9 @@ def nvd_record(cve: dict[str, Any]) -> Record:
             rec.severity = int(Severity.from_score(rec.score))
         elif rec.vector:
             rec.score = score_of(rec.vector)
-            rec.severity = int(Severity.from_score(rec.score))
+            rec.severity = int(severity_of(rec.score, rec.vector))
+        if key == "cvssMetricV2" and isinstance(entry.get("baseSeverity"), str):
+            rec.severity = _severity_words(entry["baseSeverity"])
         break
     seen: set[tuple[Any, ...]] = set()
     for config in cve.get("configurations") or ():
