@@ -13,6 +13,10 @@ Library entry point (what ``assay audit`` and ``assay scan`` call)::
     result.exit_code()    # 0 / 1 by the config's fail-on threshold
 
 Offline by construction: it reads only the SQLite store (see :mod:`assay.vulndb`).
+Without a database :func:`audit_graph` raises :class:`~assay.errors.IncompleteError`
+(exit 3) naming the path; :func:`database_status` lets a caller such as ``assay scan``
+check first and say plainly that it has no advisory data, and
+``assay.vulndb.import_paths(Store(path), ["../shared/data"])`` fills one offline.
 """
 
 from __future__ import annotations
@@ -88,9 +92,26 @@ class AuditResult:
         return EXIT_POLICY if self.failing(threshold) else EXIT_OK
 
 
+def database_path(db: Path | str | None = None, config: Config | None = None) -> Path:
+    """Where the audit looks: ``db``, else the config's (``ASSAY_DB``), else the cache default."""
+    return Path(db) if db is not None else (config.db if config and config.db else default_path())
+
+
+def database_status(db: Path | str | None = None, config: Config | None = None) -> dict[str, Any] | None:
+    """Path and advisories per source of the database the audit would use; None when there
+    is none or it holds no advisories."""
+    path = database_path(db, config)
+    if not path.is_file():
+        return None
+    with Store(path, create=False) as store:
+        if store.is_empty():
+            return None
+        return store.summary()
+
+
 def open_store(db: Path | str | None = None, config: Config | None = None) -> Store:
     """The store at ``db`` (else the config's, ``ASSAY_DB``, the cache default); it must exist."""
-    path = Path(db) if db is not None else (config.db if config and config.db else default_path())
+    path = database_path(db, config)
     if not path.is_file():
         raise IncompleteError(f"{path}: no advisory database here, nothing can be audited",
                               hint="run `assay db import PATH` (e.g. ../shared/data) or `assay db update`")
