@@ -18,7 +18,18 @@ from typing import Any
 
 from assay.errors import InputError
 from assay.formats._common import hash_from_external, valid_expression
-from assay.model import Component, Evidence, Graph, Hash, Kind, License, RelType, Unknown, make_id
+from assay.model import (
+    Component,
+    Evidence,
+    Graph,
+    Hash,
+    Kind,
+    License,
+    Relationship,
+    RelType,
+    Unknown,
+    make_id,
+)
 
 FOUND_BY = "sbom-input"
 _ASSAY = "assay:"
@@ -92,6 +103,13 @@ def _evidence(d: dict[str, Any]) -> Evidence:
 
 def _str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _relate(graph: Graph, source: str, target: str, rtype: RelType, props: dict[str, str]) -> None:
+    """Graph.relate without keyword arguments, so any detail name ("type", "source") is safe."""
+    rel = Relationship(source, target, rtype, tuple(sorted(props.items())))
+    if rel not in graph.relationships:
+        graph.relationships.append(rel)
 
 
 def _read_native(doc: dict[str, Any], path: Path) -> Graph:
@@ -251,11 +269,11 @@ def _read_spdx(doc: dict[str, Any], path: Path) -> Graph:
             continue  # files, snippets and external documents are not components
         props = _assay_json(rel.get("comment"))
         if isinstance(props, dict):
-            graph.relate(ids[src], ids[dst], model_type, **{str(k): str(v) for k, v in props.items()})
+            _relate(graph, ids[src], ids[dst], model_type, {str(k): str(v) for k, v in props.items()})
         elif rtype not in ("DEPENDS_ON", "CONTAINS", "DYNAMIC_LINK", "OPTIONAL_DEPENDENCY_OF"):
-            graph.relate(ids[src], ids[dst], model_type, **{"spdx.relationship": rtype})
+            _relate(graph, ids[src], ids[dst], model_type, {"spdx.relationship": rtype})
         else:
-            graph.relate(ids[src], ids[dst], model_type)
+            _relate(graph, ids[src], ids[dst], model_type, {})
     doc_extras = _assay_annotation(doc)
     if doc_extras is not None:
         graph.root = str(doc_extras.get("root") or "")
@@ -280,7 +298,7 @@ _CONTEXT = re.compile(r"^(?P<kind>[^;]+); proves (?P<proves>[^:]+?)(?:: (?P<deta
 # properties the CycloneDX writer adds for model fields (not component properties)
 _WRITER_PROPS = frozenset({
     "assay:kind", "assay:found_by", "assay:version", "assay:cpe", "assay:hash", "assay:license.source",
-    "assay:license.text", "assay:download_location", "assay:homepage", "assay:source_url"})
+    "assay:license.text", "assay:download_location", "assay:homepage", "assay:source_url", "assay:edge"})
 _EXTRA_REL = {"assay:contains": RelType.CONTAINS, "assay:optional_depends_on": RelType.OPTIONAL_DEPENDS_ON,
               "assay:dynamic_link": RelType.DYNAMIC_LINK}
 
@@ -313,7 +331,7 @@ def _cdx_licenses(entries: Any, props: dict[str, list[str]], default_source: str
 
 
 def _cdx_component(c: dict[str, Any], path: Path, assay_made: bool, index: str) -> tuple[
-        Component, list[tuple[RelType, str]]]:
+        Component, list[tuple[RelType, str, dict[str, str]]]]:
     name = str(c["name"])
     version = _str(c.get("version"))
     purl = _str(c.get("purl"))
@@ -368,8 +386,13 @@ def _cdx_component(c: dict[str, Any], path: Path, assay_made: bool, index: str) 
         homepage=urls.get("website") or props.get("assay:homepage", [None])[0],
         source_url=urls.get("vcs") or props.get("assay:source_url", [None])[0],
         evidence=tuple(evidence), found_by=found_by, properties=tuple(plain_props))
-    extra = [(rtype, target) for key, rtype in _EXTRA_REL.items() for target in props.get(key, ())] \
-        if assay_made else []
+    extra: list[tuple[RelType, str, dict[str, str]]] = []
+    if assay_made:
+        extra = [(rtype, target, {}) for key, rtype in _EXTRA_REL.items() for target in props.get(key, ())]
+        for value in props.get("assay:edge", ()):
+            edge = json.loads(value)
+            extra.append((RelType(edge["type"]), str(edge["target"]),
+                          {str(k): str(v) for k, v in (edge.get("properties") or {}).items()}))
     return comp, extra
 
 
@@ -380,7 +403,9 @@ def _read_cyclonedx(doc: dict[str, Any], path: Path) -> Graph:
     assay_made = _is_assay_bom(doc)
     graph = Graph()
     refs: dict[str, str] = {}
-    extra_edges: list[tuple[str, RelType, str]] = []
+    extra_edges: list[tuple[str, RelType, str, dict[str, str]]] = []
+    # (source, target, type) -> edge details; edges are added once all components are known
+    edges: dict[tuple[str, str, RelType], dict[str, str]] = {}
 
     def visit(items: Any, parent: str | None, prefix: str) -> None:
         for n, c in enumerate(items or ()):
@@ -390,8 +415,8 @@ def _read_cyclonedx(doc: dict[str, Any], path: Path) -> Graph:
             if c.get("bom-ref"):
                 refs[str(c["bom-ref"])] = comp.id
             if parent is not None:
-                graph.relate(parent, comp.id, RelType.CONTAINS)
-            extra_edges.extend((comp.id, rtype, target) for rtype, target in extra)
+                edges.setdefault((parent, comp.id, RelType.CONTAINS), {})
+            extra_edges.extend((comp.id, rtype, target, props) for rtype, target, props in extra)
             visit(c.get("components"), comp.id, f"{index}.")
 
     meta = doc.get("metadata") or {}
@@ -399,18 +424,21 @@ def _read_cyclonedx(doc: dict[str, Any], path: Path) -> Graph:
         visit([meta["component"]], None, "root")
         graph.root = next(iter(graph.components))
     visit(doc.get("components"), None, "")
-    dynamic = {(s, t) for s, rtype, t in extra_edges if rtype is RelType.DYNAMIC_LINK}
+    dynamic = {(s, t) for s, rtype, t, _ in extra_edges if rtype is RelType.DYNAMIC_LINK}
     for dep in doc.get("dependencies") or ():
         src = refs.get(str(dep["ref"]))
         for target in dep.get("dependsOn") or ():
             dst = refs.get(str(target))
             if src is None or dst is None or (src, str(target)) in dynamic:
                 continue
-            graph.relate(src, dst, RelType.DEPENDS_ON)
-    for src, rtype, target in extra_edges:
+            edges.setdefault((src, dst, RelType.DEPENDS_ON), {})
+    for src, rtype, target, props in extra_edges:
         dst = refs.get(target, target)
         if dst in graph.components:
-            graph.relate(src, dst, rtype)
+            details = edges.setdefault((src, dst, rtype), {})
+            details.update(props)
+    for (src, dst, rtype), props in edges.items():
+        _relate(graph, src, dst, rtype, props)
     for prop in doc.get("properties") or ():
         if prop.get("name") == "assay:unknown":
             u = json.loads(prop["value"])

@@ -7,7 +7,8 @@ Mapping of the model:
   libraries, vendored projects), else at the top level;
 - DEPENDS_ON and DYNAMIC_LINK -> ``dependencies[].dependsOn`` (every component has an entry);
   relationships CycloneDX has no field for (CONTAINS that is not shown by nesting,
-  OPTIONAL_DEPENDS_ON, DYNAMIC_LINK) are also kept as ``assay:<type>`` properties of the source;
+  OPTIONAL_DEPENDS_ON, DYNAMIC_LINK) are also kept as ``assay:<type>`` properties of the source,
+  and an edge's details (the requirement as written, the extra) as an ``assay:edge`` JSON property;
 - purl, first CPE -> ``purl``/``cpe``; further CPEs -> ``assay:cpe`` properties;
 - hashes -> ``hashes`` (``assay:hash`` property when CycloneDX has no such algorithm);
 - a valid SPDX expression -> ``licenses[{expression}]``; free text -> ``licenses[{license: {name}}]``;
@@ -263,6 +264,10 @@ def to_dict(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()
         if rel.type in _EXTRA_REL_TYPES and not (
                 rel.type is RelType.CONTAINS and nest.get(rel.target) == rel.source):
             extra_rels[rel.source].append((rel.type.value, rel.target))
+        if rel.properties:  # the requirement as written, the extra: CycloneDX edges carry no details
+            extra_rels[rel.source].append(("edge", json.dumps(
+                {"target": rel.target, "type": rel.type.value, "properties": dict(rel.properties)},
+                sort_keys=True, ensure_ascii=False)))
 
     metadata: dict[str, Any] = {
         "timestamp": timestamp(created),
