@@ -34,8 +34,7 @@ from packaging.version import Version
 from assay.config import Config, Ignore
 from assay.errors import EXIT_OK, EXIT_POLICY, IncompleteError
 from assay.model import Component, Finding, Graph, Kind, Severity
-from assay.vulndb.cpython import CommitTable, GitClone, Resolver
-from assay.vulndb.importer import CPYTHON_REPO
+from assay.vulndb.cpython import CPYTHON_REPO, CommitTable, GitClone, Resolver
 from assay.vulndb.match import PYTHON_KINDS, Hit, Matcher, affected_by
 from assay.vulndb.store import AdvisoryRow, Store, default_path
 from assay.vulndb.versions import native_compare, native_key, pep440

@@ -13,7 +13,19 @@ Modules: ``records`` (parsers → Record), ``importer`` (files, folders, zips),
 ``update`` (``assay db update``: the remote sources, through :mod:`assay.net`).
 """
 
-from assay.vulndb.importer import import_path, import_paths
+from __future__ import annotations
+
+from typing import Any
+
 from assay.vulndb.store import ImportStats, Store, default_path
 
 __all__ = ["ImportStats", "Store", "default_path", "import_path", "import_paths"]
+
+
+def __getattr__(name: str) -> Any:
+    # the importer pulls in zipfile and process pools: load it only for imports, not audits
+    if name in ("import_path", "import_paths"):
+        from assay.vulndb import importer
+
+        return getattr(importer, name)
+    raise AttributeError(name)

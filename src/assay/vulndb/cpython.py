@@ -26,6 +26,7 @@ from assay.errors import InputError
 from assay.vulndb.versions import pep440
 
 _RELEASE_TAG = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+CPYTHON_REPO = "github.com/python/cpython"  # the repo key of the commit table in the store
 
 
 def parse_commit_tags(text: str, *, origin: str = "commit table") -> dict[str, list[str]]:

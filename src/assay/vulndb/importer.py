@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from assay.errors import InputError
-from assay.vulndb.cpython import parse_commit_tags
+from assay.vulndb.cpython import CPYTHON_REPO, parse_commit_tags
 from assay.vulndb.records import NotAdvisory, Rows, records_from_document
 from assay.vulndb.store import ImportStats, Store
 
@@ -31,7 +31,6 @@ MAX_MEMBER_BYTES = 64 << 20  # one advisory document; bounds zip bombs
 PARALLEL_THRESHOLD = 400
 # commit → first release tags of CPython (../shared/data/cpython/commit_tags.txt)
 COMMIT_TABLE_NAMES = ("commit_tags.txt",)
-CPYTHON_REPO = "github.com/python/cpython"
 
 # A unit of work: (label, path, zip member or "")
 Unit = tuple[str, str, str]
