@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -122,7 +123,7 @@ class Store:
         if create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
@@ -147,8 +148,9 @@ class Store:
         return held[1]
 
     def _bump(self, cur: sqlite3.Cursor) -> None:
-        cur.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
-                    "SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+        # a random token, not a counter: a database deleted and imported again must not
+        # look like the one the cache was filled from
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (uuid.uuid4().hex,))
 
     def __enter__(self) -> Store:
         return self
