@@ -42,8 +42,16 @@ def test_reimport_skips_unchanged_files_and_updates_newer_records(tmp_path: Path
     src = shared_data / "osv" / "pypa" / "vulns" / "pillow"
     folder = tmp_path / "pillow"
     shutil.copytree(src, folder)
+    from assay.audit import audit_graph
+    from assay.model import Graph
+
+    from .storehelp import pypi
+
+    graph = Graph()
+    graph.add(pypi("Pillow", "10.0.1"))
     with Store(tmp_path / "db.sqlite") as store:
         first = import_path(store, folder)
+        assert "PYSEC-2023-175" not in {f.id for f in audit_graph(graph, store=store).findings}
         assert first.added == len(list(folder.glob("*.yaml"))) and first.updated == 0
         again = import_path(store, folder)
         assert again.added == 0 and again.skipped_files == first.files
@@ -62,6 +70,8 @@ def test_reimport_skips_unchanged_files_and_updates_newer_records(tmp_path: Path
         rows = store.packages_for("PyPI", ["pillow"])
         ranges = [json.loads(r[3]) for r in rows if r[1] == "PYSEC-2023-175"]
         assert len(ranges) == 1 and ["fixed", "10.0.2"] in ranges[0][0]["events"]
+        # the same process sees the new data at once (no stale cache)
+        assert "PYSEC-2023-175" in {f.id for f in audit_graph(graph, store=store).findings}
         assert len(store.status()["imports"]) == 4
 
 
