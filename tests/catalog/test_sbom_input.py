@@ -262,7 +262,8 @@ def graphs(draw) -> Graph:
     return g
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(g=graphs())
 def test_any_graph_round_trips_and_validates(tmp_path, g):
     for fmt in WRITERS:
