@@ -152,3 +152,27 @@ def test_wheel_sbom_documents_validate(tmp_path: Path) -> None:
     assert cyclonedx_errors(cdx) is None
     assert '"cpe:2.3:a:webmproject:libwebp:1.3.1:*:*:*:*:*:*:*"' in cdx
     assert spdx_errors(spdx_dumps(graph, created=created), tmp_path) == []
+
+
+def test_sdist_with_vendored_c_sources(tmp_path: Path) -> None:
+    # the lines as they stand in zstandard-0.22.0's zstd/zstd.h and pycares-4.4.0's ares_version.h
+    members = {
+        "demo-2.0/PKG-INFO": b"Metadata-Version: 2.1\nName: demo\nVersion: 2.0\n",
+        "demo-2.0/zstd/zstd.h": b"/* ... */\n#define ZSTD_VERSION_MAJOR    1\n"
+                                b"#define ZSTD_VERSION_MINOR    5\n"
+                                b"#define ZSTD_VERSION_RELEASE  5\n#define ZSTD_VERSION_NUMBER  (...)\n",
+        "demo-2.0/deps/c-ares/include/ares_version.h": b'#define ARES_VERSION_STR "1.18.1"\n',
+        "demo-2.0/deps/brotli/c/common/version.h": b"#define BROTLI_VERSION 0x1001000\n",
+        "demo-2.0/src/version.h": b"#define DEMO_VERSION 3\n",  # a version.h of no known library
+    }
+    path = tmp_path / "demo-2.0.tar.gz"
+    with tarfile.open(path, "w:gz") as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    graph = catalog_artifact(path)
+    found = {(c.name, c.version, c.found_by, c.prop("assay:linkage")) for c in graph.packages()}
+    assert found == {("zstd", "1.5.5", "bundled.source", "source"),
+                     ("c-ares", "1.18.1", "bundled.source", "source"),
+                     ("brotli", "1.1.0", "bundled.source", "source")}

@@ -95,6 +95,12 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
                     graph.unknown(loc(path), "unreadable-sbom", error)
                 claimed.extend(items)
                 continue
+            if base in m.by_header:
+                for comp in _scan_header(resolver, path, parent_id, loc(path), m):
+                    graph.add(comp)
+                    graph.relate(parent_id, comp.id, RelType.CONTAINS)
+                    stats.components.append(comp.id)
+                continue
             if base.endswith(".whl") and depth < MAX_NESTED:
                 _scan_nested_wheel(resolver, path, graph, parent_id, loc(path), depth)
                 continue
@@ -193,6 +199,46 @@ def _scan_js(resolver: Resolver, path: str, graph: Graph, parent_id: str, locati
             )
             graph.add(comp)
             graph.relate(parent_id, comp.id, RelType.CONTAINS)
+
+
+_HEADER_HEAD = 262144
+
+
+def _scan_header(resolver: Resolver, path: str, parent_id: str, location: str, m) -> list[Component]:
+    """A vendored C library's version from its header's #defines (sdists and source folders)."""
+    from assay.enrich.bundled.decode import format_int
+
+    reader = getattr(resolver, "read_head", None)
+    if reader is not None:
+        text = reader(path, _HEADER_HEAD)
+    else:
+        with resolver.open(path) as fh:
+            text = fh.read(_HEADER_HEAD)
+    out = []
+    for lib, header in m.by_header[path.rsplit("/", 1)[-1]]:
+        hm = header.regex.search(text)
+        if not hm:
+            continue
+        parts = [g.decode("latin-1") for g in hm.groups() if g is not None]
+        if header.fields and len(parts) == 1:
+            try:
+                version = format_int(int(parts[0], 0), list(header.fields))
+            except ValueError:
+                continue
+        else:
+            version = ".".join(parts)
+        if not version:
+            continue
+        cpe = lib.cpe23(version)
+        out.append(Component(
+            id=make_id(Kind.NATIVE_LIBRARY, lib.name, version, parent_id, location),
+            kind=Kind.NATIVE_LIBRARY, name=lib.name, version=version, purl=lib.purl(version),
+            cpes=(cpe,) if cpe else (), found_by="bundled.source",
+            evidence=(Evidence("source-header", location, " ".join(hm.group().decode("latin-1").split()),
+                               "version"),),
+            properties=(("assay:linkage", "source"), ("assay:path", location)),
+        ))
+    return out
 
 
 def _vendored_component(item: vendored.Vendored, parent_id: str, prefix: str) -> Component:

@@ -34,6 +34,15 @@ class SymbolReader:
 
 
 @dataclass(frozen=True, slots=True)
+class HeaderReader:
+    """A version in a vendored C source tree (sdists): a header's #defines."""
+
+    file: str  # the header's base name, e.g. "zlib.h"
+    regex: re.Pattern[bytes]  # groups joined with "." (or one integer unpacked with fields)
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SonameMap:
     """The libtool version in a SONAME/file name that one upstream release always had."""
 
@@ -56,6 +65,7 @@ class Library:
     markers: tuple[bytes, ...]
     description: str = ""
     shadows: tuple[str, ...] = ()  # libraries this one imitates (zlib-ng's zlib-compatible strings)
+    headers: tuple[HeaderReader, ...] = ()
 
     def purl(self, version: str | None) -> str:
         base = f"pkg:{self.purl_type}/{self.purl_name}"
@@ -86,6 +96,7 @@ class Matcher:
     file_rx: re.Pattern[str] | None = None
     with_symbols: list[Library] = field(default_factory=list)
     markers: dict[bytes, Library] = field(default_factory=dict)
+    by_header: dict[str, list[tuple[Library, HeaderReader]]] = field(default_factory=dict)
 
     def libraries_for_file(self, basename: str) -> list[Library]:
         """The libraries a shared-library file name may be (auditwheel/delocate/delvewheel names too).
@@ -149,6 +160,8 @@ def _compile_library(entry: dict, kind: str) -> Library:
         symbols=tuple(symbols), sonames=tuple(sonames),
         markers=tuple(m.encode("latin-1") for m in entry.get("markers", ())),
         description=entry.get("description", ""), shadows=tuple(entry.get("shadows", ())),
+        headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
+                                   tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
     )
 
 
@@ -192,6 +205,8 @@ def matcher() -> Matcher:
             m.by_file.setdefault(f, []).append(lib)
         if lib.symbols:
             m.with_symbols.append(lib)
+        for header in lib.headers:
+            m.by_header.setdefault(header.file, []).append((lib, header))
     m.anchors = trie_regex(sorted(set(m.by_anchor) | set(m.markers)))
     js = sorted({r.anchor for lib in m.javascript for r in lib.strings})
     m.js_anchors = trie_regex(js) if js else None
