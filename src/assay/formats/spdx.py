@@ -166,8 +166,7 @@ def _package(comp: Component, created: str, extracted: dict[str, dict[str, str]]
     expr, text = split_license(comp.license)
     if expr is not None:
         pkg["licenseDeclared"] = expr
-        refs = set(re.findall(r"LicenseRef-[A-Za-z0-9.\-]+", expr))
-        for ref in sorted(refs):
+        for ref in sorted(set(re.findall(r"LicenseRef-[A-Za-z0-9.\-]+", expr))):
             extracted.setdefault(ref, {
                 "licenseId": ref,
                 "extractedText": text or f"{ref}: the text is not known to assay",
@@ -180,9 +179,9 @@ def _package(comp: Component, created: str, extracted: dict[str, dict[str, str]]
         pkg["licenseDeclared"] = ref
         extracted.setdefault(ref, {"licenseId": ref, "extractedText": text,
                                    "name": text.strip().splitlines()[0][:100]})
-    refs = _external_refs(comp) + _advisory_refs(findings)
-    if refs:
-        pkg["externalRefs"] = refs
+    external = _external_refs(comp) + _advisory_refs(findings)
+    if external:
+        pkg["externalRefs"] = external
     comment = _evidence_comment(comp)
     if comment:
         pkg["comment"] = comment
