@@ -62,7 +62,7 @@ def catalog_artifact(path: Path, *, bundled: bool = True) -> Graph:
         if bundled:
             from assay.enrich.bundled import scan_tree
 
-            scan_tree(resolver, graph, root.id)
+            scan_tree(resolver, graph, root.id, sources=graph.metadata["target-kind"] != "wheel")
     finally:
         resolver.close()
     return graph

@@ -61,8 +61,11 @@ def _is_binary_candidate(path: str, head: Callable[[], bytes] | None) -> bool:
 
 
 def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterable[str] | None = None,
-              location_prefix: str = "", depth: int = 0) -> ScanStats:
-    """Add the bundled components of ``paths`` (default: every file) under ``parent_id``."""
+              location_prefix: str = "", depth: int = 0, sources: bool = False) -> ScanStats:
+    """Add the bundled components of ``paths`` (default: every file) under ``parent_id``.
+
+    ``sources``: also read vendored C sources' headers (sdists, source folders). Off for
+    built artifacts, whose shipped headers describe the compiled library already found."""
     m = matcher()
     stats = ScanStats()
     files = list(paths if paths is not None else resolver.files())
@@ -95,7 +98,7 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
                     graph.unknown(loc(path), "unreadable-sbom", error)
                 claimed.extend(items)
                 continue
-            if base in m.by_header:
+            if sources and base in m.by_header:
                 for comp in _scan_header(resolver, path, parent_id, loc(path), m):
                     graph.add(comp)
                     graph.relate(parent_id, comp.id, RelType.CONTAINS)
