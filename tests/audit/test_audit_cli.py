@@ -160,3 +160,23 @@ def test_db_import_and_status(tmp_path: Path, shared_data: Path) -> None:
     assert status["imports"][0]["digest"].startswith("sha256:")
     r = run("db", "import", str(tmp_path / "nope"), cwd=tmp_path, db=db)
     assert r.returncode == 2 and "nope" in r.stderr
+
+
+def test_audit_of_a_cyclonedx_document(tmp_path: Path, shared_db: Path) -> None:
+    pytest.importorskip("assay.catalog.sbom_input")
+    bom = {
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "metadata": {"component": {"type": "application", "name": "app", "bom-ref": "app"}},
+        "components": [
+            {"type": "library", "name": "Pillow", "version": "10.0.0", "bom-ref": "pillow",
+             "purl": "pkg:pypi/pillow@10.0.0"},
+            {"type": "library", "name": "libwebp", "version": "1.3.1", "bom-ref": "webp",
+             "cpe": "cpe:2.3:a:webmproject:libwebp:1.3.1:*:*:*:*:*:*:*"},
+        ],
+    }
+    (tmp_path / "bom.cdx.json").write_text(json.dumps(bom))
+    r = run("audit", "bom.cdx.json", "-f", "json", cwd=tmp_path, db=shared_db)
+    assert r.returncode == 1, r.stderr
+    found = {(f["component"]["name"], f["id"]) for f in json.loads(r.stdout)["findings"]}
+    assert ("Pillow", "PYSEC-2023-175") in found
+    assert ("libwebp", "CVE-2023-4863") in found
