@@ -108,7 +108,8 @@ def naive_match(advisories: list[dict], components: list[Component]) -> set[tupl
                         if rng["type"] != "ECOSYSTEM":
                             continue
                         events = [(k, str(val)) for e in rng["events"] for k, val in e.items()]
-                        events = [(k, val) for k, val in events if val == "0" or _v(val)]
+                        if any(val != "0" and not _v(val) for _, val in events):
+                            continue  # cannot be walked: undecided, not a match
                         events.sort(key=lambda e: (Version("0") if e[1] == "0" else Version(e[1]),
                                                    e[0] != "introduced"))
                         state = False

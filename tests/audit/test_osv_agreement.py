@@ -41,7 +41,8 @@ def reference(advisories: list[dict], name: str, version: str) -> set[str]:
                     continue
                 state = False
                 events = [(k, str(val)) for e in rng["events"] for k, val in e.items()]
-                events = [(k, val) for k, val in events if val == "0" or _v(val) is not None]
+                if any(val != "0" and _v(val) is None for _, val in events):
+                    continue  # a range that cannot be walked decides nothing (assay: undecided)
                 events.sort(key=lambda e: (Version("0") if e[1] == "0" else Version(e[1]),
                                            e[0] != "introduced"))
                 for kind, val in events:

@@ -240,3 +240,15 @@ def test_matcher_skips_what_it_cannot_check(shared_db: Path) -> None:
         ])
     assert sorted(s.reason for s in skips) == [
         "no CPE to match advisories by", "version 'not a version!' is not PEP 440", "version unknown"]
+
+
+def test_a_range_pep440_cannot_read_is_undecided_not_a_match(shared_db: Path) -> None:
+    # PYSEC-2019-125 (steam) has "fixed: 2019-09-12"; walking the range without that
+    # event would flag every release after the introduced one.
+    graph = Graph()
+    graph.add(pypi("steam", "1.0.0"))
+    result = audit_graph(graph, db=shared_db)
+    assert not result.findings
+    [undecided] = result.unresolved
+    assert undecided.advisory == "PYSEC-2019-125" and undecided.kind == "invalid-range"
+    assert "2019-09-12" in undecided.reason

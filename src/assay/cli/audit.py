@@ -110,6 +110,7 @@ _UNRESOLVED = {
     "beyond-table": "the commit table does not cover this release line",
     "newer-line": "their fix commits are all on older release lines, none on the main line",
     "unreleased": "a fix commit was unreleased when the commit table was made",
+    "invalid-range": "the advisory's range has versions PEP 440 cannot read",
 }
 
 
@@ -123,6 +124,6 @@ def _grouped_warnings(result) -> list[str]:
     for (name, version, kind), ids in groups.items():
         shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
         why = _UNRESOLVED.get(kind, "see the json output")
-        out.append(f"{name} {version}: {len(ids)} advisories cannot be decided ({shown}): {why}; "
-                   "pass --cpython-repo with a CPython clone to decide them")
+        hint = "; pass --cpython-repo with a CPython clone to decide them" if kind != "invalid-range" else ""
+        out.append(f"{name} {version}: {len(ids)} advisories cannot be decided ({shown}): {why}{hint}")
     return out

@@ -67,8 +67,10 @@ class Unresolved:
 
 
 @lru_cache(maxsize=32768)
-def _parsed_ranges(ranges_json: str) -> tuple[tuple[str, tuple[Event, ...]], ...]:
-    return tuple((r["type"], tuple((k, v) for k, v in r["events"])) for r in json.loads(ranges_json))
+def _parsed_ranges(ranges_json: str) -> tuple[tuple[str, tuple[Event, ...], tuple[str, ...]], ...]:
+    """(type, sorted events, versions PEP 440 cannot read) per range."""
+    return tuple((r["type"], tuple((k, v) for k, v in r["events"]), tuple(r.get("invalid", ())))
+                 for r in json.loads(ranges_json))
 
 
 @lru_cache(maxsize=32768)
@@ -144,6 +146,7 @@ class Matcher:
             if not usable:
                 skips.append(Skip(comp, "version unknown (neither the CPE nor the component has one)"))
         hits.extend(self._match_python(python))
+        unresolved.extend(self._python_unresolved)
         hits.extend(self._match_cpes(native))
         found, unres = self._match_cpython(interpreters)
         hits.extend(found)
@@ -152,6 +155,7 @@ class Matcher:
 
     # -- PyPI -----------------------------------------------------------------
     def _match_python(self, items: list[tuple[Component, str, Version]]) -> list[Hit]:
+        self._python_unresolved: list[Unresolved] = []
         if not items:
             return []
         by_name: dict[str, list[tuple[Component, Version, str]]] = defaultdict(list)
@@ -161,7 +165,9 @@ class Matcher:
         for source, advisory, name, ranges, versions in self._pypi_rows(list(by_name)):
             for comp, v, v_text in by_name[name]:
                 hit = _python_hit(comp, v, v_text, source, advisory, ranges, versions)
-                if hit is not None:
+                if isinstance(hit, str):
+                    self._python_unresolved.append(Unresolved(comp, source, advisory, hit, "invalid-range"))
+                elif hit is not None:
                     hits.append(hit)
         return hits
 
@@ -175,8 +181,12 @@ class Matcher:
                 cache[n] = []
             rows = self.store.packages_for("PyPI", missing)
             for source, advisory, name, ranges_json, versions_json in rows:
-                eco = tuple(events for rtype, events in _parsed_ranges(ranges_json) if rtype == "ECOSYSTEM")
-                cache[name].append((source, advisory, name, (eco, tuple(parse_events(e) for e in eco)),
+                eco = [(events, bad) for rtype, events, bad in _parsed_ranges(ranges_json)
+                       if rtype == "ECOSYSTEM"]
+                events_only = tuple(e for e, _ in eco)
+                cache[name].append((source, advisory, name,
+                                    (events_only, tuple(parse_events(e) for e in events_only),
+                                     tuple(bad for _, bad in eco)),
                                     _parsed_versions(versions_json)))
         return [row for n in names for row in cache[n]]
 
@@ -219,7 +229,7 @@ class Matcher:
                 decided: list[bool | None] = []
                 unknown: list[str] = []
                 fixes: list[str] = []
-                for rtype, events in ranges:
+                for rtype, events, _bad in ranges:
                     if rtype != "GIT":
                         continue
                     affected, unk, fix_versions = git_range_affected(list(events), v, self.resolver)
@@ -258,14 +268,24 @@ def _unresolved_reason(comp: Component, unknown: list[str], resolver: Resolver) 
             f"release lines up to {where}, none on the main line", kind)
 
 
+# per advisory row: sorted events per range, the same parsed, unreadable versions per range
+_PyRanges = tuple[tuple[tuple[Event, ...], ...], tuple[ParsedEvents, ...], tuple[tuple[str, ...], ...]]
+
+
 def _python_hit(comp: Component, v: Version, v_text: str, source: str, advisory: str,
-                ranges: tuple[tuple[tuple[Event, ...], ...], tuple[ParsedEvents, ...]],
-                versions: frozenset[str]) -> Hit | None:
-    eco_ranges, parsed = ranges
+                ranges: _PyRanges, versions: frozenset[str]) -> Hit | str | None:
+    """A Hit, None when not affected, or the reason (str) when it cannot be decided."""
+    eco_ranges, parsed, invalid = ranges
     evidence = ""
     fixed: tuple[str, ...] = ()
     floor = None
-    for events, fast in zip(eco_ranges, parsed, strict=True):
+    undecided = ""
+    for events, fast, bad in zip(eco_ranges, parsed, invalid, strict=True):
+        if bad:
+            if osv_affected_parsed(v, fast) and not undecided:
+                undecided = (f"{comp.name} {comp.version}: the advisory's range has versions PEP 440 "
+                             f"cannot read ({', '.join(bad)}), so it cannot be walked")
+            continue
         if osv_affected_parsed(v, fast):
             evidence = f"{comp.name} {comp.version} in OSV range [{_describe(events)}]"
             fixed = _fixed_of(events)
@@ -275,8 +295,9 @@ def _python_hit(comp: Component, v: Version, v_text: str, source: str, advisory:
         evidence = f"{comp.name} {comp.version} listed among the advisory's affected versions"
         fixed = tuple(val for events in eco_ranges for kind, val in events if kind == "fixed")
     if not evidence:
-        return None
-    return Hit(comp, source, advisory, evidence, fixed, parsed, versions, floor)
+        return undecided or None
+    return Hit(comp, source, advisory, evidence, fixed,
+               tuple(p for p, bad in zip(parsed, invalid, strict=True) if not bad), versions, floor)
 
 
 def _next_fix(v: Version, events: tuple[Event, ...]) -> str | None:

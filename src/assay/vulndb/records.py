@@ -170,7 +170,11 @@ def osv_record(doc: dict[str, Any]) -> Record:
                     ranges.append({"type": "GIT", "repo": repo, "events": events})
                 continue
             if rtype == "ECOSYSTEM" and ecosystem.split(":")[0] == "PyPI":
-                ranges.append({"type": rtype, "events": sort_events(events)})
+                rng_out: dict[str, Any] = {"type": rtype, "events": sort_events(events)}
+                invalid = [v for k, v in events if not (k == "introduced" and v == "0") and pep440(v) is None]
+                if invalid:  # such a range cannot be walked: matches against it are undecided
+                    rng_out["invalid"] = invalid
+                ranges.append(rng_out)
             elif rtype in ("ECOSYSTEM", "SEMVER"):
                 ranges.append({"type": rtype, "events": events})
         if cpython and not name:
