@@ -39,13 +39,15 @@ class BinaryInfo:
     soname: str | None = None
     needed: list[str] = field(default_factory=list)
     data_ranges: list[tuple[int, int]] = field(default_factory=list)  # (start, end) file offsets
-    _symbols: dict[str, Symbol] | None = None
+    _names: frozenset[bytes] | None = None  # every symbol name, for a cheap "is it there?"
     _lookup: object = None  # callable(name) -> Symbol | None
     _v2o: object = None  # callable(vaddr) -> file offset | None
     _ptr: object = None  # callable(vaddr of a pointer) -> vaddr it points to | None
 
     def symbol(self, name: str) -> Symbol | None:
         if self._lookup is None:
+            return None
+        if self._names is not None and name.encode() not in self._names:
             return None
         return self._lookup(name)  # type: ignore[operator]
 
@@ -316,6 +318,8 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
                         if nmo is not None:
                             (frva,) = struct.unpack_from("<I", data, fo + 4 * ordinal)
                             exports[_cstr(data, nmo, 256)] = frva
+
+    info._names = frozenset(n.encode() for n in exports)
 
     def lookup(name: str) -> Symbol | None:
         rva = exports.get(name)
