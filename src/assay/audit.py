@@ -37,7 +37,7 @@ from assay.model import Component, Finding, Graph, Kind, Severity
 from assay.vulndb.cpython import CPYTHON_REPO, CommitTable, GitClone, Resolver
 from assay.vulndb.match import PYTHON_KINDS, Hit, Matcher, affected_by
 from assay.vulndb.store import AdvisoryRow, Store, default_path
-from assay.vulndb.versions import native_compare, native_key, pep440
+from assay.vulndb.versions import native_compare, native_sort_key, pep440
 
 _ID_RANK = ("PSF-", "PYSEC-", "GHSA-", "CVE-")
 
@@ -318,7 +318,7 @@ def _sort_versions(versions: Iterable[str], comp: Component) -> list[str]:
         return versions
     if comp.kind in PYTHON_KINDS or comp.kind == Kind.INTERPRETER:
         return sorted(versions, key=_pep440_key)
-    return sorted(versions, key=native_key)
+    return sorted(versions, key=native_sort_key)
 
 
 _ZERO = Version("0")
@@ -394,12 +394,12 @@ def _smallest_fix(comp: Component, hits: list[Hit]) -> str | None:
             later_n = [v for v in fixes if comp.version is None or native_compare(v, comp.version) > 0]
             if not later_n:
                 return None
-            need.append(min(later_n, key=native_key))
+            need.append(min(later_n, key=native_sort_key))
     if not need:
         return None
     if comp.kind == Kind.INTERPRETER:
         return str(max(Version(v) for v in need))
-    return max(need, key=native_key)
+    return max(need, key=native_sort_key)
 
 
 def _sorted(findings: Iterable[Finding]) -> list[Finding]:

@@ -49,3 +49,11 @@ def test_native_agrees_with_pep440_on_plain_releases(a: str, b: str) -> None:
 def test_native_ordering_is_transitive(a: str, b: str, c: str) -> None:
     if native_compare(a, b) <= 0 and native_compare(b, c) <= 0:
         assert native_compare(a, c) <= 0
+
+
+def test_sorting_native_versions() -> None:
+    from assay.vulndb.versions import native_sort_key
+
+    versions = ["2.0.0", "2.0.0rc1", "1.1.1t", "1.1.1", "1.2.2.2", "1.2.12", "1.1.0l"]
+    assert sorted(versions, key=native_sort_key) == [
+        "1.1.0l", "1.1.1", "1.1.1t", "1.2.2.2", "1.2.12", "2.0.0rc1", "2.0.0"]

@@ -29,7 +29,7 @@ from assay.model import Component, Kind
 from assay.vulndb.cpython import Resolver, git_range_affected
 from assay.vulndb.ranges import CpeRange, Event, ParsedEvents, osv_affected_parsed, parse_events, split_cpe
 from assay.vulndb.store import Store
-from assay.vulndb.versions import native_key, pep440
+from assay.vulndb.versions import pep440
 
 PYTHON_KINDS = (Kind.PYTHON_PACKAGE, Kind.VENDORED_PACKAGE)
 NOT_AUDITED = (Kind.APPLICATION, Kind.ENVIRONMENT, Kind.FILE)
@@ -322,7 +322,3 @@ def _version_evidence(comp: Component) -> str:
         if ev.proves == "version":
             return " ".join(x for x in (ev.kind, ev.location, f"({ev.detail})" if ev.detail else "") if x)
     return ""
-
-
-def sort_native(versions: Iterable[str]) -> list[str]:
-    return sorted(set(versions), key=native_key)

@@ -82,6 +82,13 @@ def _padded(ka: tuple[_Elem, ...], kb: tuple[_Elem, ...]) -> tuple[tuple[_Elem, 
     return ka + (end,) * (n - len(ka)), kb + (end,) * (n - len(kb))
 
 
+def native_sort_key(text: str) -> NativeVersion:
+    """A key for ``sorted``/``min``/``max`` over native versions (compares with padding, so
+    ``2.0.0rc1`` < ``2.0.0`` as :func:`native_compare` says; the raw :func:`native_key`
+    tuples must not be compared directly)."""
+    return NativeVersion(text)
+
+
 class NativeVersion:
     """A native library version that supports ``<``/``==`` by :func:`native_compare`."""
 
