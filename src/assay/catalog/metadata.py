@@ -118,7 +118,8 @@ def _from_fields(get, get_all) -> CoreMetadata:  # type: ignore[no-untyped-def]
         author=author,
         homepage=homepage,
         source_url=source_url,
-        download_url=_clean(get("Download-URL")),
+        download_url=_clean(get("Download-URL")) or next(
+            (u for k, u in project_urls.items() if k in ("download", "downloads")), None),
         requires_dist=tuple(get_all("Requires-Dist")),
         provides_extra=tuple(get_all("Provides-Extra")),
         license_files=tuple(get_all("License-File")),
@@ -127,10 +128,11 @@ def _from_fields(get, get_all) -> CoreMetadata:  # type: ignore[no-untyped-def]
 
 
 def pypi_purl(name: str, version: str | None, **qualifiers: str) -> str:
-    """``pkg:pypi/<normalised-name>@<version>`` (purl spec: lower case, '_' → '-')."""
+    """``pkg:pypi/<name>@<version>``: the purl spec lower-cases the name and turns '_' into '-'
+    (dots stay: ``pkg:pypi/boolean.py``)."""
     from urllib.parse import quote
 
-    purl = f"pkg:pypi/{canonicalize_name(name)}"
+    purl = f"pkg:pypi/{quote(name.lower().replace('_', '-'), safe='.-')}"
     if version:
         purl += f"@{quote(version, safe='.+!')}"
     if qualifiers:

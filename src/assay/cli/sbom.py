@@ -49,7 +49,8 @@ def sbom(target: str | None, fmt: str, output: str | None, reproducible: bool, b
         from assay.enrich.bundled.embed import embed_sbom  # issue: PEP 770 writer
 
         embed_sbom(target, graph)
-    emit(formats.render(graph, fmt, reproducible=reproducible), output)
+    emit(formats.render(graph, fmt, reproducible=reproducible,
+                        to_file=output is not None and output != "-"), output)
     _summary(graph, output)
     if not len(graph) or (strict and graph.unknowns):
         return EXIT_INCOMPLETE

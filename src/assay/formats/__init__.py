@@ -39,11 +39,13 @@ def creation_time(reproducible: bool = False) -> datetime:
 
 
 def render(graph: Graph, fmt: str, *, reproducible: bool = False,
-           findings: Sequence[Finding] = ()) -> str:
+           findings: Sequence[Finding] = (), to_file: bool = False) -> str:
+    """Render ``graph`` in ``fmt``. ``to_file``: the text goes to a file (no terminal colour)."""
     try:
         target = SBOM_WRITERS[fmt]
     except KeyError:
         raise ConfigError(f"unknown format {fmt!r} (choose from {', '.join(SBOM_WRITERS)})") from None
     module_name, attr = target.split(":")
     writer = getattr(importlib.import_module(module_name), attr)
-    return writer(graph, created=creation_time(reproducible), findings=findings)
+    extra = {"color": False} if fmt == "table" and to_file else {}
+    return writer(graph, created=creation_time(reproducible), findings=findings, **extra)

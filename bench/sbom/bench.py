@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""assay sbom vs cyclonedx-py environment (and cdxgen where it installs), same run.
+
+    python bench/sbom/bench.py [--runs 5] [--assay PATH-TO-assay]
+
+Builds (once, cached under ~/.cache/assay-fixtures/bench) a venv from
+requirements.txt beside this file (> 250 real distributions from PyPI), and a
+separate venv with the peer tools. Each tool writes CycloneDX JSON of the same
+venv; runs alternate A B A B after one warm-up; the median of each and the
+median of the pairwise ratios are printed, then a field-coverage table read
+from each tool's own output. Not run by CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = Path(os.environ.get("ASSAY_FIXTURES")
+             or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assay-fixtures") / "bench"
+VENV = CACHE / "sbom-venv"
+PEERS = CACHE / "peers"
+NODE = CACHE / "node"
+
+
+def sh(*cmd: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def ensure_venv() -> Path:
+    if not (VENV / ".complete").exists():
+        shutil.rmtree(VENV, ignore_errors=True)
+        sh(sys.executable, "-m", "venv", str(VENV))
+        sh(str(VENV / "bin" / "pip"), "install", "-q", "--report", str(CACHE / "sbom-venv.report.json"),
+           "-r", str(HERE / "requirements.txt"))
+        (VENV / ".complete").write_text("ok")
+    return VENV
+
+
+def ensure_peers() -> dict[str, list[str]]:
+    tools: dict[str, list[str]] = {}
+    if not (PEERS / "bin" / "cyclonedx-py").exists():
+        sh(sys.executable, "-m", "venv", str(PEERS))
+        sh(str(PEERS / "bin" / "pip"), "install", "-q", "cyclonedx-bom")
+    tools["cyclonedx-py"] = [str(PEERS / "bin" / "cyclonedx-py"), "environment", "--of", "JSON",
+                             "--output-reproducible", "-o", "{out}", str(VENV / "bin" / "python")]
+    cdxgen = NODE / "node_modules" / ".bin" / "cdxgen"
+    if not cdxgen.exists() and shutil.which("npm"):
+        NODE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "@cyclonedx/cdxgen"], cwd=NODE,
+                       capture_output=True, timeout=600)
+    if cdxgen.exists():
+        tools["cdxgen"] = [str(cdxgen), "-t", "python", "--no-install-deps", "-o", "{out}", str(VENV)]
+    return tools
+
+
+def time_once(cmd: list[str], out: Path) -> float:
+    out.unlink(missing_ok=True)
+    argv = [a.replace("{out}", str(out)) for a in cmd]
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env={**os.environ, "FETCH_LICENSE": "false", "CDXGEN_DEBUG_MODE": ""})
+    return time.perf_counter() - start
+
+
+def coverage(path: Path) -> dict[str, str]:
+    doc = json.loads(path.read_text())
+    comps = []
+
+    def walk(items):
+        for c in items or []:
+            comps.append(c)
+            walk(c.get("components"))
+
+    walk(doc.get("components"))
+    pkgs = [c for c in comps if (c.get("purl") or "").startswith("pkg:pypi/")]
+    n = len(pkgs) or 1
+
+    def pct(pred) -> str:
+        k = sum(1 for c in pkgs if pred(c))
+        return f"{k}/{len(pkgs)} ({100 * k // n}%)"
+
+    edges = sum(len(d.get("dependsOn") or []) for d in doc.get("dependencies") or [])
+    return {
+        "pypi components": str(len(pkgs)),
+        "hashes": pct(lambda c: c.get("hashes")),
+        "licenses": pct(lambda c: c.get("licenses")),
+        "supplier": pct(lambda c: (c.get("supplier") or {}).get("name")),
+        "download location": pct(lambda c: any(r.get("type") == "distribution"
+                                                for r in c.get("externalReferences") or [])),
+        "CPE": pct(lambda c: c.get("cpe")),
+        "dependency edges": str(edges),
+        "bundled components": str(len([c for c in comps if not (c.get("purl") or "").startswith("pkg:pypi/")])),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--assay", default=shutil.which("assay") or str(Path(sys.executable).parent / "assay"))
+    ap.add_argument("--bundled", action="store_true", help="also look inside wheels (default: off, "
+                    "so both tools do the same job)")
+    args = ap.parse_args()
+    venv = ensure_venv()
+    tools = {"assay": [args.assay, "-q", "sbom", str(venv), "-f", "cyclonedx-json", "--reproducible",
+                       "-o", "{out}", *([] if args.bundled else ["--no-bundled"])]}
+    tools.update(ensure_peers())
+    n_dists = len(list(next(venv.glob("lib/python*/site-packages")).glob("*.dist-info")))
+    print(f"venv: {n_dists} distributions; runs: {args.runs} (+1 warm-up), alternating")
+    outdir = CACHE / "sbom-out"
+    outdir.mkdir(exist_ok=True)
+    times: dict[str, list[float]] = {name: [] for name in tools}
+    for name, cmd in tools.items():  # warm-up
+        time_once(cmd, outdir / f"{name}.json")
+    for _ in range(args.runs):
+        for name, cmd in tools.items():
+            times[name].append(time_once(cmd, outdir / f"{name}.json"))
+    base = times["assay"]
+    print(f"\n{'tool':<14}{'median s':>10}{'min':>8}{'max':>8}{'ratio tool/assay (median of pairs)':>38}")
+    for name, ts in times.items():
+        ratios = [t / a for t, a in zip(ts, base, strict=True)]
+        print(f"{name:<14}{statistics.median(ts):>10.3f}{min(ts):>8.3f}{max(ts):>8.3f}"
+              f"{statistics.median(ratios):>37.1f}x")
+    print("\nfield coverage (python packages, from each tool's own CycloneDX output)")
+    covs = {name: coverage(outdir / f"{name}.json") for name in tools}
+    # assay after `assay provenance record` of the pip report (PEP 710), on a copy of the
+    # .dist-info folders so the timed venv stays as pip left it
+    meta_copy = CACHE / "sbom-provenance"
+    shutil.rmtree(meta_copy, ignore_errors=True)
+    site = next(venv.glob("lib/python*/site-packages"))
+    target = meta_copy / site.relative_to(venv)
+    for dist in site.glob("*.dist-info"):
+        shutil.copytree(dist, target / dist.name)
+    report = CACHE / "sbom-venv.report.json"
+    subprocess.run([args.assay, "-q", "provenance", "record", str(report), str(target)], check=True)
+    out = outdir / "assay+provenance.json"
+    subprocess.run([args.assay, "-q", "sbom", str(target), "-f", "cyclonedx-json", "--no-bundled",
+                    "-o", str(out)], check=True)
+    covs["assay+provenance"] = coverage(out)
+    fields = list(next(iter(covs.values())))
+    print(f"{'field':<22}" + "".join(f"{name:>20}" for name in covs))
+    for field in fields:
+        print(f"{field:<22}" + "".join(f"{covs[name][field]:>20}" for name in covs))
+    print("\nedges: assay evaluates markers for the target interpreter and follows only requested "
+          "extras;\na tool that adds an edge for every installed Requires-Dist target counts more.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
