@@ -98,7 +98,8 @@ def coverage(path: Path) -> dict[str, str]:
                                                 for r in c.get("externalReferences") or [])),
         "CPE": pct(lambda c: c.get("cpe")),
         "dependency edges": str(edges),
-        "bundled components": str(len([c for c in comps if not (c.get("purl") or "").startswith("pkg:pypi/")])),
+        "bundled components": str(sum(1 for c in comps
+                                      if not (c.get("purl") or "").startswith("pkg:pypi/"))),
     }
 
 
