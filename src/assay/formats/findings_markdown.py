@@ -51,6 +51,11 @@ def dumps(result: AuditResult, *, graph: Graph | None = None) -> str:
         lines += ["## Not audited", ""]
         lines += [f"- {_cell(s.name)} {_cell(s.version)}: {_cell(s.reason)}" for s in result.skipped]
         lines.append("")
+    if result.unresolved:
+        lines += ["## Undecided", "", "| Advisory | Component | Why |", "|---|---|---|"]
+        for u in result.unresolved:
+            lines.append(f"| {_cell(u.advisory)} | {_cell(u.name)} {_cell(u.version)} | {_cell(u.reason)} |")
+        lines.append("")
     notes = list(result.warnings)
     if notes:
         lines += ["## Warnings", ""]
