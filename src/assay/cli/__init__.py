@@ -67,10 +67,11 @@ def cli(ctx: click.Context, offline: bool, quiet: bool) -> None:
     Exit codes: 0 ok, 1 policy failure (findings, failed verification, tampering),
     2 usage or input error, 3 incomplete, 4 network or service failure.
     """
-    from assay import net
     from assay.cli import common
 
-    if offline:
+    if offline:  # net reads ASSAY_OFFLINE itself; the flag needs the import
+        from assay import net
+
         net.set_offline(True)
     common.QUIET = quiet
 
