@@ -135,6 +135,13 @@ def test_environment_sbom_includes_bundled_libraries_and_validates(tmp_path: Pat
                  for r in graph.outgoing(pillow.id, RelType.CONTAINS)}
     assert contained["libwebp"].version == "1.3.1"
     assert contained["libjpeg-turbo"].version == "2.1.5.1"
+    # CPython's own ensurepip wheels, inside the interpreter, with what they vendor
+    (interp,) = [c for c in graph if c.kind is Kind.INTERPRETER]
+    bundled = sorted(Path(interp.prop("assay:base_prefix")).glob("lib/python3*/ensurepip/_bundled/pip-*.whl"))
+    if bundled:
+        pip_version = bundled[0].name.split("-")[1]
+        inside = [graph.components[r.target] for r in graph.outgoing(interp.id, RelType.CONTAINS)]
+        assert ("pip", pip_version) in {(c.name, c.version) for c in inside}
     created = datetime(2024, 1, 1, tzinfo=UTC)
     assert cyclonedx_errors(cdx_dumps(graph, created=created)) is None
     assert spdx_errors(spdx_dumps(graph, created=created), tmp_path) == []

@@ -348,12 +348,32 @@ def record_paths(record_text: str) -> list[str]:
     return out
 
 
+def _scan_ensurepip(graph: Graph, interpreter: Component) -> None:
+    """The wheels CPython bundles for ensurepip (pip, setuptools), inside the interpreter."""
+    from assay.sources.directory import DirectoryResolver
+
+    base = Path(interpreter.prop("assay:base_prefix") or "")
+    for bundled in [*base.glob("lib/python3*/ensurepip/_bundled"), base / "Lib" / "ensurepip" / "_bundled"]:
+        if not bundled.is_dir():
+            continue
+        try:
+            resolver = DirectoryResolver(bundled)
+        except InputError:
+            continue
+        wheels = [f for f in resolver.files() if f.endswith(".whl") and "/" not in f]
+        for wheel in wheels:
+            _scan_nested_wheel(resolver, wheel, graph, interpreter.id, f"{bundled}/{wheel}", 0)
+
+
 def enrich_installed(graph: Graph) -> None:
     """Scan the files of every installed distribution (from its RECORD) for bundled components."""
     from assay.sources.directory import DirectoryResolver
 
     resolvers: dict[str, DirectoryResolver] = {}
     for comp in list(graph.components.values()):
+        if comp.kind is Kind.INTERPRETER and comp.prop("assay:base_prefix"):
+            _scan_ensurepip(graph, comp)
+            continue
         if comp.kind is not Kind.PYTHON_PACKAGE:
             continue
         meta_dir = comp.prop("assay:dist-info")
