@@ -126,6 +126,7 @@ def _audit(graph, cfg, advisories: tuple[Path, ...], update: bool):
 def _summary(graph, result, audit_note: str, integrity_report, out: Path, written: list[str]) -> None:
     from collections import Counter
 
+    from rich.markup import escape
     from rich.table import Table
 
     from assay.cli import common
@@ -148,8 +149,10 @@ def _summary(graph, result, audit_note: str, integrity_report, out: Path, writte
                       + (f"; {len(result.skipped)} not auditable" if result.skipped else ""))
         for f in result.findings[:8]:
             fix = f" → fix {', '.join(f.fixed_versions[:2])}" if f.fixed_versions else ""
-            table.add_row("", f"{f.id} {f.component_name} {f.component_version or '?'} "
-                              f"[{f.severity}]{fix}")
+            inside = _container(graph, f.component_id)
+            where = f" (inside {inside})" if inside else ""
+            table.add_row("", escape(f"{f.id} {f.component_name} {f.component_version or '?'}{where} "
+                                     f"[{f.severity}]{fix}"))
         if len(result.findings) > 8:
             table.add_row("", f"… {len(result.findings) - 8} more in audit.md")
     if integrity_report is not None:
@@ -160,6 +163,17 @@ def _summary(graph, result, audit_note: str, integrity_report, out: Path, writte
                       + (f"; {detail}" if detail else ""))
     table.add_row("written", f"{out}/: {', '.join(written)}")
     common.console().print(table)
+
+
+def _container(graph, component_id: str) -> str | None:
+    """The distribution (or interpreter) a bundled component was found inside, if any."""
+    from assay.model import RelType
+
+    for rel in graph.incoming(component_id, RelType.CONTAINS):
+        parent = graph.components.get(rel.source)
+        if parent is not None and rel.source != graph.root:
+            return f"{parent.name} {parent.version or ''}".strip()
+    return None
 
 
 class _Null:
