@@ -17,3 +17,22 @@ def test_missing_target_is_a_one_line_usage_error(tmp_path):
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0
     assert "nope" in r.stderr
+
+
+def test_nothing_found_exits_3_and_warnings_stay_on_one_line(tmp_path):
+    req = tmp_path / "requirements.txt"
+    req.write_text("requests==\n")
+    r = run("sbom", str(req), "-f", "json", "-o", str(tmp_path / "out.json"))
+    assert r.returncode == 3
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "requirements.txt:1" in warnings[0]
+
+
+def test_corrupt_wheel_is_one_line_and_leaves_no_output(tmp_path):
+    wheel = tmp_path / "broken-1.0-py3-none-any.whl"
+    wheel.write_bytes(b"PK\x03\x04 not really a zip")
+    out = tmp_path / "sbom.json"
+    r = run("sbom", str(wheel), "-o", str(out))
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and wheel.name in r.stderr
+    assert list(tmp_path.iterdir()) == [wheel]

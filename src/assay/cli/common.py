@@ -29,7 +29,11 @@ def info(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    console().print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+    """One line on stderr, whatever the message holds (newlines are folded)."""
+    from rich.markup import escape
+
+    flat = " ".join(message.split())
+    console().print(f"[yellow]warning:[/] {escape(flat)}", markup=True, highlight=False)
 
 
 @contextmanager

@@ -52,7 +52,7 @@ def sbom(target: str | None, fmt: str, output: str | None, reproducible: bool, b
     emit(formats.render(graph, fmt, reproducible=reproducible,
                         to_file=output is not None and output != "-"), output)
     _summary(graph, output)
-    if not len(graph) or (strict and graph.unknowns):
+    if not graph.packages() or (strict and graph.unknowns):
         return EXIT_INCOMPLETE
     return EXIT_OK
 
