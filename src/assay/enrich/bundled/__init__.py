@@ -24,7 +24,7 @@ from packaging.utils import canonicalize_name
 from assay.enrich.bundled import pep770, vendored
 from assay.enrich.bundled.binary import sniff
 from assay.enrich.bundled.native import BinaryScan, scan_binary
-from assay.enrich.bundled.rules import Library, matcher
+from assay.enrich.bundled.rules import Library, Matcher, matcher
 from assay.errors import InputError
 from assay.model import Component, Evidence, Graph, Kind, RelType, make_id
 from assay.sources.archive import DecompressionBomb
@@ -173,7 +173,7 @@ def _native_component(lib: Library, version: str | None, parent_id: str, locatio
     )
 
 
-def _scan_js(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str, m) -> None:
+def _scan_js(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str, m: Matcher) -> None:
     if m.js_anchors is None:
         return
     reader = getattr(resolver, "read_head", None)
@@ -207,7 +207,8 @@ def _scan_js(resolver: Resolver, path: str, graph: Graph, parent_id: str, locati
 _HEADER_HEAD = 262144
 
 
-def _scan_header(resolver: Resolver, path: str, parent_id: str, location: str, m) -> list[Component]:
+def _scan_header(resolver: Resolver, path: str, parent_id: str, location: str,
+                 m: Matcher) -> list[Component]:
     """A vendored C library's version from its header's #defines (sdists and source folders)."""
     from assay.enrich.bundled.decode import format_int
 

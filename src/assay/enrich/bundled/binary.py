@@ -11,6 +11,7 @@ input gives an empty or partial answer, never an exception.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ELF_MAGIC = b"\x7fELF"
@@ -40,26 +41,26 @@ class BinaryInfo:
     needed: list[str] = field(default_factory=list)
     data_ranges: list[tuple[int, int]] = field(default_factory=list)  # (start, end) file offsets
     _names: frozenset[bytes] | None = None  # every symbol name, for a cheap "is it there?"
-    _lookup: object = None  # callable(name) -> Symbol | None
-    _v2o: object = None  # callable(vaddr) -> file offset | None
-    _ptr: object = None  # callable(vaddr of a pointer) -> vaddr it points to | None
+    _lookup: Callable[[str], Symbol | None] | None = None
+    _v2o: Callable[[int], int | None] | None = None  # virtual address -> file offset
+    _ptr: Callable[[int], int | None] | None = None  # address of a pointer -> address it holds
 
     def symbol(self, name: str) -> Symbol | None:
         if self._lookup is None:
             return None
         if self._names is not None and name.encode() not in self._names:
             return None
-        return self._lookup(name)  # type: ignore[operator]
+        return self._lookup(name)
 
     def offset_of(self, vaddr: int) -> int | None:
         if self._v2o is None:
             return None
-        return self._v2o(vaddr)  # type: ignore[operator]
+        return self._v2o(vaddr)
 
     def pointer_at(self, vaddr: int) -> int | None:
         if self._ptr is None:
             return None
-        return self._ptr(vaddr)  # type: ignore[operator]
+        return self._ptr(vaddr)
 
 
 def sniff(head: bytes) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assay.enrich.bundled.binary import BinaryInfo, parse
+from assay.enrich.bundled.binary import BinaryInfo, Symbol, parse
 from assay.enrich.bundled.decode import read_symbol
 from assay.enrich.bundled.rules import Library, Matcher, SymbolReader, int_version
 from assay.model import Evidence
@@ -169,7 +169,8 @@ def _group(vm: re.Match[bytes]) -> str | None:
     return text if _VERSIONISH.match(text) else None
 
 
-def _symbol_version(data: bytes, info: BinaryInfo, sym, reader: SymbolReader) -> tuple[str | None, str]:
+def _symbol_version(data: bytes, info: BinaryInfo, sym: Symbol,
+                    reader: SymbolReader) -> tuple[str | None, str]:
     value = read_symbol(data, info, sym, reader.read)
     if value is None:
         return None, ""
