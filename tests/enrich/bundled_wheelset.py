@@ -90,6 +90,18 @@ WHEELS: dict[str, str] = {
         "14deca1460b4b0f6b01f1ddc9557704e8b365f55c63070463f6c18619ebf964f",
     "cryptography-41.0.3-cp37-abi3-win_amd64.whl":
         "a983e441a00a9d57a4d7c91b3116a37ae602907a7618b882c8013b5762e80574",
+    "PyMuPDFb-1.23.7-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl":
+        "adb43972f75500fae50279919d589a49b91ed7a74ec03e811c5000727dd63cea",
+    "pillow-10.2.0-cp311-cp311-musllinux_1_1_x86_64.whl":
+        "609448742444d9290fd687940ac0b57fb35e6fd92bdb65386e08e99af60bf757",
+    f"pyzmq-26.0.3-cp311-cp311-{ML}.whl":
+        "4b7c0c0b3244bb2275abe255d4a30c050d541c6cb18b870975553f1fb6f37527",
+    f"psycopg_binary-3.2.3-cp311-cp311-{ML}.whl":
+        "7d784f614e4d53050cbe8abf2ae9d1aaacf8ed31ce57b42ce3bf2a48a66c3a5c",
+    f"numpy-2.0.0-cp311-cp311-{ML}.whl":
+        "a7039a136017eaa92c1848152827e1424701532ca8e8967fe480fe1569dae581",
+    f"imagecodecs-2024.6.1-cp311-cp311-{ML}.whl":
+        "9eb5b2d755a64de9a7e0604d5dcc1151c96b43b4e5ac69bebc6d8d790b77ca58",
 }
 
 PILLOW_10_0_0 = {
@@ -189,4 +201,30 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("zlib", "1.3"),
     },
     "cryptography-41.0.3-cp37-abi3-win_amd64.whl": {("openssl", "3.1.2")},
+    # MuPDF's lcms2mt fork answers cmsGetEncodedCMMversion with 140: no lcms2 version (UNPROVEN)
+    "PyMuPDFb-1.23.7-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl": {
+        ("libjpeg", "9e"), ("zlib", "1.2.13"),
+    },
+    "pillow-10.2.0-cp311-cp311-musllinux_1_1_x86_64.whl": {
+        ("libwebp", "1.3.2"), ("libjpeg-turbo", "3.0.1"), ("libtiff", "4.6.0"), ("libpng", "1.6.40"),
+        ("freetype", "2.13.2"), ("harfbuzz", "8.3.0"), ("lcms2", "2.16"), ("openjpeg", "2.5.0"),
+        ("xz", "5.4.5"), ("brotli", "1.1.0"),
+    },
+    f"pyzmq-26.0.3-cp311-cp311-{ML}.whl": {("libzmq", "4.3.5"), ("libsodium", "1.0.19")},
+    f"psycopg_binary-3.2.3-cp311-cp311-{ML}.whl": {("libpq", "17.0"), ("openssl", "3.3.1")},
+    f"numpy-2.0.0-cp311-cp311-{ML}.whl": {("openblas", "0.3.27")},
+    f"imagecodecs-2024.6.1-cp311-cp311-{ML}.whl": {
+        ("libjxl", "0.10.2"), ("charls", "2.4.2"), ("libspng", "0.7.4"), ("zfp", "1.0.1"), ("zfp", "0.5.5"),
+        ("dav1d", "1.4.1"), ("libavif", "1.0.4"), ("blosc", "1.21.5"), ("blosc2", "2.14.4"),
+        ("brotli", "1.1.0"), ("brotli", "1.0.7"), ("lcms2", "2.16"), ("libjpeg-turbo", "3.0.3"),
+        ("libpng", "1.6.43"), ("libtiff", "4.6.0"), ("libwebp", "1.4.0"), ("lz4", "1.9.4"),
+        ("openjpeg", "2.5.2"), ("xz", "5.6.2"), ("zlib", "1.3.1"), ("zlib-ng", "2.1.6"), ("zstd", "1.5.6"),
+        ("bzip2", "1.0.8"),
+    },
+}
+
+# libraries whose version these wheels' bytes do not prove: assay must leave it unknown
+UNPROVEN: dict[str, set[str]] = {
+    "PyMuPDFb-1.23.7-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl": {"lcms2"},
+    "rasterio-1.3.9-cp311-cp311-manylinux2014_x86_64.whl": {"gdal"},
 }

@@ -9,7 +9,7 @@ import pytest
 
 from assay.catalog.artifact import catalog_artifact
 from assay.model import Graph, Kind, RelType
-from enrich.bundled_wheelset import EXPECTED, ML, WHEELS
+from enrich.bundled_wheelset import EXPECTED, ML, UNPROVEN, WHEELS
 from pypi import pypi_file
 
 NAMED = [  # the examples: small, always run
@@ -44,6 +44,8 @@ def check(filename: str) -> None:
         truth[n].add(v)
     wrong = {(n, v) for n, vs in got.items() if n in truth for v in vs if v is not None and v not in truth[n]}
     assert not wrong, f"{filename}: wrong versions {sorted(wrong)}"
+    guessed = {(n, v) for n in UNPROVEN.get(filename, ()) for v in got.get(n, set()) if v is not None}
+    assert not guessed, f"{filename}: versions the bytes do not prove: {sorted(guessed)}"
 
 
 @pytest.mark.parametrize("filename", NAMED)

@@ -31,6 +31,8 @@ class SymbolReader:
     read: str  # ret-int | ret-str | int | str | ptr-str
     fields: tuple[str, ...] = ()  # for integers: how to unpack major.minor.patch
     regex: re.Pattern[str] | None = None  # for strings: what the value must look like (group 1 = version)
+    min: int | None = None  # integers outside [min, max) are another encoding or a fork: no version
+    max: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,8 @@ def _compile_library(entry: dict, kind: str) -> Library:
                 strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0))))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
-            symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx))
+            symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
+                                        v.get("min"), v.get("max")))
         elif "soname" in v:
             sonames.append(SonameMap(re.compile(v["soname"]), dict(v["table"]), v.get("source", "")))
         else:
@@ -219,4 +222,6 @@ def matcher() -> Matcher:
 
 
 def int_version(reader: SymbolReader, value: int) -> str | None:
+    if (reader.min is not None and value < reader.min) or (reader.max is not None and value >= reader.max):
+        return None
     return format_int(value, list(reader.fields)) if reader.fields else str(value)
