@@ -183,3 +183,19 @@ def test_sdist_with_vendored_c_sources(tmp_path: Path) -> None:
     assert found == {("zstd", "1.5.5", "bundled.source", "source"),
                      ("c-ares", "1.18.1", "bundled.source", "source"),
                      ("brotli", "1.1.0", "bundled.source", "source")}
+
+
+def test_enrich_installed_egg_info_uses_installed_files(tmp_path: Path) -> None:
+    site = tmp_path / "site-packages"
+    with zipfile.ZipFile(pypi_file(PILLOW, WHEELS[PILLOW])) as zf:
+        zf.extract("Pillow.libs/libpng16-36a62686.so.16.40.0", site)
+    egg = site / "demo-1.0-py3.11.egg-info"
+    egg.mkdir()
+    (egg / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: demo\nVersion: 1.0\n")
+    (egg / "installed-files.txt").write_text("../Pillow.libs/libpng16-36a62686.so.16.40.0\nPKG-INFO\n")
+    graph = Graph()
+    dist = Component(id="demo", kind=Kind.PYTHON_PACKAGE, name="demo", version="1.0",
+                     properties=(("assay:dist-info", str(egg)), ("assay:site-packages", str(site))))
+    graph.add(dist)
+    enrich_installed(graph)
+    assert {(c.name, c.version) for c in graph.packages() if c.id != "demo"} == {("libpng", "1.6.40")}

@@ -366,6 +366,19 @@ def _scan_ensurepip(graph: Graph, interpreter: Component) -> None:
             _scan_nested_wheel(resolver, wheel, graph, interpreter.id, f"{bundled}/{wheel}", 0)
 
 
+def _egg_installed_files(meta_dir: Path, site: Path) -> list[str] | None:
+    """An .egg-info's installed-files.txt (paths relative to the .egg-info), as site-relative paths."""
+    try:
+        text = (meta_dir / "installed-files.txt").read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+    try:
+        rel_meta = meta_dir.relative_to(site).as_posix()
+    except ValueError:
+        return None
+    return [posixpath.normpath(f"{rel_meta}/{line.strip()}") for line in text.splitlines() if line.strip()]
+
+
 def enrich_installed(graph: Graph) -> None:
     """Scan the files of every installed distribution (from its RECORD) for bundled components."""
     from assay.sources.directory import DirectoryResolver
@@ -383,11 +396,12 @@ def enrich_installed(graph: Graph) -> None:
             continue
         record = Path(meta_dir) / "RECORD"
         try:
-            text = record.read_text("utf-8", errors="replace")
+            listed = record_paths(record.read_text("utf-8", errors="replace"))
         except OSError:
-            if Path(meta_dir).suffix == ".dist-info":
+            listed = _egg_installed_files(Path(meta_dir), Path(site))
+            if listed is None:
                 graph.unknown(comp.id, "no-record", f"{record}: cannot list the installed files")
-            continue
+                continue
         resolver = resolvers.get(site)
         if resolver is None:
             try:
@@ -395,7 +409,7 @@ def enrich_installed(graph: Graph) -> None:
             except InputError:
                 continue
         paths = []
-        for raw in record_paths(text):
+        for raw in listed:
             try:
                 rel = safe_relpath(raw, origin=str(record))
             except InputError:
