@@ -102,6 +102,12 @@ WHEELS: dict[str, str] = {
         "a7039a136017eaa92c1848152827e1424701532ca8e8967fe480fe1569dae581",
     f"imagecodecs-2024.6.1-cp311-cp311-{ML}.whl":
         "9eb5b2d755a64de9a7e0604d5dcc1151c96b43b4e5ac69bebc6d8d790b77ca58",
+    f"lupa-2.0-cp311-cp311-{ML}.whl":
+        "50c529e5ecf3ec5b3e57efbb9a5def5125ceb7b95f12e2c89c34535856abb1ac",
+    f"pygit2-1.14.0-cp311-cp311-{ML}.whl":
+        "3adf7fd8af9bc3b6e11e4920abb0121cdad6f8299ed1d7643e756ab49dbb4e34",
+    f"cryptography-3.4.8-cp36-abi3-{ML}.whl":
+        "1eb7bb0df6f6f583dd8e054689def236255161ebbcf62b226454ab9ec663746b",
 }
 
 PILLOW_10_0_0 = {
@@ -221,6 +227,14 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("openjpeg", "2.5.2"), ("xz", "5.6.2"), ("zlib", "1.3.1"), ("zlib-ng", "2.1.6"), ("zstd", "1.5.6"),
         ("bzip2", "1.0.8"),
     },
+    # five interpreters in one wheel; a docstring's '"LuaJIT 2.0.1".' must not count
+    f"lupa-2.0-cp311-cp311-{ML}.whl": {
+        ("lua", "5.2.3"), ("lua", "5.3.6"), ("lua", "5.4.4"), ("luajit", "2.0.5"), ("luajit", "2.1.0-beta3"),
+    },
+    f"pygit2-1.14.0-cp311-cp311-{ML}.whl": {
+        ("libgit2", "1.7.1"), ("libssh2", "1.11.0"), ("openssl", "3.1.4"), ("pcre", "8.32"),
+    },
+    f"cryptography-3.4.8-cp36-abi3-{ML}.whl": {("openssl", "1.1.1l")},
 }
 
 # libraries whose version these wheels' bytes do not prove: assay must leave it unknown

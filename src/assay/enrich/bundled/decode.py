@@ -158,6 +158,10 @@ def _x86_stores(data: bytes, off: int) -> list[int] | None:
         elif b == 0xC7 and data[pos + 1] in _ARG_REGS:  # mov dword [rdi|rsi|rdx|rcx], imm32
             stored[_ARG_REGS[data[pos + 1]]] = struct.unpack_from("<I", data, pos + 2)[0]
             pos += 6
+        elif b == 0xB8:  # mov eax, imm32: the function's own return value (an error code)
+            pos += 5
+        elif data.startswith(b"\x31\xc0", pos):  # xor eax, eax
+            pos += 2
         elif b == 0xC3:
             if stored and sorted(stored) == list(range(len(stored))) and len(stored) >= 2:
                 return [stored[i] for i in range(len(stored))]
