@@ -129,10 +129,16 @@ def scan_binary(path: str, data: bytes, m: Matcher) -> BinaryScan | None:
                                  f"{smap.table[sm.group(1)]} ({smap.source})", "version"), _SYMBOL_WEIGHT)
                     break
 
+    # a library that imitates another takes its look-alike strings and file names: when its
+    # version is proven, or when its marker is there and the other's version is not
     for lib in list(libs.values()):
-        if any(v is not None for v in found.get(lib.name, {})):
-            for shadowed in lib.shadows:
-                found.pop(shadowed, None)  # its look-alike strings belong to this library
+        evidence = found.get(lib.name, {})
+        versioned = any(v is not None for v in evidence)
+        marked = any(e.kind == "marker" for evs in evidence.values() for e in evs)
+        for shadowed in lib.shadows:
+            other_versioned = any(v is not None for v in found.get(shadowed, {}))
+            if versioned or (marked and not other_versioned):
+                found.pop(shadowed, None)
 
     detections = []
     for name, by_version in found.items():
