@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -56,11 +55,9 @@ def classify(target: str | os.PathLike[str] | None) -> str:
 
 
 def _classify_json(path: Path) -> str:
-    try:
-        with path.open("rb") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    from assay.jsonio import read_json
+
+    data, _raw = read_json(path)
     if isinstance(data, dict):
         if "spdxVersion" in data:
             return "sbom"

@@ -8,7 +8,6 @@ Requires-Dist edges are evaluated against the report's ``environment``.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,24 +16,24 @@ from packaging.utils import canonicalize_name
 from assay.catalog.installed import Dist, dependency_edges
 from assay.catalog.metadata import dist_component, metadata_from_json
 from assay.errors import InputError
+from assay.jsonio import read_json
 from assay.model import Component, Evidence, Graph, Hash, Kind, RelType, make_id
 
 FOUND_BY = "pip-report"
 
 
 def load_report(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    except ValueError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    return _load(path)[0]
+
+
+def _load(path: Path) -> tuple[dict[str, Any], bytes]:
+    data, raw = read_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("install"), list):
         raise InputError(f"{path}: not a pip installation report (no 'install' list)")
     if str(data.get("version")) != "1":
         raise InputError(f"{path}: pip report format version {data.get('version')!r} is not supported "
                          "(assay reads version 1)")
-    return data
+    return data, raw
 
 
 def download_facts(info: dict[str, Any]) -> tuple[str | None, tuple[Hash, ...], list[tuple[str, str]]]:
@@ -62,7 +61,7 @@ def download_facts(info: dict[str, Any]) -> tuple[str | None, tuple[Hash, ...], 
 
 
 def catalog_pip_report(path: Path) -> Graph:
-    data = load_report(path)
+    data, raw = _load(path)
     env = data.get("environment") or {}
     graph = Graph()
     graph.metadata.update({"target": str(path), "target_kind": "pip-report",
@@ -70,7 +69,7 @@ def catalog_pip_report(path: Path) -> Graph:
                            "python_version": env.get("python_full_version", ""),
                            "sys_platform": env.get("sys_platform", ""),
                            "platform_machine": env.get("platform_machine", "")})
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(raw).hexdigest()
     root = Component(id=make_id(Kind.APPLICATION, path.name, None, digest), kind=Kind.APPLICATION,
                      name=path.name, description="pip installation report",
                      hashes=(Hash("sha256", digest),),

@@ -18,6 +18,7 @@ from typing import Any
 
 from assay.errors import InputError
 from assay.formats._common import hash_from_external, valid_expression
+from assay.jsonio import read_json
 from assay.model import (
     Component,
     Evidence,
@@ -38,14 +39,7 @@ _ASSAY = "assay:"
 def catalog_sbom(path: Path) -> Graph:
     """Read the SBOM at ``path`` into a Graph."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        doc = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    doc, _raw = read_json(path)
     if not isinstance(doc, dict):
         raise InputError(f"{path}: not an SBOM (the JSON is a {type(doc).__name__}, not an object)")
     if doc.get("schema") == "assay-inventory":
