@@ -2,7 +2,7 @@
 """Developer entry points that need nothing but Python 3.11+.
 
     python3 tasks.py scan [ASSAY SCAN ARGS...]   the main job: build .venv, then `assay scan`
-    python3 tasks.py test [PYTEST ARGS...]       build .venv with test extras, run the test suite
+    python3 tasks.py test [PYTEST ARGS...]       build .venv with test extras, ruff, then the test suite
     python3 tasks.py venv                        just (re)build .venv
 
 The virtual environment is rebuilt when pyproject.toml changes.
@@ -58,7 +58,12 @@ def main() -> int:
     ensure_venv()
     if task == "venv":
         return 0
-    if task == "test":
+    if task == "test":  # lint first (a second), then the suite
+        lint = run([str(BIN / "ruff"), "check", "--quiet", "src", "tests", "bench", "tasks.py"])
+        if lint != 0:
+            print("tasks: ruff found problems (above); fix them or run `ruff check --fix`",
+                  file=sys.stderr)
+            return lint
         return run([str(PY), "-m", "pytest", *args])
     if task == "scan":
         if not args:
