@@ -199,3 +199,45 @@ def test_enrich_installed_egg_info_uses_installed_files(tmp_path: Path) -> None:
     graph.add(dist)
     enrich_installed(graph)
     assert {(c.name, c.version) for c in graph.packages() if c.id != "demo"} == {("libpng", "1.6.40")}
+
+
+SDISTS = {
+    "pycares-4.4.0.tar.gz": "f47579d508f2f56eddd16ce72045782ad3b1b3b678098699e2b6a1b30733e1c2",
+    "zstandard-0.22.0.tar.gz": "8226a33c542bcb54cd6bd0a366067b610b41713b64c9abec1bc4533d69f51e70",
+}
+
+
+def _sdist_file(filename: str) -> Path:
+    """pypi_file, else pip download with build isolation (these sdists' metadata needs build deps)."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from pypi import CACHE
+
+    try:
+        return pypi_file(filename, SDISTS[filename])
+    except (RuntimeError, subprocess.CalledProcessError):
+        pass
+    dest = CACHE / "files" / filename
+    name, _, version = filename.removesuffix(".tar.gz").rpartition("-")
+    tmp_dir = CACHE / "files" / f".sdist-{name}"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary=:all:", "-q",
+                    "--disable-pip-version-check", "-d", str(tmp_dir), f"{name}=={version}"],
+                   check=True, capture_output=True)
+    got = tmp_dir / filename
+    assert hashlib.sha256(got.read_bytes()).hexdigest() == SDISTS[filename]
+    got.replace(dest)
+    return dest
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("filename", "library", "version", "member"), [
+    ("pycares-4.4.0.tar.gz", "c-ares", "1.18.1", "pycares-4.4.0/deps/c-ares/include/ares_version.h"),
+    ("zstandard-0.22.0.tar.gz", "zstd", "1.5.5", "zstandard-0.22.0/zstd/zstd.h"),
+])
+def test_real_sdists_vendoring_c_libraries(filename: str, library: str, version: str, member: str) -> None:
+    graph = load(_sdist_file(filename))
+    found = [c for c in graph.packages() if c.name == library]
+    assert [(c.version, c.prop("assay:path")) for c in found] == [(version, member)]
