@@ -108,6 +108,8 @@ WHEELS: dict[str, str] = {
         "3adf7fd8af9bc3b6e11e4920abb0121cdad6f8299ed1d7643e756ab49dbb4e34",
     f"cryptography-3.4.8-cp36-abi3-{ML}.whl":
         "1eb7bb0df6f6f583dd8e054689def236255161ebbcf62b226454ab9ec663746b",
+    "pyzmq-25.1.2-cp311-cp311-win_amd64.whl":
+        "25c2dbb97d38b5ac9fd15586e048ec5eb1e38f3d47fe7d92167b0c77bb3584e9",
 }
 
 PILLOW_10_0_0 = {
@@ -235,6 +237,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("libgit2", "1.7.1"), ("libssh2", "1.11.0"), ("openssl", "3.1.4"), ("pcre", "8.32"),
     },
     f"cryptography-3.4.8-cp36-abi3-{ML}.whl": {("openssl", "1.1.1l")},
+    # delvewheel DLLs; zmq_version's stores follow the Windows x64 convention (rcx, rdx, r8)
+    "pyzmq-25.1.2-cp311-cp311-win_amd64.whl": {("libzmq", "4.3.4"), ("libsodium", "1.0.18")},
 }
 
 # libraries whose version these wheels' bytes do not prove: assay must leave it unknown

@@ -65,6 +65,17 @@ def test_x86_stores_through_three_pointers() -> None:
     assert _read(code, "store-args") == "1.7.1"
 
 
+def test_x86_stores_in_the_windows_x64_convention() -> None:
+    # libzmq.dll's zmq_version: mov dword [rcx],4; mov dword [rdx],3; mov dword [r8],4; ret
+    code = bytes.fromhex("c7 01 04 00 00 00 c7 02 03 00 00 00 41 c7 00 04 00 00 00 c3")
+    base = 0x1000
+    data = b"MZ" + b"\0" * 14 + code
+    info = BinaryInfo(format="pe", machine="x86_64")
+    info._v2o = lambda vaddr: vaddr - base
+    sym = Symbol("zmq_version", 16, base + 16, len(code), True)
+    assert read_symbol(data, info, sym, "store-args") == "4.3.4"
+
+
 def test_anything_else_is_unknown_not_guessed() -> None:
     assert _read(bytes.fromhex("e8 00 00 00 00 c3"), "ret-int") is None  # a call: not a constant
     assert _read(bytes.fromhex("b8 01 00 00 00"), "ret-int") is None  # no ret in reach

@@ -31,7 +31,7 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
     if how == "store-args":
         if info.machine != "x86_64":
             return None
-        stored = _x86_stores(data, sym.offset)
+        stored = _x86_stores(data, sym.offset, win64=info.format == "pe")
         return ".".join(str(v) for v in stored) if stored else None
     if how.startswith("ret-ptr-int@"):
         # a function returning a pointer to a struct whose int32 field at this offset is the version
@@ -110,11 +110,11 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool) -> tuple[str, int | None
         elif data.startswith(b"\x81\xff", pos) or data.startswith(b"\x83\xff", pos):
             # cmp edi, imm (an "at least this version?" check that may return NULL instead)
             pos += 6 if data[pos] == 0x81 else 3
-        elif data.startswith(b"\x48\x85\xff", pos):  # test rdi, rdi (an optional out-parameter)
-            pos += 3
+        elif data.startswith(b"\x48\x85\xff", pos) or data.startswith(b"\x48\x85\xc9", pos):
+            pos += 3  # test rdi, rdi / test rcx, rcx (an optional out-parameter)
         elif b == 0x74 and pos + 2 <= end:  # je short: skips only the out-parameter store below
             pos += 2
-        elif b == 0xC7 and data[pos + 1] == 0x07:  # mov dword [rdi], imm32: the out-parameter itself
+        elif b == 0xC7 and data[pos + 1] in (0x07, 0x01):  # mov dword [rdi|rcx], imm32: the out-parameter
             pos += 6
         elif b == 0xBA:  # mov edx, imm32 (the NULL alternative)
             pos += 5
@@ -127,11 +127,14 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool) -> tuple[str, int | None
     return "none", None
 
 
-_ARG_REGS = {7: 0, 6: 1, 2: 2, 1: 3}  # modrm r/m of rdi, rsi, rdx, rcx -> argument index
+_ARG_REGS = {7: 0, 6: 1, 2: 2, 1: 3}  # System V: modrm r/m of rdi, rsi, rdx, rcx -> argument index
+_ARG_REGS_WIN64 = {1: 0, 2: 1}  # Windows x64: rcx, rdx (r8, r9 need a REX.B prefix)
+_ARG_REGS_WIN64_REX = {0: 2, 1: 3}  # r8, r9
 
 
-def _x86_stores(data: bytes, off: int) -> list[int] | None:
+def _x86_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | None:
     """``void f(int *a, int *b, int *c) { *a = X; *b = Y; *c = Z; }`` → [X, Y, Z] (-O0 and -O2 forms)."""
+    arg_regs = _ARG_REGS_WIN64 if win64 else _ARG_REGS
     pos, end = off, min(off + 96, len(data))
     slots: dict[int, int] = {}  # rbp displacement -> argument index
     rax_arg: int | None = None
@@ -146,8 +149,8 @@ def _x86_stores(data: bytes, off: int) -> list[int] | None:
             pos += 3
         elif data.startswith(b"\x48\x89", pos) and data[pos + 2] & 0xC7 == 0x45:  # mov [rbp-d8], reg
             reg = (data[pos + 2] >> 3) & 7
-            if reg in _ARG_REGS:
-                slots[data[pos + 3]] = _ARG_REGS[reg]
+            if reg in arg_regs:
+                slots[data[pos + 3]] = arg_regs[reg]
             pos += 4
         elif data.startswith(b"\x48\x8b\x45", pos):  # mov rax, [rbp-d8]
             rax_arg = slots.get(data[pos + 3])
@@ -155,9 +158,12 @@ def _x86_stores(data: bytes, off: int) -> list[int] | None:
         elif b == 0xC7 and data[pos + 1] == 0x00 and rax_arg is not None:  # mov dword [rax], imm32
             stored[rax_arg] = struct.unpack_from("<I", data, pos + 2)[0]
             pos += 6
-        elif b == 0xC7 and data[pos + 1] in _ARG_REGS:  # mov dword [rdi|rsi|rdx|rcx], imm32
-            stored[_ARG_REGS[data[pos + 1]]] = struct.unpack_from("<I", data, pos + 2)[0]
+        elif b == 0xC7 and data[pos + 1] in arg_regs:  # mov dword [arg register], imm32
+            stored[arg_regs[data[pos + 1]]] = struct.unpack_from("<I", data, pos + 2)[0]
             pos += 6
+        elif win64 and b == 0x41 and data[pos + 1] == 0xC7 and data[pos + 2] in _ARG_REGS_WIN64_REX:
+            stored[_ARG_REGS_WIN64_REX[data[pos + 2]]] = struct.unpack_from("<I", data, pos + 3)[0]
+            pos += 7  # mov dword [r8|r9], imm32
         elif b == 0xB8:  # mov eax, imm32: the function's own return value (an error code)
             pos += 5
         elif data.startswith(b"\x31\xc0", pos):  # xor eax, eax
