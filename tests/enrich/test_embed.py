@@ -18,6 +18,7 @@ from assay.enrich.bundled import pep770
 from assay.enrich.bundled.embed import SBOM_NAME, bundled_subgraph, embed_sbom
 from assay.model import Kind
 from enrich.bundled_wheelset import ML, WHEELS
+from formats.validators import cyclonedx_errors
 from pypi import pypi_file
 
 PILLOW = f"Pillow-10.0.1-cp311-cp311-{ML}.whl"
@@ -56,8 +57,10 @@ def test_embed_round_trip_and_record(tmp_path: Path) -> None:
     assert member.as_posix() == f"Pillow-10.0.1.dist-info/sboms/{SBOM_NAME}"
     _check_record(wheel)
     with zipfile.ZipFile(wheel) as zf:
-        doc = json.loads(zf.read(member.as_posix()))
+        text = zf.read(member.as_posix()).decode()
+        doc = json.loads(text)
         assert doc["bomFormat"] == "CycloneDX" and doc["specVersion"] == "1.6"
+        assert cyclonedx_errors(text) is None  # valid against the official schema
         claims, error = pep770.read_sbom(member.as_posix(), zf.read(member.as_posix()))
     assert error is None
     assert _identity(claims) == _identity(detected)
