@@ -6,7 +6,7 @@ import re
 import struct
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, sniff
@@ -101,6 +101,7 @@ def test_format_int_specs() -> None:
     assert format_int(0, ["//1"]) is None
 
 
+@settings(derandomize=True)
 @given(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255))
 def test_packed_versions_round_trip(major: int, minor: int, patch: int) -> None:
     value = (major << 16) | (minor << 8) | patch
@@ -108,6 +109,7 @@ def test_packed_versions_round_trip(major: int, minor: int, patch: int) -> None:
         assert format_int(value, [">>16&0xff", ">>8&0xff", ">>0&0xff"]) == f"{major}.{minor}.{patch}"
 
 
+@settings(derandomize=True)
 @given(st.lists(st.binary(min_size=1, max_size=8), min_size=1, max_size=20), st.binary(max_size=200))
 def test_trie_regex_finds_exactly_what_an_alternation_finds(words: list[bytes], text: bytes) -> None:
     trie = trie_regex(words)
@@ -163,3 +165,39 @@ def test_the_table_covers_the_issue_list() -> None:
     assert cpes["libwebp"] == "webmproject:libwebp"
     assert cpes["expat"] == "libexpat_project:libexpat"
     assert cpes["lcms2"] == "littlecms:little_cms_color_engine"
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_damaged_binaries_never_raise(data: st.DataObject) -> None:
+    """Flip, cut and overwrite bytes of a real library: classification may find less, never crash."""
+    from assay.enrich.bundled.native import scan_binary
+    from enrich.bundled_wheelset import ML, WHEELS
+    from pypi import pypi_file
+
+    wheel, member = data.draw(st.sampled_from([
+        (f"Pillow-10.0.0-cp311-cp311-{ML}.whl", "Pillow.libs/libwebp-74f033ac.so.7.1.7"),  # ELF
+        ("Pillow-10.0.0-cp311-cp311-macosx_10_10_x86_64.whl", "PIL/.dylibs/libwebp.7.dylib"),  # Mach-O
+        ("pyzmq-25.1.2-cp311-cp311-win_amd64.whl", "pyzmq.libs/libsodium-ac42d648.dll"),  # PE
+    ]))
+    original = _cached_member(pypi_file(wheel, WHEELS[wheel]), member)
+    blob = bytearray(original)
+    for _ in range(data.draw(st.integers(1, 40))):
+        pos = data.draw(st.integers(0, len(blob) - 1))
+        blob[pos] = data.draw(st.integers(0, 255))
+    if data.draw(st.booleans()):
+        blob = blob[: data.draw(st.integers(0, len(blob)))]
+    scan_binary("x.so", bytes(blob), matcher())  # must not raise
+
+
+_MEMBERS: dict[tuple[str, str], bytes] = {}
+
+
+def _cached_member(wheel, member: str) -> bytes:
+    import zipfile
+
+    key = (str(wheel), member)
+    if key not in _MEMBERS:
+        with zipfile.ZipFile(wheel) as zf:
+            _MEMBERS[key] = zf.read(member)
+    return _MEMBERS[key]

@@ -12,6 +12,7 @@ libxml2 in lxml) is found by the same strings and symbols.
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass, field
 
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, parse
@@ -39,6 +40,7 @@ class BinaryScan:
     own: Library | None  # the library this file *is* (by name), if any
 
 
+_MALFORMED = (struct.error, IndexError, ValueError, OverflowError, UnicodeDecodeError)
 _SYMBOL_WEIGHT = 1000  # a library's own version API outweighs any number of strings
 
 
@@ -100,10 +102,13 @@ def scan_binary(path: str, data: bytes, m: Matcher) -> BinaryScan | None:
     named_libs = {lib.name for lib, _ev in named}
     for lib in m.with_symbols:
         for reader in lib.symbols:
-            sym = info.symbol(reader.symbol)
-            if sym is None:
-                continue
-            version, shown = _symbol_version(data, info, sym, reader)
+            try:
+                sym = info.symbol(reader.symbol)
+                if sym is None:
+                    continue
+                version, shown = _symbol_version(data, info, sym, reader)
+            except _MALFORMED:
+                continue  # a damaged symbol table or code: this reader proves nothing
             if version:
                 add(lib, version, Evidence("symbol", path, f"{reader.symbol}: {shown}", "version"),
                     _SYMBOL_WEIGHT)
