@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assay.catalog.artifact import catalog_artifact
 from assay.errors import InputError
@@ -141,3 +143,38 @@ def test_a_bomb_member_is_skipped_and_the_rest_still_scanned(tmp_path: Path) -> 
     graph = catalog_artifact(wheel)
     assert {(c.name, c.version) for c in graph.packages()} == {("libpng", "1.6.40")}
     assert any(u.reason == "skipped-member" and u.subject == "demo.libs/libzeros.so" for u in graph.unknowns)
+
+
+def _small_wheel() -> bytes:
+    from enrich.bundled_wheelset import ML, WHEELS
+    from pypi import pypi_file
+
+    pillow = f"Pillow-10.0.0-cp311-cp311-{ML}.whl"
+    with zipfile.ZipFile(pypi_file(pillow, WHEELS[pillow])) as zf:
+        lib = zf.read("Pillow.libs/libsharpyuv-652b6057.so.0.0.1")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n")
+        zf.writestr("demo.libs/libsharpyuv-652b6057.so.0.0.1", lib)
+        zf.writestr("demo/__init__.py", "")
+    return buf.getvalue()
+
+
+_WHEEL: list[bytes] = []
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(st.data())
+def test_damaged_wheels_scan_or_fail_in_one_line(tmp_path_factory: pytest.TempPathFactory,
+                                                 data: st.DataObject) -> None:
+    if not _WHEEL:
+        _WHEEL.append(_small_wheel())
+    blob = bytearray(_WHEEL[0])
+    for _ in range(data.draw(st.integers(1, 20))):
+        blob[data.draw(st.integers(0, len(blob) - 1))] = data.draw(st.integers(0, 255))
+    path = tmp_path_factory.mktemp("fuzz") / "demo-1.0-py3-none-any.whl"
+    path.write_bytes(bytes(blob))
+    try:
+        catalog_artifact(path)
+    except InputError as exc:
+        assert "\n" not in exc.message and str(path) in exc.message
