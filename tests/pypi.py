@@ -65,7 +65,7 @@ def pypi_file(filename: str, sha256: str | None = None) -> Path:
             for suffix in (".tar.gz", ".zip", ".tar.bz2"):
                 stem = stem.removesuffix(suffix)
             name, _, version = stem.rpartition("-")
-            cmd += ["--no-binary=:all:", "--no-build-isolation", f"{name}=={version}"]
+            cmd += ["--no-binary=:all:", f"{name}=={version}"]
         subprocess.run(cmd, check=True, capture_output=True)
         got = [p for p in Path(tmp).iterdir() if p.name.lower() == filename.lower()]
         if not got:

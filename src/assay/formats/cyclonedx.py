@@ -57,8 +57,10 @@ _TECHNIQUE = {
     "provenance_url": "attestation", "pep770-sbom": "manifest-analysis", "vendor.txt": "manifest-analysis",
     "sbom-input": "manifest-analysis", "version-string": "binary-analysis", "soname": "binary-analysis",
     "file-name": "filename", "__version__": "source-code-analysis", "hash": "hash-comparison",
+    "symbol": "binary-analysis", "marker": "binary-analysis", "source-header": "source-code-analysis",
+    "pip-report": "manifest-analysis", "lockfile": "manifest-analysis", "interpreter": "instrumentation",
 }
-_CONFIDENCE = {"manifest-analysis": 1.0, "attestation": 1.0, "hash-comparison": 1.0,
+_CONFIDENCE = {"manifest-analysis": 1.0, "attestation": 1.0, "hash-comparison": 1.0, "instrumentation": 1.0,
                "source-code-analysis": 0.8, "binary-analysis": 0.7, "filename": 0.5, "other": 0.5}
 _IDENTITY_FIELDS = {"name", "version", "purl", "cpe", "hash"}
 # What was scanned says when in its life the inventory was taken.
