@@ -59,6 +59,9 @@ class Graph:
     relationships: list[Relationship] = field(default_factory=list)
     unknowns: list[Unknown] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
+    # membership indexes, rebuilt whenever the lists were changed directly
+    _rel_index: set[Relationship] = field(default_factory=set, repr=False, compare=False)
+    _unknown_index: set[Unknown] = field(default_factory=set, repr=False, compare=False)
 
     # -- building -------------------------------------------------------
     def add(self, component: Component) -> Component:
@@ -76,25 +79,35 @@ class Graph:
 
     def relate(self, source: str, target: str, type: RelType = RelType.DEPENDS_ON,
                **properties: str) -> None:
-        rel = Relationship(source, target, RelType(type), tuple(sorted(properties.items())))
-        if rel not in self.relationships:
+        self.add_relationship(Relationship(source, target, RelType(type),
+                                           tuple(sorted(properties.items()))))
+
+    def add_relationship(self, rel: Relationship) -> None:
+        """Append ``rel`` unless an equal one is there (constant time)."""
+        if len(self._rel_index) != len(self.relationships):
+            self._rel_index = set(self.relationships)
+        if rel not in self._rel_index:
             self.relationships.append(rel)
+            self._rel_index.add(rel)
 
     def unknown(self, subject: str, reason: str, detail: str = "") -> None:
-        u = Unknown(subject, reason, detail)
-        if u not in self.unknowns:
+        self.add_unknown(Unknown(subject, reason, detail))
+
+    def add_unknown(self, u: Unknown) -> None:
+        if len(self._unknown_index) != len(self.unknowns):
+            self._unknown_index = set(self.unknowns)
+        if u not in self._unknown_index:
             self.unknowns.append(u)
+            self._unknown_index.add(u)
 
     def merge(self, other: Graph, *, attach_to: str | None = None) -> None:
         """Add everything from ``other``; its root is related to ``attach_to`` by CONTAINS."""
         for comp in other.components.values():
             self.add(comp)
         for rel in other.relationships:
-            if rel not in self.relationships:
-                self.relationships.append(rel)
+            self.add_relationship(rel)
         for u in other.unknowns:
-            if u not in self.unknowns:
-                self.unknowns.append(u)
+            self.add_unknown(u)
         if attach_to and other.root and other.root != attach_to:
             self.relate(attach_to, other.root, RelType.CONTAINS)
 

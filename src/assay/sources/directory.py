@@ -17,6 +17,7 @@ class DirectoryResolver(Resolver):
         if not self.root.is_dir():
             raise InputError(f"{self.root}: not a folder")
         self.description = str(self.root)
+        self._root = str(self.root)
 
     def path(self, rel: str) -> Path:
         """The real path of a member (never outside the root)."""
@@ -43,8 +44,14 @@ class DirectoryResolver(Resolver):
         except OSError:
             return []
 
+    def _real(self, rel: str) -> str:
+        return os.path.join(self._root, safe_relpath(rel, origin=self._root))
+
     def open(self, path: str) -> BinaryIO:
-        return self.path(path).open("rb")
+        return open(self._real(path), "rb")  # noqa: SIM115 (the caller closes it)
 
     def size(self, path: str) -> int:
-        return self.path(path).stat().st_size
+        return os.stat(self._real(path)).st_size
+
+    def exists(self, path: str) -> bool:
+        return os.path.isfile(self._real(path))
