@@ -48,7 +48,7 @@ class DirectoryResolver(Resolver):
         return os.path.join(self._root, safe_relpath(rel, origin=self._root))
 
     def open(self, path: str) -> BinaryIO:
-        return open(self._real(path), "rb")  # noqa: SIM115 (the caller closes it)
+        return open(self._real(path), "rb")
 
     def size(self, path: str) -> int:
         return os.stat(self._real(path)).st_size
