@@ -119,7 +119,7 @@ def _hashes_from(mapping: dict[str, str] | None, single: str | None = None) -> t
     return tuple(Hash(a, v) for a, v in sorted(hashes.items()))
 
 
-def _direct_url(meta_path: Path, graph: Graph, subject: str) -> tuple[
+def _direct_url(meta_path: Path, graph: Graph) -> tuple[
         str | None, tuple[Hash, ...], list[tuple[str, str]], list[Evidence]]:
     """PEP 610 direct_url.json → (download location, hashes, properties, evidence)."""
     path = meta_path / "direct_url.json"
@@ -209,7 +209,7 @@ def _read_dist(meta_path: Path, site_dir: Path, graph: Graph) -> Dist:
     if md is not None and md.version is None:
         graph.unknown(str(md_file), "unreadable-metadata", "no Version field")
 
-    location, hashes, props, ev = _direct_url(meta_path, graph, "")
+    location, hashes, props, ev = _direct_url(meta_path, graph)
     prov_url, prov_hashes, prov_ev = _provenance_url(meta_path, graph)
     if prov_url:  # PEP 710 names the archive actually installed
         location = location or prov_url
