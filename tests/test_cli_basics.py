@@ -36,3 +36,15 @@ def test_corrupt_wheel_is_one_line_and_leaves_no_output(tmp_path):
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and wheel.name in r.stderr
     assert list(tmp_path.iterdir()) == [wheel]
+
+
+def test_creator_is_the_sbom_author_in_both_formats(tmp_path):
+    site = tmp_path / "site-packages"
+    (site / "demo-1.0.dist-info").mkdir(parents=True)
+    (site / "demo-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n")
+    import json
+
+    spdx = json.loads(run("sbom", str(site), "-f", "spdx-json", "--creator", "Organization: ACME").stdout)
+    assert "Organization: ACME" in spdx["creationInfo"]["creators"]
+    cdx = json.loads(run("sbom", str(site), "-f", "cyclonedx-json", "--creator", "Organization: ACME").stdout)
+    assert cdx["metadata"]["authors"] == [{"name": "ACME"}]

@@ -15,6 +15,9 @@ FORMATS = ["spdx-json", "cyclonedx-json", "json", "table"]
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write here (atomically) instead of stdout.")
+@click.option("--creator", envvar="ASSAY_CREATOR", metavar="WHO",
+              help="Who produces this SBOM (NTIA author), e.g. 'Organization: ACME' or "
+                   "'Person: Jane Doe (jane@example.org)'; also ASSAY_CREATOR.")
 @click.option("--reproducible", is_flag=True,
               help="Byte-identical output for the same input (fixed timestamp; SOURCE_DATE_EPOCH wins).")
 @click.option("--bundled/--no-bundled", default=True, show_default=True,
@@ -23,8 +26,8 @@ FORMATS = ["spdx-json", "cyclonedx-json", "json", "table"]
               help="WHEEL only: write the bundled components' SBOM into the wheel's "
                    ".dist-info/sboms/ (PEP 770) and update RECORD.")
 @click.option("--strict", is_flag=True, help="Exit 3 when anything remains unknown.")
-def sbom(target: str | None, fmt: str, output: str | None, reproducible: bool, bundled: bool,
-         embed: bool, strict: bool) -> int:
+def sbom(target: str | None, fmt: str, output: str | None, creator: str | None, reproducible: bool,
+         bundled: bool, embed: bool, strict: bool) -> int:
     """Inventory TARGET and write an SBOM.
 
     TARGET is a virtual environment, a site-packages folder, a Python executable
@@ -45,6 +48,8 @@ def sbom(target: str | None, fmt: str, output: str | None, reproducible: bool, b
 
     with common.console().status("cataloguing…") if not common.QUIET else _null():
         graph = catalog.load(target, bundled=bundled)
+    if creator:
+        graph.metadata["creator"] = creator
     if embed:
         from assay.enrich.bundled.embed import embed_sbom  # issue: PEP 770 writer
 

@@ -25,9 +25,12 @@ from assay.errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_POLICY
               help="Exit 1 when findings at or above this severity remain (default: low).")
 @click.option("--bundled/--no-bundled", default=True, show_default=True,
               help="Look inside distributions for native libraries and vendored projects.")
+@click.option("--creator", envvar="ASSAY_CREATOR", metavar="WHO",
+              help="Who produces this SBOM (NTIA author), e.g. 'Organization: ACME' or "
+                   "'Person: Jane Doe (jane@example.org)'; also ASSAY_CREATOR.")
 @click.option("--reproducible", is_flag=True, help="Byte-identical documents for the same input.")
 def scan(target: str | None, out: Path, advisories: tuple[Path, ...], update: bool, db: str | None,
-         fail_on: str | None, bundled: bool, reproducible: bool) -> int:
+         fail_on: str | None, bundled: bool, creator: str | None, reproducible: bool) -> int:
     """Scan TARGET: inventory, bundled components, known vulnerabilities, integrity.
 
     Writes into the --out folder: sbom.spdx.json (SPDX 2.3), sbom.cdx.json
@@ -56,6 +59,8 @@ def scan(target: str | None, out: Path, advisories: tuple[Path, ...], update: bo
     kind = catalog.classify(target)
     with common.console().status("cataloguing…") if not common.QUIET else _Null():
         graph = catalog.load(target, bundled=bundled)
+    if creator:
+        graph.metadata["creator"] = creator
     out.mkdir(parents=True, exist_ok=True)
 
     result, audit_note = _audit(graph, cfg, advisories, update)

@@ -21,6 +21,7 @@ Mapping of the model:
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
@@ -279,8 +280,9 @@ def to_dict(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()
         }]},
     }
     creator = graph.metadata.get("creator")
-    if creator:
-        metadata["authors"] = [{"name": creator}]
+    if creator:  # SPDX-style "Organization: X" / "Person: X (mail)" → the name itself
+        name = re.sub(r"^(Person|Organization|Tool):\s*", "", creator).strip() or creator
+        metadata["authors"] = [{"name": name}]
     root = graph.root_component
     if root is not None:
         metadata["component"] = _component(root, extra_rels, children)
