@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing as mp
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -384,6 +386,7 @@ def enrich_installed(graph: Graph) -> None:
     from assay.sources.directory import DirectoryResolver
 
     resolvers: dict[str, DirectoryResolver] = {}
+    jobs: list[tuple[str, str, list[str]]] = []
     for comp in list(graph.components.values()):
         if comp.kind is Kind.INTERPRETER and comp.prop("assay:base_prefix"):
             _scan_ensurepip(graph, comp)
@@ -416,7 +419,35 @@ def enrich_installed(graph: Graph) -> None:
                 continue  # ../../bin/tool: outside site-packages (scripts), not a bundled file
             if rel and posixpath.basename(rel) != "RECORD" and resolver.exists(rel):
                 paths.append(rel)
-        scan_tree(resolver, graph, comp.id, paths=paths, location_prefix=f"{site}/")
+        jobs.append((site, comp.id, paths))
+    _run_jobs(graph, jobs)
+
+
+# Environments with many distributions are scanned in worker processes (the matcher is
+# CPU-bound Python); each worker returns the sub-graph of one distribution.
+PARALLEL_MIN_JOBS = 40
+
+
+def _scan_job(job: tuple[str, str, list[str]]) -> Graph:
+    from assay.sources.directory import DirectoryResolver
+
+    site, parent_id, paths = job
+    sub = Graph()
+    scan_tree(DirectoryResolver(site), sub, parent_id, paths=paths, location_prefix=f"{site}/")
+    return sub
+
+
+def _run_jobs(graph: Graph, jobs: list[tuple[str, str, list[str]]]) -> None:
+    workers = min(4, os.cpu_count() or 1)
+    if len(jobs) < PARALLEL_MIN_JOBS or workers < 2 or "fork" not in mp.get_all_start_methods():
+        for job in jobs:
+            graph.merge(_scan_job(job))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        for sub in pool.map(_scan_job, jobs):
+            graph.merge(sub)
 
 
 __all__ = ["ScanStats", "enrich_installed", "record_paths", "scan_tree"]
