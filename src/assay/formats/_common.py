@@ -42,26 +42,25 @@ def _blake2b_name(value: str) -> str | None:
     return f"BLAKE2b-{bits}" if bits in (256, 384, 512) else None
 
 
+def _lookup_alg(h: Hash, table: dict[str, str]) -> str | None:
+    alg = _norm_alg(h.alg)
+    if alg.startswith("blake2b"):
+        return _blake2b_name(h.value)
+    return table.get(alg)
+
+
 def cdx_hash_alg(h: Hash) -> str | None:
     """CycloneDX ``hash-alg`` for a model hash, or None when CycloneDX cannot carry it."""
     if not _HEX.match(h.value) or len(h.value) not in (32, 40, 64, 96, 128):
         return None
-    alg = _norm_alg(h.alg)
-    if alg.startswith("blake2b"):
-        return _blake2b_name(h.value)
-    table = {_norm_alg(k): v for k, v in _CDX_ALG.items()}
-    return table.get(alg)
+    return _lookup_alg(h, _CDX_TABLE)
 
 
 def spdx_hash_alg(h: Hash) -> str | None:
     """SPDX 2.3 checksum algorithm for a model hash, or None."""
     if not _HEX.match(h.value):
         return None
-    alg = _norm_alg(h.alg)
-    if alg.startswith("blake2b"):
-        return _blake2b_name(h.value)
-    table = {_norm_alg(k): v for k, v in _SPDX_ALG.items()}
-    return table.get(alg)
+    return _lookup_alg(h, _SPDX_TABLE)
 
 
 def hash_from_external(alg: str, value: str) -> Hash:
@@ -161,3 +160,8 @@ def document_name(graph: Graph) -> str:
     if root is None:
         return graph.metadata.get("target") or "assay-inventory"
     return f"{root.name}-{root.version}" if root.version else root.name
+
+
+# normalised once (these lookups run for every hash of every component)
+_CDX_TABLE = {_norm_alg(k): v for k, v in _CDX_ALG.items()}
+_SPDX_TABLE = {_norm_alg(k): v for k, v in _SPDX_ALG.items()}

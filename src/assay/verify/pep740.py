@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.errors import InputError
+from assay.jsonio import read_json
 from assay.verify.artifact import Artifact, same_file_name, subject_of
 from assay.verify.model import Check, Kind, Reason, Status
 from assay.verify.sigstore import SigstoreSigner, SigstoreVerifier, build_policy, cert_identity
@@ -57,14 +58,7 @@ def load(path: Path) -> list[tuple[Any, Any | None]]:
     from pydantic import ValidationError
     from pypi_attestations import Attestation, Provenance
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        doc = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise _Bad("not JSON") from None
+    doc, _raw = read_json(path, invalid=_Bad)
     try:
         if isinstance(doc, dict) and "attestation_bundles" in doc:
             prov = Provenance.model_validate(doc)

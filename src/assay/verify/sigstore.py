@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.errors import InputError
+from assay.jsonio import read_json
 from assay.verify.artifact import Artifact, same_file_name, subject_of
 from assay.verify.model import Check, Kind, Reason, Status
 
@@ -135,14 +136,7 @@ def load_bundle(path: Path, *, allow_legacy: bool) -> Any:
     """Parse a bundle; raises ``_BundleProblem`` (a check-level failure), never a traceback."""
     from sigstore.models import Bundle
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        doc = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise _BundleProblem("not JSON") from None
+    doc, raw = read_json(path, invalid=_BundleProblem)
     if not isinstance(doc, dict):
         raise _BundleProblem("not a Sigstore bundle (a JSON object is expected)")
     if _is_checkpointless_v01(doc):
