@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,31 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+class FetchError(RuntimeError):
+    """A fixture could not be fetched: names the file and gives pip's own words."""
+
+
+# pip's exit with these words in its output is worth another try: the index or the network
+# stumbled, not the request.
+_TRANSIENT = ("timed out", "Read timed out", "Connection reset", "ConnectionError",
+              "Temporary failure in name resolution", "503", "502", "504", "IncompleteRead",
+              "ProtocolError", "Max retries exceeded", "RemoteDisconnected")
+
+
+def _run_pip(cmd: list[str], what: str, attempts: int = 4) -> None:
+    for attempt in range(1, attempts + 1):
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode == 0:
+            return
+        out = (proc.stderr or "") + (proc.stdout or "")
+        transient = any(word in out for word in _TRANSIENT)
+        if not transient or attempt == attempts:
+            tail = "\n".join(line for line in out.strip().splitlines()[-8:])
+            raise FetchError(f"fetching {what} from PyPI failed (pip exit {proc.returncode}, "
+                             f"attempt {attempt}/{attempts}): {tail or 'no output'}")
+        time.sleep(2 ** attempt)
 
 
 def pypi_file(filename: str, sha256: str | None = None) -> Path:
@@ -55,8 +81,11 @@ def pypi_file(filename: str, sha256: str | None = None) -> Path:
                     cmd += ["--abi", abi]
                 impls = sorted({t.interpreter[:2] for t in tags} - {"py"}) or ["py"]
                 cmd += ["--implementation", impls[0]]
-                pyver = max((t.interpreter[2:] for t in tags if t.interpreter[2:].isdigit()),
-                            default=None)
+                # "cp311" -> "311" (pip reads 3.11). A bare major ("py3") is left out: pip
+                # would read "3" as Python 3.0 and refuse wheels that need a newer Python.
+                pyver = max((t.interpreter[2:] for t in tags
+                             if t.interpreter[2:].isdigit() and len(t.interpreter[2:]) >= 2),
+                            default=None, key=lambda v: (int(v[0]), int(v[1:])))
                 if pyver:
                     cmd += ["--python-version", pyver]
             cmd.append(f"{name}=={version}")
@@ -66,12 +95,12 @@ def pypi_file(filename: str, sha256: str | None = None) -> Path:
                 stem = stem.removesuffix(suffix)
             name, _, version = stem.rpartition("-")
             cmd += ["--no-binary=:all:", f"{name}=={version}"]
-        subprocess.run(cmd, check=True, capture_output=True)
+        _run_pip(cmd, filename)
         got = [p for p in Path(tmp).iterdir() if p.name.lower() == filename.lower()]
         if not got:
-            raise RuntimeError(f"pip did not fetch {filename}; it fetched {os.listdir(tmp)}")
+            raise FetchError(f"pip did not fetch {filename}; it fetched {os.listdir(tmp)}")
         if sha256 and _sha256(got[0]) != sha256:
-            raise RuntimeError(f"{filename}: sha256 {_sha256(got[0])} != pinned {sha256}")
+            raise FetchError(f"{filename}: sha256 {_sha256(got[0])} != pinned {sha256}")
         os.replace(got[0], dest)
     return dest
 
@@ -91,8 +120,8 @@ def make_venv(key: str, *pip_args: str, python: str = sys.executable,
     subprocess.run([python, "-m", "venv", str(dest)], check=True)
     py = dest / "bin" / "python"
     if pip_args:
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        *pip_args], check=True, capture_output=True)
+        _run_pip([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", *pip_args],
+                 f"venv {key!r} ({' '.join(pip_args)})")
     if post is not None:
         post(dest)
     (dest / ".complete").write_text("ok")
