@@ -1,25 +1,26 @@
 """Core metadata (METADATA / PKG-INFO) → a python-package Component.
 
 Shared by every cataloger that meets a distribution: installed .dist-info and
-.egg-info, wheels, sdists. Pure: takes text, returns values.
+.egg-info, wheels, sdists, pip reports, nested wheels found by the bundled scan.
+Pure: takes text, returns values.
+
+Only the header block is read (:func:`parse_headers`): it gives exactly what the standard
+library's email parser with the ``compat32`` policy gives for every header, without
+feeding it the long description that follows.
 """
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import email.utils
-import tomllib
+import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from packaging.utils import canonicalize_name
 
-from assay.enrich.licenses import from_metadata
+from assay.identity.cpe import pypi_cpe
+from assay.identity.licenses import from_metadata
+from assay.identity.purl import pypi_purl
 from assay.model import Component, Evidence, Hash, Kind, License, make_id
-
-_PARSER = email.parser.HeaderParser(policy=email.policy.compat32)
 
 _SOURCE_LABELS = {"source", "sourcecode", "source code", "repository", "code", "github", "gitlab",
                   "source-code", "repo", "git"}
@@ -66,10 +67,64 @@ def _clean(value: str | None) -> str | None:
     return None if not value or value.upper() == "UNKNOWN" else value
 
 
+# what the email package's feed parser accepts as a header line (RFC 5322 field name + ":")
+_HEADER_LINE = re.compile(r"[\041-\071\073-\176]*:")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_BLANK = re.compile(r"\r\n\r\n|\n\n|\r\r|\r\n\n|\n\r\n")
+
+
+def parse_headers(text: str) -> dict[str, list[str]]:
+    """The header fields of a METADATA/PKG-INFO text: lower-case name -> values in order.
+
+    Values are what ``email.parser.HeaderParser(policy=compat32)`` returns: the first line
+    with leading blanks removed, continuation lines kept with their line breaks and leading
+    blanks, the final line break removed. Reading stops at the first blank line or at a line
+    that is neither a header nor a continuation, as that parser does.
+    """
+    m = _BLANK.search(text)
+    head = text[:m.start() + 1] if m else text
+    fields: dict[str, list[str]] = {}
+    name = ""
+    parts: list[str] = []
+
+    def flush() -> None:
+        if name:
+            value = "".join(parts).rstrip("\r\n")
+            fields.setdefault(name, []).append(value)
+
+    for line in _LINE.findall(head):
+        if not line or line in ("\n", "\r\n", "\r"):
+            break
+        if line[0] in " \t":
+            if name:
+                parts.append(line)
+            continue
+        if line.startswith("From "):
+            flush()
+            name = ""
+            continue  # an mbox envelope line: skipped, as the email parser does
+        hm = _HEADER_LINE.match(line)
+        if hm is None:
+            break  # the body starts here
+        flush()
+        if hm.end() == 1:  # ":value" has no field name: dropped with its continuations
+            name = ""
+            continue
+        name = line[:hm.end() - 1].lower()
+        parts = [line[hm.end():].lstrip(" \t")]
+    flush()
+    return fields
+
+
 def parse_metadata(text: str) -> CoreMetadata:
     """Parse METADATA/PKG-INFO text. Raises ValueError when it has no Name."""
-    msg = _PARSER.parsestr(text)
-    return _from_fields(msg.get, lambda key: msg.get_all(key) or [])
+    fields = parse_headers(text)
+
+    def get(key: str) -> str | None:
+        values = fields.get(key.lower())
+        return values[0] if values else None
+
+    return _from_fields(get, lambda key: fields.get(key.lower(), []))
 
 
 def metadata_from_json(data: dict) -> CoreMetadata:
@@ -127,34 +182,23 @@ def _from_fields(get, get_all) -> CoreMetadata:  # type: ignore[no-untyped-def]
     )
 
 
-def pypi_purl(name: str, version: str | None, **qualifiers: str) -> str:
-    """``pkg:pypi/<name>@<version>``: the purl spec lower-cases the name and turns '_' into '-'
-    (dots stay: ``pkg:pypi/boolean.py``)."""
-    from urllib.parse import quote
-
-    purl = f"pkg:pypi/{quote(name.lower().replace('_', '-'), safe='.-')}"
-    if version:
-        purl += f"@{quote(version, safe='.+!')}"
-    if qualifiers:
-        purl += "?" + "&".join(f"{k}={quote(v, safe='/:')}" for k, v in sorted(qualifiers.items()))
-    return purl
-
-
-@cache
-def _cpe_table() -> dict[str, tuple[str, str]]:
-    data = resources.files("assay.data").joinpath("python_cpes.toml").read_text()
-    table = tomllib.loads(data)["cpe"]
-    return {canonicalize_name(k): tuple(v.split(":", 1)) for k, v in table.items()}  # type: ignore[misc]
-
-
 def cpe_for(name: str, version: str | None) -> str | None:
     """The NVD CPE 2.3 name of a PyPI project, when NVD is known to use one."""
-    entry = _cpe_table().get(canonicalize_name(name))
-    if not entry or not version:
-        return None
-    vendor, product = entry
-    escaped = version.replace("\\", "\\\\").replace(":", "\\:").replace("*", "\\*").replace("?", "\\?")
-    return f"cpe:2.3:a:{vendor}:{product}:{escaped}:*:*:*:*:*:*:*"
+    return pypi_cpe(name, version)
+
+
+def package_component(name: str, version: str | None, *, found_by: str,
+                      evidence: tuple[Evidence, ...] = (), hashes: tuple[Hash, ...] = (),
+                      properties: tuple[tuple[str, str], ...] = (), download_location: str | None = None,
+                      kind: Kind = Kind.PYTHON_PACKAGE, id_qualifier: str = "") -> Component:
+    """A python-package Component known by name and version only (a lock file line, a file name):
+    the same id, purl and CPE as :func:`dist_component` gives the same distribution."""
+    return Component(
+        id=make_id(kind, canonicalize_name(name), version, *([id_qualifier] if id_qualifier else [])),
+        kind=kind, name=name, version=version, purl=pypi_purl(name, version),
+        cpes=tuple(c for c in [cpe_for(name, version)] if c), hashes=hashes,
+        download_location=download_location, evidence=evidence, found_by=found_by,
+        properties=tuple(sorted(properties)))
 
 
 def dist_component(metadata: str | CoreMetadata, *, location: str, found_by: str,
