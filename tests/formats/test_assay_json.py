@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from assay.formats import native, render
+from assay.formats import assay_json as native
+from assay.formats import render
 from assay.model import Graph
 
 from .graphs import findings_for, minimal_graph, rich_graph
@@ -48,12 +49,12 @@ def test_document_header_and_readable_fields():
 def test_render_is_byte_identical_under_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     for fmt in ("json", "cyclonedx-json", "spdx-json"):
-        first = render(rich_graph(), fmt)
-        assert first == render(rich_graph(), fmt)
+        first = render("sbom", fmt, rich_graph())
+        assert first == render("sbom", fmt, rich_graph())
         assert "2023-11-14T22:13:20Z" in first
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert render(rich_graph(), "spdx-json", reproducible=True) == \
-        render(rich_graph(), "spdx-json", reproducible=True)
+    assert render("sbom", "spdx-json", rich_graph(), reproducible=True) == \
+        render("sbom", "spdx-json", rich_graph(), reproducible=True)
 
 
 def test_not_an_assay_document_is_rejected():

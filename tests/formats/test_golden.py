@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from assay import __version__
-from assay.formats import cyclonedx, native, spdx
+from assay.formats import assay_json as native
+from assay.formats import cyclonedx, spdx
 
 from .graphs import findings_for, rich_graph
 from .validators import cyclonedx_errors, spdx_errors

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from assay import catalog
-from assay.catalog.sbom_input import catalog_sbom
-from assay.formats import cyclonedx, native, spdx
+from assay.catalog.sbom import catalog_sbom
+from assay.formats import assay_json as native
+from assay.formats import cyclonedx, spdx
 from assay.model import Graph, Kind, RelType
 from pypi import make_venv
 

@@ -14,8 +14,9 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from assay.catalog.sbom_input import catalog_sbom
-from assay.formats import cyclonedx, native, spdx, table
+from assay.catalog.sbom import catalog_sbom
+from assay.formats import assay_json as native
+from assay.formats import cyclonedx, spdx, table
 from assay.model import Graph, Kind, RelType
 from pypi import make_venv
 
@@ -34,9 +35,9 @@ def venv() -> Path:
 
 @pytest.fixture(scope="module")
 def graph(venv) -> Graph:
-    from assay.catalog.installed import catalog_environment
+    from assay.catalog import load
 
-    return catalog_environment(venv, kind="environment")
+    return load(venv, bundled=False)
 
 
 @pytest.fixture(scope="module")

@@ -1,28 +1,67 @@
-"""Sinks: writers that turn a Graph (and Findings) into documents. They never read files.
+"""Sinks: every renderer of assay's results, registered in one place with one contract.
 
-Writer contract: ``dumps(graph, *, created, findings=()) -> str`` where
-``created`` is the document timestamp (a timezone-aware datetime) chosen by
-:func:`creation_time`. Output must be deterministic for the same graph and
-``created`` (sorted keys/lists, ids derived from content), so
-``--reproducible`` / SOURCE_DATE_EPOCH give byte-identical documents.
+A renderer is a pure function ``dumps(value, *, created: datetime, color: bool | None) -> str``
+over a model value; it never reads files. ``created`` is the document timestamp chosen by
+:func:`creation_time` (SOURCE_DATE_EPOCH, ``--reproducible``); ``color`` asks a terminal
+renderer for colour (``None``: decide from stdout). Output is deterministic for the same value
+and ``created`` (sorted keys and lists, ids derived from content).
+
+| subject         | value                                   | formats                                  |
+|-----------------|-----------------------------------------|------------------------------------------|
+| ``sbom``        | :class:`~assay.model.Graph`             | spdx-json, cyclonedx-json, json, table   |
+| ``audit``       | :class:`~assay.model.audit.AuditReport` | table, json, sarif, markdown, cyclonedx-json |
+| ``integrity``   | :class:`~assay.model.integrity.IntegrityReport` | table, json                      |
+
+Document formats that assay also reads (SPDX, CycloneDX, assay JSON) live in one module each
+that reads and writes them; :mod:`assay.formats._reading` dispatches a parsed document.
+Adding an output is one renderer module and one line in :data:`RENDERERS`.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from assay.errors import ConfigError
-from assay.model import Finding, Graph
 
-SBOM_WRITERS: dict[str, str] = {
-    "spdx-json": "assay.formats.spdx:dumps",
-    "cyclonedx-json": "assay.formats.cyclonedx:dumps",
-    "json": "assay.formats.native:dumps",
-    "table": "assay.formats.table:dumps",
-}
+
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    subject: str  # what it renders (see the table above)
+    format: str  # the name users give to -f
+    target: str  # "module:function"
+    description: str = ""
+
+
+RENDERERS: tuple[Renderer, ...] = (
+    Renderer("sbom", "cyclonedx-json", "assay.formats.cyclonedx:dumps", "CycloneDX 1.6 JSON"),
+    Renderer("sbom", "spdx-json", "assay.formats.spdx:dumps", "SPDX 2.3 JSON"),
+    Renderer("sbom", "json", "assay.formats.assay_json:dumps", "assay's lossless JSON"),
+    Renderer("sbom", "table", "assay.formats.table:dumps", "a table for people"),
+    Renderer("audit", "table", "assay.formats.findings_table:dumps", "a table for people"),
+    Renderer("audit", "json", "assay.formats.findings_json:dumps", "the documented assay-audit/1 JSON"),
+    Renderer("audit", "sarif", "assay.formats.findings_sarif:dumps", "SARIF 2.1.0 for code scanning"),
+    Renderer("audit", "markdown", "assay.formats.findings_markdown:dumps", "Markdown for reviews"),
+    Renderer("audit", "cyclonedx-json", "assay.formats.cyclonedx:dumps_audit",
+             "CycloneDX 1.6 with vulnerabilities"),
+    Renderer("integrity", "table", "assay.formats.integrity_table:dumps", "a table for people"),
+    Renderer("integrity", "json", "assay.formats.integrity_json:dumps", "JSON"),
+)
+
+
+def formats_for(subject: str) -> list[str]:
+    """The format names a subject can be rendered in, in registry order."""
+    return [r.format for r in RENDERERS if r.subject == subject]
+
+
+def renderer(subject: str, fmt: str) -> Renderer:
+    for r in RENDERERS:
+        if r.subject == subject and r.format == fmt:
+            return r
+    raise ConfigError(f"unknown format {fmt!r} for {subject} (choose from {', '.join(formats_for(subject))})")
 
 
 def creation_time(reproducible: bool = False) -> datetime:
@@ -38,14 +77,13 @@ def creation_time(reproducible: bool = False) -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def render(graph: Graph, fmt: str, *, reproducible: bool = False,
-           findings: Sequence[Finding] = (), to_file: bool = False) -> str:
-    """Render ``graph`` in ``fmt``. ``to_file``: the text goes to a file (no terminal colour)."""
-    try:
-        target = SBOM_WRITERS[fmt]
-    except KeyError:
-        raise ConfigError(f"unknown format {fmt!r} (choose from {', '.join(SBOM_WRITERS)})") from None
-    module_name, attr = target.split(":")
-    writer = getattr(importlib.import_module(module_name), attr)
-    extra = {"color": False} if fmt == "table" and to_file else {}
-    return writer(graph, created=creation_time(reproducible), findings=findings, **extra)
+def render(subject: str, fmt: str, value: Any, *, reproducible: bool = False,
+           color: bool | None = False, created: datetime | None = None) -> str:
+    """Render ``value`` (a model value of ``subject``) in ``fmt``."""
+    r = renderer(subject, fmt)
+    module_name, attr = r.target.split(":")
+    function = getattr(importlib.import_module(module_name), attr)
+    return function(value, created=created or creation_time(reproducible), color=color)
+
+
+__all__ = ["RENDERERS", "Renderer", "creation_time", "formats_for", "render", "renderer"]

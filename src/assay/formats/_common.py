@@ -1,4 +1,4 @@
-"""Helpers the SBOM writers and the SBOM reader share: licenses, hashes, ids, URLs.
+"""Helpers the SBOM writers and readers share: licenses, hash names, ids, URLs, JSON text.
 
 Pure functions over model values; nothing here reads files.
 """
@@ -10,8 +10,10 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii as _escape
 
 from assay import __version__
+from assay.identity import hashes as _hashes
 from assay.model import Graph, Hash, License
 
 TOOL_NAME = "assay"
@@ -19,62 +21,14 @@ TOOL_VERSION = __version__
 # A fixed namespace for document UUIDs (uuid5 over the content digest).
 _DOC_NAMESPACE = uuid.UUID("6f1d7b0e-3c4a-5b8e-9a51-2a55a7c0ffee")
 
-# hashlib name (and hex length) -> CycloneDX alg / SPDX checksum algorithm.
-_HEX_BITS = {32: 128, 40: 160, 56: 224, 64: 256, 96: 384, 128: 512}
-_CDX_ALG = {
-    "md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256", "sha384": "SHA-384", "sha512": "SHA-512",
-    "sha3_256": "SHA3-256", "sha3_384": "SHA3-384", "sha3_512": "SHA3-512", "blake3": "BLAKE3",
-}
-_SPDX_ALG = {
-    "md5": "MD5", "sha1": "SHA1", "sha224": "SHA224", "sha256": "SHA256", "sha384": "SHA384",
-    "sha512": "SHA512", "sha3_256": "SHA3_256", "sha3_384": "SHA3_384", "sha3_512": "SHA3_512",
-    "blake3": "BLAKE3", "md2": "MD2", "md4": "MD4", "md6": "MD6", "adler32": "ADLER32",
-}
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
-
-
-def _norm_alg(alg: str) -> str:
-    return alg.lower().replace("-", "").replace("_", "") if alg else ""
-
-
-def _blake2b_name(value: str) -> str | None:
-    bits = _HEX_BITS.get(len(value))
-    return f"BLAKE2b-{bits}" if bits in (256, 384, 512) else None
-
-
-def _lookup_alg(h: Hash, table: dict[str, str]) -> str | None:
-    alg = _norm_alg(h.alg)
-    if alg.startswith("blake2b"):
-        return _blake2b_name(h.value)
-    return table.get(alg)
-
-
 def cdx_hash_alg(h: Hash) -> str | None:
     """CycloneDX ``hash-alg`` for a model hash, or None when CycloneDX cannot carry it."""
-    if not _HEX.match(h.value) or len(h.value) not in (32, 40, 64, 96, 128):
-        return None
-    return _lookup_alg(h, _CDX_TABLE)
+    return _hashes.cdx_alg(h)
 
 
 def spdx_hash_alg(h: Hash) -> str | None:
     """SPDX 2.3 checksum algorithm for a model hash, or None."""
-    if not _HEX.match(h.value):
-        return None
-    return _lookup_alg(h, _SPDX_TABLE)
-
-
-def hash_from_external(alg: str, value: str) -> Hash:
-    """A model hash (hashlib naming) from a CycloneDX alg or SPDX algorithm name."""
-    a = alg.strip().upper().replace("_", "-")
-    if a.startswith("BLAKE2B"):
-        name = "blake2b" if a.endswith("512") else "blake2b_" + a.rsplit("-", 1)[-1]
-    elif a.startswith("SHA3-"):
-        name = "sha3_" + a[5:]
-    elif a == "BLAKE3":
-        name = "blake3"
-    else:
-        name = a.lower().replace("-", "")
-    return Hash(name, value.lower())
+    return _hashes.spdx_alg(h)
 
 
 # -- licenses ----------------------------------------------------------------
@@ -144,7 +98,7 @@ def timestamp(created: datetime) -> str:
 
 def document_uuid(graph: Graph, created: datetime, fmt: str) -> uuid.UUID:
     """A UUID derived from the graph's content, the timestamp and the format."""
-    from assay.formats.native import graph_to_dict
+    from assay.formats._lossless import graph_to_dict
 
     payload = json.dumps(graph_to_dict(graph), sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(payload.encode()).hexdigest()
@@ -152,7 +106,67 @@ def document_uuid(graph: Graph, created: datetime, fmt: str) -> uuid.UUID:
 
 
 def dumps_json(doc: object) -> str:
-    return json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=True) + "\n"
+    """``json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=True) + "\\n"``, byte for byte.
+
+    The standard library encodes indented JSON in pure Python; this walks the document once with
+    the C string escaper and is several times faster on a large SBOM."""
+    out: list[str] = []
+    _encode(doc, "", out)
+    out.append("\n")
+    return "".join(out)
+
+
+def _float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if o in (float("inf"), float("-inf")):
+        return "Infinity" if o > 0 else "-Infinity"
+    return float.__repr__(o)
+
+
+def _encode(o: object, ind: str, out: list[str]) -> None:
+    append = out.append
+    t = type(o)
+    if t is str:
+        append(_escape(o))  # type: ignore[arg-type]
+    elif t is dict:
+        if not o:
+            append("{}")
+            return
+        inner = ind + "  "
+        sep = "{\n" + inner
+        for k in sorted(o):  # type: ignore[call-overload]
+            append(sep + _escape(k) + ": " if isinstance(k, str) else sep + _escape(str(k)) + ": ")
+            sep = ",\n" + inner
+            _encode(o[k], inner, out)  # type: ignore[index]
+        append("\n" + ind + "}")
+    elif t is list or t is tuple:
+        if not o:
+            append("[]")
+            return
+        inner = ind + "  "
+        sep = "[\n" + inner
+        for v in o:  # type: ignore[attr-defined]
+            append(sep)
+            sep = ",\n" + inner
+            _encode(v, inner, out)
+        append("\n" + ind + "]")
+    elif o is None:
+        append("null")
+    elif o is True:
+        append("true")
+    elif o is False:
+        append("false")
+    elif isinstance(o, str):
+        append(_escape(o))
+    elif isinstance(o, int):
+        append(int.__repr__(o))
+    elif isinstance(o, float):
+        append(_float(o))
+    elif isinstance(o, dict | list | tuple):
+        _encode(dict(o) if isinstance(o, dict) else list(o), ind, out)
+    else:
+        raise TypeError(f"Object of type {t.__name__} is not JSON serializable")
 
 
 def document_name(graph: Graph) -> str:
@@ -160,8 +174,3 @@ def document_name(graph: Graph) -> str:
     if root is None:
         return graph.metadata.get("target") or "assay-inventory"
     return f"{root.name}-{root.version}" if root.version else root.name
-
-
-# normalised once (these lookups run for every hash of every component)
-_CDX_TABLE = {_norm_alg(k): v for k, v in _CDX_ALG.items()}
-_SPDX_TABLE = {_norm_alg(k): v for k, v in _SPDX_ALG.items()}

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from assay.formats._common import TOOL_NAME, TOOL_VERSION, dumps_json, timestamp
+from assay.formats._lossless import finding_dict, graph_to_dict
 from assay.model import (
     Component,
     Evidence,
@@ -32,68 +34,8 @@ SCHEMA = "assay-inventory"
 SCHEMA_VERSION = "1"
 
 
-def _component(c: Component) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "kind": c.kind.value,
-        "name": c.name,
-        "version": c.version,
-        "purl": c.purl,
-        "cpes": list(c.cpes),
-        "hashes": [{"alg": h.alg, "value": h.value} for h in c.hashes],
-        "license": None if c.license is None else {
-            "expression": c.license.expression, "text": c.license.text, "source": c.license.source,
-        },
-        "supplier": c.supplier,
-        "author": c.author,
-        "description": c.description,
-        "download_location": c.download_location,
-        "homepage": c.homepage,
-        "source_url": c.source_url,
-        "evidence": [
-            {"kind": e.kind, "location": e.location, "detail": e.detail, "proves": e.proves}
-            for e in c.evidence
-        ],
-        "found_by": c.found_by,
-        "properties": [[k, v] for k, v in c.properties],
-    }
-
-
-def _relationship(r: Relationship) -> dict[str, Any]:
-    return {"source": r.source, "target": r.target, "type": r.type.value,
-            "properties": [[k, v] for k, v in r.properties]}
-
-
-def _unknown(u: Unknown) -> dict[str, Any]:
-    return {"subject": u.subject, "reason": u.reason, "detail": u.detail}
-
-
-def _finding(f: Finding) -> dict[str, Any]:
-    return {
-        "id": f.id, "component_id": f.component_id, "component_name": f.component_name,
-        "component_version": f.component_version, "component_purl": f.component_purl,
-        "aliases": list(f.aliases), "summary": f.summary, "severity": str(f.severity),
-        "score": f.score, "vector": f.vector, "fixed_versions": list(f.fixed_versions),
-        "source": f.source, "evidence": f.evidence, "ignored": f.ignored,
-        "references": list(f.references),
-    }
-
-
-def graph_to_dict(graph: Graph) -> dict[str, Any]:
-    """The graph as plain JSON-ready data (without document fields such as the timestamp)."""
-    return {
-        "root": graph.root,
-        "metadata": dict(sorted(graph.metadata.items())),
-        "components": [_component(c) for c in graph.sorted_components()],
-        "relationships": [_relationship(r) for r in graph.sorted_relationships()],
-        "unknowns": [_unknown(u) for u in sorted(graph.unknowns,
-                                                 key=lambda u: (u.subject, u.reason, u.detail))],
-    }
-
-
-def dumps(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()) -> str:
-    from assay.formats._common import TOOL_NAME, TOOL_VERSION, dumps_json, timestamp
-
+def dumps(graph: Graph, *, created: datetime, findings: Sequence[Finding] = (),
+          color: bool | None = None) -> str:
     doc: dict[str, Any] = {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
@@ -102,7 +44,7 @@ def dumps(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()) 
         **graph_to_dict(graph),
     }
     if findings:
-        doc["findings"] = [_finding(f) for f in sorted(
+        doc["findings"] = [finding_dict(f) for f in sorted(
             findings, key=lambda f: (f.component_id, f.id, f.source))]
     return dumps_json(doc)
 
@@ -176,10 +118,10 @@ def from_dict(doc: dict[str, Any]) -> tuple[Graph, list[Finding]]:
         comp = component_from_dict(cd)
         graph.components[comp.id] = comp
     for rd in doc.get("relationships") or ():
-        graph.relationships.append(Relationship(
+        graph.add_relationship(Relationship(
             str(rd["source"]), str(rd["target"]), RelType(rd["type"]), _pairs(rd.get("properties"))))
     for ud in doc.get("unknowns") or ():
-        graph.unknowns.append(Unknown(str(ud["subject"]), str(ud["reason"]), str(ud.get("detail") or "")))
+        graph.add_unknown(Unknown(str(ud["subject"]), str(ud["reason"]), str(ud.get("detail") or "")))
     findings = [_finding_from_dict(f) for f in doc.get("findings") or ()]
     return graph, findings
 
@@ -187,3 +129,16 @@ def from_dict(doc: dict[str, Any]) -> tuple[Graph, list[Finding]]:
 def loads(text: str | bytes) -> tuple[Graph, list[Finding]]:
     """Parse assay JSON text (see :func:`from_dict`)."""
     return from_dict(json.loads(text))
+
+
+def recognise(doc: Any) -> bool:
+    return isinstance(doc, dict) and doc.get("schema") == SCHEMA
+
+
+def read(doc: dict[str, Any], origin: str) -> Graph:
+    """The Graph of a parsed assay JSON document (findings are not part of an inventory)."""
+    graph, _findings = from_dict(doc)
+    return graph
+
+
+__all__ = ["SCHEMA", "dumps", "from_dict", "graph_to_dict", "loads", "read", "recognise"]

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from assay.errors import InputError
 from assay.formats._common import (
     TOOL_NAME,
     TOOL_VERSION,
@@ -37,7 +38,29 @@ from assay.formats._common import (
     split_license,
     timestamp,
 )
-from assay.model import Component, Finding, Graph, Kind, RelType, Severity
+from assay.formats._reading import (
+    FOUND_BY,
+    MAX_DEPTH,
+    kind_from,
+    license_from,
+    opt_str,
+    relate,
+)
+from assay.identity import hashes as _hashes
+from assay.model import (
+    Component,
+    Evidence,
+    Finding,
+    Graph,
+    Hash,
+    Kind,
+    License,
+    RelType,
+    Severity,
+    Unknown,
+    make_id,
+)
+from assay.model.audit import AuditReport
 
 SPEC_VERSION = "1.6"
 
@@ -326,5 +349,199 @@ def to_dict(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()
     return doc
 
 
-def dumps(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()) -> str:
+def dumps(graph: Graph, *, created: datetime, findings: Sequence[Finding] = (),
+          color: bool | None = None) -> str:
     return dumps_json(to_dict(graph, created=created, findings=findings))
+
+
+# -- reading ------------------------------------------------------------------
+
+def recognise(doc: Any) -> bool:
+    return isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX"
+
+
+_CONTEXT = re.compile(r"^(?P<kind>[^;]+); proves (?P<proves>[^:]+?)(?:: (?P<detail>.*))?$", re.S)
+# properties the CycloneDX writer adds for model fields (not component properties)
+_WRITER_PROPS = frozenset({
+    "assay:kind", "assay:found_by", "assay:version", "assay:cpe", "assay:hash", "assay:license.source",
+    "assay:license.text", "assay:download_location", "assay:homepage", "assay:source_url", "assay:edge"})
+_EXTRA_REL = {"assay:contains": RelType.CONTAINS, "assay:optional_depends_on": RelType.OPTIONAL_DEPENDS_ON,
+              "assay:dynamic_link": RelType.DYNAMIC_LINK}
+
+
+def _is_assay_bom(doc: dict[str, Any]) -> bool:
+    tools = (doc.get("metadata") or {}).get("tools") or []
+    if isinstance(tools, dict):
+        tools = tools.get("components") or []
+    return any(isinstance(t, dict) and t.get("name") == "assay" for t in tools)
+
+
+def _cdx_licenses(entries: Any, props: dict[str, list[str]], default_source: str) -> License | None:
+    source = props.get("assay:license.source", [default_source])[0]
+    extra_text = props.get("assay:license.text", [None])[0]
+    ids: list[str] = []
+    names: list[str] = []
+    for entry in entries or ():
+        if "expression" in entry:
+            return license_from(str(entry["expression"]), extra_text, source)
+        lic = entry["license"]
+        if lic.get("id"):
+            ids.append(str(lic["id"]))
+        elif lic.get("name"):
+            text = lic.get("text")
+            content = text.get("content") if isinstance(text, dict) else None
+            names.append(str(content) if content and text.get("encoding") != "base64" else str(lic["name"]))
+    expression = " AND ".join(f"({i})" if " " in i else i for i in ids) if ids else None
+    text = "\n".join(names) if names else extra_text
+    return license_from(expression, text, source)
+
+
+def _read_component(c: dict[str, Any], path: str, assay_made: bool, index: str) -> tuple[
+        Component, list[tuple[RelType, str, dict[str, str]]]]:
+    name = str(c["name"])
+    version = opt_str(c.get("version"))
+    purl = opt_str(c.get("purl"))
+    props: dict[str, list[str]] = {}
+    plain_props: list[tuple[str, str]] = []
+    for prop in c.get("properties") or ():
+        key, value = str(prop["name"]), str(prop.get("value", ""))
+        props.setdefault(key, []).append(value)
+        if not (assay_made and (key in _WRITER_PROPS or key in _EXTRA_REL)):
+            plain_props.append((key, value))
+    cpes = ([str(c["cpe"])] if c.get("cpe") else []) + props.get("assay:cpe", [])
+    hashes = [_hashes.make(str(h["alg"]), str(h["content"])) for h in c.get("hashes") or ()]
+    for text in props.get("assay:hash", ()):
+        alg, _, value = text.partition(":")
+        hashes.append(Hash(alg, value))
+    urls: dict[str, str] = {}
+    for ref in c.get("externalReferences") or ():
+        rtype = str(ref.get("type", ""))
+        if rtype == "distribution-intake":
+            rtype = "distribution"
+        urls.setdefault(rtype, str(ref["url"]))
+    supplier = (c.get("supplier") or {}).get("name") or (c.get("manufacturer") or {}).get("name")
+    authors = [str(a["name"]) for a in c.get("authors") or () if a.get("name")]
+    author = authors[0] if authors else opt_str(c.get("author"))
+    evidence: list[Evidence] = []
+    ev = c.get("evidence") or {}
+    for occ in ev.get("occurrences") or ():
+        m = _CONTEXT.match(str(occ.get("additionalContext", ""))) if assay_made else None
+        if m:
+            evidence.append(Evidence(m["kind"], str(occ.get("location", "")), m["detail"] or "", m["proves"]))
+        else:
+            evidence.append(Evidence("sbom-occurrence", str(occ.get("location", "")),
+                                     str(occ.get("additionalContext", ""))))
+    ref = opt_str(c.get("bom-ref"))
+    if assay_made and props.get("assay:kind"):
+        kind = Kind(props["assay:kind"][0])
+        cid = ref or make_id(kind, name, version, "cyclonedx", index)
+        found_by = props.get("assay:found_by", [""])[0]
+    else:
+        kind = kind_from(purl, opt_str(c.get("type")), name)
+        cid = make_id(kind, name, version, "cyclonedx", ref or index)
+        found_by = FOUND_BY
+        evidence.insert(0, Evidence("sbom-input", str(path), f"CycloneDX component {ref or index}"))
+        plain_props[:0] = [("cyclonedx:type", str(c.get("type", "")))] + (
+            [("cyclonedx:bom-ref", ref)] if ref else []) + (
+            [("cyclonedx:group", str(c["group"]))] if c.get("group") else [])
+    comp = Component(
+        id=cid, kind=kind, name=name, version=version, purl=purl, cpes=tuple(cpes), hashes=tuple(hashes),
+        license=_cdx_licenses(c.get("licenses"), props, "" if assay_made else "cyclonedx"),
+        supplier=opt_str(supplier), author=author, description=opt_str(c.get("description")),
+        download_location=urls.get("distribution") or props.get("assay:download_location", [None])[0],
+        homepage=urls.get("website") or props.get("assay:homepage", [None])[0],
+        source_url=urls.get("vcs") or props.get("assay:source_url", [None])[0],
+        evidence=tuple(evidence), found_by=found_by, properties=tuple(plain_props))
+    extra: list[tuple[RelType, str, dict[str, str]]] = []
+    if assay_made:
+        extra = [(rtype, target, {}) for key, rtype in _EXTRA_REL.items() for target in props.get(key, ())]
+        for value in props.get("assay:edge", ()):
+            edge = json.loads(value)
+            extra.append((RelType(edge["type"]), str(edge["target"]),
+                          {str(k): str(v) for k, v in (edge.get("properties") or {}).items()}))
+    return comp, extra
+
+
+def read(doc: dict[str, Any], path: str) -> Graph:
+    spec = str(doc.get("specVersion", ""))
+    if not re.fullmatch(r"1\.[2-7]", spec):
+        raise InputError(f"{path}: CycloneDX {spec or '(no specVersion)'} is not supported (1.4-1.6 are)")
+    assay_made = _is_assay_bom(doc)
+    graph = Graph()
+    refs: dict[str, str] = {}
+    extra_edges: list[tuple[str, RelType, str, dict[str, str]]] = []
+    # (source, target, type) -> edge details; edges are added once all components are known
+    edges: dict[tuple[str, str, RelType], dict[str, str]] = {}
+
+    def visit(items: Any, parent: str | None, prefix: str) -> None:
+        # depth-first in document order, with an explicit stack: nesting costs no recursion
+        stack: list[tuple[Any, str | None, str]] = [(iter(enumerate(items or ())), parent, prefix)]
+        while stack:
+            it, owner, pre = stack[-1]
+            step = next(it, None)
+            if step is None:
+                stack.pop()
+                continue
+            n, c = step
+            index = f"{pre}{n}"
+            comp, extra = _read_component(c, path, assay_made, index)
+            graph.add(comp)
+            if c.get("bom-ref"):
+                refs[str(c["bom-ref"])] = comp.id
+            if owner is not None:
+                edges.setdefault((owner, comp.id, RelType.CONTAINS), {})
+            extra_edges.extend((comp.id, rtype, target, props) for rtype, target, props in extra)
+            if c.get("components"):
+                if len(stack) >= MAX_DEPTH:
+                    raise InputError(f"{path}: CycloneDX components nested deeper than {MAX_DEPTH} levels")
+                stack.append((iter(enumerate(c["components"])), comp.id, f"{index}."))
+
+    meta = doc.get("metadata") or {}
+    if meta.get("component"):
+        visit([meta["component"]], None, "root")
+        graph.root = next(iter(graph.components))
+    visit(doc.get("components"), None, "")
+    dynamic = {(s, t) for s, rtype, t, _ in extra_edges if rtype is RelType.DYNAMIC_LINK}
+    for dep in doc.get("dependencies") or ():
+        src = refs.get(str(dep["ref"]))
+        for target in dep.get("dependsOn") or ():
+            dst = refs.get(str(target))
+            if src is None or dst is None or (src, str(target)) in dynamic:
+                continue
+            edges.setdefault((src, dst, RelType.DEPENDS_ON), {})
+    for src, rtype, target, props in extra_edges:
+        dst = refs.get(target, target)
+        if dst in graph.components:
+            details = edges.setdefault((src, dst, rtype), {})
+            details.update(props)
+    for (src, dst, rtype), props in edges.items():
+        relate(graph, src, dst, rtype, props)
+    for prop in doc.get("properties") or ():
+        if prop.get("name") == "assay:unknown":
+            u = json.loads(prop["value"])
+            graph.add_unknown(Unknown(str(u["subject"]), str(u["reason"]), str(u.get("detail") or "")))
+    for prop in meta.get("properties") or ():
+        key = str(prop.get("name", ""))
+        if key.startswith("assay:metadata:"):
+            graph.metadata[key.removeprefix("assay:metadata:")] = str(prop.get("value", ""))
+    if not assay_made:
+        tools = meta.get("tools") or []
+        if isinstance(tools, dict):
+            tools = tools.get("components") or []
+        graph.metadata.update({
+            "source": str(path), "source.format": f"CycloneDX {spec}",
+            "source.created": str(meta.get("timestamp") or ""),
+            "source.creators": "; ".join(
+                " ".join(str(t[k]) for k in ("name", "version") if t.get(k)) for t in tools
+                if isinstance(t, dict)),
+        })
+    return graph
+
+
+def dumps_audit(report: AuditReport, *, created: datetime, color: bool | None = None) -> str:
+    """CycloneDX 1.6 of the audited graph with its findings (ignored ones included, marked) as
+    vulnerabilities: ``assay audit -f cyclonedx-json``."""
+    if report.graph is None:
+        raise ValueError("a CycloneDX audit document needs the graph")
+    return dumps(report.graph, created=created,
+                 findings=[*report.result.findings, *report.result.ignored])

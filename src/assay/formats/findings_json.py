@@ -33,10 +33,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
-from assay.audit import AuditResult
 from assay.model import Finding, Graph, Severity
+from assay.model.audit import AuditReport, AuditResult
 
 SCHEMA = "assay-audit/1"
 
@@ -79,5 +80,5 @@ def to_dict(result: AuditResult, graph: Graph | None = None) -> dict[str, Any]:
     }
 
 
-def dumps(result: AuditResult, *, graph: Graph | None = None) -> str:
-    return json.dumps(to_dict(result, graph), indent=2, ensure_ascii=False) + "\n"
+def dumps(report: AuditReport, *, created: datetime | None = None, color: bool | None = None) -> str:
+    return json.dumps(to_dict(report.result, report.graph), indent=2, ensure_ascii=False) + "\n"

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from assay.audit import AuditResult
-from assay.model import Graph
+from datetime import datetime
+
+from assay.model.audit import AuditReport
 
 
 def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
 
-def dumps(result: AuditResult, *, graph: Graph | None = None) -> str:
+def dumps(report: AuditReport, *, created: datetime | None = None, color: bool | None = None) -> str:
+    result = report.result
     lines = ["# assay audit", ""]
     failing = len(result.failing())
     lines.append(f"**{len(result.findings)}** findings ({failing} at or above `{result.fail_on}`), "

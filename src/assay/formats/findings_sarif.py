@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from assay import __version__
-from assay.audit import AuditResult
 from assay.model import Component, Finding, Graph, Severity
+from assay.model.audit import AuditReport, AuditResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
@@ -101,5 +102,5 @@ def to_dict(result: AuditResult, graph: Graph | None = None) -> dict[str, Any]:
     }
 
 
-def dumps(result: AuditResult, *, graph: Graph | None = None) -> str:
-    return json.dumps(to_dict(result, graph), indent=2, ensure_ascii=False) + "\n"
+def dumps(report: AuditReport, *, created: datetime | None = None, color: bool | None = None) -> str:
+    return json.dumps(to_dict(report.result, report.graph), indent=2, ensure_ascii=False) + "\n"

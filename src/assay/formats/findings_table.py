@@ -6,19 +6,21 @@ import io
 import os
 import shutil
 import sys
+from datetime import datetime
 
 from rich.console import Console
 from rich.table import Table
 
-from assay.audit import AuditResult
-from assay.model import Graph, Severity
+from assay.model import Severity
+from assay.model.audit import AuditReport
 
 _STYLE = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow",
           Severity.LOW: "cyan", Severity.NONE: "dim", Severity.UNKNOWN: "magenta"}
 PLAIN_WIDTH = 160
 
 
-def dumps(result: AuditResult, *, graph: Graph | None = None, color: bool | None = None) -> str:
+def dumps(report: AuditReport, *, created: datetime | None = None, color: bool | None = None) -> str:
+    result = report.result
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns if color else PLAIN_WIDTH

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from assay.errors import InputError
 from assay.formats._common import (
     TOOL_NAME,
     TOOL_VERSION,
@@ -39,7 +40,16 @@ from assay.formats._common import (
     split_license,
     timestamp,
 )
-from assay.model import Component, Finding, Graph, Kind, RelType
+from assay.formats._reading import (
+    FOUND_BY,
+    evidence_from,
+    kind_from,
+    license_from,
+    opt_str,
+    relate,
+)
+from assay.identity import hashes as _hashes
+from assay.model import Component, Evidence, Finding, Graph, Hash, Kind, License, RelType, Unknown, make_id
 
 NOASSERTION = "NOASSERTION"
 ANNOTATION_PREFIX = "assay:"  # annotations whose comment is "assay:" + JSON
@@ -296,6 +306,187 @@ def to_dict(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()
     return doc
 
 
-def dumps(graph: Graph, *, created: datetime, findings: Sequence[Finding] = ()) -> str:
+def dumps(graph: Graph, *, created: datetime, findings: Sequence[Finding] = (),
+          color: bool | None = None) -> str:
     """SPDX 2.3 JSON; findings become SECURITY ``advisory`` external references of their package."""
     return dumps_json(to_dict(graph, created=created, findings=findings))
+
+
+# -- reading ------------------------------------------------------------------
+
+_ASSAY = "assay:"
+
+def recognise(doc: Any) -> bool:
+    return isinstance(doc, dict) and "spdxVersion" in doc
+
+
+_ACTOR = re.compile(r"^\s*(Person|Organization|Tool)\s*:\s*(.*?)\s*(?:\(([^()]*)\))?\s*$", re.S)
+_SPDX_NONE = {"NOASSERTION", "NONE", ""}
+# SPDX relationship type -> (model type, reversed?)
+_SPDX_REL: dict[str, tuple[RelType, bool]] = {
+    "DEPENDS_ON": (RelType.DEPENDS_ON, False),
+    "DEPENDENCY_OF": (RelType.DEPENDS_ON, True),
+    "RUNTIME_DEPENDENCY_OF": (RelType.DEPENDS_ON, True),
+    "BUILD_DEPENDENCY_OF": (RelType.DEPENDS_ON, True),
+    "DEV_DEPENDENCY_OF": (RelType.DEPENDS_ON, True),
+    "TEST_DEPENDENCY_OF": (RelType.DEPENDS_ON, True),
+    "PROVIDED_DEPENDENCY_OF": (RelType.DEPENDS_ON, True),
+    "OPTIONAL_DEPENDENCY_OF": (RelType.OPTIONAL_DEPENDS_ON, True),
+    "CONTAINS": (RelType.CONTAINS, False),
+    "CONTAINED_BY": (RelType.CONTAINS, True),
+    "STATIC_LINK": (RelType.CONTAINS, False),
+    "DYNAMIC_LINK": (RelType.DYNAMIC_LINK, False),
+    "DESCRIBES": (RelType.DESCRIBES, False),
+    "DESCRIBED_BY": (RelType.DESCRIBES, True),
+}
+
+
+def _actor_name(value: Any) -> str | None:
+    """"Organization: Name (email)" -> "Name <email>"; NOASSERTION -> None."""
+    if not isinstance(value, str) or value.strip() in _SPDX_NONE:
+        return None
+    m = _ACTOR.match(value)
+    if not m:
+        return value.strip() or None
+    name, email = m.group(2).strip(), (m.group(3) or "").strip()
+    if email and name:
+        return f"{name} <{email}>"
+    return name or email or None
+
+
+def _assay_json(comment: Any) -> Any:
+    if isinstance(comment, str) and comment.startswith(_ASSAY):
+        try:
+            return json.loads(comment[len(_ASSAY):])
+        except ValueError:
+            return None
+    return None
+
+
+def _assay_annotation(element: dict[str, Any]) -> dict[str, Any] | None:
+    for ann in element.get("annotations") or ():
+        if str(ann.get("annotator", "")).startswith("Tool: assay"):
+            data = _assay_json(ann.get("comment"))
+            if isinstance(data, dict):
+                return data
+    return None
+
+
+def _read_package(p: dict[str, Any], extracted: dict[str, str], path: str) -> Component:
+    spdxid = str(p["SPDXID"])
+    name = str(p["name"])
+    version = opt_str(p.get("versionInfo"))
+    purl = None
+    cpes: list[str] = []
+    for ref in p.get("externalRefs") or ():
+        rtype = str(ref.get("referenceType", ""))
+        locator = str(ref["referenceLocator"])
+        if rtype == "purl" and purl is None:
+            purl = locator
+        elif rtype in ("cpe23Type", "cpe22Type"):
+            cpes.append(locator)
+    hashes = tuple(_hashes.make(str(c["algorithm"]), str(c["checksumValue"]))
+                   for c in p.get("checksums") or ())
+    declared = str(p.get("licenseDeclared") or "").strip()
+    concluded = str(p.get("licenseConcluded") or "").strip()
+    source, expression = "spdx:licenseDeclared", declared
+    if declared in _SPDX_NONE and concluded not in _SPDX_NONE:
+        source, expression = "spdx:licenseConcluded", concluded
+    text = opt_str(p.get("licenseComments"))
+    if expression in _SPDX_NONE:
+        lic = license_from(None, text, source)
+    elif expression in extracted and text is None:
+        lic = License(expression=expression, text=extracted[expression], source=source)
+    else:
+        lic = license_from(expression, text, source)
+    download = opt_str(p.get("downloadLocation"))
+    homepage = opt_str(p.get("homepage"))
+    source_info = opt_str(p.get("sourceInfo"))
+    extras = _assay_annotation(p)
+    if extras is None:
+        kind = kind_from(purl, opt_str(p.get("primaryPackagePurpose")), name)
+        props: list[tuple[str, str]] = [("spdx:SPDXID", spdxid)]
+        if p.get("primaryPackagePurpose"):
+            props.append(("spdx:primaryPackagePurpose", str(p["primaryPackagePurpose"])))
+        if source_info:
+            props.append(("spdx:sourceInfo", source_info))
+        return Component(
+            id=make_id(kind, name, version, "spdx", spdxid), kind=kind, name=name, version=version,
+            purl=purl, cpes=tuple(cpes), hashes=hashes, license=lic,
+            supplier=_actor_name(p.get("supplier")), author=_actor_name(p.get("originator")),
+            description=opt_str(p.get("description") or p.get("summary")),
+            download_location=None if download in _SPDX_NONE or download is None else download,
+            homepage=None if homepage in _SPDX_NONE or homepage is None else homepage,
+            evidence=(Evidence("sbom-input", str(path), f"SPDX package {spdxid}"),),
+            found_by=FOUND_BY, properties=tuple(props))
+    # written by assay: the annotation holds what SPDX has no field for
+    raw_lic = extras.get("license")
+    return Component(
+        id=str(extras["id"]), kind=Kind(extras["kind"]), name=name, version=version, purl=purl,
+        cpes=tuple(cpes),
+        hashes=tuple(Hash(str(a), str(v)) for a, v in extras["hashes"]) if "hashes" in extras else hashes,
+        license=lic if raw_lic is None and lic is None else (
+            None if raw_lic is None else License(opt_str(raw_lic.get("expression")),
+                                                 opt_str(raw_lic.get("text")),
+                                                 str(raw_lic.get("source") or ""))),
+        supplier=opt_str(extras.get("supplier")), author=opt_str(extras.get("author")),
+        description=opt_str(p.get("description")),
+        download_location=opt_str(extras.get("download_location")),
+        homepage=opt_str(extras.get("homepage")), source_url=opt_str(extras.get("source_url")),
+        evidence=tuple(evidence_from(e) for e in extras.get("evidence") or ()),
+        found_by=str(extras.get("found_by") or ""),
+        properties=tuple((str(k), str(v)) for k, v in extras.get("properties") or ()))
+
+
+def read(doc: dict[str, Any], path: str) -> Graph:
+    version = str(doc.get("spdxVersion"))
+    if version not in ("SPDX-2.2", "SPDX-2.3"):
+        raise InputError(f"{path}: {version} is not supported (SPDX 2.2 and 2.3 JSON are)")
+    extracted = {str(e["licenseId"]): str(e.get("extractedText") or "")
+                 for e in doc.get("hasExtractedLicensingInfos") or ()}
+    graph = Graph()
+    ids: dict[str, str] = {}
+    for p in doc.get("packages") or ():
+        comp = _read_package(p, extracted, path)
+        ids[str(p["SPDXID"])] = comp.id
+        graph.add(comp)
+    doc_id = str(doc.get("SPDXID") or "SPDXRef-DOCUMENT")
+    described = [str(d) for d in doc.get("documentDescribes") or ()]
+    for rel in doc.get("relationships") or ():
+        rtype = str(rel["relationshipType"])
+        src, dst = str(rel["spdxElementId"]), str(rel["relatedSpdxElement"])
+        mapped = _SPDX_REL.get(rtype)
+        if mapped is None:
+            continue
+        model_type, backwards = mapped
+        if backwards:
+            src, dst = dst, src
+        if model_type is RelType.DESCRIBES:
+            if src == doc_id:
+                described.append(dst)
+            continue
+        if src not in ids or dst not in ids:
+            continue  # files, snippets and external documents are not components
+        props = _assay_json(rel.get("comment"))
+        if isinstance(props, dict):
+            relate(graph, ids[src], ids[dst], model_type, {str(k): str(v) for k, v in props.items()})
+        elif rtype not in ("DEPENDS_ON", "CONTAINS", "DYNAMIC_LINK", "OPTIONAL_DEPENDENCY_OF"):
+            relate(graph, ids[src], ids[dst], model_type, {"spdx.relationship": rtype})
+        else:
+            relate(graph, ids[src], ids[dst], model_type, {})
+    doc_extras = _assay_annotation(doc)
+    if doc_extras is not None:
+        graph.root = str(doc_extras.get("root") or "")
+        graph.metadata.update({str(k): str(v) for k, v in (doc_extras.get("metadata") or {}).items()})
+        for u in doc_extras.get("unknowns") or ():
+            graph.add_unknown(Unknown(str(u["subject"]), str(u["reason"]), str(u.get("detail") or "")))
+    else:
+        roots = list(dict.fromkeys(ids[d] for d in described if d in ids))
+        if len(roots) == 1:
+            graph.root = roots[0]
+        info = doc.get("creationInfo") or {}
+        graph.metadata.update({"source": str(path), "source.format": version,
+                               "source.name": str(doc.get("name") or ""),
+                               "source.created": str(info.get("created") or ""),
+                               "source.creators": "; ".join(str(c) for c in info.get("creators") or ())})
+    return graph
