@@ -6,6 +6,7 @@ Every file is pinned by sha256; a mismatch fails loudly.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -116,6 +117,16 @@ def make_venv(key: str, *pip_args: str, python: str = sys.executable,
     if (dest / ".complete").exists():
         return dest
     venvs.mkdir(parents=True, exist_ok=True)
+    # several test runs (xdist workers, other checkouts) share the cache: one builds, the others wait
+    with open(venvs / f".{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (dest / ".complete").exists():
+            return dest
+        return _build_venv(dest, key, pip_args, python, post)
+
+
+def _build_venv(dest: Path, key: str, pip_args: tuple[str, ...], python: str,
+                post: Callable[[Path], None] | None) -> Path:
     shutil.rmtree(dest, ignore_errors=True)
     subprocess.run([python, "-m", "venv", str(dest)], check=True)
     py = dest / "bin" / "python"

@@ -216,10 +216,10 @@ def main() -> int:
               f"(CPU {CPU['audit'] * 1000:.1f} ms; store already open: {t_audit_open * 1000:.1f} ms; "
               f"target <= 50 ms); naive every-advisory x every-component {t_naive * 1000:.0f} ms; "
               f"ratio naive/assay {t_naive / t_audit:.0f}x")
-        from assay.vulndb.match import Matcher
+        from assay.vulndb.match import AdvisoryMatcher
 
         with Store(db) as store:
-            hits, _, _ = Matcher(store).match(c for c in comps if c.kind != Kind.INTERPRETER)
+            hits, _, _ = AdvisoryMatcher(store).match(c for c in comps if c.kind != Kind.INTERPRETER)
         ours = {(h.component.id, h.advisory) for h in hits if h.source != "cve5"}
         agree = "agree" if ours == naive_pairs else f"DIFFER ({len(ours ^ naive_pairs)} pairs)"
         print(f"check    findings {len(result.findings)} (aliases merged), {len(ours)} component/advisory "  # type: ignore[union-attr]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -32,63 +32,15 @@ from typing import Any
 from packaging.version import Version
 
 from assay.config import Config, Ignore
-from assay.errors import EXIT_OK, EXIT_POLICY, IncompleteError
+from assay.errors import IncompleteError
 from assay.model import Component, Finding, Graph, Kind, Severity
-from assay.vulndb.cpython import CPYTHON_REPO, CommitTable, GitClone, Resolver
-from assay.vulndb.match import PYTHON_KINDS, Hit, Matcher, affected_by
+from assay.model.audit import AuditResult, FixAdvice, Skipped, UnresolvedAdvisory
+from assay.vulndb.cpython import CPYTHON_REPO, CommitResolver, CommitTable, GitClone
+from assay.vulndb.match import PYTHON_KINDS, AdvisoryMatcher, Hit, affected_by
 from assay.vulndb.store import AdvisoryRow, Store, default_path
 from assay.vulndb.versions import native_compare, native_sort_key, pep440
 
 _ID_RANK = ("PSF-", "PYSEC-", "GHSA-", "CVE-")
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    component_id: str
-    name: str
-    version: str | None
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class UnresolvedAdvisory:
-    component_id: str
-    name: str
-    version: str | None
-    advisory: str
-    reason: str
-    kind: str = ""  # no-resolver | unknown-commit | beyond-table
-
-
-@dataclass(frozen=True, slots=True)
-class FixAdvice:
-    component_id: str
-    name: str
-    version: str | None
-    fix_version: str | None  # None: no version is known to fix every finding
-    advisories: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AuditResult:
-    findings: tuple[Finding, ...] = ()
-    ignored: tuple[Finding, ...] = ()
-    skipped: tuple[Skipped, ...] = ()
-    unresolved: tuple[UnresolvedAdvisory, ...] = ()
-    fix_advice: tuple[FixAdvice, ...] = ()
-    warnings: tuple[str, ...] = ()
-    database: dict[str, Any] = field(default_factory=dict)
-    fail_on: Severity = Severity.LOW
-    audited: int = 0  # components checked against at least one advisory source
-
-    def failing(self, threshold: Severity | None = None) -> list[Finding]:
-        """Findings at or above ``threshold``; a finding of unknown severity always counts
-        (it cannot be shown to be below the threshold)."""
-        limit = self.fail_on if threshold is None else threshold
-        return [f for f in self.findings if f.severity == Severity.UNKNOWN or f.severity >= limit]
-
-    def exit_code(self, threshold: Severity | None = None) -> int:
-        return EXIT_POLICY if self.failing(threshold) else EXIT_OK
 
 
 def database_path(db: Path | str | None = None, config: Config | None = None) -> Path:
@@ -135,7 +87,7 @@ def audit_graph(graph: Graph, *, db: Path | str | None = None, config: Config | 
             store.close()
 
 
-def resolver_for(store: Store, config: Config) -> Resolver:
+def resolver_for(store: Store, config: Config) -> CommitResolver:
     sources: list[CommitTable | GitClone] = []
     if config.cpython_repo is not None:
         sources.append(GitClone(config.cpython_repo))
@@ -145,13 +97,13 @@ def resolver_for(store: Store, config: Config) -> Resolver:
         cache["commit_table"] = CommitTable(table, name="imported commit table") if table else None
     if cache["commit_table"] is not None:
         sources.append(cache["commit_table"])
-    return Resolver(*sources)
+    return CommitResolver(*sources)
 
 
 def audit_components(components: Sequence[Component], *, store: Store, config: Config,
                      today: date | None = None) -> AuditResult:
     today = today or date.today()
-    matcher = Matcher(store, resolver_for(store, config))
+    matcher = AdvisoryMatcher(store, resolver_for(store, config))
     hits, skips, unresolved = matcher.match(components)
     rows = store.advisories((h.source, h.advisory) for h in hits)
     hits = [h for h in hits if (h.source, h.advisory) in rows]  # withdrawn rows are absent
@@ -288,20 +240,7 @@ def _severity_from_aliases(findings: list[Finding], groups: list[tuple[Hit, Find
     wanted = {alias for i in indexes for alias in (findings[i].id, *findings[i].aliases)}
     if not wanted:
         return
-    known: dict[str, tuple[int, float | None, str] | None] = store.cache.setdefault("alias_severity", {})
-    missing = sorted(wanted - known.keys())
-    for start in range(0, len(missing), 500):
-        chunk = missing[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for adv_id in chunk:
-            known.setdefault(adv_id, None)
-        for adv_id, sev, score, vector in store.db.execute(
-                f"SELECT id, severity, score, vector FROM advisories WHERE withdrawn='' AND id IN ({marks})",  # noqa: S608
-                chunk):
-            best = known.get(adv_id)
-            if sev and (best is None or sev > best[0]):
-                known[adv_id] = (sev, score, vector)
-    scores = {a: v for a in wanted if (v := known.get(a)) is not None}
+    scores = {a: v for a, v in store.best_severities(sorted(wanted)).items() if v is not None}
     for i in indexes:
         f = findings[i]
         found = [scores[a] for a in (f.id, *f.aliases) if a in scores]

@@ -10,85 +10,28 @@ persistence trick): their own category, whoever installed them.
 
 from __future__ import annotations
 
-import base64
-import csv
-import hashlib
-import io
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from assay.model import Graph, Kind
+from assay.identity import record as _record
+from assay.model import Graph
+from assay.model.integrity import IntegrityReport, Issue
+from assay.sources.layout import InstalledLayout
 
 CHUNK = 1 << 20
+Report = IntegrityReport
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
-    category: str  # modified | missing | unlisted | executable-pth | outside-environment | no-record
-    path: str
-    distribution: str | None = None  # "name version" of the owner, when known
-    detail: str = ""
-
-
-@dataclass(slots=True)
-class Report:
-    target: str
-    distributions: int = 0
-    files_checked: int = 0
-    bytes_hashed: int = 0
-    issues: list[Issue] = field(default_factory=list)
-
-    def of(self, category: str) -> list[Issue]:
-        return [i for i in self.issues if i.category == category]
-
-    @property
-    def clean(self) -> bool:
-        """No modified and no missing file (the exit-code rule)."""
-        return not self.of("modified") and not self.of("missing")
-
-    def to_json(self) -> dict:
-        counts: dict[str, int] = {}
-        for issue in self.issues:
-            counts[issue.category] = counts.get(issue.category, 0) + 1
-        return {
-            "target": self.target,
-            "clean": self.clean,
-            "distributions": self.distributions,
-            "files_checked": self.files_checked,
-            "counts": dict(sorted(counts.items())),
-            "issues": [
-                {"category": i.category, "path": i.path, "distribution": i.distribution, "detail": i.detail}
-                for i in sorted(self.issues, key=lambda i: (i.category, i.path))
-            ],
-        }
-
-
-def _record_rows(text: str) -> Iterable[tuple[str, str, str]]:
-    for row in csv.reader(io.StringIO(text)):
-        if not row or not row[0]:
-            continue
-        path = row[0]
-        digest = row[1] if len(row) > 1 else ""
-        size = row[2] if len(row) > 2 else ""
-        yield path, digest, size
+def _chunks(path: Path):  # type: ignore[no-untyped-def]
+    with path.open("rb") as fh:
+        yield from iter(lambda: fh.read(CHUNK), b"")
 
 
 def _digest_matches(path: Path, expected: str) -> tuple[bool, int]:
-    alg, _, value = expected.partition("=")
-    try:
-        h = hashlib.new(alg)
-    except ValueError:
-        return True, 0  # unknown algorithm: cannot judge, don't accuse
-    n = 0
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            h.update(chunk)
-            n += len(chunk)
-    got = base64.urlsafe_b64encode(h.digest()).rstrip(b"=").decode()
-    return got == value.rstrip("="), n
+    ok, n = _record.matches(expected, _chunks(path))
+    return (True if ok is None else ok), n  # an unknown algorithm cannot judge: don't accuse
 
 
 def _executable_pth_lines(path: Path) -> list[str]:
@@ -100,38 +43,39 @@ def _executable_pth_lines(path: Path) -> list[str]:
             if line.startswith(("import ", "import\t"))]
 
 
-def check(graph: Graph, *, progress: Callable[[int], None] | None = None,
-          workers: int = 4) -> Report:
-    """Check every python-package of an environment graph (from catalog_environment)."""
-    report = Report(target=graph.metadata.get("target", ""))
-    prefix = Path(graph.root_component.prop("assay:prefix") or "/") if graph.root_component else None
+def check(graph: Graph, layout: InstalledLayout, *, progress: Callable[[int], None] | None = None,
+          workers: int = 4) -> IntegrityReport:
+    """Check every distribution of an environment catalogue (graph and layout)."""
+    report = IntegrityReport(target=graph.metadata.get("target", ""))
+    prefix = Path(layout.prefix) if layout.prefix else None
     listed: set[str] = set()  # realpaths that some RECORD lists
     owners: dict[str, str] = {}  # top-level entry in a site dir -> owner
     jobs: list[tuple[Path, str, str, str]] = []  # (path, digest, owner, shown)
     site_dirs: set[Path] = set()
 
-    for comp in graph.packages([Kind.PYTHON_PACKAGE]):
-        meta = comp.prop("assay:dist-info")
-        site = comp.prop("assay:site-packages")
-        if not meta or not site:
+    for comp_id, dist in sorted(layout.dists.items(), key=lambda kv: (kv[1].site, kv[1].meta)):
+        comp = graph.components.get(comp_id)
+        if comp is None:
             continue
         report.distributions += 1
-        site_dir = Path(site)
+        site_dir = Path(dist.site)
         site_dirs.add(site_dir)
+        meta = site_dir / dist.meta
         owner = f"{comp.name} {comp.version or '?'}"
-        record = Path(meta) / "RECORD"
-        if not record.is_file():
-            if Path(meta).name.endswith(".dist-info"):
-                report.issues.append(Issue("no-record", str(Path(meta)), owner,
+        record = meta / "RECORD"
+        if not dist.is_dir or not record.is_file():
+            if dist.is_dist_info:
+                report.issues.append(Issue("no-record", str(meta), owner,
                                            "no RECORD: files cannot be checked"))
-            _list_egg_files(Path(meta), site_dir, listed, owners, owner)
+            if dist.is_dir:
+                _list_egg_files(meta, site_dir, listed, owners, owner)
             continue
-        try:
-            text = record.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            report.issues.append(Issue("no-record", str(record), owner, f"unreadable: {exc.strerror}"))
+        text = layout.read_text(dist, "RECORD")
+        if text is None:
+            report.issues.append(Issue("no-record", str(record), owner, "unreadable"))
             continue
-        for rel, digest, size in _record_rows(text):
+        for row in _record.parse(text):
+            rel, digest, size = row.path, row.digest, row.size
             path = Path(os.path.normpath(site_dir / rel))
             real = os.path.realpath(path)
             listed.add(real)
@@ -144,7 +88,7 @@ def check(graph: Graph, *, progress: Callable[[int], None] | None = None,
                 continue
             try:
                 st = path.lstat()
-            except OSError:
+            except (OSError, ValueError):
                 if digest or not rel.endswith(".pyc"):
                     report.issues.append(Issue("missing", str(path), owner, "listed in RECORD"))
                 continue

@@ -10,19 +10,17 @@ direct_url.json and is left alone, as PEP 710 requires.
 
 from __future__ import annotations
 
-import base64
-import csv
-import hashlib
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from assay.catalog.installed import catalog_environment
-from assay.catalog.pip_report import download_facts, load_report
-from assay.model import Kind
+from assay import catalog
+from assay.catalog.pip_report import load_report
+from assay.errors import InputError
+from assay.identity import record as _record
+from assay.identity.direct_url import download_info, provenance_document
 from assay.output import write_atomic
 
 
@@ -34,57 +32,57 @@ class Outcome:
     detail: str = ""
 
 
-def _record_line(rel: str, data: bytes) -> list[str]:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return [rel, f"sha256={digest}", str(len(data))]
-
-
-def record(report_path: Path, target: str, *, kind: str = "environment") -> list[Outcome]:
+def record(report_path: Path, target: str) -> list[Outcome]:
     data = load_report(report_path)
-    graph = catalog_environment(target, kind=kind)
+    result = catalog.run(target, catalog.Options(bundled=False))
+    if result.layout is None:
+        raise InputError(f"{target}: provenance is recorded into an installed environment, "
+                         f"not into a {result.kind}")
+    graph, layout = result.graph, result.layout
     installed = {}
-    for comp in graph.packages([Kind.PYTHON_PACKAGE]):
-        installed[(canonicalize_name(comp.name), comp.version)] = comp
+    for comp_id, where in layout.dists.items():
+        comp = graph.components[comp_id]
+        installed[(canonicalize_name(comp.name), comp.version)] = (comp, where)
     outcomes: list[Outcome] = []
     for item in data["install"]:
         md = item.get("metadata") or {}
         name, version = str(md.get("name", "?")), str(md.get("version", "?"))
-        comp = installed.get((canonicalize_name(name), version))
-        if comp is None:
+        found = installed.get((canonicalize_name(name), version))
+        if found is None:
             outcomes.append(Outcome(name, version, "not-installed", f"not found in {target}"))
             continue
+        _comp, where = found
         info = item.get("download_info") or {}
-        url, hashes, _props = download_facts(info)
-        meta = Path(comp.prop("assay:dist-info") or "")
-        if not meta.name.endswith(".dist-info"):
+        try:
+            download = download_info(info)
+        except ValueError:
+            download = None
+        meta = Path(where.site) / where.meta
+        if not where.is_dist_info:
             outcomes.append(Outcome(name, version, "skipped", "not a .dist-info installation"))
             continue
-        if (meta / "direct_url.json").exists() or not isinstance(info.get("archive_info"), dict):
+        if (meta / "direct_url.json").exists() or download is None or download.kind != "archive":
             outcomes.append(Outcome(name, version, "skipped",
                                     "direct URL install: direct_url.json already records its origin"))
             continue
-        if not url or not hashes:
+        if not download.url or not download.hashes:
             outcomes.append(Outcome(name, version, "skipped", "report has no archive URL with hashes"))
             continue
-        doc = {"archive_info": {"hashes": {h.alg: h.value for h in hashes}}, "url": url}
+        doc = provenance_document(download.url, download.hashes)
         payload = (json.dumps(doc, sort_keys=True) + "\n").encode()
         prov = meta / "provenance_url.json"
         if prov.exists() and prov.read_bytes() == payload:
-            outcomes.append(Outcome(name, version, "unchanged", url))
+            outcomes.append(Outcome(name, version, "unchanged", download.url))
             continue
         record_path = meta / "RECORD"
-        rows = list(csv.reader(io.StringIO(record_path.read_text(encoding="utf-8")))) \
-            if record_path.exists() else []
+        text = record_path.read_text(encoding="utf-8") if record_path.exists() else ""
         rel = f"{meta.name}/provenance_url.json"
-        rows = [r for r in rows if r and r[0] != rel]
-        rows.append(_record_line(rel, payload))
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows(rows)
+        new_record = _record.with_rows(text, [_record.row_for(rel, payload)])
         write_atomic(prov, payload)
         try:
-            write_atomic(record_path, out.getvalue())
+            write_atomic(record_path, new_record)
         except BaseException:
             prov.unlink(missing_ok=True)
             raise
-        outcomes.append(Outcome(name, version, "recorded", url))
+        outcomes.append(Outcome(name, version, "recorded", download.url))
     return outcomes

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from vulndb.storehelp import shared_store_path
+from ..vulndb.storehelp import shared_store_path
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,9 @@ import yaml
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from assay.catalog.lockfile import catalog_lockfile
+from assay.catalog import load as catalog_lockfile
 from assay.vulndb import Store
-from assay.vulndb.match import Matcher
+from assay.vulndb.match import AdvisoryMatcher
 
 
 def _v(text: str) -> Version | None:
@@ -79,7 +79,7 @@ def test_requirements_findings_agree_with_osv(tmp_path: Path, shared_db: Path, s
     req.write_text("\n".join(lines) + "\n")
     graph = catalog_lockfile(req)
     with Store(shared_db) as store:
-        hits, skips, _ = Matcher(store).match(graph.packages())
+        hits, skips, _ = AdvisoryMatcher(store).match(graph.packages())
     assert not skips
     got: dict[str, set[str]] = {}
     for h in hits:

@@ -16,8 +16,10 @@ from assay.catalog.artifact import catalog_artifact
 from assay.enrich.bundled import enrich_installed
 from assay.errors import InputError
 from assay.model import Component, Graph, Kind, RelType, make_id
-from enrich.bundled_wheelset import ML, WHEELS
+from assay.sources.layout import InstalledDist, InstalledLayout
 from pypi import make_venv, pypi_file
+
+from ..enrich.bundled_wheelset import ML, WHEELS
 
 PILLOW = f"Pillow-10.0.0-cp311-cp311-{ML}.whl"
 JQUERY = (b"/*! jQuery v3.6.0 | (c) OpenJS Foundation and other contributors | jquery.org/license */\n"
@@ -107,11 +109,12 @@ def test_enrich_installed_reads_record(tmp_path: Path) -> None:
     (site / "stray.so").write_bytes((site / "lxml" / "etree.cpython-311-x86_64-linux-gnu.so").read_bytes())
     graph = Graph()
     dist = Component(id=make_id(Kind.PYTHON_PACKAGE, "lxml", "4.9.3"), kind=Kind.PYTHON_PACKAGE, name="lxml",
-                     version="4.9.3", properties=(("assay:dist-info", str(dist_info)),
-                                                  ("assay:site-packages", str(site))))
+                     version="4.9.3")
     graph.add(dist)
     graph.root = dist.id
-    enrich_installed(graph)
+    layout = InstalledLayout(prefix=str(site))
+    layout.dists[dist.id] = InstalledDist(dist.id, str(site), dist_info.name)
+    enrich_installed(graph, layout)
     libs = {(c.name, c.version) for c in graph.packages()}
     assert {("libxml2", "2.10.3"), ("libxslt", "1.1.38")} <= libs
     paths = {c.prop("assay:path") for c in graph.packages()}
@@ -125,7 +128,8 @@ def test_enrich_installed_reads_record(tmp_path: Path) -> None:
 def test_environment_sbom_includes_bundled_libraries_and_validates(tmp_path: Path) -> None:
     from assay.formats.cyclonedx import dumps as cdx_dumps
     from assay.formats.spdx import dumps as spdx_dumps
-    from formats.validators import cyclonedx_errors, spdx_errors
+
+    from ..formats.validators import cyclonedx_errors, spdx_errors
 
     wheel = pypi_file(PILLOW, WHEELS[PILLOW])
     venv = make_venv("bundled-pillow-v1", "--no-deps", "--no-index", str(wheel))
@@ -150,7 +154,8 @@ def test_environment_sbom_includes_bundled_libraries_and_validates(tmp_path: Pat
 def test_wheel_sbom_documents_validate(tmp_path: Path) -> None:
     from assay.formats.cyclonedx import dumps as cdx_dumps
     from assay.formats.spdx import dumps as spdx_dumps
-    from formats.validators import cyclonedx_errors, spdx_errors
+
+    from ..formats.validators import cyclonedx_errors, spdx_errors
 
     shutil.copy(pypi_file(PILLOW, WHEELS[PILLOW]), tmp_path / PILLOW)
     graph = catalog_artifact(tmp_path / PILLOW)
@@ -194,10 +199,11 @@ def test_enrich_installed_egg_info_uses_installed_files(tmp_path: Path) -> None:
     (egg / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: demo\nVersion: 1.0\n")
     (egg / "installed-files.txt").write_text("../Pillow.libs/libpng16-36a62686.so.16.40.0\nPKG-INFO\n")
     graph = Graph()
-    dist = Component(id="demo", kind=Kind.PYTHON_PACKAGE, name="demo", version="1.0",
-                     properties=(("assay:dist-info", str(egg)), ("assay:site-packages", str(site))))
+    dist = Component(id="demo", kind=Kind.PYTHON_PACKAGE, name="demo", version="1.0")
     graph.add(dist)
-    enrich_installed(graph)
+    layout = InstalledLayout(prefix=str(site))
+    layout.dists[dist.id] = InstalledDist(dist.id, str(site), egg.name)
+    enrich_installed(graph, layout)
     assert {(c.name, c.version) for c in graph.packages() if c.id != "demo"} == {("libpng", "1.6.40")}
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from assay.catalog import load
-from assay.catalog.installed import catalog_environment
 from assay.model import Kind, RelType
 from pypi import CACHE, make_venv, pypi_file
 
@@ -65,7 +64,7 @@ def env() -> Path:
 
 @pytest.fixture(scope="session")
 def graph(env):
-    return catalog_environment(env, kind="environment")
+    return load(env, bundled=False)
 
 
 def one(graph, name):
@@ -134,8 +133,27 @@ def test_egg_info_distribution(graph):
     assert egg.supplier == "Egg Author"
     assert egg.prop("assay:dist-info").endswith(".egg-info")
     edges = deps(graph, egg)
-    assert set(edges) == {"six"}  # the 'fancy' extra was not requested
+    assert set(edges) == {"six", "click"}
     assert edges["six"].prop("requirement") == "six>=1.10"
+    assert edges["six"].prop("inferred") is None
+    # nobody recorded asking for the 'fancy' extra, but everything it adds (click) is installed:
+    # the edge is drawn and says it was inferred, and why
+    assert edges["click"].prop("extra") == "fancy"
+    assert "every requirement it adds (click)" in edges["click"].prop("inferred")
+
+
+def test_extras_are_inferred_only_when_all_their_requirements_are_installed(tmp_path):
+    env = make_venv("httpx-http2-v1", "httpx[http2]==0.27.0", "h2==4.1.0", "hpack==4.0.0",
+                    "hyperframe==6.0.1", "anyio==4.4.0", "certifi==2024.8.30", "httpcore==1.0.5",
+                    "idna==3.8", "sniffio==1.3.1", "h11==0.14.0")
+    graph = load(env, bundled=False)
+    httpx = one(graph, "httpx")
+    edges = deps(graph, httpx)
+    assert edges["h2"].prop("extra") == "http2"
+    assert "inferred" in edges["h2"].prop("inferred")
+    # brotli, socksio, zstandard, click, rich... are not installed: those extras stay undrawn
+    assert set(edges) == {"anyio", "certifi", "httpcore", "idna", "sniffio", "h2"}
+    assert not [u for u in graph.unknowns if u.subject == httpx.id]
 
 
 def test_root_depends_on_what_was_requested(graph):
@@ -155,7 +173,7 @@ def test_root_depends_on_what_was_requested(graph):
 
 
 def test_ids_are_stable_across_runs(env, graph):
-    again = catalog_environment(env, kind="environment")
+    again = load(env, bundled=False)
     assert sorted(again.components) == sorted(graph.components)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.catalog.lockfile import catalog_lockfile
+from assay.catalog import load as catalog_lockfile
 from assay.errors import InputError
 from assay.model import Hash, Kind, RelType
 

@@ -9,8 +9,9 @@ import pytest
 
 from assay.catalog.artifact import catalog_artifact
 from assay.model import Graph, Kind, RelType
-from enrich.bundled_wheelset import EXPECTED, ML, UNPROVEN, WHEELS
 from pypi import pypi_file
+
+from .bundled_wheelset import EXPECTED, ML, UNPROVEN, WHEELS
 
 NAMED = [  # the examples: small, always run
     f"Pillow-10.0.0-cp311-cp311-{ML}.whl",

@@ -17,9 +17,10 @@ from assay.catalog.artifact import catalog_artifact
 from assay.enrich.bundled import pep770
 from assay.enrich.bundled.embed import SBOM_NAME, bundled_subgraph, embed_sbom
 from assay.model import Kind
-from enrich.bundled_wheelset import ML, WHEELS
-from formats.validators import cyclonedx_errors
 from pypi import pypi_file
+
+from ..formats.validators import cyclonedx_errors
+from .bundled_wheelset import ML, WHEELS
 
 PILLOW = f"Pillow-10.0.1-cp311-cp311-{ML}.whl"
 
@@ -48,12 +49,18 @@ def _check_record(wheel: Path) -> None:
             assert int(size) == len(data), name
 
 
+def _sbom(graph) -> str:
+    from assay.formats import render
+
+    return render("sbom", "cyclonedx-json", bundled_subgraph(graph))
+
+
 def test_embed_round_trip_and_record(tmp_path: Path) -> None:
     wheel = _copy(tmp_path, PILLOW)
     before = catalog_artifact(wheel)
     detected = bundled_subgraph(before).packages()
     assert len(detected) >= 13
-    member = embed_sbom(wheel, before)
+    member = embed_sbom(wheel, _sbom(before))
     assert member.as_posix() == f"Pillow-10.0.1.dist-info/sboms/{SBOM_NAME}"
     _check_record(wheel)
     with zipfile.ZipFile(wheel) as zf:
@@ -72,7 +79,7 @@ def test_embed_round_trip_and_record(tmp_path: Path) -> None:
         assert "pep770-sbom" in kinds, comp.name
         assert kinds - {"pep770-sbom"}, comp.name  # and by the bytes themselves
     # embedding again replaces our SBOM rather than adding a second one
-    embed_sbom(wheel, after)
+    embed_sbom(wheel, _sbom(after))
     with zipfile.ZipFile(wheel) as zf:
         assert sum(n.endswith(SBOM_NAME) for n in zf.namelist()) == 1
     _check_record(wheel)
@@ -80,7 +87,7 @@ def test_embed_round_trip_and_record(tmp_path: Path) -> None:
 
 def test_embedded_wheel_installs_with_pip(tmp_path: Path) -> None:
     wheel = _copy(tmp_path, PILLOW)
-    embed_sbom(wheel, catalog_artifact(wheel))
+    embed_sbom(wheel, _sbom(catalog_artifact(wheel)))
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
                     "--disable-pip-version-check", "--target", str(target), str(wheel)],

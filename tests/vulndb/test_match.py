@@ -12,8 +12,8 @@ from assay.audit import audit_graph
 from assay.config import Config
 from assay.model import Graph, RelType, Severity
 from assay.vulndb import Store
-from assay.vulndb.cpython import CommitTable, GitClone, Resolver, contains, git_range_affected
-from assay.vulndb.match import Matcher
+from assay.vulndb.cpython import CommitResolver, CommitTable, GitClone, contains, git_range_affected
+from assay.vulndb.match import AdvisoryMatcher
 
 from .storehelp import cpython, native, pypi
 
@@ -213,7 +213,7 @@ def test_git_clone_resolution(tmp_path: Path) -> None:
     _git(repo, "tag", "v3.12.0rc1")
     _git(repo, "commit", "-q", "--allow-empty", "-m", "release")
     _git(repo, "tag", "v3.12.0")
-    resolver = Resolver(GitClone(repo))
+    resolver = CommitResolver(GitClone(repo))
     events = [("introduced", "0"), ("fixed", fix), ("fixed", backport)]
     assert git_range_affected(events, Version("3.11.4"), resolver)[0] is True
     assert git_range_affected(events, Version("3.11.5"), resolver)[0] is False
@@ -234,7 +234,7 @@ def test_matcher_skips_what_it_cannot_check(shared_db: Path) -> None:
     from assay.model import Component, Kind
 
     with Store(shared_db) as store:
-        _, skips, _ = Matcher(store).match([
+        _, skips, _ = AdvisoryMatcher(store).match([
             pypi("requests", None), pypi("weird", "not a version!"),
             Component("js", Kind.JAVASCRIPT_LIBRARY, "jquery", "3.0.0"),
         ])

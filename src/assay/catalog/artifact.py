@@ -1,5 +1,7 @@
 """Wheels, sdists and plain folders → a Graph rooted at the distribution (or the folder).
 
+Three input kinds (``wheel``, ``sdist``, ``folder``) share this reader.
+
 The root is the distribution described by the wheel's ``.dist-info/METADATA`` or the
 sdist's ``PKG-INFO`` (with the file's sha256), or, for a folder, an application
 named after it. With ``bundled`` the contents are classified
@@ -13,9 +15,48 @@ import hashlib
 import re
 from pathlib import Path
 
+from assay.catalog.base import SUFFIX, WEAK, Cataloger, Catalogue, Options, Target
 from assay.errors import InputError
 from assay.model import Component, Evidence, Graph, Hash, Kind, make_id
 from assay.sources.base import Resolver
+
+SDIST_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
+
+
+class WheelCataloger(Cataloger):
+    name = "wheel"
+    description = "a wheel (.whl)"
+
+    def recognise(self, target: Target) -> int:
+        return SUFFIX if target.is_file and target.name.endswith(".whl") else 0
+
+    def catalog(self, target: Target, options: Options) -> Catalogue:
+        return Catalogue(catalog_artifact(target.path, bundled=options.bundled), self.name)
+
+
+class SdistCataloger(Cataloger):
+    name = "sdist"
+    description = "a source distribution (.tar.gz, .zip)"
+
+    def recognise(self, target: Target) -> int:
+        return SUFFIX if target.is_file and target.name.endswith(SDIST_SUFFIXES) else 0
+
+    def catalog(self, target: Target, options: Options) -> Catalogue:
+        return Catalogue(catalog_artifact(target.path, bundled=options.bundled), self.name)
+
+
+class FolderCataloger(Cataloger):
+    name = "folder"
+    description = "a folder (a project or an unpacked distribution)"
+
+    def recognise(self, target: Target) -> int:
+        return WEAK if target.is_dir else 0
+
+    def catalog(self, target: Target, options: Options) -> Catalogue:
+        return Catalogue(catalog_artifact(target.path, bundled=options.bundled), self.name)
+
+
+CATALOGERS = (WheelCataloger(), SdistCataloger(), FolderCataloger())
 
 _WHEEL_META = re.compile(r"^[^/]+\.dist-info/METADATA$")
 _SDIST_META = re.compile(r"^(?:[^/]+/)?PKG-INFO$")
@@ -35,7 +76,7 @@ def _metadata_path(resolver: Resolver, kind: str) -> str | None:
     return found[0] if found else None
 
 
-def catalog_artifact(path: Path, *, bundled: bool = True) -> Graph:
+def catalog_artifact(path: Path | str, *, bundled: bool = True) -> Graph:
     """The inventory of a wheel, an sdist or a folder."""
     from assay.sources.archive import open_archive
     from assay.sources.directory import DirectoryResolver
@@ -69,7 +110,7 @@ def catalog_artifact(path: Path, *, bundled: bool = True) -> Graph:
 
 
 def _dist_root(resolver: Resolver, path: Path, kind: str) -> Component:
-    from assay.catalog.metadata import dist_component
+    from assay.identity.metadata import dist_component
 
     digest = Hash("sha256", _sha256(path))
     meta = _metadata_path(resolver, kind)
@@ -91,14 +132,10 @@ def _dist_root(resolver: Resolver, path: Path, kind: str) -> Component:
         name, version = parse_sdist_filename(path.name)
     except InvalidSdistFilename:
         raise InputError(f"{path}: no PKG-INFO and the file name is not NAME-VERSION.tar.gz") from None
-    from assay.catalog.metadata import cpe_for, pypi_purl
+    from assay.identity.metadata import package_component
 
-    cpe = cpe_for(name, str(version))
-    return Component(
-        id=make_id(Kind.PYTHON_PACKAGE, str(name), str(version)), kind=Kind.PYTHON_PACKAGE,
-        name=str(name), version=str(version), purl=pypi_purl(name, str(version)),
-        cpes=(cpe,) if cpe else (), hashes=(digest,), found_by=f"artifact.{kind}",
+    return package_component(
+        str(name), str(version), hashes=(digest,), found_by=f"artifact.{kind}",
         evidence=(Evidence("file-name", path.name, "no PKG-INFO; name and version from the file name",
                            "version"),),
-        properties=props,
-    )
+        properties=props)

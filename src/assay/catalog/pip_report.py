@@ -8,60 +8,61 @@ Requires-Dist edges are evaluated against the report's ``environment``.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from assay.catalog.installed import Dist, dependency_edges
-from assay.catalog.metadata import dist_component, metadata_from_json
+from assay.catalog.base import SHAPE, Cataloger, Catalogue, Options, Target
+from assay.catalog.dependencies import Dist, dependency_edges, hang_from_root
 from assay.errors import InputError
-from assay.jsonio import read_json
+from assay.identity.direct_url import download_info
+from assay.identity.metadata import dist_component, metadata_from_json
 from assay.model import Component, Evidence, Graph, Hash, Kind, RelType, make_id
 
 FOUND_BY = "pip-report"
 
 
-def load_report(path: Path) -> dict[str, Any]:
-    return _load(path)[0]
+def is_report(doc: Any) -> bool:
+    return isinstance(doc, dict) and "install" in doc and "pip_version" in doc
 
 
-def _load(path: Path) -> tuple[dict[str, Any], bytes]:
-    data, raw = read_json(path)
-    if not isinstance(data, dict) or not isinstance(data.get("install"), list):
-        raise InputError(f"{path}: not a pip installation report (no 'install' list)")
-    if str(data.get("version")) != "1":
-        raise InputError(f"{path}: pip report format version {data.get('version')!r} is not supported "
+def checked(doc: Any, origin: object) -> dict[str, Any]:
+    """The report, once its shape and version are known to be what assay reads."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("install"), list):
+        raise InputError(f"{origin}: not a pip installation report (no 'install' list)")
+    if str(doc.get("version")) != "1":
+        raise InputError(f"{origin}: pip report format version {doc.get('version')!r} is not supported "
                          "(assay reads version 1)")
-    return data, raw
+    return doc
+
+
+class PipReportCataloger(Cataloger):
+    name = "pip-report"
+    description = "a pip install --report JSON"
+
+    def recognise(self, target: Target) -> int:
+        return SHAPE if is_report(target.json_object()) else 0
+
+    def catalog(self, target: Target, options: Options) -> Catalogue:
+        data = checked(target.json(), target.path)
+        return Catalogue(_graph(data, target), self.name)
+
+
+CATALOGERS = (PipReportCataloger(),)
 
 
 def download_facts(info: dict[str, Any]) -> tuple[str | None, tuple[Hash, ...], list[tuple[str, str]]]:
     """PEP 610 download_info → (location, hashes, properties)."""
-    url = info.get("url")
-    props: list[tuple[str, str]] = []
-    hashes: dict[str, str] = {}
-    location = url
-    if isinstance(info.get("archive_info"), dict):
-        archive = info["archive_info"]
-        for alg, value in (archive.get("hashes") or {}).items():
-            hashes[alg.lower().replace("-", "")] = value.lower()
-        legacy = archive.get("hash")
-        if isinstance(legacy, str) and "=" in legacy:
-            alg, value = legacy.split("=", 1)
-            hashes.setdefault(alg.lower().replace("-", ""), value.lower())
-    elif isinstance(info.get("vcs_info"), dict):
-        vcs = info["vcs_info"]
-        commit = vcs.get("commit_id", "")
-        props += [("assay:direct_url.vcs", vcs.get("vcs", "")), ("assay:direct_url.commit_id", commit)]
-        location = f"{vcs.get('vcs', 'git')}+{url}@{commit}" if commit else url
-    elif isinstance(info.get("dir_info"), dict):
-        props.append(("assay:direct_url.editable", str(bool(info["dir_info"].get("editable"))).lower()))
-    return location, tuple(Hash(a, v) for a, v in sorted(hashes.items())), props
+    try:
+        d = download_info(info)
+    except ValueError:
+        return None, (), []
+    return d.location, d.hashes, list(d.properties)
 
 
-def catalog_pip_report(path: Path) -> Graph:
-    data, raw = _load(path)
+def _graph(data: dict[str, Any], target: Target) -> Graph:
+    path = target.path
+    assert path is not None
     env = data.get("environment") or {}
     graph = Graph()
     graph.metadata.update({"target": str(path), "target_kind": "pip-report",
@@ -69,7 +70,7 @@ def catalog_pip_report(path: Path) -> Graph:
                            "python_version": env.get("python_full_version", ""),
                            "sys_platform": env.get("sys_platform", ""),
                            "platform_machine": env.get("platform_machine", "")})
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = hashlib.sha256(target.raw()).hexdigest()
     root = Component(id=make_id(Kind.APPLICATION, path.name, None, digest), kind=Kind.APPLICATION,
                      name=path.name, description="pip installation report",
                      hashes=(Hash("sha256", digest),),
@@ -100,16 +101,24 @@ def catalog_pip_report(path: Path) -> Graph:
         comp = dist_component(md, location=where, found_by=FOUND_BY, hashes=hashes,
                               download_location=location, properties=tuple(props), evidence=evidence)
         key = canonicalize_name(md.name)
-        dist = Dist(path, path, comp, md, list(md.requires_dist),
-                    {canonicalize_name(e) for e in md.provides_extra})
-        dists[key] = dist
+        dists[key] = Dist(comp, list(md.requires_dist), {canonicalize_name(e) for e in md.provides_extra})
         graph.add(comp)
         graph.relate(root.id, comp.id, RelType.CONTAINS)
         if extras:
             requested_extras[key] = set(extras)
     dependency_edges(graph, dists, {k: str(v) for k, v in env.items()}, requested_extras)
-    required = {r.target for r in graph.relationships if r.type == RelType.DEPENDS_ON}
-    for dist in dists.values():
-        if dist.component.prop("assay:requested") == "true" or dist.component.id not in required:
-            graph.relate(root.id, dist.component.id, RelType.DEPENDS_ON)
+    hang_from_root(graph, root.id, dists)
     return graph
+
+
+def load_report(path: object) -> dict[str, Any]:
+    """A pip report read from ``path`` (for ``provenance record``)."""
+    from pathlib import Path
+
+    from assay.jsonio import read_json
+
+    doc, _raw = read_json(Path(str(path)))
+    return checked(doc, path)
+
+
+__all__ = ["CATALOGERS", "download_facts", "is_report", "load_report"]

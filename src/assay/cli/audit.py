@@ -6,9 +6,7 @@ import click
 
 from assay.errors import EXIT_INCOMPLETE, EXIT_OK
 
-FORMATS = ["table", "json", "sarif", "markdown", "cyclonedx-json"]
-_WRITERS = {"table": "assay.formats.findings_table", "json": "assay.formats.findings_json",
-            "sarif": "assay.formats.findings_sarif", "markdown": "assay.formats.findings_markdown"}
+FORMATS = ["table", "json", "sarif", "markdown", "cyclonedx-json"]  # the registry's "audit" renderers
 
 
 @click.command()
@@ -51,11 +49,10 @@ def audit(target: str | None, fmt: str | None, output: str | None, db: str | Non
       assay audit .venv -f sarif -o audit.sarif --fail-on high
       assay audit dist/pkg-1.0-cp312-manylinux_2_28_x86_64.whl -f json
     """
-    import importlib
-
     from assay import catalog, config, formats
     from assay.audit import audit_graph
     from assay.cli import common
+    from assay.model.audit import AuditReport
     from assay.output import emit
 
     cfg = config.load(db=db, fail_on=fail_on, audit_format=fmt, cpython_repo=cpython_repo)
@@ -64,17 +61,14 @@ def audit(target: str | None, fmt: str | None, output: str | None, db: str | Non
         from assay.errors import ConfigError
 
         raise ConfigError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
-    graph = catalog.load(target, bundled=bundled)
+    with common.status("cataloguing…"):
+        catalogue = catalog.run(target, catalog.Options(bundled=bundled))
+    graph = catalogue.graph
+    for note in catalogue.notes:
+        common.warn(note)
     result = audit_graph(graph, config=cfg)
-    if fmt == "cyclonedx-json":
-        text = formats.render(graph, "cyclonedx-json", reproducible=reproducible,
-                              findings=[*result.findings, *result.ignored])
-    elif fmt == "table":
-        from assay.formats.findings_table import dumps as table_dumps
-
-        text = table_dumps(result, graph=graph, color=None if output is None else False)
-    else:
-        text = importlib.import_module(_WRITERS[fmt]).dumps(result, graph=graph)
+    text = formats.render("audit", fmt, AuditReport(result, graph), reproducible=reproducible,
+                          color=None if output is None or output == "-" else False)
     emit(text, output)
     _report(result, graph)
     if result.audited == 0:

@@ -37,6 +37,19 @@ def warn(message: str) -> None:
 
 
 @contextmanager
+def status(message: str) -> Iterator[None]:
+    """A transient spinner with ``message`` on stderr while the block runs (silent when quiet or
+    not a terminal: nothing is imported then)."""
+    import sys
+
+    if QUIET or not sys.stderr.isatty():
+        yield
+        return
+    with console().status(message):
+        yield
+
+
+@contextmanager
 def progress(description: str, total: int | None = None) -> Iterator[Any]:
     """A transient progress bar on stderr; yields ``advance(n=1)``. Silent when quiet or not a TTY."""
     con = console()

@@ -40,10 +40,11 @@ def record_cmd(report: Path, target: str) -> int:
     if not report.is_file():
         raise InputError(f"{report}: no such file")
     load_report(report)  # a bad report is reported before the target is looked at
-    kind = catalog.classify(target)
-    if kind not in ("environment", "interpreter", "site-packages"):
-        raise InputError(f"{target}: provenance is recorded into an installed environment, not a {kind}")
-    outcomes = record(report, target, kind=kind)
+    _chosen, cataloger = catalog.cataloger_for(target)
+    if not cataloger.installed:
+        raise InputError(f"{target}: provenance is recorded into an installed environment, "
+                         f"not into {cataloger.description}")
+    outcomes = record(report, target)
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1

@@ -6,7 +6,7 @@ import click
 
 from assay.errors import EXIT_INCOMPLETE, EXIT_OK
 
-FORMATS = ["spdx-json", "cyclonedx-json", "json", "table"]
+FORMATS = ["cyclonedx-json", "spdx-json", "json", "table"]  # the registry's "sbom" renderers
 
 
 @click.command()
@@ -46,16 +46,25 @@ def sbom(target: str | None, fmt: str, output: str | None, creator: str | None, 
     from assay.cli import common
     from assay.output import emit
 
-    with common.console().status("cataloguing…") if not common.QUIET else _null():
-        graph = catalog.load(target, bundled=bundled)
+    with common.status("cataloguing…"):
+        result = catalog.run(target, catalog.Options(bundled=bundled))
+    graph = result.graph
+    for note in result.notes:
+        common.warn(note)
     if creator:
         graph.metadata["creator"] = creator
     if embed:
-        from assay.enrich.bundled.embed import embed_sbom  # issue: PEP 770 writer
+        from assay.enrich.bundled.embed import bundled_subgraph, embed_sbom
 
-        embed_sbom(target, graph)
-    emit(formats.render(graph, fmt, reproducible=reproducible,
-                        to_file=output is not None and output != "-"), output)
+        if result.kind != "wheel":
+            from assay.errors import InputError
+
+            raise InputError(f"{target}: --embed needs a wheel file (.whl), not a {result.kind}")
+        embedded = formats.render("sbom", "cyclonedx-json", bundled_subgraph(graph))
+        member = embed_sbom(target, embedded)
+        common.info(f"embedded {member} into {target} and added it to RECORD")
+    emit(formats.render("sbom", fmt, graph, reproducible=reproducible,
+                        color=None if output is None or output == "-" else False), output)
     _summary(graph, output)
     if not graph.packages() or (strict and graph.unknowns):
         return EXIT_INCOMPLETE
@@ -77,10 +86,3 @@ def _summary(graph, output: str | None) -> None:
     if len(graph.unknowns) > 5:
         common.warn(f"… and {len(graph.unknowns) - 5} more unknowns (see the document)")
 
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        return False

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-
-from assay.errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_POLICY
 
 
 @click.command()
@@ -51,84 +48,23 @@ def scan(target: str | None, out: Path, advisories: tuple[Path, ...], update: bo
       assay scan dist/pkg-1.0-cp312-manylinux_2_28_x86_64.whl --out scan/ --fail-on high
       assay scan --update              # this interpreter's environment, fresh data
     """
-    from assay import catalog, config, formats
+    from assay import config
     from assay.cli import common
-    from assay.output import write_atomic
+    from assay.scan import ScanOptions
+    from assay.scan import scan as run_scan
 
     cfg = config.load(db=db, fail_on=fail_on)
-    kind = catalog.classify(target)
-    with common.console().status("cataloguing…") if not common.QUIET else _Null():
-        graph = catalog.load(target, bundled=bundled)
-    if creator:
-        graph.metadata["creator"] = creator
-    out.mkdir(parents=True, exist_ok=True)
-
-    result, audit_note = _audit(graph, cfg, advisories, update)
-    findings = [*result.findings, *result.ignored] if result else []
-    written = []
-
-    def put(name: str, text: str) -> None:
-        write_atomic(out / name, text if text.endswith("\n") else text + "\n")
-        written.append(name)
-
-    put("sbom.spdx.json", formats.render(graph, "spdx-json", reproducible=reproducible))
-    put("sbom.cdx.json", formats.render(graph, "cyclonedx-json", reproducible=reproducible,
-                                        findings=findings))
-    put("inventory.json", formats.render(graph, "json", reproducible=reproducible))
-    if result is not None:
-        from assay.formats import findings_json, findings_markdown, findings_sarif
-
-        put("audit.json", findings_json.dumps(result, graph=graph))
-        put("audit.sarif", findings_sarif.dumps(result, graph=graph))
-        put("audit.md", findings_markdown.dumps(result, graph=graph))
-    integrity_report = None
-    if kind in ("environment", "interpreter", "site-packages"):
-        from assay import integrity
-
-        integrity_report = integrity.check(graph)
-        put("integrity.json", json.dumps(integrity_report.to_json(), indent=2, sort_keys=True))
-
-    _summary(graph, result, audit_note, integrity_report, out, written)
-    if not len(graph.packages()):
-        return EXIT_INCOMPLETE
-    failed = (result is not None and result.exit_code() == EXIT_POLICY) or \
-        (integrity_report is not None and not integrity_report.clean)
-    return EXIT_POLICY if failed else EXIT_OK
+    options = ScanOptions(out=out, advisories=tuple(advisories), update=update, config=cfg,
+                          bundled=bundled, creator=creator, reproducible=reproducible)
+    with common.status("scanning…"):
+        result = run_scan(target, options, warn=common.warn)
+    for note in result.catalogue.notes:
+        common.warn(note)
+    _summary(result)
+    return result.exit_code()
 
 
-def _audit(graph, cfg, advisories: tuple[Path, ...], update: bool):
-    """Fill the store as asked, then audit. Returns (result or None, a note for the summary)."""
-    from assay.audit import audit_graph
-    from assay.cli import common
-    from assay.vulndb.importer import import_paths
-    from assay.vulndb.store import Store, default_path
-
-    path = Path(cfg.db) if cfg.db else default_path()
-    store = Store(path, create=True)
-    try:
-        if update:
-            from assay.vulndb.update import update as do_update
-
-            with common.console().status("updating advisories…") if not common.QUIET else _Null():
-                report = do_update(store)
-            for source, reason in report.failed.items():
-                common.warn(f"advisory source {source} not updated: {reason}; using local data")
-        if advisories:
-            with common.console().status("importing advisories…") if not common.QUIET else _Null():
-                stats = import_paths(store, advisories)
-            added = sum(getattr(s, "added", 0) + getattr(s, "updated", 0) for s in stats)
-            if added:
-                common.info(f"imported {added} new or changed advisories from "
-                            f"{', '.join(map(str, advisories))}")
-        if store.is_empty():
-            return None, (f"skipped: no advisory data in {path} (pass --advisories PATH, --update, "
-                          "or run `assay db import`)")
-        return audit_graph(graph, config=cfg, store=store), f"advisory database {path}"
-    finally:
-        store.close()
-
-
-def _summary(graph, result, audit_note: str, integrity_report, out: Path, written: list[str]) -> None:
+def _summary(scan_result) -> None:  # type: ignore[no-untyped-def]
     from collections import Counter
 
     from rich.markup import escape
@@ -136,6 +72,8 @@ def _summary(graph, result, audit_note: str, integrity_report, out: Path, writte
 
     from assay.cli import common
 
+    graph, result, audit_note = scan_result.graph, scan_result.audit, scan_result.audit_note
+    integrity_report, out, written = scan_result.integrity, scan_result.out, scan_result.written
     kinds = Counter(c.kind.value for c in graph.packages())
     table = Table(title=f"assay scan of {graph.metadata.get('target') or 'this environment'}",
                   show_header=False, title_justify="left")
@@ -167,6 +105,9 @@ def _summary(graph, result, audit_note: str, integrity_report, out: Path, writte
         table.add_row("integrity", f"{state}: {integrity_report.files_checked} files checked"
                       + (f"; {detail}" if detail else ""))
     table.add_row("written", f"{out}/: {', '.join(written)}")
+    reasons = scan_result.reasons()
+    code = scan_result.exit_code()
+    table.add_row("exit", f"{code}: " + ("; ".join(reasons) if reasons else "clean"))
     common.console().print(table)
 
 
@@ -180,10 +121,3 @@ def _container(graph, component_id: str) -> str | None:
             return f"{parent.name} {parent.version or ''}".strip()
     return None
 
-
-class _Null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        return False

@@ -184,7 +184,15 @@ class TarResolver(Resolver):
         return data
 
     def read_head(self, path: str, n: int) -> bytes:
-        return self.read_bytes(path)[:n]
+        size = self.size(path)
+        try:
+            fh = self._tar.extractfile(self._members[path])
+            if fh is None:
+                raise FileNotFoundError(path)
+            with fh:
+                return fh.read(min(n, size))
+        except (tarfile.TarError, OSError, EOFError, zlib.error, ValueError) as exc:
+            raise _corrupt(f"{self.description}: {path}", exc) from None
 
     def open(self, path: str) -> BinaryIO:
         return io.BytesIO(self.read_bytes(path))

@@ -49,6 +49,11 @@ class Resolver(ABC):
         with self.open(path) as fh:
             return fh.read()
 
+    def read_head(self, path: str, n: int) -> bytes:
+        """The first ``n`` bytes of a member (archives inflate only that much)."""
+        with self.open(path) as fh:
+            return fh.read(n)
+
     def read_text(self, path: str, encoding: str = "utf-8") -> str:
         return self.read_bytes(path).decode(encoding, errors="replace")
 

@@ -98,7 +98,7 @@ class GitClone:
         return [str(v) for v in sorted(first.values())]
 
 
-class Resolver:
+class CommitResolver:
     """Tries each resolver in turn (a git clone first when given, then tables)."""
 
     def __init__(self, *sources: CommitTable | GitClone) -> None:
@@ -149,7 +149,7 @@ def contains(tags: list[str] | None, version: Version, horizon: Version | None =
 
 
 def git_range_affected(events: list[tuple[str, str]], version: Version,
-                       resolver: Resolver) -> tuple[bool | None, list[str], list[str]]:
+                       resolver: CommitResolver) -> tuple[bool | None, list[str], list[str]]:
     """Evaluate one GIT range for a CPython version.
 
     Returns (affected or None when undecidable, unknown commits, fix versions); the

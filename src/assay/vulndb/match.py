@@ -26,7 +26,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from assay.model import Component, Kind
-from assay.vulndb.cpython import Resolver, git_range_affected
+from assay.vulndb.cpython import CommitResolver, git_range_affected
 from assay.vulndb.ranges import CpeRange, Event, ParsedEvents, osv_affected_parsed, parse_events, split_cpe
 from assay.vulndb.store import Store
 from assay.vulndb.versions import pep440
@@ -88,10 +88,10 @@ def _fixed_of(events: tuple[Event, ...]) -> tuple[str, ...]:
     return tuple(val for kind, val in events if kind == "fixed")
 
 
-class Matcher:
-    def __init__(self, store: Store, resolver: Resolver | None = None) -> None:
+class AdvisoryMatcher:
+    def __init__(self, store: Store, resolver: CommitResolver | None = None) -> None:
         self.store = store
-        self.resolver = resolver if resolver is not None else Resolver()
+        self.resolver = resolver if resolver is not None else CommitResolver()
 
     def match(self, components: Iterable[Component]) -> tuple[list[Hit], list[Skip], list[Unresolved]]:
         hits: list[Hit] = []
@@ -248,7 +248,7 @@ class Matcher:
         return hits, unresolved
 
 
-def _unresolved_reason(comp: Component, unknown: list[str], resolver: Resolver) -> tuple[str, str]:
+def _unresolved_reason(comp: Component, unknown: list[str], resolver: CommitResolver) -> tuple[str, str]:
     if not resolver:
         return (f"cannot decide for CPython {comp.version}: no commit table or CPython clone to place "
                 "the fix commits", "no-resolver")

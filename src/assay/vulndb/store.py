@@ -293,6 +293,23 @@ class Store:
                                                     tuple(json.loads(row[8])))
         return out
 
+    def best_severities(self, ids: Sequence[str]) -> dict[str, tuple[int, float | None, str] | None]:
+        """For each advisory id, the highest (severity, score, vector) any source gives it (None when
+        no source rates it). Cached per data generation."""
+        known: dict[str, tuple[int, float | None, str] | None] = \
+            self.cache.setdefault("alias_severity", {})
+        missing = sorted(set(ids) - known.keys())
+        for chunk in _chunks(missing, 500):
+            marks = ",".join("?" * len(chunk))
+            for adv_id in chunk:
+                known.setdefault(adv_id, None)
+            sql = f"SELECT id, severity, score, vector FROM advisories WHERE withdrawn='' AND id IN ({marks})"  # noqa: S608
+            for adv_id, sev, score, vector in self.db.execute(sql, list(chunk)):
+                best = known.get(adv_id)
+                if sev and (best is None or sev > best[0]):
+                    known[adv_id] = (sev, score, vector)
+        return {i: known.get(i) for i in ids}
+
     def summary(self) -> dict[str, Any]:
         """Path and counts per source (cached per data generation)."""
         cache = self.cache

@@ -11,8 +11,6 @@ Every member is read as bytes and classified; nothing is imported or executed.
 
 from __future__ import annotations
 
-import csv
-import io
 import multiprocessing as mp
 import os
 import posixpath
@@ -26,11 +24,14 @@ from packaging.utils import canonicalize_name
 from assay.enrich.bundled import pep770, vendored
 from assay.enrich.bundled.binary import sniff
 from assay.enrich.bundled.native import BinaryScan, scan_binary
-from assay.enrich.bundled.rules import Library, Matcher, matcher
+from assay.enrich.bundled.rules import Library, LibraryMatcher, matcher
 from assay.errors import InputError
+from assay.identity.purl import distro_purl
+from assay.identity.versions import split_distro
 from assay.model import Component, Evidence, Graph, Kind, RelType, make_id
 from assay.sources.archive import DecompressionBomb
 from assay.sources.base import Resolver, safe_relpath
+from assay.sources.layout import InstalledLayout
 
 _BINARY_NAME = re.compile(r"\.(?:so(?:\.[0-9][0-9a-z.]*)?|dylib|dll|pyd|exe|bundle)$", re.I)
 _TEXT_SUFFIX = re.compile(
@@ -80,13 +81,7 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
         return f"{location_prefix}{path}"
 
     def head_of(path: str) -> Callable[[], bytes]:
-        def read() -> bytes:
-            reader = getattr(resolver, "read_head", None)
-            if reader is not None:
-                return reader(path, 8)
-            with resolver.open(path) as fh:
-                return fh.read(8)
-        return read
+        return lambda: resolver.read_head(path, 8)
 
     for path in files:
         base = path.rsplit("/", 1)[-1]
@@ -166,24 +161,31 @@ def _native_component(lib: Library, version: str | None, parent_id: str, locatio
         props.append(("assay:soname", result.info.soname))
     if lib is not result.own:
         props.append(("assay:linkage", "static"))
+    purl = lib.purl(version)
+    distro = split_distro(version)
+    if distro is not None:
+        # a distribution's build (1.33.0-6.el8_10.2): advisories and CPEs speak of upstream 1.33.0;
+        # the build stays in an rpm/deb purl and in the evidence
+        purl = distro_purl(distro.kind, distro.distro, lib.purl_name, distro.full)
+        evidence = (*evidence, Evidence("distro-release", location,
+                                        f"{distro.full} is the {distro.distro} build of upstream "
+                                        f"{distro.upstream}", "version"))
+        props.append(("assay:distro-version", distro.full))
+        version = distro.upstream
     cpe = lib.cpe23(version)
     return Component(
         id=make_id(Kind.NATIVE_LIBRARY, lib.name, version, parent_id, location),
-        kind=Kind.NATIVE_LIBRARY, name=lib.name, version=version, purl=lib.purl(version),
+        kind=Kind.NATIVE_LIBRARY, name=lib.name, version=version, purl=purl,
         cpes=(cpe,) if cpe else (), evidence=evidence, found_by=f"bundled.{result.info.format}",
         description=lib.description or None, properties=tuple(sorted(props)),
     )
 
 
-def _scan_js(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str, m: Matcher) -> None:
+def _scan_js(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str,
+             m: LibraryMatcher) -> None:
     if m.js_anchors is None:
         return
-    reader = getattr(resolver, "read_head", None)
-    if reader is not None:
-        head = reader(path, _JS_HEAD)  # inflate only the top of a large bundle
-    else:
-        with resolver.open(path) as fh:
-            head = fh.read(_JS_HEAD)
+    head = resolver.read_head(path, _JS_HEAD)  # inflate only the top of a large bundle
     seen: set[tuple[str, str]] = set()
     for hit in m.js_anchors.finditer(head):
         for lib, reader in m.js_by_anchor.get(hit.group(), ()):
@@ -210,16 +212,11 @@ _HEADER_HEAD = 262144
 
 
 def _scan_header(resolver: Resolver, path: str, parent_id: str, location: str,
-                 m: Matcher) -> list[Component]:
+                 m: LibraryMatcher) -> list[Component]:
     """A vendored C library's version from its header's #defines (sdists and source folders)."""
     from assay.enrich.bundled.decode import format_int
 
-    reader = getattr(resolver, "read_head", None)
-    if reader is not None:
-        text = reader(path, _HEADER_HEAD)
-    else:
-        with resolver.open(path) as fh:
-            text = fh.read(_HEADER_HEAD)
+    text = resolver.read_head(path, _HEADER_HEAD)
     out = []
     for lib, header in m.by_header[path.rsplit("/", 1)[-1]]:
         hm = header.regex.search(text)
@@ -248,7 +245,7 @@ def _scan_header(resolver: Resolver, path: str, parent_id: str, location: str,
 
 
 def _vendored_component(item: vendored.Vendored, parent_id: str, prefix: str) -> Component:
-    from assay.catalog.metadata import cpe_for, pypi_purl
+    from assay.identity.metadata import cpe_for, pypi_purl
 
     location = f"{prefix}{item.vendor_dir}"
     cpe = cpe_for(item.name, item.version)
@@ -264,7 +261,7 @@ def _vendored_component(item: vendored.Vendored, parent_id: str, prefix: str) ->
 def _scan_nested_wheel(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str,
                        depth: int) -> None:
     """A wheel inside a distribution (ensurepip's bundled pip): a vendored package with its own contents."""
-    from assay.catalog.metadata import dist_component
+    from assay.identity.metadata import dist_component
     from assay.sources.archive import ZipResolver
 
     data = resolver.read_bytes(path)
@@ -300,7 +297,7 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
         return
     from dataclasses import replace
 
-    from assay.catalog.metadata import pypi_purl
+    from assay.identity.metadata import pypi_purl
 
     detected = [graph.components[cid] for cid in dict.fromkeys(stats.components)]
     libraries = {lib.name: lib for lib in matcher().libraries}
@@ -344,18 +341,16 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
 
 def record_paths(record_text: str) -> list[str]:
     """The paths a RECORD lists (first CSV column)."""
-    out = []
-    for row in csv.reader(io.StringIO(record_text)):
-        if row and row[0]:
-            out.append(row[0])
-    return out
+    from assay.identity.record import paths
+
+    return paths(record_text)
 
 
-def _scan_ensurepip(graph: Graph, interpreter: Component) -> None:
+def _scan_ensurepip(graph: Graph, interpreter: Component, base_prefix: str) -> None:
     """The wheels CPython bundles for ensurepip (pip, setuptools), inside the interpreter."""
     from assay.sources.directory import DirectoryResolver
 
-    base = Path(interpreter.prop("assay:base_prefix") or "")
+    base = Path(base_prefix)
     for bundled in [*base.glob("lib/python3*/ensurepip/_bundled"), base / "Lib" / "ensurepip" / "_bundled"]:
         if not bundled.is_dir():
             continue
@@ -368,58 +363,44 @@ def _scan_ensurepip(graph: Graph, interpreter: Component) -> None:
             _scan_nested_wheel(resolver, wheel, graph, interpreter.id, f"{bundled}/{wheel}", 0)
 
 
-def _egg_installed_files(meta_dir: Path, site: Path) -> list[str] | None:
+def _egg_installed_files(text: str, meta: str) -> list[str]:
     """An .egg-info's installed-files.txt (paths relative to the .egg-info), as site-relative paths."""
-    try:
-        text = (meta_dir / "installed-files.txt").read_text("utf-8", errors="replace")
-    except OSError:
-        return None
-    try:
-        rel_meta = meta_dir.relative_to(site).as_posix()
-    except ValueError:
-        return None
-    return [posixpath.normpath(f"{rel_meta}/{line.strip()}") for line in text.splitlines() if line.strip()]
+    return [posixpath.normpath(f"{meta}/{line.strip()}") for line in text.splitlines() if line.strip()]
 
 
-def enrich_installed(graph: Graph) -> None:
+def enrich_installed(graph: Graph, layout: InstalledLayout) -> None:
     """Scan the files of every installed distribution (from its RECORD) for bundled components."""
-    from assay.sources.directory import DirectoryResolver
-
-    resolvers: dict[str, DirectoryResolver] = {}
     jobs: list[tuple[str, str, list[str]]] = []
     for comp in list(graph.components.values()):
-        if comp.kind is Kind.INTERPRETER and comp.prop("assay:base_prefix"):
-            _scan_ensurepip(graph, comp)
+        if comp.kind is Kind.INTERPRETER and layout.base_prefix:
+            _scan_ensurepip(graph, comp, layout.base_prefix)
+    for comp_id, dist in layout.dists.items():
+        comp = graph.components.get(comp_id)
+        if comp is None or comp.kind is not Kind.PYTHON_PACKAGE:
             continue
-        if comp.kind is not Kind.PYTHON_PACKAGE:
-            continue
-        meta_dir = comp.prop("assay:dist-info")
-        site = comp.prop("assay:site-packages")
-        if not meta_dir or not site:
-            continue
-        record = Path(meta_dir) / "RECORD"
-        try:
-            listed = record_paths(record.read_text("utf-8", errors="replace"))
-        except OSError:
-            listed = _egg_installed_files(Path(meta_dir), Path(site))
-            if listed is None:
-                graph.unknown(comp.id, "no-record", f"{record}: cannot list the installed files")
-                continue
-        resolver = resolvers.get(site)
+        resolver = layout.resolver(dist.site)
         if resolver is None:
-            try:
-                resolver = resolvers[site] = DirectoryResolver(site)
-            except InputError:
+            continue
+        record = dist.member("RECORD")
+        text = layout.read_text(dist, "RECORD") if dist.is_dir else None
+        if text is not None:
+            listed = record_paths(text)
+        else:
+            files_txt = layout.read_text(dist, "installed-files.txt") if dist.is_dir else None
+            if files_txt is None:
+                graph.unknown(comp.id, "no-record",
+                              f"{resolver.root / record}: cannot list the installed files")
                 continue
+            listed = _egg_installed_files(files_txt, dist.meta)
         paths = []
         for raw in listed:
             try:
-                rel = safe_relpath(raw, origin=str(record))
+                rel = safe_relpath(raw, origin=str(resolver.root / record))
             except InputError:
                 continue  # ../../bin/tool: outside site-packages (scripts), not a bundled file
             if rel and posixpath.basename(rel) != "RECORD" and resolver.exists(rel):
                 paths.append(rel)
-        jobs.append((site, comp.id, paths))
+        jobs.append((dist.site, comp.id, paths))
     _run_jobs(graph, jobs)
 
 

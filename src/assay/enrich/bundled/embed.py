@@ -10,10 +10,6 @@ a failure leaves the original untouched. Every other member is copied byte for b
 
 from __future__ import annotations
 
-import base64
-import csv
-import hashlib
-import io
 import os
 import re
 import tempfile
@@ -24,11 +20,6 @@ from assay.errors import InputError
 from assay.model import Graph, RelType
 
 SBOM_NAME = "assay.cdx.json"
-
-
-def _record_hash(data: bytes) -> str:
-    digest = hashlib.sha256(data).digest()
-    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def bundled_subgraph(graph: Graph) -> Graph:
@@ -53,15 +44,9 @@ def bundled_subgraph(graph: Graph) -> Graph:
     return sub
 
 
-def render_sbom(graph: Graph) -> str:
-    from assay.formats import creation_time
-    from assay.formats.cyclonedx import dumps
-
-    return dumps(bundled_subgraph(graph), created=creation_time(False))
-
-
-def embed_sbom(target: str | os.PathLike[str], graph: Graph) -> Path:
-    """Embed the SBOM of ``graph``'s bundled components into the wheel ``target``; returns its member path."""
+def embed_sbom(target: str | os.PathLike[str], sbom_text: str) -> Path:
+    """Embed ``sbom_text`` (the CycloneDX document of :func:`bundled_subgraph`, rendered by the
+    caller) into the wheel ``target``; returns its member path. The wheel keeps its file mode."""
     path = Path(target)
     if not path.name.lower().endswith(".whl") or not path.is_file():
         raise InputError(f"{path}: --embed needs a wheel file (.whl)")
@@ -76,8 +61,9 @@ def embed_sbom(target: str | os.PathLike[str], graph: Graph) -> Path:
             dist_info = dist_infos[0]
             record_name = f"{dist_info}/RECORD"
             sbom_name = f"{dist_info}/sboms/{SBOM_NAME}"
-            sbom = render_sbom(graph).encode("utf-8")
+            sbom = sbom_text.encode("utf-8")
             record = _updated_record(zin.read(record_name).decode("utf-8"), sbom_name, sbom)
+            mode = path.stat().st_mode & 0o7777
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zout:
@@ -92,6 +78,7 @@ def embed_sbom(target: str | os.PathLike[str], graph: Graph) -> Path:
                     zout.writestr(sbom_info, sbom, compress_type=zipfile.ZIP_DEFLATED)
                     rec_info = next(i for i in infos if i.filename == record_name)
                     zout.writestr(rec_info, record.encode("utf-8"), compress_type=rec_info.compress_type)
+                os.chmod(tmp, mode)
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -106,15 +93,10 @@ def _newest(infos: list[zipfile.ZipInfo]) -> tuple[int, int, int, int, int, int]
 
 
 def _updated_record(text: str, sbom_name: str, sbom: bytes) -> str:
-    rows = [row for row in csv.reader(io.StringIO(text)) if row and row[0] != sbom_name]
-    record_rows = [r for r in rows if r[0].endswith(".dist-info/RECORD")]
-    others = [r for r in rows if not r[0].endswith(".dist-info/RECORD")]
-    others.append([sbom_name, _record_hash(sbom), str(len(sbom))])
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in others + (record_rows or [[f"{sbom_name.split('/', 1)[0]}/RECORD", "", ""]]):
-        writer.writerow(row)
-    return out.getvalue()
+    from assay.identity import record
+
+    return record.with_rows(text, [record.row_for(sbom_name, sbom)],
+                            record_path=f"{sbom_name.split('/', 1)[0]}/RECORD")
 
 
-__all__ = ["SBOM_NAME", "bundled_subgraph", "embed_sbom", "render_sbom"]
+__all__ = ["SBOM_NAME", "bundled_subgraph", "embed_sbom"]

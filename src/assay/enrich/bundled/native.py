@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, parse
 from assay.enrich.bundled.decode import read_symbol
-from assay.enrich.bundled.rules import Library, Matcher, SymbolReader, int_version
+from assay.enrich.bundled.rules import Library, LibraryMatcher, SymbolReader, int_version
 from assay.model import Evidence
 
 _VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~][0-9A-Za-z.]+)?$")
@@ -44,7 +44,7 @@ _MALFORMED = (struct.error, IndexError, ValueError, OverflowError, UnicodeDecode
 _SYMBOL_WEIGHT = 1000  # a library's own version API outweighs any number of strings
 
 
-def scan_binary(path: str, data: bytes, m: Matcher) -> BinaryScan | None:
+def scan_binary(path: str, data: bytes, m: LibraryMatcher) -> BinaryScan | None:
     info = parse(data)
     if info is None:
         return None

@@ -70,23 +70,21 @@ class Library:
     headers: tuple[HeaderReader, ...] = ()
 
     def purl(self, version: str | None) -> str:
-        base = f"pkg:{self.purl_type}/{self.purl_name}"
-        return f"{base}@{version}" if version else base
+        from assay.identity.purl import purl
+
+        return purl(self.purl_type, self.purl_name, version)
 
     def cpe23(self, version: str | None) -> str | None:
         if not self.cpe:
             return None
+        from assay.identity.cpe import cpe23
+
         vendor, product = self.cpe.split(":")
-        v = _cpe_escape(version) if version else "*"
-        return f"cpe:2.3:a:{vendor}:{product}:{v}:*:*:*:*:*:*:*"
-
-
-def _cpe_escape(value: str) -> str:
-    return re.sub(r"([^A-Za-z0-9._-])", r"\\\1", value)
+        return cpe23(vendor, product, version)
 
 
 @dataclass(slots=True)
-class Matcher:
+class LibraryMatcher:
     libraries: list[Library]
     native: list[Library] = field(default_factory=list)
     javascript: list[Library] = field(default_factory=list)
@@ -192,11 +190,11 @@ def trie_regex(words: list[bytes]) -> re.Pattern[bytes]:
 
 
 @functools.cache
-def matcher() -> Matcher:
+def matcher() -> LibraryMatcher:
     table = _load_table()
     libs = [_compile_library(e, "native") for e in table.get("library", [])]
     libs += [_compile_library(e, "javascript") for e in table.get("javascript", [])]
-    m = Matcher(libraries=libs)
+    m = LibraryMatcher(libraries=libs)
     m.native = [lib for lib in libs if lib.kind == "native"]
     m.javascript = [lib for lib in libs if lib.kind == "javascript"]
     for lib in m.native:
