@@ -29,9 +29,15 @@ def file_sha256(path: Path) -> bytes:
 
 @dataclass(slots=True)
 class Artifact:
+    """A file to verify (``path``), or only its SHA-256 (``digest``, from ``sha256:<hex>``).
+
+    ``digest`` is filled the first time :meth:`sha256` reads the file, so every
+    check of one artifact shares one pass over its bytes.
+    """
+
     label: str  # as the user named it
     path: Path | None = None
-    _sha256: bytes | None = field(default=None, repr=False)
+    digest: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def parse(cls, text: str) -> Artifact:
@@ -51,10 +57,10 @@ class Artifact:
         return self.path.name if self.path else None
 
     def sha256(self) -> bytes:
-        if self._sha256 is None:
+        if self.digest is None:
             assert self.path is not None
-            self._sha256 = file_sha256(self.path)
-        return self._sha256
+            self.digest = file_sha256(self.path)
+        return self.digest
 
     def sha256_hex(self) -> str:
         return self.sha256().hex()

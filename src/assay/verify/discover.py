@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assay.verify.model import Kind
+from assay.model.verify import SignatureKind
 
 SIGSTORE_SUFFIXES = (".sigstore", ".sigstore.json")
 OPENPGP_SUFFIXES = (".asc", ".sig")
@@ -28,14 +28,14 @@ class Material:
     pep740: list[Path] = field(default_factory=list)
     detached_sigstore: list[Path] = field(default_factory=list)  # .sig + .crt pairs (the .sig)
 
-    def kinds(self) -> set[Kind]:
-        out: set[Kind] = set()
+    def kinds(self) -> set[SignatureKind]:
+        out: set[SignatureKind] = set()
         if self.sigstore:
-            out.add(Kind.SIGSTORE)
+            out.add(SignatureKind.SIGSTORE)
         if self.openpgp:
-            out.add(Kind.OPENPGP)
+            out.add(SignatureKind.OPENPGP)
         if self.pep740:
-            out.add(Kind.PEP740)
+            out.add(SignatureKind.PEP740)
         return out
 
     def __bool__(self) -> bool:

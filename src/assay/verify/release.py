@@ -28,10 +28,10 @@ from packaging.version import InvalidVersion, Version
 
 from assay import net
 from assay.errors import InputError, NetworkError
+from assay.model.verify import Verdict
 from assay.verify import discover
 from assay.verify.artifact import Artifact
 from assay.verify.engine import Engine
-from assay.verify.model import Verdict
 
 STATE_FILE = "assay-release-state.json"
 STATE_VERSION = 1
