@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assay.errors import InputError
+from assay.verify.discover import subject_of
+
+__all__ = ["Artifact", "file_sha256", "same_file_name", "subject_of"]
 
 _DIGEST = re.compile(r"^sha256:([0-9a-fA-F]{64})$")
 CHUNK = 1 << 20
@@ -64,19 +67,6 @@ class Artifact:
 
     def sha256_hex(self) -> str:
         return self.sha256().hex()
-
-
-_MATERIAL_SUFFIXES = (".sigstore.json", ".sigstore", ".publish.attestation", ".slsa.attestation",
-                      ".attestation", ".provenance", ".asc", ".sig", ".crt", ".pem", ".intoto.jsonl")
-
-
-def subject_of(material: Path) -> str:
-    """The file a piece of material names by convention (``X.tar.gz.asc`` is for ``X.tar.gz``)."""
-    name = material.name
-    for suffix in _MATERIAL_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
 
 
 def same_file_name(artifact_name: str | None, signed_name: str | None) -> bool:
