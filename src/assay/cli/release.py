@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from assay.cli import common
-from assay.cli.verify import build_options, policy_options, render
+from assay.cli.verify import build_options, emit, policy_options, render
 
 
 def _specifier(text: str | None) -> Any:
@@ -81,7 +81,6 @@ def release_audit(source: str, policies: tuple[str, ...], identities: tuple[str,
         --publisher '{"kind":"GitHub","repository":"pypa/sampleproject","workflow":"release.yml"}'
     """
     from assay.model.verify import VerificationReport
-    from assay.output import write_atomic
     from assay.verify import Engine, audit_release
 
     options = build_options(policies=policies, identities=identities, issuers=issuers,
@@ -106,10 +105,8 @@ def release_audit(source: str, policies: tuple[str, ...], identities: tuple[str,
              ("versions", versions or "all"))
     report = VerificationReport(result.verdicts, title or f"Release signature audit: {source}", facts)
     out = Path(output_dir)
-    _mkdir(out)
-    write_atomic(out / "report.json", render("json", report))
-    write_atomic(out / "report.md", render("markdown", report))
-    write_atomic(out / "report.html", render("html", report))
+    _write_reports(out, {"report.json": render("json", report), "report.md": render("markdown", report),
+                         "report.html": render("html", report)})
     click.echo(render("text", report), nl=False)
     _note_out_of_scope(result.out_of_scope)
     common.info(f"downloaded {result.downloaded} file(s) ({result.downloaded_bytes / 1e6:.1f} MB), "
@@ -118,13 +115,17 @@ def release_audit(source: str, policies: tuple[str, ...], identities: tuple[str,
     return 0 if result.ok else 1
 
 
-def _mkdir(path: Path) -> None:
+def _write_reports(out: Path, reports: dict[str, str]) -> None:
+    """Each report written atomically; a folder that cannot be made or written is one line, exit 2."""
     from assay.errors import InputError
+    from assay.output import write_atomic
 
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in reports.items():
+            write_atomic(out / name, text)
     except OSError as exc:
-        raise InputError(f"{path}: cannot create the output folder ({exc.strerror or exc})") from None
+        raise InputError(f"{out}: cannot write the reports ({exc.strerror or exc})") from None
 
 
 def _note_out_of_scope(names: tuple[str, ...]) -> None:
@@ -158,7 +159,6 @@ def release_check(directory: str, policies: tuple[str, ...], identities: tuple[s
     \b
     assay release-check dist/ --policy release-policy.toml --version 3.14.1
     """
-    from assay.output import emit
     from assay.verify import Engine, check_release
 
     options = build_options(policies=policies, identities=identities, issuers=issuers,

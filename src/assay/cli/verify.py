@@ -16,6 +16,17 @@ def _path(p: str | None) -> Path | None:
     return Path(p) if p else None
 
 
+def emit(data: str, output: str | None) -> None:
+    """Results to ``output`` (atomically) or stdout; a file that cannot be written is one line, exit 2."""
+    from assay.errors import InputError
+    from assay.output import emit as write
+
+    try:
+        write(data, output)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write ({exc.strerror or exc})") from None
+
+
 def render(fmt: str, report: Any) -> str:
     """``report`` (a VerificationReport) in ``fmt``, by the renderer ``assay.formats.verdicts_<fmt>``."""
     import importlib
@@ -133,7 +144,6 @@ def verify(artifacts: tuple[str, ...], bundle: str | None, signature: str | None
         --identity thomas@python.org --issuer https://accounts.google.com --allow-legacy-bundles
     """
     from assay.model.verify import VerificationReport
-    from assay.output import emit
     from assay.verify import Engine
 
     if not artifacts and not bundle:

@@ -256,9 +256,14 @@ class State:
     def save(self) -> None:
         from assay.output import write_atomic
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, json.dumps({"version": STATE_VERSION, "files": self.files,
-                                            "verdicts": self.verdicts}, indent=1, sort_keys=True))
+        text = json.dumps({"version": STATE_VERSION, "files": self.files, "verdicts": self.verdicts},
+                          indent=1, sort_keys=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, text)
+        except OSError as exc:
+            raise InputError(f"{self.path.parent}: cannot write the cache ({exc.strerror or exc}); "
+                             "choose another with --cache") from None
 
 
 def _stamp(path: Path) -> list[Any]:
@@ -448,6 +453,11 @@ def audit_release(source: str, engine: Engine, *, cache_root: Path | None = None
     kind, where = parse_source(source)
     root = cache_root or default_cache()
     cache = cache_dir_for(root, source if kind != "local" else str(Path(where).resolve()))
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{cache}: cannot create the cache folder ({exc.strerror or exc}); "
+                         "choose another with --cache") from None
     state = State.load(cache)
     if kind == "local":
         folders = local_folders(Path(where), versions)
