@@ -16,6 +16,8 @@ is checked by sigstore-python as usual.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 from collections.abc import Callable
@@ -86,13 +88,19 @@ class BundleFacts:
     """What assay reads from a bundle's JSON document (the public protobuf-specs format)."""
 
     dsse: bool = False  # a DSSE envelope (an in-toto statement) rather than a message signature
-    message_digest: bool = False  # the message signature names the signed file's digest
+    message_digest: bytes | None = None  # the signed file's SHA-256, when the message signature names it
 
     @classmethod
     def of(cls, doc: dict[str, Any]) -> BundleFacts:
         sig = doc.get("messageSignature")
-        return cls(dsse=doc.get("dsseEnvelope") is not None,
-                   message_digest=isinstance(sig, dict) and bool(sig.get("messageDigest")))
+        digest = sig.get("messageDigest") if isinstance(sig, dict) else None
+        value = None
+        if isinstance(digest, dict) and digest.get("algorithm") == "SHA2_256":
+            try:
+                value = base64.b64decode(str(digest.get("digest", "")), validate=True)
+            except (binascii.Error, ValueError):
+                value = None
+        return cls(dsse=doc.get("dsseEnvelope") is not None, message_digest=value)
 
 
 DSSE = BundleFacts(dsse=True)  # a PEP 740 attestation is always a DSSE envelope
@@ -301,14 +309,20 @@ class SigstoreVerifier:
                 reason, detail = classify_identity(recorder.cert, signers) if signers else (
                     Reason.WRONG_IDENTITY, _first_line(exc))
                 return Check(SignatureKind.SIGSTORE, material, Status.FAIL, reason, detail)
-            reason, detail = self._classify(exc, bundle, facts, artifact, signed_name)
+            reason, detail = self._classify(exc, bundle, facts, artifact, signed_name,
+                                            identity_checked=recorder.cert is not None)
             return Check(SignatureKind.SIGSTORE, material, Status.FAIL, reason, detail)
         sans, issuer = cert_identity(bundle.signing_certificate)
         signer = ", ".join(sorted(sans)) + (f" ({issuer})" if issuer else "")
         return Check(SignatureKind.SIGSTORE, material, Status.PASS, None, "", signer, _signed_time(bundle))
 
     def _classify(self, exc: Exception, bundle: Any, facts: BundleFacts, artifact: Artifact | None,
-                  signed_name: str | None) -> tuple[Reason, str]:
+                  signed_name: str | None, *, identity_checked: bool) -> tuple[Reason, str]:
+        """Why sigstore refused a bundle whose identity was not the problem.
+
+        ``identity_checked``: the identity policy ran and passed, so the time, chain and SCT
+        checks before it passed too.
+        """
         refusal = _compat.refusal(exc) if not isinstance(exc, ValueError) else _compat.Refusal.OTHER
         msg = _first_line(exc)
         R = _compat.Refusal
@@ -317,10 +331,13 @@ class SigstoreVerifier:
                 return (Reason.EXPIRED,
                         "the signing certificate was not valid at the signature's verified time")
             return Reason.UNTRUSTED_ROOT, f"certificate does not chain to {self.root_label}"
-        if refusal is R.DIGEST_MISMATCH:
+        if identity_checked and artifact is not None and facts.message_digest is not None \
+                and facts.message_digest != artifact.sha256():
+            # the bundle names the file it signed, and this is not it (sigstore 4.1+ refuses that in
+            # words, 4.0 as a bad signature): the bundle's own digest decides, not the words
             return _mismatch(Reason.BUNDLE_FOR_ANOTHER_FILE, artifact, signed_name)
         if refusal is R.SIGNATURE:
-            if not facts.dsse and not facts.message_digest:
+            if not facts.dsse and facts.message_digest is None:
                 return Reason.INVALID_SIGNATURE, "signature does not verify over this file's digest"
             return Reason.INVALID_SIGNATURE, "the bundle's signature does not verify"
         if refusal is R.EXPIRED_AT_SIGNING:
