@@ -25,6 +25,10 @@ from assay.errors import InputError
 from assay.model.verify import Check, Reason, SignatureKind, Status
 from assay.verify.artifact import Artifact, same_file_name, subject_of
 
+# pysequoia turns every Sequoia error into a RuntimeError (an anyhow chain); reading a file can
+# also fail with OSError, a malformed value with ValueError.
+SEQUOIA_ERRORS = (RuntimeError, ValueError, OSError)
+
 _FPR = re.compile(r"^[0-9A-F]{40}$|^[0-9A-F]{64}$")
 _HASHES = {2: "sha1", 8: "sha256", 9: "sha384", 10: "sha512", 11: "sha224"}
 
@@ -57,7 +61,7 @@ class Keyring:
                 raise InputError(f"{path}: cannot read key ({exc.strerror or exc})") from None
             try:
                 found = pysequoia.Cert.split_bytes(data)
-            except Exception:
+            except SEQUOIA_ERRORS:
                 raise InputError(f"{path}: not an OpenPGP public key") from None
             if not found:
                 raise InputError(f"{path}: holds no OpenPGP certificate")
@@ -125,7 +129,7 @@ def verify(artifact: Artifact, signature_path: Path, keyring: Keyring,
                      "an OpenPGP signature needs the file itself, not only its digest")
     try:
         sig = pysequoia.Sig.from_file(str(signature_path))
-    except Exception:
+    except SEQUOIA_ERRORS:
         return Check(SignatureKind.OPENPGP, material, Status.FAIL, Reason.INVALID_SIGNATURE,
                      "not an OpenPGP signature")
     issuer = (sig.issuer_fingerprint or sig.issuer_key_id or "").upper()
@@ -150,7 +154,7 @@ def verify(artifact: Artifact, signature_path: Path, keyring: Keyring,
                      f"signed {_utc(created)}, key {fpr} expired {_utc(expiry)}", signer, _utc(created))
     try:
         pysequoia.verify(file=str(artifact.path), signature=sig, store=lambda _ids: [cert])
-    except Exception:
+    except SEQUOIA_ERRORS:
         reason, detail = _diagnose(artifact, signature_path)
         return Check(SignatureKind.OPENPGP, material, Status.FAIL, reason, detail, signer, _utc(created))
     return Check(SignatureKind.OPENPGP, material, Status.PASS, None, "", signer, _utc(created))
@@ -178,7 +182,7 @@ def _digest_prefix_matches(path: Path | None, signature_path: Path) -> bool | No
     try:
         packets = [p for p in PacketPile.from_file(str(signature_path))]
         body = packets[0].body
-    except Exception:
+    except (*SEQUOIA_ERRORS, IndexError):
         return None
     # v4 binary-document signature: version, type, pk algo, hash algo, hashed-area length.
     if len(body) < 6 or body[0] != 4 or body[1] != 0x00:

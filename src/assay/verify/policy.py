@@ -20,7 +20,7 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from assay.errors import ConfigError
+from assay.errors import ConfigError, InputError
 from assay.model.verify import SignatureKind
 from assay.verify.openpgp import normalize_fingerprint
 from assay.verify.sigstore import SigstoreSigner
@@ -197,8 +197,8 @@ def parse(doc: dict[str, Any], *, source: str) -> Policy:
             raise fail(f"[signers.{name}] sigstore entries need identity and issuer") from None
         try:
             pgp = tuple(normalize_fingerprint(str(f)) for f in body.get("openpgp", []))
-        except Exception as exc:
-            raise fail(f"[signers.{name}] {getattr(exc, 'message', exc)}") from None
+        except InputError as exc:
+            raise fail(f"[signers.{name}] {exc.message}") from None
         pubs = body.get("publishers", [])
         if not isinstance(pubs, list) or not all(isinstance(p, dict) and "kind" in p for p in pubs):
             raise fail(f"[signers.{name}] publishers are tables with a kind")
