@@ -78,8 +78,9 @@ def setup(work: Path, n: int) -> dict[str, object]:
         shutil.copy(SIG / "sigstore/pypi" / WHEEL, d)
         shutil.copy(SIG / "sigstore/pypi" / (WHEEL + ".sigstore"), d)
         wheels.append(d / WHEEL)
-    store = Path(__import__("sigstore").__file__).parent / "_store"
-    store = store / "https%3A%2F%2Ftuf-repo-cdn.sigstore.dev"
+    from assay.verify import _compat  # the one place that knows where sigstore keeps its embedded roots
+
+    store = _compat.embedded_trusted_root().parent
     trust_config = work / "prod.trust_config.json"
     trust_config.write_text(json.dumps({
         "mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json",

@@ -218,3 +218,43 @@ def test_material_nobody_asked_about_is_not_checked(cli, sig, tmp_path):
     checks = r.json()["verdicts"][0]["checks"]
     assert [c["status"] for c in checks] == ["pass", "missing"]
     assert "not checked" in checks[1]["detail"]
+
+
+def test_dist_star_uses_material_and_never_reports_it_missing(cli, sig, tmp_path):
+    """`assay verify dist/*`: the shell names every file; only the wheel is an artifact."""
+    wheel = _wheel_dir(sig, tmp_path)
+    shutil.copy(sig / (WHEEL + ".sigstore"), tmp_path / (wheel.name + ".sigstore.json"))
+    for suffix in (".provenance", ".publish.attestation", ".crt", ".sha256"):
+        (tmp_path / (wheel.name + suffix)).write_text("{}")
+    everything = sorted(tmp_path.iterdir())  # what the shell passes for dist/*
+    r = cli("verify", *everything, "--identity", RFC8785_ID, "--issuer", GHA,
+            "--trusted-root", sig / PROD_ROOT, "--format", "json")
+    verdicts = r.json()["verdicts"]
+    assert [Path(v["artifact"]).name for v in verdicts] == [wheel.name]
+    assert "missing" not in {v["status"] for v in verdicts}
+    assert "used as material" in r.err
+
+
+def test_only_material_given_is_a_usage_error(cli, sig, tmp_path):
+    wheel = _wheel_dir(sig, tmp_path)
+    r = cli("verify", tmp_path / (wheel.name + ".sigstore"), "--identity", RFC8785_ID, "--issuer", GHA)
+    assert r.code == 2
+    assert r.err.strip().splitlines()[-1].endswith(f"name the file it is for ({wheel})")
+
+
+def test_signed_file_with_a_material_name_is_still_an_artifact(cli, sig, tmp_path):
+    """notes.sig with its own bundle beside it is verified, not set aside."""
+    shutil.copy(sig / WHEEL, tmp_path / "notes.sig")
+    shutil.copy(sig / (WHEEL + ".sigstore"), tmp_path / "notes.sig.sigstore")
+    r = cli("verify", *sorted(tmp_path.iterdir()), "--identity", RFC8785_ID, "--issuer", GHA,
+            "--trusted-root", sig / PROD_ROOT, "--format", "json")
+    assert r.code == 0
+    assert [Path(v["artifact"]).name for v in r.json()["verdicts"]] == ["notes.sig"]
+
+
+def test_unwritable_output_is_one_line_exit_2(cli, sig, tmp_path):
+    wheel = _wheel_dir(sig, tmp_path)
+    r = cli("verify", wheel, "--identity", RFC8785_ID, "--issuer", GHA, "--trusted-root", sig / PROD_ROOT,
+            "-o", tmp_path)  # a folder, not a file
+    assert r.code == 2
+    assert r.err.strip().splitlines()[-1].startswith(f"assay: error: {tmp_path}: cannot write")

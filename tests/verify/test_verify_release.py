@@ -274,3 +274,53 @@ def test_release_check_gate(cli, sig, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert cli("release-check", empty, "--policy", pol).code == 3
+
+
+def test_release_check_says_when_the_policy_covers_none_of_the_files(cli, sig, tmp_path):
+    """CPython's policy covers Python-*.tar.xz and friends: a folder of wheels is out of its scope."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for name in (WHEEL, WHEEL + ".sigstore"):
+        shutil.copy(sig / "sigstore/pypi" / name, dist)
+    r = cli("release-check", dist, "--policy", "cpython", "--trusted-root", sig / PROD_ROOT)
+    assert r.code == 3
+    last = r.err.strip().splitlines()[-1]
+    assert "covers none" in last and "Python-*.tar.xz" in last and WHEEL in last
+    assert "no artifact" not in last
+
+
+def test_release_check_lists_files_outside_the_policy(cli, sig, tmp_path):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for name in (WHEEL, WHEEL + ".sigstore"):
+        shutil.copy(sig / "sigstore/pypi" / name, dist)
+    (dist / "CHANGES.txt").write_text("not signed, not covered\n")
+    pol = tmp_path / "rel.toml"
+    pol.write_text(f'[policy]\nartifacts = ["*.whl"]\n[signers.ci]\nsigstore = [{{identity = "{RFC8785_ID}", '
+                   'issuer = "https://token.actions.githubusercontent.com"}]\n[[rules]]\nsigners = ["ci"]\n')
+    r = cli("release-check", dist, "--policy", pol, "--trusted-root", sig / PROD_ROOT, "--format", "json")
+    assert r.code == 0
+    assert [v["artifact"] for v in r.json()["verdicts"]] == [WHEEL]
+    assert "1 file(s) outside the policy's artifacts globs were not checked: CHANGES.txt" in r.err
+
+
+def test_release_audit_with_no_matching_version_is_not_a_pass(cli, sig, tmp_path, server):
+    _, root, _, _ = server
+    r = cli(*audit_args(sig, tmp_path, str(root), "--versions", ">=99"))
+    assert r.code == 3
+    assert "no version matches --versions >=99" in r.err
+    assert not (tmp_path / "out" / "report.json").exists()
+
+
+def test_release_audit_unwritable_cache_and_reports_are_one_line(cli, sig, tmp_path, server):
+    _, root, _, _ = server
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    args = audit_args(sig, tmp_path, str(root), "--versions", "==0.1.2")
+    bad_cache = [*args[:args.index("--cache") + 1], blocker / "cache", *args[args.index("--cache") + 2:]]
+    r = cli(*bad_cache)
+    assert r.code == 2 and "cannot create the cache folder" in r.err.strip().splitlines()[-1]
+    bad_out = [*args[:args.index("-o") + 1], blocker / "out"]
+    r = cli(*bad_out)
+    assert r.code == 2
+    assert r.err.strip().splitlines()[-1].startswith(f"assay: error: {blocker / 'out'}: cannot write")

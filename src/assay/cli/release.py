@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from assay.cli import common
-from assay.cli.verify import build_options, policy_options
+from assay.cli.verify import build_options, emit, policy_options, render
 
 
 def _specifier(text: str | None) -> Any:
@@ -80,9 +80,8 @@ def release_audit(source: str, policies: tuple[str, ...], identities: tuple[str,
     assay release-audit pypi:sampleproject \\
         --publisher '{"kind":"GitHub","repository":"pypa/sampleproject","workflow":"release.yml"}'
     """
-    from assay.output import write_atomic
-    from assay.verify import release, report
-    from assay.verify.engine import Engine
+    from assay.model.verify import VerificationReport
+    from assay.verify import Engine, audit_release
 
     options = build_options(policies=policies, identities=identities, issuers=issuers,
                             fingerprints=fingerprints, keys=keys, publishers=publishers,
@@ -93,38 +92,47 @@ def release_audit(source: str, policies: tuple[str, ...], identities: tuple[str,
                                "--publisher")
     options.scoped = True
     spec = _specifier(versions)
-    kind, where = release.parse_source(source)
-    root = Path(cache_root) if cache_root else release.default_cache()
-    cache = release.cache_dir_for(root, source if kind != "local" else str(Path(where).resolve()))
-    state = release.State.load(cache)
-    if kind == "local":
-        folders = release.local_folders(Path(where), spec)
-    elif kind == "http":
-        folders = release.http_folders(where, cache, spec, jobs=jobs)
-    else:
-        folders = release.pypi_folders(where, cache, index_url=index_url, integrity_url=integrity_url,
-                                       versions=spec)
     engine = Engine(options)
     open_bar, close = _progress_factory()
     try:
-        result = release.audit(folders, engine, state, jobs=jobs, refresh=refresh, remote=kind != "local",
-                               progress=open_bar)
+        result = audit_release(source, engine, cache_root=Path(cache_root) if cache_root else None,
+                               versions=spec, jobs=jobs, refresh=refresh, index_url=index_url,
+                               integrity_url=integrity_url, progress=open_bar)
     finally:
         close()
-    meta = {"source": source, "policy": options.policy.source,
-            "trust root": trusted_root or f"embedded Sigstore {'staging' if staging else 'production'} root",
-            "versions": versions or "all"}
+    root_label = trusted_root or f"embedded Sigstore {'staging' if staging else 'production'} root"
+    facts = (("source", source), ("policy", options.policy.source), ("trust root", root_label),
+             ("versions", versions or "all"))
+    report = VerificationReport(result.verdicts, title or f"Release signature audit: {source}", facts)
     out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    heading = title or f"Release signature audit: {source}"
-    write_atomic(out / "report.json", report.to_json(result.verdicts, meta=meta))
-    write_atomic(out / "report.md", report.to_markdown(result.verdicts, title=heading, meta=meta))
-    write_atomic(out / "report.html", report.to_html(result.verdicts, title=heading, meta=meta))
-    click.echo(report.to_text(result.verdicts), nl=False)
+    _write_reports(out, {"report.json": render("json", report), "report.md": render("markdown", report),
+                         "report.html": render("html", report)})
+    click.echo(render("text", report), nl=False)
+    _note_out_of_scope(result.out_of_scope)
     common.info(f"downloaded {result.downloaded} file(s) ({result.downloaded_bytes / 1e6:.1f} MB), "
                 f"{result.reused_files} from cache; verified {result.verified} artifact(s), "
                 f"{result.reused_verdicts} unchanged verdict(s) reused; reports in {out}/")
-    return 0 if all(v.ok for v in result.verdicts) else 1
+    return 0 if result.ok else 1
+
+
+def _write_reports(out: Path, reports: dict[str, str]) -> None:
+    """Each report written atomically; a folder that cannot be made or written is one line, exit 2."""
+    from assay.errors import InputError
+    from assay.output import write_atomic
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in reports.items():
+            write_atomic(out / name, text)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write the reports ({exc.strerror or exc})") from None
+
+
+def _note_out_of_scope(names: tuple[str, ...]) -> None:
+    """A gate never ignores files silently: say which ones the policy does not cover."""
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        common.info(f"{len(names)} file(s) outside the policy's artifacts globs were not checked: {shown}")
 
 
 @click.command("release-check")
@@ -144,17 +152,14 @@ def release_check(directory: str, policies: tuple[str, ...], identities: tuple[s
     from the expected signers (run by release tooling before publishing).
 
     Every file that is not itself verification material, and that the policy covers,
-    must pass; a missing signature fails like a bad one. Exit 3 when DIRECTORY holds no
-    artifact at all.
+    must pass; a missing signature fails like a bad one. Files the policy's artifacts
+    globs do not cover are listed on stderr. Exit 3 when DIRECTORY holds no artifact
+    at all, or none that the policy covers (the message names the globs).
 
     \b
     assay release-check dist/ --policy release-policy.toml --version 3.14.1
     """
-    from assay.errors import IncompleteError
-    from assay.output import emit
-    from assay.verify import release, report
-    from assay.verify.artifact import Artifact
-    from assay.verify.engine import Engine
+    from assay.verify import Engine, check_release
 
     options = build_options(policies=policies, identities=identities, issuers=issuers,
                             fingerprints=fingerprints, keys=keys, publishers=publishers,
@@ -168,21 +173,15 @@ def release_check(directory: str, policies: tuple[str, ...], identities: tuple[s
     if not root.is_dir():
         raise click.UsageError(f"{directory}: no such folder")
     engine = Engine(options)
-    folders = release.local_folders(root)
-    arts = [(f, n) for f in folders for n in release.artifacts_of(f, engine)]
-    if not arts:
-        raise IncompleteError(f"{directory}: no artifact to check (only signature files, or nothing)")
-    verdicts = []
-    with common.progress("checking", total=len(arts)) as advance:
-        for folder, name in arts:
-            label = f"{folder.version}/{name}" if folder.version else name
-            verdicts.append(engine.verify_safely(Artifact(label, folder.local / name),
-                                                 version=release_version or folder.version,
-                                                 names=folder.names))
-            advance()
-    emit(report.render(fmt, verdicts, title=f"Release check: {directory}"), output)
-    bad = [v for v in verdicts if not v.ok]
+    open_bar, close = _progress_factory()
+    try:
+        result = check_release(root, engine, version=release_version, progress=open_bar)
+    finally:
+        close()
+    emit(render(fmt, result.report(title=f"Release check: {directory}")), output)
+    _note_out_of_scope(result.out_of_scope)
+    bad = [v for v in result.verdicts if not v.ok]
     if bad:
-        common.warn(f"release-check: {len(bad)} of {len(verdicts)} artifact(s) not validly signed by the "
-                    "expected signers")
+        common.warn(f"release-check: {len(bad)} of {len(result.verdicts)} artifact(s) not validly signed by "
+                    "the expected signers")
     return 0 if not bad else 1

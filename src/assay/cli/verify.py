@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,6 +14,27 @@ FORMATS = ["text", "json", "markdown", "html"]
 
 def _path(p: str | None) -> Path | None:
     return Path(p) if p else None
+
+
+def emit(data: str, output: str | None) -> None:
+    """Results to ``output`` (atomically) or stdout; a file that cannot be written is one line, exit 2."""
+    from assay.errors import InputError
+    from assay.output import emit as write
+
+    try:
+        write(data, output)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write ({exc.strerror or exc})") from None
+
+
+def render(fmt: str, report: Any) -> str:
+    """``report`` (a VerificationReport) in ``fmt``, by the renderer ``assay.formats.verdicts_<fmt>``."""
+    import importlib
+    from datetime import UTC, datetime
+
+    module = importlib.import_module(f"assay.formats.verdicts_{fmt if fmt in FORMATS else 'text'}")
+    # verdict reports carry no timestamp (reruns are byte-identical); colour never goes to files
+    return module.dumps(report, created=datetime.now(UTC), color=False)
 
 
 def policy_options(f):  # type: ignore[no-untyped-def]
@@ -48,11 +70,17 @@ def policy_options(f):  # type: ignore[no-untyped-def]
 def build_options(*, policies: tuple[str, ...], identities: tuple[str, ...], issuers: tuple[str, ...],
                   fingerprints: tuple[str, ...], keys: tuple[str, ...], publishers: tuple[str, ...],
                   trusted_root: str | None, staging: bool, allow_legacy_bundles: bool):  # type: ignore[no-untyped-def]
-    from assay.verify import pep740
-    from assay.verify import policy as pol
-    from assay.verify.engine import Options
-    from assay.verify.openpgp import normalize_fingerprint
-    from assay.verify.sigstore import SigstoreSigner
+    import json
+
+    from assay.verify import (
+        Options,
+        SigstoreSigner,
+        layer_policies,
+        load_policy,
+        normalize_fingerprint,
+        parse_publisher,
+        policy_from_flags,
+    )
 
     if issuers and not identities:
         raise click.UsageError("--issuer needs --identity")
@@ -64,14 +92,12 @@ def build_options(*, policies: tuple[str, ...], identities: tuple[str, ...], iss
              for n, i in enumerate(identities)]
     pubs = []
     for text in publishers:
-        pep740.parse_publisher(text)  # validate now: a usage error, not a verdict
-        import json
-
+        parse_publisher(text)  # validate now: a usage error, not a verdict
         pubs.append(json.loads(text))
-    flag_policy = pol.from_flags(sigstore=pairs, openpgp=[normalize_fingerprint(f) for f in fingerprints],
-                                 publishers=pubs)
-    loaded = [pol.load(p) for p in policies]
-    layered = pol.combine(loaded + ([flag_policy] if flag_policy else []))
+    flag_policy = policy_from_flags(sigstore=pairs, openpgp=[normalize_fingerprint(f) for f in fingerprints],
+                                    publishers=pubs)
+    loaded = [load_policy(p) for p in policies]
+    layered = layer_policies(loaded + ([flag_policy] if flag_policy else []))
     for k in keys:
         if not Path(k).is_file():
             raise click.UsageError(f"--key {k}: no such file")
@@ -103,20 +129,22 @@ def verify(artifacts: tuple[str, ...], bundle: str | None, signature: str | None
     """Verify the signatures of ARTIFACT... (files, or sha256:<hex> digests).
 
     Material is found beside each artifact (X.sigstore, X.sigstore.json, X.asc, X.sig,
-    X.provenance, X.publish.attestation) unless given with --bundle/--signature/--attestation.
-    The expected signer comes from flags or --policy. Exit 0 when every artifact passes,
-    1 when any fails or lacks a signature, 2 for usage errors.
+    X.provenance, X.publish.attestation) unless given with --bundle/--signature/--attestation;
+    material named among the artifacts (assay verify dist/*) is used, not verified as an
+    artifact. The expected signer comes from flags or --policy. Exit 0 when every artifact
+    passes, 1 when any fails or lacks a signature, 2 for usage errors (and when the 'verify'
+    extra is not installed: pip install 'assay[verify]').
 
     \b
     assay verify Python-3.13.5.tar.xz --key thomas.asc --policy cpython
+    assay verify dist/* --identity https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1.0 \\
+        --issuer https://token.actions.githubusercontent.com
     assay verify pkg-1.0.tar.gz --publisher '{"kind":"GitHub","repository":"o/r","workflow":"release.yml"}'
     assay verify sha256:38dc...05 --bundle Python-3.12.5.tgz.sigstore \\
         --identity thomas@python.org --issuer https://accounts.google.com --allow-legacy-bundles
     """
-    from assay.output import emit
-    from assay.verify import report
-    from assay.verify.artifact import Artifact
-    from assay.verify.engine import Engine
+    from assay.model.verify import VerificationReport
+    from assay.verify import Engine
 
     if not artifacts and not bundle:
         raise click.UsageError("give at least one ARTIFACT (or --bundle for a DSSE bundle on its own)")
@@ -138,7 +166,7 @@ def verify(artifacts: tuple[str, ...], bundle: str | None, signature: str | None
     options.attestation = _path(attestation)
     options.version = release_version
     engine = Engine(options)
-    parsed = [Artifact.parse(a) for a in artifacts]
+    parsed = _artifacts(artifacts, explicit=bool(bundle or signature or attestation))
     verdicts = []
     with common.progress("verifying", total=len(parsed) or 1) as advance:
         if not parsed:
@@ -146,7 +174,35 @@ def verify(artifacts: tuple[str, ...], bundle: str | None, signature: str | None
         for art in parsed:
             verdicts.append(engine.verify_safely(art))
             advance()
-    emit(report.render(fmt, verdicts), output)
+    report = VerificationReport(tuple(verdicts))
+    emit(render(fmt, report), output)
     if output and fmt != "text":
-        common.info(report.to_text(verdicts).rstrip())
-    return 0 if all(v.ok for v in verdicts) else 1
+        common.info(render("text", report).rstrip())
+    return 0 if report.ok else 1
+
+
+def _artifacts(args: tuple[str, ...], *, explicit: bool) -> list[Any]:
+    """The artifacts among ARTIFACT...: material named with them (dist/*) is set aside, not verified.
+
+    With explicit material (--bundle/--signature/--attestation) every argument is an artifact.
+    """
+    from assay.verify import Artifact, split_material, subject_of
+
+    parsed = [Artifact.parse(a) for a in args]
+    if explicit:
+        return parsed
+    files = [a.path for a in parsed if a.path is not None]
+    _, material = split_material(files)
+    if not material:
+        return parsed
+    skip = set(material)
+    kept = [a for a in parsed if a.path is None or a.path not in skip]
+    if not kept:
+        first = material[0]
+        raise click.UsageError(f"{first}: verification material, not an artifact; name the file it is for "
+                               f"({first.parent / subject_of(first)})")
+    names = ", ".join(p.name for p in material[:3]) + (f" and {len(material) - 3} more"
+                                                      if len(material) > 3 else "")
+    common.info(f"{len(material)} verification material file(s) among the arguments are used as material, "
+                f"not verified as artifacts: {names}")
+    return kept

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assay.errors import InputError
+from assay.verify.discover import subject_of
+
+__all__ = ["Artifact", "file_sha256", "same_file_name", "subject_of"]
 
 _DIGEST = re.compile(r"^sha256:([0-9a-fA-F]{64})$")
 CHUNK = 1 << 20
@@ -29,9 +32,15 @@ def file_sha256(path: Path) -> bytes:
 
 @dataclass(slots=True)
 class Artifact:
+    """A file to verify (``path``), or only its SHA-256 (``digest``, from ``sha256:<hex>``).
+
+    ``digest`` is filled the first time :meth:`sha256` reads the file, so every
+    check of one artifact shares one pass over its bytes.
+    """
+
     label: str  # as the user named it
     path: Path | None = None
-    _sha256: bytes | None = field(default=None, repr=False)
+    digest: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def parse(cls, text: str) -> Artifact:
@@ -51,26 +60,13 @@ class Artifact:
         return self.path.name if self.path else None
 
     def sha256(self) -> bytes:
-        if self._sha256 is None:
+        if self.digest is None:
             assert self.path is not None
-            self._sha256 = file_sha256(self.path)
-        return self._sha256
+            self.digest = file_sha256(self.path)
+        return self.digest
 
     def sha256_hex(self) -> str:
         return self.sha256().hex()
-
-
-_MATERIAL_SUFFIXES = (".sigstore.json", ".sigstore", ".publish.attestation", ".slsa.attestation",
-                      ".attestation", ".provenance", ".asc", ".sig", ".crt", ".pem", ".intoto.jsonl")
-
-
-def subject_of(material: Path) -> str:
-    """The file a piece of material names by convention (``X.tar.gz.asc`` is for ``X.tar.gz``)."""
-    name = material.name
-    for suffix in _MATERIAL_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
 
 
 def same_file_name(artifact_name: str | None, signed_name: str | None) -> bool:

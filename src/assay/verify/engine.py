@@ -10,15 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assay.verify import discover, pep740
+from assay.model.verify import Check, Reason, SignatureKind, Status, Verdict, combine
+from assay.verify import _compat, discover, pep740
 from assay.verify.artifact import Artifact
-from assay.verify.model import Check, Kind, Reason, Status, Verdict, combine
 from assay.verify.policy import Expected, Policy
 
 
 @dataclass(slots=True)
 class Options:
-    trusted_root: Path | None = None
+    """How to verify: the trust root and keys, explicit material, and who must have signed."""
+
+    trusted_root: Path | None = None  # None: the production (or staging) root embedded in sigstore-python
     staging: bool = False
     allow_legacy: bool = False
     keys: list[Path] = field(default_factory=list)
@@ -32,7 +34,14 @@ class Options:
 
 
 class Engine:
+    """One verdict per artifact (:meth:`verify`); the costly parts are built once per run.
+
+    Raises :class:`~assay.verify._compat.MissingExtra` (exit 2) when the ``verify``
+    extra is not installed, before any verdict.
+    """
+
     def __init__(self, options: Options) -> None:
+        _compat.require_extra()
         self.options = options
         self._sigstore: Any = None
         self._keyring: Any = None
@@ -106,7 +115,7 @@ class Engine:
         checks = self._checks(artifact, material, expected)
         verdict = combine(artifact.label, checks, version=version, required=True)
         verdict = self._apply_require(verdict, expected, checks)
-        digest = artifact._sha256.hex() if artifact._sha256 is not None else None
+        digest = artifact.digest.hex() if artifact.digest is not None else None
         return Verdict(verdict.artifact, verdict.status, verdict.reason, verdict.detail, digest,
                        verdict.checks, version)
 
@@ -115,13 +124,13 @@ class Engine:
         explicit = self.options.bundle or self.options.attestation
         for path in material.sigstore:
             if not expected.sigstore and not explicit:
-                checks.append(_unchecked(Kind.SIGSTORE, path, "no expected Sigstore identity "
+                checks.append(_unchecked(SignatureKind.SIGSTORE, path, "no expected Sigstore identity "
                                          "(--identity/--issuer or the policy)"))
                 continue
             checks.append(self.sigstore.verify(path, artifact, list(expected.sigstore)))
         if material.detached_sigstore and not material.sigstore:
             for path in material.detached_sigstore:
-                checks.append(Check(Kind.SIGSTORE, str(path), Status.MISSING, None,
+                checks.append(Check(SignatureKind.SIGSTORE, str(path), Status.MISSING, None,
                                     "a detached .sig/.crt pair has no log entry and cannot be verified "
                                     "offline; use the .sigstore bundle"))
         for path in material.openpgp:
@@ -130,7 +139,7 @@ class Engine:
                 checks.append(check)
         for path in material.pep740:
             if not (expected.publishers or expected.sigstore) and not explicit:
-                checks.append(_unchecked(Kind.PEP740, path, "no expected Trusted Publisher "
+                checks.append(_unchecked(SignatureKind.PEP740, path, "no expected Trusted Publisher "
                                          "(--publisher or the policy)"))
                 continue
             publishers = [self._publisher(p) for p in expected.publishers]
@@ -144,16 +153,16 @@ class Engine:
         keyring = self.keyring
         if expected.openpgp:
             if keyring is None:
-                return Check(Kind.OPENPGP, str(path), Status.MISSING, None,
+                return Check(SignatureKind.OPENPGP, str(path), Status.MISSING, None,
                              f"expected key {', '.join(expected.openpgp)}: give its public key with --key")
             return openpgp.verify(artifact, path, keyring, list(expected.openpgp))
         if keyring is not None and (self.options.flags_only or self.options.policy is None):
             return openpgp.verify(artifact, path, keyring, None)
         if self.options.signature is not None:
-            return Check(Kind.OPENPGP, str(path), Status.FAIL, Reason.NO_EXPECTED_SIGNER,
+            return Check(SignatureKind.OPENPGP, str(path), Status.FAIL, Reason.NO_EXPECTED_SIGNER,
                          "no OpenPGP key to verify with (--key KEYFILE)")
         if self.options.policy is None or self.options.flags_only:
-            return _unchecked(Kind.OPENPGP, path, "no OpenPGP key given (--key KEYFILE)")
+            return _unchecked(SignatureKind.OPENPGP, path, "no OpenPGP key given (--key KEYFILE)")
         return None  # the policy expects no OpenPGP signer for this version (e.g. CPython >= 3.14)
 
     @staticmethod
@@ -180,6 +189,8 @@ class Engine:
             return self.verify(artifact, **kwargs)
         except AssayError:
             raise
+        except ImportError as exc:  # a broken install of the extra: a usage problem, never a verdict
+            raise _compat.missing_extra([exc.name or str(exc)]) from None
         except Exception as exc:  # fail closed
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             return Verdict(artifact.label, Status.FAIL, Reason.INVALID_BUNDLE,
@@ -195,6 +206,6 @@ class Engine:
         return combine(str(bundle), [check], version=self.options.version)
 
 
-def _unchecked(kind: Kind, path: Path, why: str) -> Check:
+def _unchecked(kind: SignatureKind, path: Path, why: str) -> Check:
     """Material present but not checked: it neither passes nor fails the artifact on its own."""
     return Check(kind, str(path), Status.MISSING, None, f"{path.name} not checked: {why}")

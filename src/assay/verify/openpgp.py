@@ -22,8 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from assay.errors import InputError
+from assay.model.verify import Check, Reason, SignatureKind, Status
 from assay.verify.artifact import Artifact, same_file_name, subject_of
-from assay.verify.model import Check, Kind, Reason, Status
+
+# pysequoia turns every Sequoia error into a RuntimeError (an anyhow chain); reading a file can
+# also fail with OSError, a malformed value with ValueError.
+SEQUOIA_ERRORS = (RuntimeError, ValueError, OSError)
 
 _FPR = re.compile(r"^[0-9A-F]{40}$|^[0-9A-F]{64}$")
 _HASHES = {2: "sha1", 8: "sha256", 9: "sha384", 10: "sha512", 11: "sha224"}
@@ -57,7 +61,7 @@ class Keyring:
                 raise InputError(f"{path}: cannot read key ({exc.strerror or exc})") from None
             try:
                 found = pysequoia.Cert.split_bytes(data)
-            except Exception:
+            except SEQUOIA_ERRORS:
                 raise InputError(f"{path}: not an OpenPGP public key") from None
             if not found:
                 raise InputError(f"{path}: holds no OpenPGP certificate")
@@ -121,39 +125,39 @@ def verify(artifact: Artifact, signature_path: Path, keyring: Keyring,
 
     material = str(signature_path)
     if artifact.path is None:
-        return Check(Kind.OPENPGP, material, Status.FAIL, Reason.INVALID_SIGNATURE,
+        return Check(SignatureKind.OPENPGP, material, Status.FAIL, Reason.INVALID_SIGNATURE,
                      "an OpenPGP signature needs the file itself, not only its digest")
     try:
         sig = pysequoia.Sig.from_file(str(signature_path))
-    except Exception:
-        return Check(Kind.OPENPGP, material, Status.FAIL, Reason.INVALID_SIGNATURE,
+    except SEQUOIA_ERRORS:
+        return Check(SignatureKind.OPENPGP, material, Status.FAIL, Reason.INVALID_SIGNATURE,
                      "not an OpenPGP signature")
     issuer = (sig.issuer_fingerprint or sig.issuer_key_id or "").upper()
     created = sig.created
     cert = keyring.find(issuer) if issuer else None
     if cert is None:
         have = ", ".join(c.fingerprint.upper() for c in keyring.certs) or "none"
-        return Check(Kind.OPENPGP, material, Status.FAIL, Reason.WRONG_KEY,
+        return Check(SignatureKind.OPENPGP, material, Status.FAIL, Reason.WRONG_KEY,
                      f"made by key {issuer or 'unknown'}, not by the given key(s) {have}",
                      signer=issuer or None, signed_at=_utc(created))
     fpr = cert.fingerprint.upper()
     signer = f"{fpr} {_primary_uid(cert)}".strip()
     if expected and fpr not in expected:
-        return Check(Kind.OPENPGP, material, Status.FAIL, Reason.WRONG_KEY,
+        return Check(SignatureKind.OPENPGP, material, Status.FAIL, Reason.WRONG_KEY,
                      f"made by {fpr}, expected {', '.join(expected)}", signer, _utc(created))
     if cert.is_revoked:
-        return Check(Kind.OPENPGP, material, Status.FAIL, Reason.KEY_REVOKED,
+        return Check(SignatureKind.OPENPGP, material, Status.FAIL, Reason.KEY_REVOKED,
                      f"key {fpr} is revoked", signer, _utc(created))
     expiry = cert.expiration
     if expiry is not None and created is not None and created >= expiry:
-        return Check(Kind.OPENPGP, material, Status.FAIL, Reason.KEY_EXPIRED_AT_SIGNING_TIME,
+        return Check(SignatureKind.OPENPGP, material, Status.FAIL, Reason.KEY_EXPIRED_AT_SIGNING_TIME,
                      f"signed {_utc(created)}, key {fpr} expired {_utc(expiry)}", signer, _utc(created))
     try:
         pysequoia.verify(file=str(artifact.path), signature=sig, store=lambda _ids: [cert])
-    except Exception:
+    except SEQUOIA_ERRORS:
         reason, detail = _diagnose(artifact, signature_path)
-        return Check(Kind.OPENPGP, material, Status.FAIL, reason, detail, signer, _utc(created))
-    return Check(Kind.OPENPGP, material, Status.PASS, None, "", signer, _utc(created))
+        return Check(SignatureKind.OPENPGP, material, Status.FAIL, reason, detail, signer, _utc(created))
+    return Check(SignatureKind.OPENPGP, material, Status.PASS, None, "", signer, _utc(created))
 
 
 def _diagnose(artifact: Artifact, signature_path: Path) -> tuple[Reason, str]:
@@ -178,7 +182,7 @@ def _digest_prefix_matches(path: Path | None, signature_path: Path) -> bool | No
     try:
         packets = [p for p in PacketPile.from_file(str(signature_path))]
         body = packets[0].body
-    except Exception:
+    except (*SEQUOIA_ERRORS, IndexError):
         return None
     # v4 binary-document signature: version, type, pk algo, hash algo, hashed-area length.
     if len(body) < 6 or body[0] != 4 or body[1] != 0x00:

@@ -14,9 +14,10 @@ from typing import Any
 
 from assay.errors import InputError
 from assay.jsonio import read_json
+from assay.model.verify import Check, Reason, SignatureKind, Status
+from assay.verify import _compat
 from assay.verify.artifact import Artifact, same_file_name, subject_of
-from assay.verify.model import Check, Kind, Reason, Status
-from assay.verify.sigstore import SigstoreSigner, SigstoreVerifier, build_policy, cert_identity
+from assay.verify.sigstore import DSSE, SigstoreSigner, SigstoreVerifier, build_policy, cert_identity
 
 # The OIDC issuer each kind of Trusted Publisher signs through.
 PUBLISHER_ISSUERS = {
@@ -28,9 +29,6 @@ PUBLISHER_ISSUERS = {
 
 def parse_publisher(value: dict[str, Any] | str, *, source: str = "--publisher") -> Any:
     """A Trusted Publisher from its PEP 740 JSON object (``{"kind": "GitHub", ...}``)."""
-    from pydantic import TypeAdapter, ValidationError
-    from pypi_attestations import Publisher
-
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -39,6 +37,10 @@ def parse_publisher(value: dict[str, Any] | str, *, source: str = "--publisher")
                              '"repository": "owner/repo", "workflow": "release.yml"})') from None
     if not isinstance(value, dict):
         raise InputError(f"{source}: a Trusted Publisher is a JSON object")
+    _compat.require_extra()
+    from pydantic import TypeAdapter, ValidationError
+    from pypi_attestations import Publisher
+
     try:
         return TypeAdapter(Publisher).validate_python(value)
     except ValidationError as exc:
@@ -94,75 +96,70 @@ class _PublisherPolicy:
     def __init__(self, publishers: list[Any], signers: list[SigstoreSigner]) -> None:
         from sigstore.verify import policy
 
-        parts = [p._as_policy() for p in publishers]
+        parts = [_compat.publisher_policy(p) for p in publishers]
         if signers:
             parts.append(build_policy(signers))
-        self._inner = parts[0] if len(parts) == 1 else policy.AnyOf(parts)
+        self._policy = parts[0] if len(parts) == 1 else policy.AnyOf(parts)
 
     def verify(self, cert: Any) -> None:
-        self._inner.verify(cert)
+        self._policy.verify(cert)
 
 
 def verify(sv: SigstoreVerifier, artifact: Artifact, path: Path, *, publishers: list[Any],
            signers: list[SigstoreSigner]) -> list[Check]:
     material = str(path)
     if not publishers and not signers:
-        return [Check(Kind.PEP740, material, Status.FAIL, Reason.NO_EXPECTED_SIGNER,
+        return [Check(SignatureKind.PEP740, material, Status.FAIL, Reason.NO_EXPECTED_SIGNER,
                       "no expected Trusted Publisher (--publisher, or --identity/--issuer, or a policy)")]
     try:
         items = load(path)
     except _Bad as exc:
-        return [Check(Kind.PEP740, material, Status.FAIL, Reason.INVALID_BUNDLE, str(exc))]
+        return [Check(SignatureKind.PEP740, material, Status.FAIL, Reason.INVALID_BUNDLE, str(exc))]
     if not items:
-        return [Check(Kind.PEP740, material, Status.FAIL, Reason.INVALID_BUNDLE, "holds no attestation")]
+        return [Check(SignatureKind.PEP740, material, Status.FAIL, Reason.INVALID_BUNDLE,
+                      "holds no attestation")]
+    from pypi_attestations import AttestationError
+
     checks: list[Check] = []
     want = "; ".join([describe_publisher(p) for p in publishers] + [str(s) for s in signers])
     for i, (att, _named_publisher) in enumerate(items):
         label = material if len(items) == 1 else f"{material}#{i}"
         try:
             bundle = att.to_bundle()
-        except Exception as exc:
-            checks.append(Check(Kind.PEP740, label, Status.FAIL, Reason.INVALID_BUNDLE,
+        except (AttestationError, IndexError, *_compat.bundle_errors()) as exc:  # IndexError: no log entry
+            checks.append(Check(SignatureKind.PEP740, label, Status.FAIL, Reason.INVALID_BUNDLE,
                                 f"cannot convert to a Sigstore bundle ({str(exc).splitlines()[0]})"))
             continue
         policy = _PublisherPolicy(publishers, signers)
-        check = sv.verify_bundle(bundle, label, artifact, signers, signed_name=subject_of(path),
-                                 policy=policy)
+        check = sv.verify_bundle(bundle, label, artifact, signers, facts=DSSE, signed_name=subject_of(path),
+                                 policy=policy, statement_check=lambda p: _name_problem(p, artifact))
         if check.status is Status.FAIL and check.reason in (Reason.WRONG_IDENTITY, Reason.WRONG_ISSUER):
             sans, issuer = cert_identity(bundle.signing_certificate)
             expected_issuers = {PUBLISHER_ISSUERS.get(p.kind) for p in publishers}
             expected_issuers |= {s.issuer for s in signers}
             reason = Reason.WRONG_IDENTITY if issuer in expected_issuers else Reason.WRONG_ISSUER
-            check = Check(Kind.PEP740, label, Status.FAIL, reason,
+            check = Check(SignatureKind.PEP740, label, Status.FAIL, reason,
                           f"signed by {', '.join(sorted(sans))} ({issuer}), expected {want}")
-        elif check.status is Status.PASS:
-            problem = _name_problem(bundle, artifact)
-            if problem:
-                check = Check(Kind.PEP740, label, Status.FAIL, Reason.BUNDLE_FOR_ANOTHER_FILE, problem)
-            else:
-                check = Check(Kind.PEP740, label, Status.PASS, None, "", check.signer, check.signed_at)
         else:
-            check = Check(Kind.PEP740, label, check.status, check.reason, check.detail, check.signer,
+            check = Check(SignatureKind.PEP740, label, check.status, check.reason, check.detail, check.signer,
                           check.signed_at)
         checks.append(check)
     return checks
 
 
-def _name_problem(bundle: Any, artifact: Artifact) -> str | None:
-    """PEP 740 binds the file name too: the one subject must name this distribution."""
+def _name_problem(payload: bytes, artifact: Artifact) -> tuple[Reason, str] | None:
+    """PEP 740 binds the file name too: the one subject of the verified statement must name this file."""
     try:
-        statement = json.loads(bundle._dsse_envelope._inner.payload)
+        statement = json.loads(payload)
         subjects = statement["subject"]
-    except Exception:
-        return "the attestation's statement cannot be read"
-    if len(subjects) != 1:
-        return "a PEP 740 statement must have exactly one subject"
-    name = subjects[0].get("name") or ""
-    if artifact.name is None:
-        return None
-    if same_file_name(artifact.name, name):
+        name = (subjects[0].get("name") or "") if len(subjects) == 1 else None
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return Reason.BUNDLE_FOR_ANOTHER_FILE, "the attestation's statement cannot be read"
+    if name is None:
+        return Reason.BUNDLE_FOR_ANOTHER_FILE, "a PEP 740 statement must have exactly one subject"
+    if artifact.name is None or same_file_name(artifact.name, name):
         return None
     a, s = _dist_key(artifact.name), _dist_key(name)
     if a is not None and a == s:
         return None
-    return f"the attestation is for {name}, not {artifact.name}"
+    return Reason.BUNDLE_FOR_ANOTHER_FILE, f"the attestation is for {name}, not {artifact.name}"

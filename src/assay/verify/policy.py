@@ -20,8 +20,8 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from assay.errors import ConfigError
-from assay.verify.model import Kind
+from assay.errors import ConfigError, InputError
+from assay.model.verify import SignatureKind
 from assay.verify.openpgp import normalize_fingerprint
 from assay.verify.sigstore import SigstoreSigner
 
@@ -43,17 +43,17 @@ class Expected:
     sigstore: tuple[SigstoreSigner, ...] = ()
     openpgp: tuple[str, ...] = ()
     publishers: tuple[dict[str, Any], ...] = ()
-    require: frozenset[Kind] = frozenset()  # kinds that must be present and pass; empty: any one
+    require: frozenset[SignatureKind] = frozenset()  # kinds that must be present and pass; empty: any one
     rule: str = ""  # what selected these signers, for reports
 
-    def kinds(self) -> set[Kind]:
+    def kinds(self) -> set[SignatureKind]:
         out = set()
         if self.sigstore:
-            out.add(Kind.SIGSTORE)
+            out.add(SignatureKind.SIGSTORE)
         if self.openpgp:
-            out.add(Kind.OPENPGP)
+            out.add(SignatureKind.OPENPGP)
         if self.publishers or self.sigstore:
-            out.add(Kind.PEP740)
+            out.add(SignatureKind.PEP740)
         return out
 
     def __bool__(self) -> bool:
@@ -64,7 +64,7 @@ class Expected:
 class Rule:
     versions: SpecifierSet
     signers: tuple[str, ...]
-    require: frozenset[Kind] = frozenset()
+    require: frozenset[SignatureKind] = frozenset()
 
     def matches(self, version: Version | None) -> bool:
         if version is None:
@@ -197,8 +197,8 @@ def parse(doc: dict[str, Any], *, source: str) -> Policy:
             raise fail(f"[signers.{name}] sigstore entries need identity and issuer") from None
         try:
             pgp = tuple(normalize_fingerprint(str(f)) for f in body.get("openpgp", []))
-        except Exception as exc:
-            raise fail(f"[signers.{name}] {getattr(exc, 'message', exc)}") from None
+        except InputError as exc:
+            raise fail(f"[signers.{name}] {exc.message}") from None
         pubs = body.get("publishers", [])
         if not isinstance(pubs, list) or not all(isinstance(p, dict) and "kind" in p for p in pubs):
             raise fail(f"[signers.{name}] publishers are tables with a kind")
@@ -213,7 +213,7 @@ def parse(doc: dict[str, Any], *, source: str) -> Policy:
         if isinstance(names, str):
             names = [names]
         try:
-            require = frozenset(Kind(k) for k in body.get("require", []))
+            require = frozenset(SignatureKind(k) for k in body.get("require", []))
         except ValueError:
             raise fail(f"rule {i + 1}: require lists sigstore, openpgp or pep740") from None
         rules.append(Rule(spec, tuple(names), require))

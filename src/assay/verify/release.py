@@ -27,11 +27,11 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from assay import net
-from assay.errors import InputError, NetworkError
+from assay.errors import IncompleteError, InputError, NetworkError
+from assay.model.verify import ReleaseAuditResult, Verdict
 from assay.verify import discover
 from assay.verify.artifact import Artifact
 from assay.verify.engine import Engine
-from assay.verify.model import Verdict
 
 STATE_FILE = "assay-release-state.json"
 STATE_VERSION = 1
@@ -256,9 +256,14 @@ class State:
     def save(self) -> None:
         from assay.output import write_atomic
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, json.dumps({"version": STATE_VERSION, "files": self.files,
-                                            "verdicts": self.verdicts}, indent=1, sort_keys=True))
+        text = json.dumps({"version": STATE_VERSION, "files": self.files, "verdicts": self.verdicts},
+                          indent=1, sort_keys=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, text)
+        except OSError as exc:
+            raise InputError(f"{self.path.parent}: cannot write the cache ({exc.strerror or exc}); "
+                             "choose another with --cache") from None
 
 
 def _stamp(path: Path) -> list[Any]:
@@ -277,16 +282,6 @@ def options_fingerprint(engine: Engine) -> str:
 
 
 # ----------------------------------------------------------------------------- the audit
-
-@dataclass(slots=True)
-class AuditResult:
-    verdicts: list[Verdict]
-    downloaded: int = 0
-    downloaded_bytes: int = 0
-    reused_files: int = 0
-    verified: int = 0
-    reused_verdicts: int = 0
-
 
 def fetch(folders: list[Folder], wanted: dict[int, list[str]], state: State, *, jobs: int,
           refresh: bool, progress: Callable[[int], None] | None = None) -> tuple[int, int, int]:
@@ -356,7 +351,8 @@ def fetch(folders: list[Folder], wanted: dict[int, list[str]], state: State, *, 
 
 def audit(folders: list[Folder], engine: Engine, state: State | None, *, jobs: int = 4,
           refresh: bool = False, remote: bool = False,
-          progress: Callable[[str, int], Any] | None = None) -> AuditResult:
+          progress: Callable[[str, int], Any] | None = None) -> ReleaseAuditResult:
+    """Verify every in-scope artifact of ``folders`` (fetching remote ones first), reusing cached verdicts."""
     wanted: dict[int, list[str]] = {}
     for i, folder in enumerate(folders):
         names: list[str] = []
@@ -364,16 +360,18 @@ def audit(folders: list[Folder], engine: Engine, state: State | None, *, jobs: i
             names.append(art)
             names.extend(material_names(art, folder.names))
         wanted[i] = names
-    result = AuditResult([])
+    downloaded = downloaded_bytes = reused_files = 0
     if remote:
         assert state is not None
         total = sum(len(v) for v in wanted.values())
         advance = progress("downloading", total) if progress else None
-        result.downloaded, result.downloaded_bytes, result.reused_files = fetch(
-            folders, wanted, state, jobs=jobs, refresh=refresh, progress=advance)
+        downloaded, downloaded_bytes, reused_files = fetch(folders, wanted, state, jobs=jobs, refresh=refresh,
+                                                           progress=advance)
     fingerprint = options_fingerprint(engine) if state is not None else ""
     arts = [(folder, name) for folder in folders for name in artifacts_of(folder, engine)]
     advance = progress("verifying", len(arts)) if progress else None
+    verdicts: list[Verdict] = []
+    verified = reused_verdicts = 0
     for folder, name in arts:
         path = folder.local / name
         label = f"{folder.version}/{name}" if folder.version else name
@@ -383,21 +381,118 @@ def audit(folders: list[Folder], engine: Engine, state: State | None, *, jobs: i
             key = hashlib.sha256(json.dumps([fingerprint, label, stamps]).encode()).hexdigest()
             cached = state.verdicts.get(key)
             if cached is not None:
-                result.verdicts.append(Verdict.from_json(cached))
-                result.reused_verdicts += 1
+                verdicts.append(Verdict.from_json(cached))
+                reused_verdicts += 1
                 if advance:
                     advance(1)
                 continue
         verdict = engine.verify_safely(Artifact(label, path), version=folder.version, names=folder.names)
-        result.verdicts.append(verdict)
-        result.verified += 1
+        verdicts.append(verdict)
+        verified += 1
         if state is not None and key is not None:
             state.verdicts[key] = verdict.to_json()
         if advance:
             advance(1)
     if state is not None:
         state.save()
-    return result
+    return ReleaseAuditResult(tuple(verdicts), downloaded, downloaded_bytes, reused_files, verified,
+                              reused_verdicts, tuple(out_of_scope(folders, engine)))
+
+
+def out_of_scope(folders: list[Folder], engine: Engine) -> list[str]:
+    """Files (not material) that the policy's ``artifacts`` globs do not cover, as ``version/name``."""
+    policy = engine.options.policy
+    if policy is None:
+        return []
+    return [f"{f.version}/{n}" if f.version else n for f in folders for n in sorted(f.names)
+            if not discover.is_material(n) and not policy.covers(n)]
+
+
+def require_in_scope(where: str, folders: list[Folder], engine: Engine, *,
+                     versions: SpecifierSet | None = None) -> None:
+    """Refuse, in plain words, a run with nothing to verify (exit 3), before any download.
+
+    Nothing at all; only signature files; or files that the policy's ``artifacts``
+    globs do not cover (then say so, naming the globs and a few of the files).
+    """
+    if not folders:
+        if versions is not None:
+            raise IncompleteError(f"{where}: no version matches --versions {versions}")
+        raise IncompleteError(f"{where}: nothing to check (no files)")
+    if any(artifacts_of(f, engine) for f in folders):
+        return
+    outside = out_of_scope(folders, engine)
+    policy = engine.options.policy
+    if outside and policy is not None:
+        shown = ", ".join(outside[:3]) + (f" and {len(outside) - 3} more" if len(outside) > 3 else "")
+        raise IncompleteError(
+            f"{where}: the policy {policy.name!r} covers none of the {len(outside)} file(s) here: its "
+            f"artifacts globs {', '.join(policy.artifacts)} match none of {shown} "
+            "(use the policy written for these files, or list their patterns in [policy] artifacts)")
+    raise IncompleteError(f"{where}: no artifact to check (only signature files, or nothing)")
+
+
+# ----------------------------------------------------------------------------- library entry points
+
+PYPI_SIMPLE = "https://pypi.org/simple/"
+PYPI_INTEGRITY = "https://pypi.org/integrity/"
+
+
+def audit_release(source: str, engine: Engine, *, cache_root: Path | None = None,
+                  versions: SpecifierSet | None = None, jobs: int = 4, refresh: bool = False,
+                  index_url: str = PYPI_SIMPLE, integrity_url: str = PYPI_INTEGRITY,
+                  progress: Callable[[str, int], Any] | None = None) -> ReleaseAuditResult:
+    """Audit every release artifact of ``source`` against ``engine``'s policy.
+
+    ``source``: an HTTP directory index laid out like python.org/ftp/python/ (a folder
+    per version), a local mirror of one, or ``pypi:PROJECT``. Downloads go to a cache
+    under ``cache_root`` (default :func:`default_cache`) that also remembers verdicts,
+    so a rerun downloads nothing complete and verifies only what changed.
+    ``progress(description, total)`` returns ``advance(n)`` for each phase.
+    """
+    kind, where = parse_source(source)
+    root = cache_root or default_cache()
+    cache = cache_dir_for(root, source if kind != "local" else str(Path(where).resolve()))
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{cache}: cannot create the cache folder ({exc.strerror or exc}); "
+                         "choose another with --cache") from None
+    state = State.load(cache)
+    if kind == "local":
+        folders = local_folders(Path(where), versions)
+    elif kind == "http":
+        folders = http_folders(where, cache, versions, jobs=jobs)
+    else:
+        folders = pypi_folders(where, cache, index_url=index_url, integrity_url=integrity_url,
+                               versions=versions)
+    require_in_scope(source, folders, engine, versions=versions)
+    return audit(folders, engine, state, jobs=jobs, refresh=refresh, remote=kind != "local",
+                 progress=progress)
+
+
+def check_release(directory: Path, engine: Engine, *, version: str | None = None,
+                  progress: Callable[[str, int], Any] | None = None) -> ReleaseAuditResult:
+    """The gate before publishing: a verdict for every artifact in ``directory`` the policy covers.
+
+    Files outside the policy's ``artifacts`` globs are listed in ``out_of_scope``;
+    a folder with nothing to check raises :class:`~assay.errors.IncompleteError`.
+    """
+    if not directory.is_dir():
+        raise InputError(f"{directory}: no such folder")
+    folders = local_folders(directory)
+    require_in_scope(str(directory), folders, engine)
+    arts = [(f, n) for f in folders for n in artifacts_of(f, engine)]
+    advance = progress("checking", len(arts)) if progress else None
+    verdicts: list[Verdict] = []
+    for folder, name in arts:
+        label = f"{folder.version}/{name}" if folder.version else name
+        verdicts.append(engine.verify_safely(Artifact(label, folder.local / name),
+                                             version=version or folder.version, names=folder.names))
+        if advance:
+            advance(1)
+    return ReleaseAuditResult(tuple(verdicts), verified=len(verdicts),
+                              out_of_scope=tuple(out_of_scope(folders, engine)))
 
 
 def parse_source(source: str) -> tuple[str, str]:

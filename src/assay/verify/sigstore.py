@@ -20,6 +20,7 @@ import base64
 import binascii
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,8 +28,9 @@ from typing import Any
 
 from assay.errors import InputError
 from assay.jsonio import read_json
+from assay.model.verify import Check, Reason, SignatureKind, Status
+from assay.verify import _compat
 from assay.verify.artifact import Artifact, same_file_name, subject_of
-from assay.verify.model import Check, Kind, Reason, Status
 
 # sigstore-python logs a warning for every legacy quirk it tolerates; assay
 # reports verdicts instead.
@@ -59,10 +61,7 @@ def load_trusted_root(path: Path | None, *, staging: bool = False) -> Any:
     from sigstore.models import ClientTrustConfig, TrustedRoot
 
     if path is None:
-        import sigstore._store as store
-
-        host = "tuf-repo-cdn.sigstage.dev" if staging else "tuf-repo-cdn.sigstore.dev"
-        path = Path(store.__file__).parent / f"https%3A%2F%2F{host}" / "trusted_root.json"
+        path = _compat.embedded_trusted_root(staging=staging)
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -74,7 +73,7 @@ def load_trusted_root(path: Path | None, *, staging: bool = False) -> Any:
         if isinstance(doc, dict) and "trustedRoot" in doc:
             return ClientTrustConfig.from_json(raw).trusted_root
         return TrustedRoot.from_file(str(path))
-    except Exception as exc:  # malformed JSON or a document of another kind
+    except (*_compat.bundle_errors(), KeyError, TypeError) as exc:  # malformed, or a document of another kind
         raise InputError(f"{path}: not a Sigstore trusted root or trust config "
                          f"({_first_line(exc)})") from None
 
@@ -84,42 +83,27 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-class _LegacyBundleError(Exception):
-    pass
+@dataclass(frozen=True, slots=True)
+class BundleFacts:
+    """What assay reads from a bundle's JSON document (the public protobuf-specs format)."""
+
+    dsse: bool = False  # a DSSE envelope (an in-toto statement) rather than a message signature
+    message_digest: bytes | None = None  # the signed file's SHA-256, when the message signature names it
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> BundleFacts:
+        sig = doc.get("messageSignature")
+        digest = sig.get("messageDigest") if isinstance(sig, dict) else None
+        value = None
+        if isinstance(digest, dict) and digest.get("algorithm") == "SHA2_256":
+            try:
+                value = base64.b64decode(str(digest.get("digest", "")), validate=True)
+            except (binascii.Error, ValueError):
+                value = None
+        return cls(dsse=doc.get("dsseEnvelope") is not None, message_digest=value)
 
 
-def _legacy_bundle(raw: bytes) -> Any:
-    """A v0.1 bundle whose proof lacks a checkpoint, made verifiable on its SET alone."""
-    from sigstore.models import Bundle, InvalidBundle, TransparencyLogEntry
-    from sigstore_models.bundle.v1 import Bundle as InnerBundle
-
-    class SetOnlyEntry(TransparencyLogEntry):
-        def _validate(self) -> None:
-            if self._inner.inclusion_promise is None or not self._inner.integrated_time:
-                raise InvalidBundle("v0.1 bundle without checkpoint must carry an inclusion promise")
-
-        def _verify(self, keyring: Any) -> None:
-            self._verify_set(keyring)
-
-    class LegacyBundle(Bundle):
-        def _verify(self) -> None:
-            from cryptography.x509 import load_der_x509_certificate
-            from sigstore._utils import cert_is_leaf
-
-            vm = self._inner.verification_material
-            chain = vm.x509_certificate_chain
-            if chain is None or not chain.certificates:
-                raise InvalidBundle("expected non-empty certificate chain in bundle")
-            leaf = load_der_x509_certificate(chain.certificates[0].raw_bytes)
-            if not cert_is_leaf(leaf):
-                raise InvalidBundle("first certificate of the chain is not a leaf")
-            if len(vm.tlog_entries) != 1:
-                raise InvalidBundle("expected exactly one log entry in bundle")
-            self._signing_certificate = leaf
-            self._log_entry = SetOnlyEntry(vm.tlog_entries[0])
-
-    inner = InnerBundle.from_json(raw)
-    return LegacyBundle(inner)
+DSSE = BundleFacts(dsse=True)  # a PEP 740 attestation is always a DSSE envelope
 
 
 def _is_checkpointless_v01(doc: Any) -> bool:
@@ -132,31 +116,32 @@ def _is_checkpointless_v01(doc: Any) -> bool:
         return False
 
 
-def load_bundle(path: Path, *, allow_legacy: bool) -> Any:
-    """Parse a bundle; raises ``_BundleProblem`` (a check-level failure), never a traceback."""
+def load_bundle(path: Path, *, allow_legacy: bool) -> tuple[Any, BundleFacts]:
+    """Parse a bundle; raises ``BundleProblem`` (a check-level failure), never a traceback."""
     from sigstore.models import Bundle
 
-    doc, raw = read_json(path, invalid=_BundleProblem)
+    doc, raw = read_json(path, invalid=BundleProblem)
     if not isinstance(doc, dict):
-        raise _BundleProblem("not a Sigstore bundle (a JSON object is expected)")
+        raise BundleProblem("not a Sigstore bundle (a JSON object is expected)")
+    facts = BundleFacts.of(doc)
     if _is_checkpointless_v01(doc):
         try:
-            legacy = _legacy_bundle(raw)
-        except Exception as exc:
-            raise _BundleProblem(_first_line(exc)) from None
+            legacy = _compat.legacy_v01_bundle(raw)
+        except _compat.bundle_errors() as exc:
+            raise BundleProblem(_first_line(exc)) from None
         if not allow_legacy:
-            raise _BundleProblem(
+            raise BundleProblem(
                 "legacy v0.1 bundle: its inclusion proof has no log checkpoint "
                 "(accept it on its signed entry timestamp with --allow-legacy-bundles)")
-        return legacy
+        return legacy, facts
     try:
-        return Bundle.from_json(raw)
-    except Exception as exc:
-        raise _BundleProblem(_first_line(exc)) from None
+        return Bundle.from_json(raw), facts
+    except _compat.bundle_errors() as exc:
+        raise BundleProblem(_first_line(exc)) from None
 
 
-class _BundleProblem(Exception):
-    pass
+class BundleProblem(Exception):
+    """A bundle that cannot be read as one: an ``invalid-bundle`` check, not an error."""
 
 
 class _RecordingPolicy:
@@ -213,14 +198,32 @@ def _der_utf8(der: bytes) -> str | None:
     return der[off:off + n].decode(errors="replace")
 
 
+def _iso(t: datetime) -> str:
+    return t.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def _signed_time(bundle: Any) -> str | None:
-    try:
-        t = bundle.log_entry._inner.integrated_time
-        if t:
-            return datetime.fromtimestamp(int(t), tz=UTC).isoformat().replace("+00:00", "Z")
-    except Exception:
-        return None
-    return None
+    t = _compat.integrated_time(bundle)
+    return _iso(datetime.fromtimestamp(t, tz=UTC)) if t else None
+
+
+def _claimed_times(bundle: Any) -> list[datetime]:
+    """Every time the bundle claims it was signed at: the log's, and its RFC 3161 timestamps'."""
+    times: list[datetime] = []
+    t = _compat.integrated_time(bundle)
+    if t:
+        times.append(datetime.fromtimestamp(t, tz=UTC))
+    tvd = bundle.verification_material.timestamp_verification_data
+    for ts in (tvd.rfc3161_timestamps if tvd is not None else []):
+        gen = ts.tst_info.gen_time
+        times.append(gen if gen.tzinfo else gen.replace(tzinfo=UTC))
+    return times
+
+
+def _outside_validity(bundle: Any) -> bool:
+    """Whether the signing certificate was not valid at a time the bundle claims."""
+    cert = bundle.signing_certificate
+    return any(not cert.not_valid_before_utc <= t <= cert.not_valid_after_utc for t in _claimed_times(bundle))
 
 
 def build_policy(signers: list[SigstoreSigner]) -> Any:
@@ -240,6 +243,10 @@ def classify_identity(cert: Any, signers: list[SigstoreSigner]) -> tuple[Reason,
     return Reason.WRONG_IDENTITY, f"signed by {who} ({issuer}), expected {want}"
 
 
+# Checks one statement of a verified DSSE envelope (its payload bytes): a failure, or None.
+StatementCheck = Callable[[bytes], "tuple[Reason, str] | None"]
+
+
 class SigstoreVerifier:
     """Verifies bundles against one trust root, loaded once."""
 
@@ -252,7 +259,7 @@ class SigstoreVerifier:
         self._root = load_trusted_root(trusted_root, staging=staging)
         try:
             self._verifier = Verifier(trusted_root=self._root)
-        except Exception as exc:
+        except _compat.bundle_errors() as exc:
             raise InputError(f"{self.root_label}: unusable trust root ({_first_line(exc)})") from None
         self.allow_legacy = allow_legacy
 
@@ -265,78 +272,83 @@ class SigstoreVerifier:
         """Verify ``artifact`` (None: a DSSE bundle on its own) against ``bundle_path``."""
         material = str(bundle_path)
         if not signers:
-            return Check(Kind.SIGSTORE, material, Status.FAIL, Reason.NO_EXPECTED_SIGNER,
+            return Check(SignatureKind.SIGSTORE, material, Status.FAIL, Reason.NO_EXPECTED_SIGNER,
                          "no expected Sigstore identity (--identity/--issuer or a policy)")
         try:
-            bundle = load_bundle(bundle_path, allow_legacy=self.allow_legacy)
-        except _BundleProblem as exc:
-            return Check(Kind.SIGSTORE, material, Status.FAIL, Reason.INVALID_BUNDLE, str(exc))
-        return self.verify_bundle(bundle, material, artifact, signers,
+            bundle, facts = load_bundle(bundle_path, allow_legacy=self.allow_legacy)
+        except BundleProblem as exc:
+            return Check(SignatureKind.SIGSTORE, material, Status.FAIL, Reason.INVALID_BUNDLE, str(exc))
+        return self.verify_bundle(bundle, material, artifact, signers, facts=facts,
                                   signed_name=subject_of(bundle_path))
 
     def verify_bundle(self, bundle: Any, material: str, artifact: Artifact | None,
-                      signers: list[SigstoreSigner], *, signed_name: str | None,
-                      policy: Any = None, describe: str | None = None) -> Check:
-        from sigstore.errors import CertValidationError
-        from sigstore.hashes import Hashed
-        from sigstore_models.common.v1 import HashAlgorithm
+                      signers: list[SigstoreSigner], *, facts: BundleFacts, signed_name: str | None,
+                      policy: Any = None, statement_check: StatementCheck | None = None) -> Check:
+        """The pass/fail decision is sigstore-python's; assay names the reason of a failure.
+
+        ``statement_check`` adds a check of a verified DSSE statement (PEP 740 binds the file name).
+        """
+        from sigstore.errors import VerificationError
 
         recorder = _RecordingPolicy(policy if policy is not None else build_policy(signers))
-        is_dsse = bundle._dsse_envelope is not None
         try:
-            if is_dsse:
+            if facts.dsse:
                 ptype, payload = self._verifier.verify_dsse(bundle, recorder)
                 problem = _check_statement(ptype, payload, artifact, signed_name)
+                if problem is None and statement_check is not None:
+                    problem = statement_check(payload)
                 if problem:
-                    return Check(Kind.SIGSTORE, material, Status.FAIL, problem[0], problem[1])
+                    return Check(SignatureKind.SIGSTORE, material, Status.FAIL, problem[0], problem[1])
             else:
                 if artifact is None:
-                    return Check(Kind.SIGSTORE, material, Status.FAIL, Reason.INVALID_BUNDLE,
+                    return Check(SignatureKind.SIGSTORE, material, Status.FAIL, Reason.INVALID_BUNDLE,
                                  "a message-signature bundle needs the artifact (or its sha256)")
-                hashed = Hashed(algorithm=HashAlgorithm.SHA2_256, digest=artifact.sha256())
-                self._verifier.verify_artifact(hashed, bundle, recorder)
-        except CertValidationError as exc:
-            msg = _first_line(exc)
-            if "not valid at validation time" in msg:
-                return Check(Kind.SIGSTORE, material, Status.FAIL, Reason.EXPIRED,
-                             "the signing certificate was not valid at the signature's verified time")
-            return Check(Kind.SIGSTORE, material, Status.FAIL, Reason.UNTRUSTED_ROOT,
-                         f"certificate does not chain to {self.root_label}")
-        except Exception as exc:  # sigstore's VerificationError, or a malformed part of the bundle
+                self._verifier.verify_artifact(_compat.sha256_hashed(artifact.sha256()), bundle, recorder)
+        except (VerificationError, ValueError) as exc:  # ValueError: a part of the bundle fails its model
             if recorder.failed:
                 reason, detail = classify_identity(recorder.cert, signers) if signers else (
-                    Reason.WRONG_IDENTITY, describe or _first_line(exc))
-                if describe:
-                    detail = f"{describe}: {_first_line(exc)}"
-                return Check(Kind.SIGSTORE, material, Status.FAIL, reason, detail)
-            reason, detail = self._classify(exc, bundle, artifact, signed_name)
-            return Check(Kind.SIGSTORE, material, Status.FAIL, reason, detail)
+                    Reason.WRONG_IDENTITY, _first_line(exc))
+                return Check(SignatureKind.SIGSTORE, material, Status.FAIL, reason, detail)
+            reason, detail = self._classify(exc, bundle, facts, artifact, signed_name,
+                                            identity_checked=recorder.cert is not None)
+            return Check(SignatureKind.SIGSTORE, material, Status.FAIL, reason, detail)
         sans, issuer = cert_identity(bundle.signing_certificate)
-        signer = describe or (", ".join(sorted(sans)) + (f" ({issuer})" if issuer else ""))
-        return Check(Kind.SIGSTORE, material, Status.PASS, None, "", signer, _signed_time(bundle))
+        signer = ", ".join(sorted(sans)) + (f" ({issuer})" if issuer else "")
+        return Check(SignatureKind.SIGSTORE, material, Status.PASS, None, "", signer, _signed_time(bundle))
 
-    def _classify(self, exc: Exception, bundle: Any, artifact: Artifact | None,
-                  signed_name: str | None) -> tuple[Reason, str]:
+    def _classify(self, exc: Exception, bundle: Any, facts: BundleFacts, artifact: Artifact | None,
+                  signed_name: str | None, *, identity_checked: bool) -> tuple[Reason, str]:
+        """Why sigstore refused a bundle whose identity was not the problem.
+
+        ``identity_checked``: the identity policy ran and passed, so the time, chain and SCT
+        checks before it passed too.
+        """
+        refusal = _compat.refusal(exc) if not isinstance(exc, ValueError) else _compat.Refusal.OTHER
         msg = _first_line(exc)
-        low = msg.lower()
-        if "digest mismatch" in low:
+        R = _compat.Refusal
+        if refusal is R.CERTIFICATE_CHAIN:
+            if _outside_validity(bundle):
+                return (Reason.EXPIRED,
+                        "the signing certificate was not valid at the signature's verified time")
+            return Reason.UNTRUSTED_ROOT, f"certificate does not chain to {self.root_label}"
+        if identity_checked and artifact is not None and facts.message_digest is not None \
+                and facts.message_digest != artifact.sha256():
+            # the bundle names the file it signed, and this is not it (sigstore 4.1+ refuses that in
+            # words, 4.0 as a bad signature): the bundle's own digest decides, not the words
             return _mismatch(Reason.BUNDLE_FOR_ANOTHER_FILE, artifact, signed_name)
-        if "signature is invalid" in low:
-            sig = bundle._inner.message_signature
-            if sig is not None and sig.message_digest is None:
+        if refusal is R.SIGNATURE:
+            if not facts.dsse and facts.message_digest is None:
                 return Reason.INVALID_SIGNATURE, "signature does not verify over this file's digest"
             return Reason.INVALID_SIGNATURE, "the bundle's signature does not verify"
-        if "expired at time of signing" in low:
+        if refusal is R.EXPIRED_AT_SIGNING:
             return Reason.EXPIRED, "the log entry's time is outside the certificate's validity"
-        if "sct" in low or "no timestamp authorities" in low:
+        if refusal in (R.SCT, R.NO_TIMESTAMP_AUTHORITY):
             return Reason.UNTRUSTED_ROOT, f"{msg} (trust root: {self.root_label})"
-        if "not enough sources of verified time" in low:
+        if refusal is R.NO_VERIFIED_TIME:
             tvd = bundle.verification_material.timestamp_verification_data
             if tvd is not None and tvd.rfc3161_timestamps:
                 return Reason.UNTRUSTED_ROOT, "no timestamp authority of the trust root signed its timestamps"
             return Reason.INVALID_BUNDLE, "no verified time (no inclusion promise, no signed timestamp)"
-        if "no key" in low or "key not found" in low or "unknown key" in low:
-            return Reason.UNTRUSTED_ROOT, f"{msg} (trust root: {self.root_label})"
         return Reason.INVALID_BUNDLE, msg
 
 
@@ -371,19 +383,3 @@ def _check_statement(ptype: str, payload: bytes, artifact: Artifact | None,
     label = ", ".join(names) or signed_name or "other files"
     return (Reason.BUNDLE_FOR_ANOTHER_FILE,
             f"the statement's subjects are {label}, not {artifact.name or digest}")
-
-
-def looks_like_bundle(path: Path) -> bool:
-    """Cheap sniff used by discovery (a JSON object with a Sigstore media type)."""
-    try:
-        head = path.read_bytes()[:4096]
-    except OSError:
-        return False
-    return b"application/vnd.dev.sigstore.bundle" in head
-
-
-def decode_b64(text: str) -> bytes | None:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        return None
