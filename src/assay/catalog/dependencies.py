@@ -14,6 +14,7 @@ stays undrawn. ``pip install "httpx[http2]"`` gives ``httpx -> h2`` (inferred).
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -51,29 +52,56 @@ def _version(text: str) -> Version | None:
         return None
 
 
+_LITERAL = re.compile(r"[\"']([^\"']*)[\"']")
+
+
 class _Env:
-    """Marker evaluation against one target environment, cached per (marker, extra)."""
+    """Marker evaluation against one target environment.
+
+    Each distinct marker is evaluated at most once per extra, and only for the extras it can
+    enable: a marker true with ``extra == "x"`` but false without an extra must compare the
+    extra with the literal ``"x"``, so only extras named by a literal in the marker are tried.
+    """
 
     def __init__(self, markers: Mapping[str, str]) -> None:
         self.base = dict(markers)
         self.cache: dict[tuple[str, str], bool] = {}
+        self.text: dict[int, str] = {}
 
-    def active(self, marker: Marker | None, extra: str) -> bool:
-        """Whether a requirement with ``marker`` applies when ``extra`` is active ("" = none).
-        With an extra, only what the extra adds counts, not the base requirements again."""
-        if marker is None:
-            return extra == ""
-        key = (str(marker), extra)
+    def _eval(self, marker: Marker, text: str, extra: str) -> bool:
+        key = (text, extra)
         hit = self.cache.get(key)
         if hit is None:
             try:
-                hit = marker.evaluate({**self.base, "extra": extra})
-                if extra and hit:
-                    hit = not marker.evaluate({**self.base, "extra": ""})
+                hit = bool(marker.evaluate({**self.base, "extra": extra}))
             except Exception:  # undefined marker variables in broken metadata
                 hit = False
             self.cache[key] = hit
         return hit
+
+    def split(self, reqs: list[Requirement], extras: set[str]) -> tuple[list[Requirement],
+                                                                         dict[str, list[Requirement]]]:
+        """(requirements that always apply, requirements each extra adds)."""
+        base: list[Requirement] = []
+        added: dict[str, list[Requirement]] = {}
+        for req in reqs:
+            marker = req.marker
+            if marker is None:
+                base.append(req)
+                continue
+            text = str(marker)
+            if self._eval(marker, text, ""):
+                base.append(req)
+                continue
+            if "extra" not in text:
+                continue
+            for lit in _LITERAL.findall(text):
+                extra = canonicalize_name(lit)
+                if extra in extras and self._eval(marker, text, extra):
+                    bucket = added.setdefault(extra, [])
+                    if not bucket or bucket[-1] is not req:
+                        bucket.append(req)
+        return base, added
 
 
 def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: Mapping[str, str],
@@ -87,7 +115,8 @@ def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: Mapping[str,
     """
     env = _Env(markers)
     drawn: set[tuple[str, str]] = set()  # one edge per pair: the first reason to draw it wins
-    parsed: dict[str, list[Requirement]] = {}
+    base: dict[str, list[Requirement]] = {}
+    added: dict[str, dict[str, list[Requirement]]] = {}
     for key, dist in dists.items():
         reqs = []
         for text in dist.requires:
@@ -95,7 +124,7 @@ def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: Mapping[str,
                 reqs.append(parse_requirement(text))
             except InvalidRequirement as exc:
                 graph.unknown(dist.component.id, "invalid-requirement", f"{text!r}: {exc}")
-        parsed[key] = reqs
+        base[key], added[key] = env.split(reqs, dist.provides_extra)
 
     done: set[tuple[str, str]] = set()
     queue: deque[tuple[str, str, str]] = deque((key, "", "") for key in dists)
@@ -114,9 +143,7 @@ def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: Mapping[str,
                 graph.unknown(dist.component.id, "unknown-extra",
                               f"{dist.component.name} has no extra {extra!r}")
                 continue
-            for req in parsed[key]:
-                if not env.active(req.marker, extra):
-                    continue
+            for req in (added[key].get(extra, ()) if extra else base[key]):
                 _edge(graph, dists, dist, req, extra, why, drawn)
                 for wanted in req.extras:
                     queue.append((canonicalize_name(req.name), canonicalize_name(wanted), why and
@@ -125,13 +152,12 @@ def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: Mapping[str,
     drain()
     if not infer_extras:
         return
-    checker = _ExtraCheck(dists, parsed, env)
+    checker = _ExtraCheck(dists, added)
     for key, dist in dists.items():
-        for extra in sorted(dist.provides_extra):
+        for extra in sorted(added[key]):
             if (key, extra) in done or not checker.satisfied(key, extra):
                 continue
-            adds = [r for r in parsed[key] if env.active(r.marker, extra)]
-            names = ", ".join(sorted({canonicalize_name(r.name) for r in adds}))
+            names = ", ".join(sorted({canonicalize_name(r.name) for r in added[key][extra]}))
             why = (f"extra {extra!r} of {dist.component.name} inferred: every requirement it adds "
                    f"({names}) is installed at an accepted version")
             queue.append((key, extra, why))
@@ -167,10 +193,9 @@ def _edge(graph: Graph, dists: dict[str, Dist], dist: Dist, req: Requirement, ex
 class _ExtraCheck:
     """Whether every requirement an extra adds is installed at an accepted version."""
 
-    def __init__(self, dists: dict[str, Dist], parsed: dict[str, list[Requirement]], env: _Env) -> None:
+    def __init__(self, dists: dict[str, Dist], added: dict[str, dict[str, list[Requirement]]]) -> None:
         self.dists = dists
-        self.parsed = parsed
-        self.env = env
+        self.added = added
         self.memo: dict[tuple[str, str], bool] = {}
 
     def satisfied(self, key: str, extra: str) -> bool:
@@ -178,7 +203,7 @@ class _ExtraCheck:
         if k in self.memo:
             return self.memo[k]
         self.memo[k] = True  # a cycle of extras (pkg[all] -> pkg[a]) does not fail itself
-        adds = [r for r in self.parsed.get(key, []) if self.env.active(r.marker, extra)]
+        adds = self.added.get(key, {}).get(extra, [])
         ok = bool(adds) and all(self._requirement_met(r) for r in adds)
         self.memo[k] = ok
         return ok

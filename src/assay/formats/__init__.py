@@ -11,6 +11,7 @@ and ``created`` (sorted keys and lists, ids derived from content).
 | ``sbom``        | :class:`~assay.model.Graph`             | spdx-json, cyclonedx-json, json, table   |
 | ``audit``       | :class:`~assay.model.audit.AuditReport` | table, json, sarif, markdown, cyclonedx-json |
 | ``integrity``   | :class:`~assay.model.integrity.IntegrityReport` | table, json                      |
+| ``verdicts``    | :class:`~assay.model.verify.VerificationReport` | text, json, markdown, html       |
 
 Document formats that assay also reads (SPDX, CycloneDX, assay JSON) live in one module each
 that reads and writes them; :mod:`assay.formats._reading` dispatches a parsed document.
@@ -49,6 +50,11 @@ RENDERERS: tuple[Renderer, ...] = (
              "CycloneDX 1.6 with vulnerabilities"),
     Renderer("integrity", "table", "assay.formats.integrity_table:dumps", "a table for people"),
     Renderer("integrity", "json", "assay.formats.integrity_json:dumps", "JSON"),
+    Renderer("verdicts", "text", "assay.formats.verdicts_text:dumps", "a line per artifact"),
+    Renderer("verdicts", "json", "assay.formats.verdicts_json:dumps", "the documented verify-report/1 JSON"),
+    Renderer("verdicts", "markdown", "assay.formats.verdicts_markdown:dumps", "Markdown"),
+    Renderer("verdicts", "md", "assay.formats.verdicts_markdown:dumps", "Markdown"),
+    Renderer("verdicts", "html", "assay.formats.verdicts_html:dumps", "one self-contained HTML page"),
 )
 
 

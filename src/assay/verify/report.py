@@ -7,22 +7,16 @@ functions here keep their old signatures and call them.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from assay import formats
 from assay.formats.verdicts_json import JSON_SCHEMA, SCHEMA
 from assay.model.verify import DEFAULT_TITLE, Verdict, VerificationReport, summary
 
-# format name (as the CLI's --format takes it) -> renderer module
-RENDERERS: dict[str, str] = {
-    "text": "assay.formats.verdicts_text",
-    "json": "assay.formats.verdicts_json",
-    "markdown": "assay.formats.verdicts_markdown",
-    "md": "assay.formats.verdicts_markdown",
-    "html": "assay.formats.verdicts_html",
-}
+# the format names the CLI's --format takes (the registry's "verdicts" renderers)
+RENDERERS: tuple[str, ...] = tuple(formats.formats_for("verdicts"))
 
 _EPOCH = datetime.fromtimestamp(0, UTC)  # verdict reports carry no timestamp; any value renders the same
 
@@ -38,8 +32,8 @@ def _report(verdicts: Iterable[Verdict], title: str, meta: Mapping[str, Any] | N
 def dumps(fmt: str, report: VerificationReport, *, created: datetime | None = None,
           color: bool = False) -> str:
     """Render ``report`` in ``fmt`` (text, json, markdown/md, html; anything else: text)."""
-    module = importlib.import_module(RENDERERS.get(fmt, RENDERERS["text"]))
-    return module.dumps(report, created=created or _EPOCH, color=color)
+    return formats.render("verdicts", fmt if fmt in RENDERERS else "text", report, created=created or _EPOCH,
+                  color=color)
 
 
 def to_json(verdicts: list[Verdict], *, meta: dict[str, Any] | None = None) -> str:
