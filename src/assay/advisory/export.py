@@ -10,17 +10,19 @@ CVE Services' ``publish`` takes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from assay.advisory import timestamps
 from assay.advisory.cve5 import CPYTHON_REPO
-from assay.advisory.draft import Advisory
+from assay.advisory.draft import Advisory, Reference
 from assay.advisory.resolve import Resolution, resolve
 from assay.errors import ConfigError, InputError
 from assay.vulndb.cpython import Resolver
 from assay.vulndb.cvss import v2_base_score, v3_base_score
 
+_COMMIT_URL = re.compile(r"github\.com/python/cpython/commit/([0-9a-fA-F]{20,})")
 PSF_ORG_ID = "28c92f92-d60d-412d-b760-e73465c3df22"  # the PSF CNA's CVE Services organisation id
 PSF_SHORT_NAME = "PSF"
 DATA_VERSION = "5.2"
@@ -145,7 +147,12 @@ def to_cve5(adv: Advisory, *, resolver: Resolver | None = None, releases: list[A
             {"cweId": c.split()[0], "description": c, "lang": "en", "type": "CWE"} for c in adv.cwe]}]
     refs = []
     seen: set[str] = set()
-    for ref in adv.references:
+    references = list(adv.references)
+    if adv.cpython:  # every fix commit as a patch reference: what makes the GIT range on import
+        linked = {m[1].lower() for r in references if (m := _COMMIT_URL.search(r.url))}
+        references += [Reference(f"{CPYTHON_REPO}/commit/{c}", ["patch"])
+                       for c in adv.fix_commits if c.lower() not in linked]
+    for ref in references:
         if ref.url in seen:
             continue
         seen.add(ref.url)

@@ -116,8 +116,8 @@ def _without_timestamps(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in _TIMESTAMPS}
 
 
-def import_record(db: Database, doc: Any, *, origin: str) -> Outcome:
-    conv = convert(doc, origin=origin)
+def import_record(db: Database, doc: Any, *, origin: str, conv: Converted | None = None) -> Outcome:
+    conv = conv or convert(doc, origin=origin)
     if not conv.product:
         return Outcome(origin, conv.cve_id, "skipped",
                        reason="affects neither CPython nor a PyPI project (no cpython repo, no "
@@ -182,15 +182,9 @@ def import_files(db: Database, paths: list[Path]) -> list[Outcome]:
         else:
             files.append(path)
     loaded = []
-    for path in files:
+    for path in files:  # every record is read and converted before anything is written
         doc, _ = read_json(path)
-        loaded.append((path, doc))
+        loaded.append((path, doc, convert(doc, origin=str(path))))
     # oldest first, so new ids follow the order of publication
-    loaded.sort(key=lambda item: _published(item[1]))
-    return [import_record(db, doc, origin=str(path)) for path, doc in loaded]
-
-
-def _published(doc: Any) -> str:
-    meta = doc.get("cveMetadata") if isinstance(doc, dict) else None
-    value = meta.get("datePublished") if isinstance(meta, dict) else None
-    return timestamps.normalize(value) if isinstance(value, str) else ""
+    loaded.sort(key=lambda item: (item[2].published, item[2].cve_id))
+    return [import_record(db, doc, origin=str(path), conv=conv) for path, doc, conv in loaded]
