@@ -51,12 +51,45 @@ def field_path(parts: Any) -> str:
     return out or "(record)"
 
 
+def _specific(err: Any, js: Any) -> Any:
+    """The error to show for a failed oneOf/anyOf: the alternative that got deepest into the
+    document (it had the right shape and failed inside), else jsonschema's best match."""
+    while err.context:
+        deepest = max(err.context, key=lambda e: len(e.absolute_path))
+        if len(deepest.absolute_path) > len(err.absolute_path):
+            err = deepest
+        else:
+            return js.exceptions.best_match(err.context)
+    return err
+
+
+def _cve_branch(doc: Any) -> str | None:
+    """The CVE record schema is oneOf(published, rejected): check the one the record claims."""
+    meta = doc.get("cveMetadata") if isinstance(doc, dict) else None
+    state = meta.get("state") if isinstance(meta, dict) else None
+    return {"PUBLISHED": "cveMetadataPublished", "REJECTED": "cveMetadataRejected"}.get(str(state))
+
+
+@lru_cache(maxsize=4)
+def _cve_validator(meta_definition: str) -> Any:
+    js = _jsonschema()
+    schema = load(CVE5_SCHEMA)
+    branch = next(b for b in schema["oneOf"]
+                  if b["properties"]["cveMetadata"]["$ref"].endswith(f"/{meta_definition}"))
+    schema = {k: v for k, v in schema.items() if k != "oneOf"} | branch
+    cls = js.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
 def errors(name: str, doc: Any, definition: str | None = None) -> list[tuple[str, str]]:
     """(field, message) for every place ``doc`` breaks the schema, most specific first."""
     js = _jsonschema()
     out: list[tuple[str, str]] = []
-    for err in sorted(validator(name, definition).iter_errors(doc), key=lambda e: list(e.absolute_path)):
-        best = js.exceptions.best_match(err.context) if err.context else err
+    check = validator(name, definition)
+    if name == CVE5_SCHEMA and definition is None and (branch := _cve_branch(doc)) is not None:
+        check = _cve_validator(branch)
+    for err in sorted(check.iter_errors(doc), key=lambda e: list(e.absolute_path)):
+        best = _specific(err, js)
         path = field_path(best.absolute_path)
         message = best.message
         if len(message) > 200:
