@@ -123,9 +123,11 @@ def render(adv: Advisory, versions: list[dict[str, str]], *, fmt: str = "text") 
         lines += ["Affected versions:"] + [f"  - {a}" for a in affected] + [""]
     elif adv.fix_commits:
         lines += ["Fixed by the commits:"] + [f"  - {c}" for c in adv.fix_commits] + [""]
-    if fixed:
-        lines += _wrap(f"Fixed in: {', '.join(fixed)}. Upgrade to one of these releases, or a later "
-                       "release of the same line.")
+    if len(fixed) == 1:
+        lines += _wrap(f"Fixed in {fixed[0]}: upgrade to it or a later release.")
+    elif fixed:
+        lines += _wrap(f"Fixed in: {', '.join(fixed)}. Upgrade to the fixed release of the line you "
+                       "use, or a later one.")
     if adv.mitigation:
         lines += ["Mitigation:", "", *_wrap(adv.mitigation, "  ")]
     if adv.cwe:
