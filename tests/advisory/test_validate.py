@@ -40,7 +40,7 @@ def test_psf_database_passes_or_is_named_exactly(psf_osv):
 
 
 def test_psf_cna_and_nvd_cve5_records_are_valid(psf_cna, shared_data):
-    report = validate_paths([psf_cna / "cve5", psf_cna / "osv", shared_data / "nvd" / "cve5"])
+    report = validate_paths([psf_cna, shared_data / "nvd" / "cve5"])  # psf-cna/schemas/ is skipped
     assert report.cve == 13 + len(list((shared_data / "nvd" / "cve5").glob("*.json")))
     assert report.osv == 11
     # the placeholder id of a record not yet numbered is the database's pattern too

@@ -155,8 +155,13 @@ class Database:
         if kept != lines:
             write_atomic(path, "".join(kept))
 
-    def invalidate(self) -> None:
-        self._entries = None
+    def wrote(self, path: Path, text: str, doc: dict[str, Any], *, removed: Path | None = None) -> None:
+        """Keep the index in step with a file just written (and one removed), without re-reading."""
+        if self._entries is None:
+            return
+        if removed is not None:
+            self._entries.pop(removed, None)
+        self._entries[path] = Entry(path, text, doc)
 
 
 def _has_products(folder: Path) -> bool:

@@ -163,11 +163,12 @@ def import_record(db: Database, doc: Any, *, origin: str, conv: Converted | None
     path = folder / f"{adv_id}.json"
     if renamed_from is not None and path.exists():
         raise InputError(f"{path}: already exists; cannot number {renamed_from} as {adv_id}")
-    write_atomic(path, jsonstyle.dumps(new, style))
+    text = jsonstyle.dumps(new, style)
+    write_atomic(path, text)
     if renamed_from is not None and renamed_from != path:
         renamed_from.unlink()
     db.release(adv_id)
-    db.invalidate()
+    db.wrote(path, text, new, removed=renamed_from)
     action = "renamed" if renamed_from is not None else ("updated" if entry else "created")
     return Outcome(origin, conv.cve_id, action, adv_id, path,
                    reason=f"was {renamed_from.name}" if renamed_from is not None else "")

@@ -64,16 +64,21 @@ def kind_of(doc: Any) -> str:
     return "osv"
 
 
-def collect(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
+def collect(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """(file, named by the user) for each file to check; folders are walked for ``*.json``."""
+    files: list[tuple[Path, bool]] = []
     for path in paths:
         if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*.json")) if p.is_file())
+            files.extend((p, False) for p in sorted(path.rglob("*.json")) if p.is_file())
         elif path.exists():
-            files.append(path)
+            files.append((path, True))
         else:
             raise InputError(f"{path}: no such file or folder")
     return files
+
+
+def _is_schema(doc: dict[str, Any]) -> bool:
+    return "$schema" in doc and ("definitions" in doc or "$defs" in doc or "properties" in doc)
 
 
 def validate_paths(paths: list[Path], *, prefix: str = "PSF", clone: Path | None = None,
@@ -86,10 +91,12 @@ def validate_paths(paths: list[Path], *, prefix: str = "PSF", clone: Path | None
     ids: dict[str, list[str]] = defaultdict(list)
     aliases: dict[str, list[str]] = defaultdict(list)
     commits: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for path in files:
+    for path, named in files:
         doc, _ = read_json(path)
         if not isinstance(doc, dict):
             raise InputError(f"{path}: neither an OSV record nor a CVE JSON 5 record (not a JSON object)")
+        if not named and _is_schema(doc):
+            continue  # a JSON Schema met while walking a folder (such as psf-cna/schemas) is no record
         name = str(path)
         report.checked += 1
         if kind_of(doc) == "cve5":
