@@ -88,9 +88,19 @@ class Resolution:
             lines.append(f"undecidable: {self.undecided}")
         if self.branches:
             lines.append(f"{'branch':<8} {'status':<13} {'first fixed':<12} via")
+            rows: list[tuple[str, BranchStatus]] = []
             for b in sorted(self.branches, key=lambda s: s.branch, reverse=True):
+                prev = rows[-1][1] if rows else None
+                if (prev is not None and b.status == prev.status == "affected" and b.reason == prev.reason
+                        and b.introduced == f"{b.branch[0]}.{b.branch[1]}.0"):
+                    # a run of old lines that never got the fix: one row, "2.7-3.6"
+                    newest = rows[-1][0].split("-")[-1]
+                    rows[-1] = (f"{branch_text(b.branch)}-{newest}", prev)
+                    continue
+                rows.append((branch_text(b.branch), b))
+            for name, b in rows:
                 via = ", ".join(c[:12] for c in b.commits) or b.reason
-                lines.append(f"{branch_text(b.branch):<8} {b.status:<13} {b.first_fixed or '-':<12} {via}")
+                lines.append(f"{name:<8} {b.status:<13} {b.first_fixed or '-':<12} {via}")
         if self.versions:
             lines.append("CVE JSON 5 affected versions:")
             for v in self.versions:
