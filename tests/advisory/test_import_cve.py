@@ -223,3 +223,16 @@ def test_cli_bad_input_is_one_line_naming_the_file_and_writes_nothing(tmp_path, 
     notcve.write_text('{"id": "PSF-2024-1"}')
     proc = run("advisory", "import-cve", str(notcve), "--into", str(db))
     assert proc.returncode == 2 and "not a CVE JSON 5 record" in proc.stderr and str(notcve) in proc.stderr
+
+
+def test_a_package_name_never_becomes_a_path(tmp_path, psf_cna):
+    cve = json.loads((psf_cna / "cve5" / "CVE-2025-8869.json").read_text())
+    db = make_db(tmp_path / "db", [])
+    for i, name in enumerate(("../../escaped", "/tmp/escaped", "a/b")):
+        cve["containers"]["cna"]["affected"][0]["packageName"] = name
+        path = tmp_path / f"hostile{i}.json"
+        path.write_text(json.dumps(cve))
+        (out,) = import_files(Database(db), [path])
+        assert out.action == "skipped"
+    assert snapshot(tmp_path / "db") == {}
+    assert not (tmp_path / "escaped").exists()

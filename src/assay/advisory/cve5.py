@@ -33,6 +33,7 @@ CPYTHON_REPO = "https://github.com/python/cpython"
 PYPI_HOSTS = ("pypi.org", "pypi.python.org", "files.pythonhosted.org")
 _REPO = re.compile(r"https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$", re.IGNORECASE)
 _CWE = re.compile(r"CWE-[1-9]\d*")
+_PROJECT = re.compile(r"[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]")
 
 # CVE 5 credit types → OSV credit types
 CREDIT_TYPES = {
@@ -95,8 +96,9 @@ def _is_cpython(aff: dict[str, Any]) -> bool:
 def _pypi_name(aff: dict[str, Any]) -> str | None:
     url = _str(aff.get("collectionURL")).lower()
     name = _str(aff.get("packageName"))
-    if name and any(host in url for host in PYPI_HOSTS):
-        return canonicalize_name(name)
+    # a project name (PEP 508) only: it becomes a folder of the database, so never a path
+    if name and any(host in url for host in PYPI_HOSTS) and _PROJECT.fullmatch(name.strip()):
+        return canonicalize_name(name.strip())
     return None
 
 
