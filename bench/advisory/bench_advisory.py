@@ -2,7 +2,9 @@
 
 Run from the project root with the dev venv:
 
-    .venv/bin/python bench/advisory/bench_advisory.py [--psf-repo PATH] [--repeat 5] [--scale 10]
+    git clone https://github.com/psf/advisory-database /tmp/psf-advisory-database
+    .venv/bin/python bench/advisory/bench_advisory.py --psf-repo /tmp/psf-advisory-database \
+        [--repeat 5] [--scale 10]
 
 The peer is the PSF advisory database's ``tools/import-from-cve.py`` (with its
 ``osv_utils.py``), read at run time from a checkout or bare clone of
@@ -43,7 +45,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
-DEFAULT_REPO = Path("/work/.mirror/psf+advisory-database/repo")
 
 
 def psf_tools(repo: Path, into: Path) -> Path:
@@ -172,7 +173,7 @@ def agree(a: Path, b: Path, cves: list[tuple[str, dict]]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--psf-repo", type=Path, default=DEFAULT_REPO,
+    parser.add_argument("--psf-repo", type=Path, required=True,
                         help="a checkout or bare clone of psf/advisory-database")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scale", type=int, default=10)
