@@ -110,7 +110,9 @@ def build_db(root: Path, scale: int) -> Path:
             doc = json.loads(path.read_text())
             year, n = doc["id"].split("-")[1:]
             doc["id"] = f"PSF-{year}-{int(n) + 1000 * copy}"
-            doc["aliases"] = [f"{a}-copy{copy}" for a in doc.get("aliases", [])]
+            # well-formed, unique CVE aliases for the copies (CVE-2023-6597 -> CVE-2023-1006597)
+            doc["aliases"] = [f"{a.rsplit('-', 1)[0]}-{copy}{int(a.rsplit('-', 1)[1]):06d}"
+                              for a in doc.get("aliases", []) if a.startswith("CVE-")]
             (folder / f"{doc['id']}.json").write_text(json.dumps(doc, indent=2))
     for path in sorted((DATA / "psf-cna" / "osv").glob("*.json")):
         shutil.copyfile(path, folder / path.name)
