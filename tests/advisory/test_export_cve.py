@@ -203,3 +203,10 @@ def test_record_without_cve_alias_is_refused(tmp_path, psf_osv):
 def test_read_draft_osv_json(psf_cna):
     adv = read_draft(psf_cna / "osv" / "PSF-2025-9.json")
     assert adv.cve == "CVE-2025-4517" and len(adv.fix_commits) == 8
+
+
+def test_cvss4_without_score_and_without_the_library_names_the_extra():
+    proc = run("advisory", "export-cve", str(DATA / "example-draft.toml"),
+               code="import sys; sys.modules['cvss'] = None")
+    assert proc.returncode == 2
+    assert "pip install 'assay[advisory]'" in proc.stderr and proc.stderr.count("\n") == 1
