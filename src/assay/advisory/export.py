@@ -19,7 +19,6 @@ from assay.advisory.cve5 import CPYTHON_REPO
 from assay.advisory.draft import Advisory, Reference
 from assay.advisory.resolve import Resolution, resolve
 from assay.errors import ConfigError, InputError
-from assay.vulndb.cpython import Resolver
 from assay.vulndb.cvss import v2_base_score, v3_base_score
 
 _COMMIT_URL = re.compile(r"github\.com/python/cpython/commit/([0-9a-fA-F]{20,})")
@@ -101,7 +100,7 @@ def pypi_versions(adv: Advisory) -> list[dict[str, str]]:
     return out
 
 
-def to_cve5(adv: Advisory, *, resolver: Resolver | None = None, releases: list[Any] | None = None,
+def to_cve5(adv: Advisory, *, resolver: Any = None, releases: list[Any] | None = None,
             org_id: str = PSF_ORG_ID, short_name: str = PSF_SHORT_NAME) -> Exported:
     """The CVE JSON 5 record of ``adv`` (not yet validated: see :func:`validate_record`)."""
     if not adv.cve:

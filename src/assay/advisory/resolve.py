@@ -30,8 +30,13 @@ from typing import Any
 
 from packaging.version import Version
 
-from assay.vulndb.cpython import CommitTable, GitClone, Resolver, contains
+from assay.vulndb import cpython as _cpython
+from assay.vulndb.cpython import CommitTable, GitClone, contains
 from assay.vulndb.versions import pep440
+
+# main renames vulndb.cpython.Resolver to CommitResolver (issue 9): accept either name, so this
+# branch works before and after that merge (after it, import CommitResolver directly)
+CommitResolver = getattr(_cpython, "CommitResolver", None) or _cpython.Resolver
 
 Branch = tuple[int, int]
 _RELEASE_TAG = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
@@ -148,7 +153,7 @@ def _fixed_from(tags: list[str], branch: Branch) -> Version | None:
     return x0 if parsed and contains(tags, x0) else None
 
 
-def resolve(fixed: list[str], resolver: Resolver, releases: list[Version], *,
+def resolve(fixed: list[str], resolver: Any, releases: list[Version], *,
             introduced: str = "0") -> Resolution:
     """The per-branch resolution of fix commits (and an introducing commit)."""
     source = " then ".join(getattr(s, "name", "?") for s in resolver.sources) or "nothing"
@@ -238,10 +243,10 @@ def events_of(osv: dict[str, Any]) -> tuple[list[str], str]:
     return fixed, introduced
 
 
-def make_resolver(clone: Path | None, table: Path | None) -> tuple[Resolver, list[CommitTable | GitClone]]:
+def make_resolver(clone: Path | None, table: Path | None) -> tuple[Any, list[CommitTable | GitClone]]:
     sources: list[CommitTable | GitClone] = []
     if clone is not None:
         sources.append(GitClone(clone))
     if table is not None:
         sources.append(CommitTable.from_file(table))
-    return Resolver(*sources), sources
+    return CommitResolver(*sources), sources
