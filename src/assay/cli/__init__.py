@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "verify": "assay.cli.verify:verify",
     "release-audit": "assay.cli.release:release_audit",
     "release-check": "assay.cli.release:release_check",
+    "advisory": "assay.cli.advisory:advisory",
 }
 
 
@@ -63,6 +64,7 @@ def cli(ctx: click.Context, offline: bool, quiet: bool) -> None:
     Integrity   assay integrity [TARGET]      installed files against their RECORD
     Verify      assay verify ARTIFACT...      Sigstore, OpenPGP, PEP 740 under a policy
     All at once assay scan [TARGET]           SBOMs, audit and integrity into a folder
+    Advisories  assay advisory ...            a CNA's tooling: CVE JSON 5 <-> OSV, versions
 
     Exit codes: 0 ok, 1 policy failure (findings, failed verification, tampering),
     2 usage or input error, 3 incomplete, 4 network or service failure.
