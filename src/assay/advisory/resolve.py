@@ -30,13 +30,8 @@ from typing import Any
 
 from packaging.version import Version
 
-from assay.vulndb import cpython as _cpython
-from assay.vulndb.cpython import CommitTable, GitClone, contains
+from assay.vulndb.cpython import CommitResolver, CommitTable, GitClone, contains
 from assay.vulndb.versions import pep440
-
-# main renames vulndb.cpython.Resolver to CommitResolver (issue 9): accept either name, so this
-# branch works before and after that merge (after it, import CommitResolver directly)
-CommitResolver = getattr(_cpython, "CommitResolver", None) or _cpython.Resolver
 
 Branch = tuple[int, int]
 _RELEASE_TAG = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
