@@ -61,3 +61,10 @@ def test_the_same_distribution_has_one_identity_from_metadata_and_from_a_lock_li
     b = package_component("zope-interface", "6.4.post2", found_by="lockfile")
     assert (a.id, a.purl, a.cpes) == (b.id, b.purl, b.cpes)
     assert a.purl == "pkg:pypi/zope-interface@6.4.post2"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_line, max_size=12))
+def test_generated_headers_with_newlines_only_take_the_fast_path_and_agree(lines):
+    text = "\n".join(lines) + "\nBody text: not a header\n"
+    assert parse_headers(text) == _expected(text)

@@ -10,17 +10,23 @@ nobody requested (each requirement it adds, with its marker true for the target,
 at a version its specifier accepts, and any extras it names are satisfied the same way), the
 edges are drawn and marked ``inferred`` with the reason. An extra with a missing requirement
 stays undrawn. ``pip install "httpx[http2]"`` gives ``httpx -> h2`` (inferred).
+
+Parsing is packaging's, done only as far as an answer needs it: a requirement's marker is
+parsed first (each distinct marker text once per run: ``extra == "test"`` recurs in hundreds
+of distributions), and the requirement itself only when its marker makes it count. A
+requirement of an extra is parsed when that extra is requested or being inferred, and the
+inference of an extra stops at its first requirement that is not installed.
 """
 
 from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from packaging.markers import Marker
+from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -44,12 +50,63 @@ def parse_requirement(text: str) -> Requirement:
     return Requirement(text)
 
 
+@lru_cache(maxsize=4096)
+def _marker(text: str) -> tuple[Marker, str]:
+    """A marker and its normal form, once per distinct text."""
+    marker = Marker(text)
+    return marker, str(marker)
+
+
+canonical = lru_cache(maxsize=16384)(canonicalize_name)
+
+
 @lru_cache(maxsize=8192)
 def _version(text: str) -> Version | None:
     try:
         return Version(text)
     except InvalidVersion:
         return None
+
+
+class _Req:
+    """A Requires-Dist string whose marker is known and whose requirement is parsed on demand.
+
+    Without a URL (no ``@``), PEP 508 has no ``;`` before the marker, so the text splits there:
+    packaging parses the requirement part and the marker part, and the Requirement built from
+    them equals ``Requirement(text)`` (the tests check this on real metadata). Anything else is
+    parsed whole.
+    """
+
+    __slots__ = ("_left", "_req", "marker", "marker_text", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._req: Requirement | None = None
+        left, sep, right = text.partition(";")
+        if "@" in text or not sep or not left.strip() or not right.strip():
+            self._req = parse_requirement(text)  # may raise InvalidRequirement
+            self._left = ""
+            self.marker = self._req.marker
+        else:
+            self._left = left
+            try:
+                self.marker, self.marker_text = _marker(right.strip())
+            except InvalidMarker as exc:
+                raise InvalidRequirement(str(exc)) from None
+            return
+        self.marker_text = str(self.marker) if self.marker is not None else ""
+
+    def get(self) -> Requirement:
+        """The packaging Requirement (raises InvalidRequirement)."""
+        if self._req is None:
+            left = parse_requirement(self._left)
+            # the same requirement with this marker (its public attributes; copying would
+            # re-parse it from its string)
+            req = Requirement.__new__(Requirement)
+            req.name, req.url, req.extras = left.name, left.url, set(left.extras)
+            req.specifier, req.marker = left.specifier, self.marker
+            self._req = req
+        return self._req
 
 
 _LITERAL = re.compile(r"[\"']([^\"']*)[\"']")
@@ -66,7 +123,7 @@ class _Env:
     def __init__(self, markers: Mapping[str, str]) -> None:
         self.base = dict(markers)
         self.cache: dict[tuple[str, str], bool] = {}
-        self.text: dict[int, str] = {}
+        self.literals: dict[str, list[str]] = {}
 
     def _eval(self, marker: Marker, text: str, extra: str) -> bool:
         key = (text, extra)
@@ -79,24 +136,24 @@ class _Env:
             self.cache[key] = hit
         return hit
 
-    def split(self, reqs: list[Requirement], extras: set[str]) -> tuple[list[Requirement],
-                                                                         dict[str, list[Requirement]]]:
+    def split(self, reqs: list[_Req], extras: set[str]) -> tuple[list[_Req], dict[str, list[_Req]]]:
         """(requirements that always apply, requirements each extra adds)."""
-        base: list[Requirement] = []
-        added: dict[str, list[Requirement]] = {}
+        base: list[_Req] = []
+        added: dict[str, list[_Req]] = {}
         for req in reqs:
-            marker = req.marker
+            marker, text = req.marker, req.marker_text
             if marker is None:
                 base.append(req)
                 continue
-            text = str(marker)
             if self._eval(marker, text, ""):
                 base.append(req)
                 continue
             if "extra" not in text:
                 continue
-            for lit in _LITERAL.findall(text):
-                extra = canonicalize_name(lit)
+            names = self.literals.get(text)
+            if names is None:
+                names = self.literals[text] = [canonical(lit) for lit in _LITERAL.findall(text)]
+            for extra in names:
                 if extra in extras and self._eval(marker, text, extra):
                     bucket = added.setdefault(extra, [])
                     if not bucket or bucket[-1] is not req:
@@ -115,13 +172,24 @@ def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: Mapping[str,
     """
     env = _Env(markers)
     drawn: set[tuple[str, str]] = set()  # one edge per pair: the first reason to draw it wins
-    base: dict[str, list[Requirement]] = {}
-    added: dict[str, dict[str, list[Requirement]]] = {}
+    base: dict[str, list[_Req]] = {}
+    added: dict[str, dict[str, list[_Req]]] = {}
+    reported: set[str] = set()
+
+    def parsed(dist: Dist, reqs: list[_Req]) -> Iterator[Requirement]:
+        for r in reqs:
+            try:
+                yield r.get()
+            except InvalidRequirement as exc:
+                if r.text not in reported:
+                    reported.add(r.text)
+                    graph.unknown(dist.component.id, "invalid-requirement", f"{r.text!r}: {exc}")
+
     for key, dist in dists.items():
         reqs = []
         for text in dist.requires:
             try:
-                reqs.append(parse_requirement(text))
+                reqs.append(_Req(text))
             except InvalidRequirement as exc:
                 graph.unknown(dist.component.id, "invalid-requirement", f"{text!r}: {exc}")
         base[key], added[key] = env.split(reqs, dist.provides_extra)
@@ -130,7 +198,7 @@ def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: Mapping[str,
     queue: deque[tuple[str, str, str]] = deque((key, "", "") for key in dists)
     for key, extras in (requested_extras or {}).items():
         if key in dists:
-            queue.extend((key, canonicalize_name(e), "") for e in extras)
+            queue.extend((key, canonical(e), "") for e in extras)
 
     def drain() -> None:
         while queue:
@@ -143,10 +211,10 @@ def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: Mapping[str,
                 graph.unknown(dist.component.id, "unknown-extra",
                               f"{dist.component.name} has no extra {extra!r}")
                 continue
-            for req in (added[key].get(extra, ()) if extra else base[key]):
+            for req in parsed(dist, added[key].get(extra, []) if extra else base[key]):
                 _edge(graph, dists, dist, req, extra, why, drawn)
                 for wanted in req.extras:
-                    queue.append((canonicalize_name(req.name), canonicalize_name(wanted), why and
+                    queue.append((canonical(req.name), canonical(wanted), why and
                                   f"{why}; {req.name}[{wanted}] is required by it"))
 
     drain()
@@ -157,7 +225,7 @@ def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: Mapping[str,
         for extra in sorted(added[key]):
             if (key, extra) in done or not checker.satisfied(key, extra):
                 continue
-            names = ", ".join(sorted({canonicalize_name(r.name) for r in added[key][extra]}))
+            names = ", ".join(sorted({canonical(r.get().name) for r in added[key][extra]}))
             why = (f"extra {extra!r} of {dist.component.name} inferred: every requirement it adds "
                    f"({names}) is installed at an accepted version")
             queue.append((key, extra, why))
@@ -167,7 +235,7 @@ def dependency_edges(graph: Graph, dists: dict[str, Dist], markers: Mapping[str,
 def _edge(graph: Graph, dists: dict[str, Dist], dist: Dist, req: Requirement, extra: str, why: str,
           drawn: set[tuple[str, str]]) -> None:
     via = f"{dist.component.name}[{extra}]" if extra else dist.component.name
-    target = dists.get(canonicalize_name(req.name))
+    target = dists.get(canonical(req.name))
     if target is None:
         if not why:  # an inferred extra never reports what it does not need
             graph.unknown(dist.component.id, "unsatisfied-requirement",
@@ -193,7 +261,7 @@ def _edge(graph: Graph, dists: dict[str, Dist], dist: Dist, req: Requirement, ex
 class _ExtraCheck:
     """Whether every requirement an extra adds is installed at an accepted version."""
 
-    def __init__(self, dists: dict[str, Dist], added: dict[str, dict[str, list[Requirement]]]) -> None:
+    def __init__(self, dists: dict[str, Dist], added: dict[str, dict[str, list[_Req]]]) -> None:
         self.dists = dists
         self.added = added
         self.memo: dict[tuple[str, str], bool] = {}
@@ -204,12 +272,16 @@ class _ExtraCheck:
             return self.memo[k]
         self.memo[k] = True  # a cycle of extras (pkg[all] -> pkg[a]) does not fail itself
         adds = self.added.get(key, {}).get(extra, [])
-        ok = bool(adds) and all(self._requirement_met(r) for r in adds)
+        ok = bool(adds) and all(self._requirement_met(r) for r in adds)  # stops at the first miss
         self.memo[k] = ok
         return ok
 
-    def _requirement_met(self, req: Requirement) -> bool:
-        name = canonicalize_name(req.name)
+    def _requirement_met(self, lazy: _Req) -> bool:
+        try:
+            req = lazy.get()
+        except InvalidRequirement:
+            return False
+        name = canonical(req.name)
         target = self.dists.get(name)
         if target is None:
             return False
@@ -217,7 +289,7 @@ class _ExtraCheck:
             version = _version(target.component.version or "")
             if version is None or not req.specifier.contains(version, prereleases=True):
                 return False
-        return all(self.satisfied(name, canonicalize_name(e)) for e in req.extras)
+        return all(self.satisfied(name, canonical(e)) for e in req.extras)
 
 
 def hang_from_root(graph: Graph, root_id: str, dists: dict[str, Dist]) -> None:

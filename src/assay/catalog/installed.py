@@ -182,13 +182,17 @@ class _DistReader:
         except (OSError, InputError):
             return None
 
+    def names(self, meta: str) -> set[str]:
+        """The file names in a metadata folder (one listing instead of a failed open per file)."""
+        return set(self.r.listdir(meta))
+
     def shown(self, rel: str) -> str:
         return os.path.join(self.site, *rel.split("/"))
 
-    def direct_url(self, meta: str) -> tuple[str | None, tuple[Hash, ...], list[tuple[str, str]],
-                                              list[Evidence]]:
+    def direct_url(self, meta: str, present: set[str]) -> tuple[str | None, tuple[Hash, ...],
+                                                                 list[tuple[str, str]], list[Evidence]]:
         rel = f"{meta}/direct_url.json"
-        text = self.text(rel)
+        text = self.text(rel) if "direct_url.json" in present else None
         if text is None:
             return None, (), [], []
         path = self.shown(rel)
@@ -203,9 +207,10 @@ class _DistReader:
             ev.append(Evidence("direct_url", path, ", ".join(map(str, info.hashes)), "hash"))
         return info.location, info.hashes, props, ev
 
-    def provenance_url(self, meta: str) -> tuple[str | None, tuple[Hash, ...], list[Evidence]]:
+    def provenance_url(self, meta: str, present: set[str]) -> tuple[str | None, tuple[Hash, ...],
+                                                                     list[Evidence]]:
         rel = f"{meta}/provenance_url.json"
-        text = self.text(rel)
+        text = self.text(rel) if "provenance_url.json" in present else None
         if text is None:
             return None, (), []
         path = self.shown(rel)
@@ -219,11 +224,12 @@ class _DistReader:
             ev.append(Evidence("provenance_url", path, ", ".join(map(str, info.hashes)), "hash"))
         return info.url, info.hashes, ev
 
-    def license_from_files(self, meta: str, md: CoreMetadata) -> License | None:
-        candidates = [f"{meta}/licenses/{f}" for f in md.license_files]
-        candidates += [f"{meta}/{posixpath.basename(f)}" for f in md.license_files]
+    def license_from_files(self, meta: str, md: CoreMetadata, present: set[str]) -> License | None:
+        candidates = [f"{meta}/licenses/{f}" for f in md.license_files] if "licenses" in present else []
+        candidates += [f"{meta}/{posixpath.basename(f)}" for f in md.license_files
+                       if posixpath.basename(f) in present]
         if not md.license_files:
-            candidates += [f"{meta}/{n}" for n in self.r.listdir(meta)
+            candidates += [f"{meta}/{n}" for n in sorted(present)
                            if n.upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
         for rel in candidates:
             text = self.text(rel) if self.r.exists(rel) else None
@@ -254,8 +260,9 @@ class _DistReader:
         if md is not None and md.version is None:
             graph.unknown(md_path, "unreadable-metadata", "no Version field")
 
-        location, hashes, props, ev = self.direct_url(meta) if is_dir else (None, (), [], [])
-        prov_url, prov_hashes, prov_ev = self.provenance_url(meta) if is_dir else (None, (), [])
+        present = self.names(meta) if is_dir else set()
+        location, hashes, props, ev = self.direct_url(meta, present) if is_dir else (None, (), [], [])
+        prov_url, prov_hashes, prov_ev = self.provenance_url(meta, present) if is_dir else (None, (), [])
         if prov_url:  # PEP 710 names the archive actually installed
             location = location or prov_url
             merged = {h.alg: h for h in (*prov_hashes, *hashes)}
@@ -263,12 +270,12 @@ class _DistReader:
             props.append(("assay:provenance_url", prov_url))
             ev += prov_ev
         if is_dir:
-            installer = self.text(f"{meta}/INSTALLER")
+            installer = self.text(f"{meta}/INSTALLER") if "INSTALLER" in present else None
             if installer and installer.strip():
                 props.append(("assay:installer", installer.strip()))
-            if self.r.exists(f"{meta}/REQUESTED"):
+            if "REQUESTED" in present:
                 props.append(("assay:requested", "true"))
-            if self.r.exists(f"{meta}/RECORD"):
+            if "RECORD" in present:
                 props.append(("assay:record", self.shown(f"{meta}/RECORD")))
         props += [("assay:dist-info", self.shown(meta)), ("assay:site-packages", self.site)]
 
@@ -277,7 +284,7 @@ class _DistReader:
                                        download_location=location, properties=tuple(props),
                                        evidence=tuple(ev))
             if (component.license is None or component.license.expression is None) and is_dir:
-                from_file = self.license_from_files(meta, md)
+                from_file = self.license_from_files(meta, md, present)
                 if from_file:
                     component = replace(component, license=from_file)
         else:  # keep what the folder name tells
@@ -294,7 +301,7 @@ class _DistReader:
             dist.requires = list(md.requires_dist)
             dist.provides_extra = {canonicalize_name(e) for e in md.provides_extra}
         if not meta.endswith(".dist-info") and is_dir:
-            req_text = self.text(f"{meta}/requires.txt")
+            req_text = self.text(f"{meta}/requires.txt") if "requires.txt" in present else None
             if req_text:
                 dist.requires = _egg_requires(req_text)
                 dist.provides_extra |= {canonicalize_name(r.split(";")[1].split('"')[1])

@@ -88,7 +88,7 @@ def _report(result, graph) -> None:
     from assay.cli import common
 
     for w in _grouped_warnings(result):
-        common.warn(escape(w))
+        common.warn(w)
     if result.skipped:
         reasons = Counter(s.reason for s in result.skipped)
         common.info(escape("not audited: " + "; ".join(f"{n} × {r}" for r, n in reasons.most_common())))

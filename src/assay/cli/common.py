@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -23,25 +26,46 @@ def console() -> Console:
     return _console
 
 
+# rich markup tags ([bold], [/], [red]...) and escaped brackets, for plain output
+_TAG = re.compile(r"(?<!\\)\[/?[a-zA-Z][a-zA-Z0-9 _#.,=:/-]*\]|(?<!\\)\[/\]")
+
+
+def _styled() -> bool:
+    """Whether stderr gets rich output (a terminal, or FORCE_COLOR); otherwise plain lines and rich
+    is never imported (it costs a noticeable part of a short run)."""
+    return sys.stderr.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
+def plain(message: str) -> str:
+    """``message`` without rich markup (``[bold]3[/]`` -> ``3``; ``\\[x]`` -> ``[x]``)."""
+    return _TAG.sub("", message).replace("\\[", "[")
+
+
 def info(message: str) -> None:
-    if not QUIET:
+    """A line of rich markup on stderr (plain text when stderr is not a terminal)."""
+    if QUIET:
+        return
+    if _styled():
         console().print(message)
+    else:
+        print(plain(message), file=sys.stderr, flush=True)
 
 
 def warn(message: str) -> None:
-    """One line on stderr, whatever the message holds (newlines are folded)."""
-    from rich.markup import escape
-
+    """One line on stderr, whatever the message holds (newlines are folded; not markup)."""
     flat = " ".join(message.split())
-    console().print(f"[yellow]warning:[/] {escape(flat)}", markup=True, highlight=False)
+    if _styled():
+        from rich.markup import escape
+
+        console().print(f"[yellow]warning:[/] {escape(flat)}", markup=True, highlight=False)
+    else:
+        print(f"warning: {flat}", file=sys.stderr, flush=True)
 
 
 @contextmanager
 def status(message: str) -> Iterator[None]:
     """A transient spinner with ``message`` on stderr while the block runs (silent when quiet or
     not a terminal: nothing is imported then)."""
-    import sys
-
     if QUIET or not sys.stderr.isatty():
         yield
         return

@@ -30,11 +30,10 @@ def _info(message: str) -> None:
 
 
 def _warn(message: str) -> None:
-    from rich.markup import escape
 
     from assay.cli import common
 
-    common.warn(escape(message))
+    common.warn(message)
 
 
 @click.group()

@@ -125,20 +125,25 @@ def _float(o: float) -> str:
 
 
 def _encode(o: object, ind: str, out: list[str]) -> None:
+    """Append the indented JSON of ``o``. Strings, the common case in SBOMs, are written inline
+    by their container; other values recurse."""
     append = out.append
     t = type(o)
-    if t is str:
-        append(_escape(o))  # type: ignore[arg-type]
-    elif t is dict:
+    if t is dict:
         if not o:
             append("{}")
             return
         inner = ind + "  "
         sep = "{\n" + inner
         for k in sorted(o):  # type: ignore[call-overload]
-            append(sep + _escape(k) + ": " if isinstance(k, str) else sep + _escape(str(k)) + ": ")
+            v = o[k]  # type: ignore[index]
+            key = _escape(k) if type(k) is str else _escape(str(k))
+            if type(v) is str:
+                append(f"{sep}{key}: {_escape(v)}")
+            else:
+                append(f"{sep}{key}: ")
+                _encode(v, inner, out)
             sep = ",\n" + inner
-            _encode(o[k], inner, out)  # type: ignore[index]
         append("\n" + ind + "}")
     elif t is list or t is tuple:
         if not o:
@@ -147,10 +152,15 @@ def _encode(o: object, ind: str, out: list[str]) -> None:
         inner = ind + "  "
         sep = "[\n" + inner
         for v in o:  # type: ignore[attr-defined]
-            append(sep)
+            if type(v) is str:
+                append(sep + _escape(v))
+            else:
+                append(sep)
+                _encode(v, inner, out)
             sep = ",\n" + inner
-            _encode(v, inner, out)
         append("\n" + ind + "]")
+    elif t is str:
+        append(_escape(o))  # type: ignore[arg-type]
     elif o is None:
         append("null")
     elif o is True:

@@ -73,6 +73,14 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BLANK = re.compile(r"\r\n\r\n|\n\n|\r\r|\r\n\n|\n\r\n")
 
 
+# a header with its continuation lines (name, value), or an envelope "From " line, or a line
+# starting with ":" (no field name): the last two are dropped with their continuations
+_FIELD = re.compile(r"^(?:From [^\n]*(?:\n[ \t][^\n]*)*|([\041-\071\073-\176]*):[ \t]*"
+                    r"([^\n]*(?:\n[ \t][^\n]*)*))", re.M)
+# the first line that is none of those and not a continuation: the body starts there
+_NOT_HEADER = re.compile(r"^(?![ \t]|From |[\041-\071\073-\176]*:)", re.M)
+
+
 def parse_headers(text: str) -> dict[str, list[str]]:
     """The header fields of a METADATA/PKG-INFO text: lower-case name -> values in order.
 
@@ -83,6 +91,24 @@ def parse_headers(text: str) -> dict[str, list[str]]:
     """
     m = _BLANK.search(text)
     head = text[:m.start() + 1] if m else text
+    if "\r" in head:
+        return _parse_headers_slow(head)
+    bad = _NOT_HEADER.search(head)
+    if bad is not None and bad.start() < len(head):
+        head = head[:bad.start()]
+    fields: dict[str, list[str]] = {}
+    for name, value in _FIELD.findall(head):
+        if name:
+            key = name.lower()
+            if key in fields:
+                fields[key].append(value)
+            else:
+                fields[key] = [value]
+    return fields
+
+
+def _parse_headers_slow(head: str) -> dict[str, list[str]]:
+    """:func:`parse_headers` line by line, for texts with carriage returns."""
     fields: dict[str, list[str]] = {}
     name = ""
     parts: list[str] = []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +106,8 @@ class InterpreterInfo:
 
 
 def query(executable: str | os.PathLike[str], timeout: float = 30.0) -> InterpreterInfo:
+    import subprocess
+
     exe = str(executable)
     try:
         proc = subprocess.run([exe, "-I", "-S", "-c", _QUERY], capture_output=True, text=True,
