@@ -380,6 +380,13 @@ def dangerous_triggers(ctx: Ctx) -> None:
                     "pull_request_target runs with the repository's secrets and write token on pull "
                     "requests from forks",
                 )
+        if "issue_comment" in trig:
+            ctx.add(
+                "dangerous-triggers",
+                ci.file,
+                _trigger_line(ci, "issue_comment"),
+                "issue_comment runs with the repository's secrets for a comment anyone can write",
+            )
         if "workflow_run" in trig:
             ctx.add(
                 "dangerous-triggers",
@@ -520,7 +527,7 @@ def _matrix_static(job: Job, key: str) -> bool:
         return True
     matrix = strategy.get("matrix")
     if not isinstance(matrix, YMap):
-        return False  # fromJSON(...) or an expression: values come from elsewhere
+        return True  # fromJSON(another job's output): the values are that job's, not an outsider's
     values: list[Any] = []
     if key in matrix:
         values.append(matrix[key])
@@ -529,7 +536,7 @@ def _matrix_static(job: Job, key: str) -> bool:
         if isinstance(inc, YSeq):
             values.extend(i.get(key) for i in inc if isinstance(i, YMap) and key in i)
         elif isinstance(inc, YStr):
-            return False
+            return True  # computed by an earlier job of this workflow
     if not values:
         return True
     return all(isinstance(s, YStr) and "${{" not in s for v in values for s in _walk_strings(v)) and not any(
@@ -681,6 +688,31 @@ def dependabot_rules(ctx: Ctx) -> None:
                     line,
                     f"{eco}: updates are proposed {days or 'zero'} days after release (no cooldown of a "
                     "week or more)",
+                )
+
+
+_REPO_URL = re.compile(
+    r"^(?P<scheme>[a-z+]+)://(?:www\.)?github\.com/(?P<slug>[^/\s]+/[^/\s]+?)(?:\.git)?/?$", re.I
+)
+
+
+@check
+def pre_commit_repos(ctx: Ctx) -> None:
+    arch = known.actions()["archived"]
+    for ci in ctx.repo.files:
+        if ci.kind != "pre-commit" or not isinstance(ci.doc.get("repos"), YSeq):
+            continue
+        for entry in ci.doc["repos"]:
+            url = entry.get("repo") if isinstance(entry, YMap) else None
+            if not isinstance(url, YStr):
+                continue
+            m = _REPO_URL.match(str(url).strip())
+            if m and known.matches(m["slug"], arch):
+                ctx.add(
+                    "archived-uses",
+                    ci.file,
+                    entry.line,
+                    f"pre-commit hook repository {m['slug']} is archived",
                 )
 
 
@@ -994,8 +1026,9 @@ def fetch_unpinned_tool(ctx: Ctx) -> None:
                 continue
             pkg = m.groupdict().get("pkg") or m.groupdict().get("pkg2") or ""
             scoped_npx = label.startswith("npx") and pkg.startswith("@")
-            if (not pkg or pkg.startswith(("$", "-", ".")) or ("/" in pkg and label.startswith("npx"))) \
-                    and not scoped_npx:
+            if (
+                not pkg or pkg.startswith(("$", "-", ".")) or ("/" in pkg and label.startswith("npx"))
+            ) and not scoped_npx:
                 continue
             if unpinned is None:  # pipx/uvx: pinned only with ==
                 ver = m.groupdict().get("ver") or ""

@@ -186,6 +186,8 @@ def discover(root: Path) -> list[tuple[Path, str]]:
             found.append((path, "action"))
         elif rel in (".github/dependabot.yml", ".github/dependabot.yaml"):
             found.append((path, "dependabot"))
+        elif rel in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
+            found.append((path, "pre-commit"))
         elif low in ("azure-pipelines.yml", "azure-pipelines.yaml") or (
             low.endswith((".yml", ".yaml"))
             and ("azure-pipelines" in low or rel.startswith((".azure-pipelines/", ".azure/")))

@@ -59,7 +59,8 @@ def classify(repo: Repo) -> None:
             roles: set[str] = set()
             for step in job.steps:
                 roles |= step_roles(step, ci.text)
-            if job.uses is not None and known.matches(str(job.uses), known.actions()["stage_actions"]["sign"]):
+            sign_actions = known.actions()["stage_actions"]["sign"]
+            if job.uses is not None and known.matches(str(job.uses), sign_actions):
                 roles.add("sign")
             own[id(job)] = roles
     # Calls: local composite actions, local reusable workflows, scripts. Two passes let
