@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+
 from pypi import pypi_file  # noqa: E402
 
 PEERS = {}  # assay rule -> zizmor ident
@@ -79,6 +80,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--set", choices=["tune", "measure", "current", "all"], default="all")
     ap.add_argument("--details", action="store_true", help="list every difference")
+    ap.add_argument("--record", type=Path, help="write zizmor's findings per project (JSON) for the tests")
     args = ap.parse_args()
     version = subprocess.run([args.zizmor, "--version"], capture_output=True, text=True).stdout.strip()
     sets = {"tune": corpus.TUNE, "measure": corpus.MEASURE, "current": corpus.CURRENT, "all": corpus.ALL}[
@@ -88,9 +90,11 @@ def main() -> int:
     t_assay = t_zizmor = 0.0
     per_rule: Counter = Counter()
     diffs: list[str] = []
+    recorded: dict[str, list[list[object]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         print(
-            f"{version} vs assay pipeline; min of {args.runs} runs each; zizmor --offline --min-severity medium"
+            f"{version} vs assay pipeline; min of {args.runs} runs each; "
+            "zizmor --offline --min-severity medium"
         )
         print(
             f"{'project':<28} {'zizmor s':>9} {'assay s':>9} {'ratio':>6} {'both':>5} {'only z':>7} "
@@ -102,6 +106,7 @@ def main() -> int:
             af, ta = min((assay_findings(folder) for _ in range(args.runs)), key=lambda r: r[1])
             t_assay += ta
             t_zizmor += tz
+            recorded[name] = sorted([list(z) for z in zs])
             zset = Counter(zs)
             aset = Counter(
                 (PEERS[f["rule"]], f["file"], f["line"])
@@ -142,6 +147,8 @@ def main() -> int:
     print("\nper rule:")
     for (kind, rule), n in sorted(per_rule.items()):
         print(f"  {kind:<12} {rule:<28} {n}")
+    if args.record:
+        args.record.write_text(json.dumps({"zizmor": version, "findings": recorded}, indent=1) + "\n")
     if args.details:
         print("\ndifferences:")
         print("\n".join(diffs))

@@ -26,12 +26,14 @@ _SEV_BG = {
 
 _CSS = f"""
 *{{box-sizing:border-box}}
-body{{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:24px;color:#1d2125;
+body{{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:24px;
+color:#1d2125;
 background:#fff}}
 h1{{font-size:22px;margin:0 0 4px}} h2{{font-size:17px;margin:28px 0 8px}}
 .meta{{color:#5f6368;margin-bottom:18px}}
 .diagram{{display:flex;align-items:stretch;gap:0;overflow-x:auto;padding:4px 0 8px}}
-.stage{{flex:1 1 0;min-width:190px;border:2px solid #c7ccd1;border-radius:10px;padding:10px;background:#f8f9fa}}
+.stage{{flex:1 1 0;min-width:190px;border:2px solid #c7ccd1;border-radius:10px;padding:10px;
+background:#f8f9fa}}
 .stage h3{{margin:0 0 6px;font-size:15px;text-transform:capitalize}}
 .arrow{{flex:0 0 34px;display:flex;align-items:center;justify-content:center;font-size:26px;color:#6c757d}}
 .threats{{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 10px}}
@@ -107,7 +109,8 @@ def dumps(report: PipelineReport, *, created: datetime) -> str:
         )
         for f in report.findings:
             parts.append(
-                f'<tr data-rule="{_e(f.rule)}"><td><span class="sev" style="background:{_SEV_BG[f.severity]}">'
+                f'<tr data-rule="{_e(f.rule)}"><td>'
+                f'<span class="sev" style="background:{_SEV_BG[f.severity]}">'
                 f"{_e(f.severity)}</span></td><td><code>{_e(f.rule)}</code></td>"
                 f"<td><code>{_e(f.file)}:{f.line}</code></td><td>{_e(f.stage)}</td>"
                 f"<td>{_e(report.label(f.threat))} {_e(threat(f.threat).name)}</td>"

@@ -3,6 +3,7 @@ flows between jobs as edges, and each stage's threats as a coloured node."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import datetime
 
@@ -36,7 +37,7 @@ def dumps(report: PipelineReport, *, created: datetime) -> str:
             )
         out.append("  end")
     names = [s.name for s in report.stages]
-    for a, b in zip(names, names[1:], strict=False):
+    for a, b in itertools.pairwise(names):
         out.append(f"  {_id('stage_' + a)} --> {_id('stage_' + b)}")
     for fl in report.flows:
         if fl.kind == "artifact" and fl.source in jobs and fl.target in jobs:

@@ -188,7 +188,7 @@ def unpinned_uses(ctx: Ctx) -> None:
                     )
             for uses, line in targets:
                 u = str(uses).strip()
-                if u.startswith("./") or not u:
+                if u.startswith("./") or not _USES_SHAPE.match(u):
                     continue
                 if u.startswith("docker://"):
                     if "@sha256:" not in u:
@@ -211,6 +211,9 @@ def unpinned_uses(ctx: Ctx) -> None:
                         f"{u}: pinned to the movable ref {ref!r}, not a commit",
                         job=job,
                     )
+
+
+_USES_SHAPE = re.compile(r"^(?:docker://\S+|[\w.-]+/[\w.-]+(?:/\S*)?(?:@\S+)?)$")
 
 
 def _checkout_credentials(ctx: Ctx, ci: CIFile, job: Job) -> None:
@@ -544,6 +547,32 @@ def _matrix_static(job: Job, key: str) -> bool:
     )
 
 
+_CMP = re.compile(r"^\s*(?:==|!=|<=|>=|<|>)")
+_CMP_BEFORE = re.compile(r"(?:==|!=|<=|>=|<|>|!)\s*$")
+_BOOL_CALL = re.compile(r"\b(?:startsWith|endsWith|contains)\s*\($", re.I)
+
+
+def _flows_out(body: str, start: int, end: int) -> bool:
+    """Whether the context's value can reach the expansion (not only a comparison or a test)."""
+    if _CMP.match(body[end:]) or _CMP_BEFORE.search(body[:start]):
+        return False
+    depth = 0
+    for i in range(start - 1, -1, -1):  # inside startsWith(...)/contains(...): only a boolean comes out
+        ch = body[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                if _BOOL_CALL.search(body[: i + 1]):
+                    return False
+                # case(cond, a, b) / format(...): the first argument of case() is a condition
+                if re.search(r"\bcase\s*\($", body[: i + 1], re.I) and "," not in body[i + 1 : start]:
+                    return False
+            else:
+                depth -= 1
+    return True
+
+
 _SCRIPT_INPUTS = {
     "actions/github-script": ("script",),
     "amadevus/pwsh-script": ("script",),
@@ -571,6 +600,8 @@ def template_injection(ctx: Ctx) -> None:
                             continue
                         for m in _CONTEXT.finditer(body):
                             expr = m[1]
+                            if not _flows_out(body, m.start(1), m.end(1)):
+                                continue
                             sev = _capability(ci, job, expr)
                             if sev is None or sev < Severity.MEDIUM:
                                 continue
