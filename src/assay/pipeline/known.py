@@ -68,7 +68,10 @@ SHA_RE = re.compile(r"^[0-9a-f]{40}$")
 
 
 def major(ref: str | None) -> int | None:
-    m = re.match(r"^v?(\d+)", ref or "")
+    """The major version of a tag-like ref (v4, v4.2.1, 4); None for commits and branches."""
+    if ref is None or SHA_RE.match(ref):
+        return None
+    m = re.match(r"^v?(\d+)(?:\.|$)", ref)
     return int(m[1]) if m else None
 
 
