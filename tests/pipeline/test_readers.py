@@ -161,9 +161,9 @@ def test_alias_bombs_cost_nothing() -> None:
 
 
 def test_broken_workflow_is_a_named_warning_not_a_crash(tmp_path: Path) -> None:
+    ok = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{run: 'true'}]\n"
     write_tree(tmp_path, {".github/workflows/bad.yml": "on: [push\njobs: {\n",
-                          ".github/workflows/ok.yml": "on: push\npermissions: {}\njobs:\n  a:\n"
-                                                      "    runs-on: ubuntu-latest\n    steps: [{run: 'true'}]\n"})
+                          ".github/workflows/ok.yml": ok})
     report = analyse(tmp_path)
     assert any(w.startswith(".github/workflows/bad.yml:") and "not valid YAML" in w for w in report.warnings)
     assert ".github/workflows/ok.yml" in report.files

@@ -684,16 +684,17 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, int]], dict[str, str]]] =
               - job: build
                 pool: {vmImage: ubuntu-22.04}
                 steps:
-                  - bash: docker run --rm -v "$PWD:/io" quay.io/pypa/manylinux_2_28_x86_64:2024.10.26-1 /io/build.sh
+                  - bash: docker run --rm -v "$PWD:/io" quay.io/pypa/manylinux_2_28:2024.10.26-1 /io/build.sh
             """},
         [("azure-pipelines.yml", 6)],
-        {"azure-pipelines.yml": """
+        {"azure-pipelines.yml": f"""
             trigger: [main]
             jobs:
               - job: build
-                pool: {vmImage: ubuntu-22.04}
+                pool: {{vmImage: ubuntu-22.04}}
                 steps:
-                  - bash: docker run --rm quay.io/pypa/manylinux_2_28_x86_64@sha256:2222222222222222222222222222222222222222222222222222222222222222 /io/build.sh
+                  - bash: docker run --rm "quay.io/pypa/manylinux_2_28@sha256:$DIGEST" /io/build.sh
+                  - bash: docker run --rm quay.io/pypa/manylinux_2_28@sha256:{"2" * 64} /io/build.sh
             """}),
     "no-sbom": (
         {WF: f"""

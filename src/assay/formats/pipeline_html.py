@@ -39,6 +39,8 @@ background:#f8f9fa}}
 .threats{{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 10px}}
 .threat{{display:inline-block;border-radius:6px;padding:4px 8px;color:#fff;font-weight:600;font-size:13px}}
 .threat small{{font-weight:400;opacity:.95}}
+.threat .n{{display:inline-block;min-width:18px;margin-left:4px;padding:0 5px;border-radius:9px;
+background:rgba(0,0,0,.25);text-align:center;font-size:11.5px}}
 .st-open{{background:{OPEN_BG}}} .st-mitigated{{background:{OK_BG}}} .st-unknown{{background:{UNKNOWN_BG}}}
 .jobs{{list-style:none;margin:0;padding:0;font-size:12.5px}}
 .jobs li{{background:#fff;border:1px solid #dee2e6;border-radius:6px;padding:3px 6px;margin:3px 0;
@@ -86,10 +88,12 @@ def dumps(report: PipelineReport, *, created: datetime) -> str:
         for cell in stage.threats:
             t = threat(cell.id)
             tip = f"{t.name}: {cell.status}. " + " | ".join(cell.evidence)
+            n = sum(1 for f in report.findings if f.stage == stage.name and f.threat == cell.id)
+            count = f' <b class="n">{n}</b>' if n else ""
             parts.append(
                 f'<span class="threat st-{cell.status}" data-threat="{_e(cell.id)}" '
                 f'data-status="{cell.status}" title="{_e(tip)}">{_e(report.label(cell.id))} '
-                f"<small>{_e(t.name)}</small></span>"
+                f"<small>{_e(t.name)}</small>{count}</span>"
             )
         parts.append('</div><ul class="jobs">')
         if not stage.jobs:

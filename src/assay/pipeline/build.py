@@ -185,7 +185,13 @@ def build_report(
         for tid in wanted:
             hits = [f for f in active if f.stage == stage and f.threat == tid]
             ctrls: list[Control] = [c for c in ctx.controls if c.stage == stage and c.threat == tid]
-            if hits:
+            if hits and ctrls and max(f.severity for f in hits) < Severity.MEDIUM:
+                # A control works and only low findings remain: mitigated, residue listed.
+                ev = [c.text for c in ctrls[:MAX_EVIDENCE]] + [
+                    f"residual (low): {f.rule} {f.file}:{f.line}" for f in hits[:3]
+                ]
+                cells.append(ThreatCell(tid, Status.MITIGATED, tuple(ev)))
+            elif hits:
                 worst = max(f.severity for f in hits)
                 ev = [f"{len(hits)} finding(s), worst {worst}"] + [
                     f"{f.rule} {f.file}:{f.line}" for f in hits[:MAX_EVIDENCE]
