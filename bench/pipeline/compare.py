@@ -74,6 +74,18 @@ def assay_findings(folder: Path) -> tuple[list[dict], float]:
     return json.loads(proc.stdout)["findings"], took
 
 
+def in_process(folder: Path, runs: int) -> float:
+    """analyse() alone, imports warm: the analysis without interpreter start-up."""
+    from assay.pipeline import analyse
+
+    best = float("inf")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        analyse(folder)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--zizmor", default=shutil.which("zizmor") or "zizmor")
@@ -87,7 +99,7 @@ def main() -> int:
         args.set
     ]
     totals = Counter()
-    t_assay = t_zizmor = 0.0
+    t_assay = t_zizmor = t_inproc = 0.0
     per_rule: Counter = Counter()
     diffs: list[str] = []
     recorded: dict[str, list[list[object]]] = {}
@@ -97,15 +109,17 @@ def main() -> int:
             "zizmor --offline --min-severity medium"
         )
         print(
-            f"{'project':<28} {'zizmor s':>9} {'assay s':>9} {'ratio':>6} {'both':>5} {'only z':>7} "
-            f"{'only a(peer)':>12} {'assay gaps':>10}"
+            f"{'project':<28} {'zizmor s':>9} {'assay s':>9} {'ratio':>6} {'in-proc':>8} {'both':>5} "
+            f"{'only z':>7} {'only a(peer)':>12} {'assay gaps':>10}"
         )
         for name, sha in sets.items():
             folder = corpus.extract(pypi_file(name, sha), Path(tmp) / name)
             zs, tz = min((zizmor_findings(args.zizmor, folder) for _ in range(args.runs)), key=lambda r: r[1])
             af, ta = min((assay_findings(folder) for _ in range(args.runs)), key=lambda r: r[1])
+            tin = in_process(folder, args.runs)
             t_assay += ta
             t_zizmor += tz
+            t_inproc += tin
             recorded[name] = sorted([list(z) for z in zs])
             zset = Counter(zs)
             aset = Counter(
@@ -137,12 +151,17 @@ def main() -> int:
             for g in gaps:
                 per_rule[("assay gap", g["rule"])] += 1
             print(
-                f"{name:<28} {tz:9.3f} {ta:9.3f} {ta / tz:6.2f} {row['both']:5} {row['only_z']:7} "
+                f"{name:<28} {tz:9.3f} {ta:9.3f} {ta / tz:6.2f} {tin:8.3f} {row['both']:5} {row['only_z']:7} "
                 f"{row['only_a']:12} {row['gaps']:10}"
             )
     print(
-        f"{'total':<28} {t_zizmor:9.3f} {t_assay:9.3f} {t_assay / t_zizmor:6.2f} {totals['both']:5} "
+        f"{'total':<28} {t_zizmor:9.3f} {t_assay:9.3f} {t_assay / t_zizmor:6.2f} {t_inproc:8.3f} "
+        f"{totals['both']:5} "
         f"{totals['only_z']:7} {totals['only_a']:12} {totals['gaps']:10}"
+    )
+    print(
+        f"\nassay / zizmor wall time: {t_assay / t_zizmor:.2f}x as whole processes; "
+        f"assay's analysis alone (in-process) / zizmor process: {t_inproc / t_zizmor:.2f}x"
     )
     print("\nper rule:")
     for (kind, rule), n in sorted(per_rule.items()):

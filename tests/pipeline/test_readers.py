@@ -172,3 +172,29 @@ def test_broken_workflow_is_a_named_warning_not_a_crash(tmp_path: Path) -> None:
 def test_missing_folder_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such folder"):
         analyse(tmp_path / "nope")
+
+
+def test_example_pipelines_are_not_the_projects_own(tmp_path: Path) -> None:
+    report = scan(tmp_path, {"examples/azure-pipelines-minimal.yml": AZURE["azure-pipelines.yml"],
+                             "docs/ci/.gitlab-ci.yml": GITLAB[".gitlab-ci.yml"]})
+    assert report.files == () and report.findings == ()
+
+
+def test_app_and_ssh_keys_are_not_signing_keys(tmp_path: Path) -> None:
+    report = scan(tmp_path, {".github/workflows/bot.yml": f"""
+        on: schedule
+        permissions: {{}}
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/create-github-app-token@{SHA}
+                with:
+                  app-id: ${{{{ vars.APP_ID }}}}
+                  private-key: ${{{{ secrets.BOT_APP_PRIVATE_KEY }}}}
+              - run: ./sync
+                env:
+                  SSH: ${{{{ secrets.SSH_PRIVATE_KEY }}}}
+                  SIGN: ${{{{ secrets.RELEASE_PRIVATE_KEY }}}}
+        """})
+    assert hits(report, "signing-key-in-secrets") == [(".github/workflows/bot.yml", 14)]

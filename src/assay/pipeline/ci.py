@@ -173,6 +173,11 @@ def _walk(root: Path) -> list[Path]:
     return out
 
 
+# Azure/GitLab files under these folders are examples or test data, not the project's pipeline.
+_NOT_PIPELINE_DIRS = {"examples", "example", "docs", "doc", "tests", "test", "testdata", "test-data",
+                      "fixtures", "samples", "sample"}
+
+
 def discover(root: Path) -> list[tuple[Path, str]]:
     """(path, kind) of every CI definition under ``root``."""
     found: list[tuple[Path, str]] = []
@@ -180,6 +185,7 @@ def discover(root: Path) -> list[tuple[Path, str]]:
         rel = _rel(root, path)
         name = path.name
         low = name.lower()
+        example = any(part.lower() in _NOT_PIPELINE_DIRS for part in Path(rel).parts[:-1])
         if rel.startswith(".github/workflows/") and low.endswith((".yml", ".yaml")) and rel.count("/") == 2:
             found.append((path, "workflow"))
         elif low in ("action.yml", "action.yaml"):
@@ -188,6 +194,8 @@ def discover(root: Path) -> list[tuple[Path, str]]:
             found.append((path, "dependabot"))
         elif rel in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
             found.append((path, "pre-commit"))
+        elif example:
+            continue
         elif low in ("azure-pipelines.yml", "azure-pipelines.yaml") or (
             low.endswith((".yml", ".yaml"))
             and ("azure-pipelines" in low or rel.startswith((".azure-pipelines/", ".azure/")))

@@ -183,9 +183,11 @@ PIPE_TO_SHELL = _rx(
 )
 
 SECRET_REF = re.compile(r"\$\{\{\s*secrets\.([A-Za-z0-9_-]+)\s*\}\}")
+# Secret names that hold a signing key. A bare PRIVATE_KEY counts unless the name says it is
+# a GitHub App, SSH or deploy key (those authenticate; they do not sign releases).
 SIGNING_SECRET = re.compile(
-    r"(?:GPG|PGP|GNUPG|SIGNING|SIGN_KEY|COSIGN_KEY|COSIGN_PRIVATE|PRIVATE_KEY|CODESIGN"
-    r"|CODE_SIGN|P12|PFX|KEYSTORE|CERTIFICATE_KEY)",
+    r"(?:GPG|PGP|GNUPG|SIGNING|SIGN_KEY|COSIGN_KEY|COSIGN_PRIVATE|CODESIGN|CODE_SIGN|P12|PFX|KEYSTORE"
+    r"|CERTIFICATE_KEY|^(?!.*(?:APP|SSH|DEPLOY|GITHUB)).*PRIVATE_KEY)",
     re.I,
 )
 TOKEN_ENV = re.compile(
