@@ -86,8 +86,6 @@ def pipeline(
     from datetime import UTC, datetime
     from pathlib import Path
 
-    from rich.markup import escape
-
     from assay import config
     from assay.cli import common
     from assay.errors import EXIT_INCOMPLETE, InputError
@@ -130,11 +128,7 @@ def pipeline(
             ".gitlab-ci.yml)"
         )
         return EXIT_INCOMPLETE
-    if fmt != "table":
-        common.info(
-            escape(
-                f"{len(report.findings)} findings, {len(report.failing())} at or above "
-                f"{report.fail_on}; {len(report.files)} files read"
-            )
-        )
+    if fmt != "table" and not common.QUIET:  # plain stderr: no need to load rich for one line
+        click.echo(f"{len(report.findings)} findings, {len(report.failing())} at or above {report.fail_on}; "
+                   f"{len(report.files)} files read", err=True)
     return report.exit_code()
