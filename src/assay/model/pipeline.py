@@ -22,6 +22,10 @@ STAGES: tuple[str, ...] = ("source", "build", "sign", "publish", "distribute")
 
 
 class Status(StrEnum):
+    """A threat in a stage: ``open`` when a finding at medium or above is there (or any finding
+    and no control), ``mitigated`` when a control was seen and at most low findings remain,
+    ``unknown`` when the files read say nothing either way."""
+
     MITIGATED = "mitigated"
     OPEN = "open"
     UNKNOWN = "unknown"
