@@ -719,6 +719,39 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, int]], dict[str, str]]] =
                   - run: pip install cyclonedx-bom==4.6.1 && cyclonedx-py environment -o dist/sbom.json
                   - uses: pypa/gh-action-pypi-publish@{SHA}
             """}),
+    "unpinned-build-requires": (
+        {WF: """
+            on: {push: {tags: ["v*"]}}
+            permissions: {}
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: python -m build
+            """,
+         "pyproject.toml": """
+            [project]
+            name = "x"
+
+            [build-system]
+            requires = ["setuptools>=61", "wheel"]
+            build-backend = "setuptools.build_meta"
+            """},
+        [("pyproject.toml", 5)],
+        {WF: """
+            on: {push: {tags: ["v*"]}}
+            permissions: {}
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: python -m build
+            """,
+         "pyproject.toml": """
+            [build-system]
+            requires = ["setuptools==75.6.0"]
+            build-backend = "setuptools.build_meta"
+            """}),
 }
 
 

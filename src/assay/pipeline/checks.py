@@ -1568,3 +1568,46 @@ def environment_controls(ctx: Ctx) -> None:
 
 
 SECRET_REF_RX = known.SECRET_REF
+
+
+_ISOLATED_BUILD = re.compile(
+    r"-m\s+build\b(?![^|;&]*--no-isolation)|\bpyproject-build\b(?![^|;&]*--no-isolation)"
+    r"|\buv\s+build\b|\bpip\s+wheel\b(?![^|;&]*--no-build-isolation)"
+)
+
+
+@check
+def build_requires(ctx: Ctx) -> None:
+    """The release build's own backend: [build-system] requires, fetched at build time."""
+    builds = [
+        (ci, job, no)
+        for ci, job, _step, no, line in _lines(ctx)
+        if job.stage != "source" and _ISOLATED_BUILD.search(line)
+    ]
+    if not builds:
+        return
+    text = ctx.repo.read("pyproject.toml")
+    if text is None:
+        return
+    import tomllib
+
+    try:
+        requires = tomllib.loads(text).get("build-system", {}).get("requires", [])
+    except tomllib.TOMLDecodeError:
+        return
+    if "pyproject.toml" not in ctx.repo.extra:
+        ctx.repo.extra.append("pyproject.toml")
+    loose = [r for r in requires if isinstance(r, str) and "==" not in r and "@" not in r]
+    if not loose:
+        ctx.control("build", "DEP", "pyproject.toml: build backend pinned", "pyproject.toml", 1)
+        return
+    line = next((i for i, ln in enumerate(text.splitlines(), start=1) if re.match(r"\s*requires\s*=", ln)), 1)
+    ci, job, _ = builds[0]
+    ctx.add(
+        "unpinned-build-requires",
+        "pyproject.toml",
+        line,
+        f"[build-system] requires {', '.join(loose[:4])} unpinned; {ci.file} builds in isolation, "
+        "fetching whatever is newest",
+        job=job,
+    )
