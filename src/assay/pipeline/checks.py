@@ -682,10 +682,6 @@ def _dependabot(ctx: Ctx) -> Iterator[CIFile]:
 @check
 def dependabot_rules(ctx: Ctx) -> None:
     for ci in _dependabot(ctx):
-        for reg_name, reg in (
-            (ci.doc.get("registries") or {}).items() if isinstance(ci.doc.get("registries"), YMap) else []
-        ):
-            del reg_name, reg
         updates = ci.doc.get("updates")
         if not isinstance(updates, YSeq):
             continue
