@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "release-audit": "assay.cli.release:release_audit",
     "release-check": "assay.cli.release:release_check",
     "advisory": "assay.cli.advisory:advisory",
+    "pipeline": "assay.cli.pipeline:pipeline",
 }
 
 
@@ -65,6 +66,7 @@ def cli(ctx: click.Context, offline: bool, quiet: bool) -> None:
     Verify      assay verify ARTIFACT...      Sigstore, OpenPGP, PEP 740 under a policy
     All at once assay scan [TARGET]           SBOMs, audit and integrity into a folder
     Advisories  assay advisory ...            a CNA's tooling: CVE JSON 5 <-> OSV, versions
+    Pipelines   assay pipeline [DIR]          a release pipeline's stages x supply-chain threats
 
     Exit codes: 0 ok, 1 policy failure (findings, failed verification, tampering),
     2 usage or input error, 3 incomplete, 4 network or service failure.

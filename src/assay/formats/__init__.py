@@ -12,6 +12,7 @@ and ``created`` (sorted keys and lists, ids derived from content).
 | ``audit``       | :class:`~assay.model.audit.AuditReport` | table, json, sarif, markdown, cyclonedx-json |
 | ``integrity``   | :class:`~assay.model.integrity.IntegrityReport` | table, json                      |
 | ``verdicts``    | :class:`~assay.model.verify.VerificationReport` | text, json, markdown, html       |
+| ``pipeline``    | :class:`~assay.model.pipeline.PipelineReport`   | table, json, sarif, html, mermaid |
 
 Document formats that assay also reads (SPDX, CycloneDX, assay JSON) live in one module each
 that reads and writes them; :mod:`assay.formats._reading` dispatches a parsed document.
@@ -55,6 +56,11 @@ RENDERERS: tuple[Renderer, ...] = (
     Renderer("verdicts", "markdown", "assay.formats.verdicts_markdown:dumps", "Markdown"),
     Renderer("verdicts", "md", "assay.formats.verdicts_markdown:dumps", "Markdown"),
     Renderer("verdicts", "html", "assay.formats.verdicts_html:dumps", "one self-contained HTML page"),
+    Renderer("pipeline", "table", "assay.formats.pipeline_table:dumps", "the stage x threat matrix"),
+    Renderer("pipeline", "json", "assay.formats.pipeline_json:dumps", "the documented pipeline JSON"),
+    Renderer("pipeline", "sarif", "assay.formats.pipeline_sarif:dumps", "SARIF 2.1.0 for code scanning"),
+    Renderer("pipeline", "html", "assay.formats.pipeline_html:dumps", "the stage diagram, self-contained"),
+    Renderer("pipeline", "mermaid", "assay.formats.pipeline_mermaid:dumps", "a Mermaid flowchart"),
 )
 
 
