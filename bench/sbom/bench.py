@@ -65,14 +65,19 @@ def ensure_peers() -> dict[str, list[str]]:
     return tools
 
 
+# Both tools run as users run them: with bytecode caches written (an editable install of assay
+# would otherwise recompile its sources on every run when PYTHONDONTWRITEBYTECODE is set).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
+    "FETCH_LICENSE": "false", "CDXGEN_DEBUG_MODE": ""}
+
+
 def time_once(cmd: list[str], out: Path) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the process and its children)."""
     out.unlink(missing_ok=True)
     argv = [a.replace("{out}", str(out)) for a in cmd]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env={**os.environ, "FETCH_LICENSE": "false", "CDXGEN_DEBUG_MODE": ""})
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -68,3 +68,21 @@ def test_the_same_distribution_has_one_identity_from_metadata_and_from_a_lock_li
 def test_generated_headers_with_newlines_only_take_the_fast_path_and_agree(lines):
     text = "\n".join(lines) + "\nBody text: not a header\n"
     assert parse_headers(text) == _expected(text)
+
+
+_addr_chars = st.sampled_from([*"abcXYZ é.-_,;:<>@\"()\\ \t'", "ü", "Ω"])
+_email = st.from_regex(r"[a-z]{1,5}@[a-z]{1,5}(\.[a-z]{2})?", fullmatch=True)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(
+    st.tuples(st.text(_addr_chars, max_size=12), _email).map(lambda t: f"{t[0]} <{t[1]}>"),
+    st.from_regex(r"[a-z]{1,5}@[a-z]{1,5}", fullmatch=True),
+    st.text(_addr_chars, max_size=15)), min_size=1, max_size=3))
+def test_author_addresses_read_as_the_email_package_reads_them(items):
+    import email.utils
+
+    from assay.identity.metadata import _addresses
+
+    field = ", ".join(items)
+    assert _addresses(field) == email.utils.getaddresses([field])

@@ -110,6 +110,10 @@ class _Req:
 
 
 _LITERAL = re.compile(r"[\"']([^\"']*)[\"']")
+# packaging's own normal form of the most common marker: a single extra (names normalised)
+_ONE_EXTRA = re.compile(r'extra == "([a-z0-9-]+)"')
+# a PEP 508 requirement starts with the project name (what packaging reads as .name)
+_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 
 
 class _Env:
@@ -128,6 +132,9 @@ class _Env:
     def _eval(self, marker: Marker, text: str, extra: str) -> bool:
         key = (text, extra)
         hit = self.cache.get(key)
+        if hit is None and (one := _ONE_EXTRA.fullmatch(text)) is not None:
+            # `extra == "x"` in packaging's normal form is true exactly when x is the extra
+            hit = self.cache[key] = one.group(1) == extra
         if hit is None:
             try:
                 hit = bool(marker.evaluate({**self.base, "extra": extra}))
@@ -277,6 +284,11 @@ class _ExtraCheck:
         return ok
 
     def _requirement_met(self, lazy: _Req) -> bool:
+        # the project a requirement names is the name it starts with: when that is not installed
+        # the requirement is unmet, without parsing the rest
+        lead = _NAME.match(lazy._left or lazy.text)
+        if lead is not None and canonical(lead.group(1)) not in self.dists:
+            return False
         try:
             req = lazy.get()
         except InvalidRequirement:

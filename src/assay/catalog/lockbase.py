@@ -8,7 +8,6 @@ guessed: it becomes an Unknown with the reason.
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 from packaging.utils import canonicalize_name
@@ -48,6 +47,8 @@ def package(graph: Graph, name: str, version: str, *, location: str, detail: str
 
 
 def read_toml(target: Target) -> dict[str, Any]:
+    import tomllib
+
     path = target.path
     try:
         with open(path, "rb") as fh:  # type: ignore[arg-type]

@@ -13,7 +13,6 @@ line number and reason, never copied into the documents.
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -130,6 +129,8 @@ class _Reader:
             self.line(path, lineno, line, depth)
 
     def line(self, path: Path, lineno: int, line: str, depth: int) -> None:
+        import shlex
+
         graph, root = self.graph, self.root
         where = f"{path}:{lineno}"
         try:

@@ -25,7 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assay.errors import InputError
 from assay.formats._common import (
@@ -60,7 +60,9 @@ from assay.model import (
     Unknown,
     make_id,
 )
-from assay.model.audit import AuditReport
+
+if TYPE_CHECKING:
+    from assay.model.audit import AuditReport
 
 SPEC_VERSION = "1.6"
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from importlib import resources
 
 from packaging.utils import canonicalize_name
 
@@ -34,8 +32,11 @@ def vendor_product(cpe: str) -> tuple[str, str] | None:
 
 @cache
 def _pypi_table() -> dict[str, tuple[str, str]]:
-    data = resources.files("assay.data").joinpath("python_cpes.toml").read_text()
-    table = tomllib.loads(data)["cpe"]
+    import json
+
+    from assay.data import read_text
+
+    table = json.loads(read_text("python_cpes.json"))["cpe"]
     return {canonicalize_name(k): tuple(v.split(":", 1)) for k, v in table.items()}  # type: ignore[misc]
 
 

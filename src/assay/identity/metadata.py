@@ -11,7 +11,6 @@ feeding it the long description that follows.
 
 from __future__ import annotations
 
-import email.utils
 import re
 from dataclasses import dataclass
 
@@ -46,6 +45,35 @@ class CoreMetadata:
     metadata_version: str | None
 
 
+# "Jane Doe <jane@example.org>, \"Doe, J.\" <j@x.org>" and bare addresses: the forms nearly every
+# Author-email/Maintainer-email field takes. Anything else (escapes, comments, dots outside
+# quotes, groups) goes to the standard library's address parser, which gives the same for these.
+_ADDR = r"[^\s\x00-\x1f\"(),:;<>@\[\\\]]+@[^\s\x00-\x1f\"(),:;<>@\[\\\]]+"
+_SIMPLE_ITEM = re.compile(r"\s*(?:(?:\"([^\"\\\x00-\x1f]*)\"|([^\x00-\x1f\"(),.:;<>@\[\\\]]*?))\s*<("
+                          + _ADDR + r")>|(" + _ADDR + r"))\s*")
+
+
+def _addresses(field: str) -> list[tuple[str, str]]:
+    """(display name, address) pairs, as ``email.utils.getaddresses([field])`` gives them."""
+    out: list[tuple[str, str]] = []
+    pos, end = 0, len(field)
+    while True:
+        m = _SIMPLE_ITEM.match(field, pos)
+        if m is None or (m.end() < end and field[m.end()] != ","):
+            import email.utils
+
+            return email.utils.getaddresses([field])
+        if m.group(4) is not None:
+            out.append(("", m.group(4)))
+        elif m.group(1) is not None:
+            out.append((m.group(1), m.group(3)))
+        else:
+            out.append((" ".join(m.group(2).split()), m.group(3)))
+        if m.end() >= end:
+            return out
+        pos = m.end() + 1
+
+
 def _person(name: str | None, email_field: str | None) -> str | None:
     """A display name from Author/Maintainer and their -email fields."""
     name = (name or "").strip()
@@ -53,7 +81,7 @@ def _person(name: str | None, email_field: str | None) -> str | None:
         return name
     if email_field:
         people = []
-        for display, addr in email.utils.getaddresses([email_field]):
+        for display, addr in _addresses(email_field):
             people.append(display or addr)
         joined = ", ".join(p for p in people if p)
         return joined or None

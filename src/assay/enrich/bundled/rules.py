@@ -13,8 +13,8 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 
+from assay.data import read_text
 from assay.enrich.bundled.decode import format_int
 
 
@@ -128,7 +128,7 @@ def _file_stem(basename: str) -> str | None:
 
 
 def _load_table() -> dict:
-    text = resources.files("assay.data").joinpath("bundled/libraries.toml").read_text("utf-8")
+    text = read_text("bundled", "libraries.toml")
     return tomllib.loads(text)
 
 

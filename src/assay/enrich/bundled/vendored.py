@@ -11,11 +11,11 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from assay.data import read_text
 from assay.model import Evidence
 
 VENDOR_DIRS = frozenset({"_vendor", "vendor", "vendored", "_vendored", "extern", "_extern", "externals",
@@ -35,7 +35,7 @@ class Vendored:
 
 @functools.cache
 def _aliases() -> dict[str, str]:
-    text = resources.files("assay.data").joinpath("bundled/libraries.toml").read_text("utf-8")
+    text = read_text("bundled", "libraries.toml")
     return dict(tomllib.loads(text).get("vendored", {}).get("aliases", {}))
 
 
