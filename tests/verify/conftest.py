@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from verify_data import SIG
 
 from assay import net
 from assay.cli import common, main
+
+from .verify_data import SIG
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
-from verify_data import GHA, PA_PUBLISHER, PROD_ROOT, RFC8785_ID
 
 from assay.verify import _compat
+
+from .verify_data import GHA, PA_PUBLISHER, PROD_ROOT, RFC8785_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "assay"

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from verify_data import GHA, PROD_ROOT, RFC8785_ID
 
 import assay.verify as api
 from assay.formats import verdicts_html, verdicts_json, verdicts_markdown, verdicts_text
@@ -26,6 +25,8 @@ from assay.model.verify import (
     Verdict,
     VerificationReport,
 )
+
+from .verify_data import GHA, PROD_ROOT, RFC8785_ID
 
 WHEEL = "sigstore/pypi/rfc8785-0.1.2-py3-none-any.whl"
 RENDERERS = {"text": verdicts_text, "json": verdicts_json, "markdown": verdicts_markdown,

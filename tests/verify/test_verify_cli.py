@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from verify_data import GHA, PA_PUBLISHER, PROD_ROOT, RFC8785_ID, THOMAS_KEY, need_big
+from .verify_data import GHA, PA_PUBLISHER, PROD_ROOT, RFC8785_ID, THOMAS_KEY, need_big
 
 WHEEL = "sigstore/pypi/rfc8785-0.1.2-py3-none-any.whl"
 CPY_BUNDLE = "sigstore/cpython/Python-3.12.5.tgz.sigstore"

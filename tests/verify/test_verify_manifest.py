@@ -7,9 +7,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from verify_data import BIG, FETCH_HINT, manifest, resolve
 
 from assay.verify.report import JSON_SCHEMA
+
+from .verify_data import BIG, FETCH_HINT, manifest, resolve
 
 CASES = manifest()["cases"]
 

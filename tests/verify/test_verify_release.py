@@ -15,9 +15,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from verify_data import BIG, PA_PUBLISHER, PROD_ROOT, RFC8785_ID, THOMAS_KEY
 
 from assay.verify.report import JSON_SCHEMA
+
+from .verify_data import BIG, PA_PUBLISHER, PROD_ROOT, RFC8785_ID, THOMAS_KEY
 
 WHEEL = "rfc8785-0.1.2-py3-none-any.whl"
 SDIST = "pypi_attestations-0.0.19.tar.gz"

@@ -14,9 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from verify_data import GHA, PA_PUBLISHER, PROD_ROOT, RFC8785_ID
 
 from pypi import make_venv
+
+from .verify_data import GHA, PA_PUBLISHER, PROD_ROOT, RFC8785_ID
 
 pytestmark = pytest.mark.slow
 
