@@ -23,6 +23,7 @@ MODULES: tuple[str, ...] = (
     "assay.catalog.pipfile_lock",  # Pipfile.lock
     "assay.catalog.requirements",  # requirements files
     "assay.catalog.artifact",  # wheel, sdist, plain folder
+    "assay.catalog.cpython_source",  # CPython source tarballs and trees
 )
 
 
