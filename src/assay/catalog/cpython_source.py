@@ -465,6 +465,7 @@ def _common_dirs(paths: list[str]) -> list[str]:
 def _find_projects(tree: _Tree, sbom_doc: dict[str, Any] | None, m) -> list[_Found]:
     found: list[_Found] = []
     files = tree.files
+    file_set = set(files)
 
     def owner(rel: str) -> _Found | None:
         best = None
@@ -498,7 +499,10 @@ def _find_projects(tree: _Tree, sbom_doc: dict[str, Any] | None, m) -> list[_Fou
         for package, pfiles in _sbom_packages(sbom_doc):
             item = by_name(package["name"])
             if item is None:
-                dirs = _common_dirs(pfiles)
+                present = [f for f in pfiles if f in file_set]
+                if pfiles and not present:
+                    continue  # listed, but none of its files is here: the missing files are reported
+                dirs = _common_dirs(present)
                 item = _Found(package["name"], "native", dirs or [])
                 if dirs:
                     item.presence.append(Evidence("cpython-sbom", "Misc/sbom.spdx.json",

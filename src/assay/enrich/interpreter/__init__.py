@@ -168,20 +168,25 @@ def add_native_closure(graph: Graph, interp_id: str, executable: str, dynload: l
             # a copy built into the interpreter's own file (nothing it loads is that library)
             embedded[key] = (ans.version, [ev], ans.library)
 
-    # components and edges
-    for real, lib in sorted(libs.items()):
-        comp = _component(lib, interp_id)
+    # components (one per library, version and package: libkrb5 and libgssapi_krb5 are two
+    # packages of one project; libc.so.6 and libm.so.6 are one package) and edges
+    groups: dict[tuple[str, str | None, str | None], list[_Lib]] = {}
+    for _real, lib in sorted(libs.items()):
+        groups.setdefault((lib.name, lib.version, lib.purl), []).append(lib)
+    for members in groups.values():
+        comp = _component(members, interp_id)
         graph.add(comp)
-        lib.component_id = comp.id
+        for lib in members:
+            lib.component_id = comp.id
         if comp.version is None:
             graph.unknown(comp.id, "unknown-version",
-                          f"{lib.name} at {real}: no version its bytes, the interpreter or a package "
-                          "database prove")
+                          f"{comp.name} at {', '.join(x.real for x in members)}: no version its bytes, "
+                          "the interpreter or a package database prove")
     for real, lib in libs.items():
         obj = cl.objects[real]
         for parent in obj.needed_by:
             source = interp_id if parent in own else libs[parent].component_id if parent in libs else None
-            if source:
+            if source and source != lib.component_id:
                 graph.relate(source, lib.component_id, RelType.DYNAMIC_LINK)
         if not obj.needed_by and obj.how == "interp":
             graph.relate(interp_id, lib.component_id, RelType.DYNAMIC_LINK)
@@ -279,18 +284,26 @@ def _add_version(lib: _Lib, version: str, ev: Evidence, graph: Graph) -> None:
                       "(it may load another copy)")
 
 
-def _component(lib: _Lib, interp_id: str) -> Component:
+def _component(members: list[_Lib], interp_id: str) -> Component:
     from assay.identity.cpe import cpe23
     from assay.identity.purl import generic_purl
 
+    lib = members[0]
     cpe = cpe23(*lib.cpe_vp, lib.version) if lib.cpe_vp and lib.version else None
+    reals = sorted(x.real for x in members)
+    props: dict[str, list[str]] = {}
+    for x in members:
+        for key, value in x.props:
+            props.setdefault(key, [])
+            if value not in props[key]:
+                props[key].append(value)
     return Component(
-        id=make_id(Kind.NATIVE_LIBRARY, lib.name, lib.version, interp_id, lib.real),
+        id=make_id(Kind.NATIVE_LIBRARY, lib.name, lib.version, interp_id, lib.purl or reals[0]),
         kind=Kind.NATIVE_LIBRARY, name=lib.name, version=lib.version,
         purl=lib.purl or generic_purl(lib.name, lib.version), cpes=(cpe,) if cpe else (),
-        evidence=tuple(dict.fromkeys(lib.evidence)), found_by=FOUND_BY,
-        description=f"loaded by the interpreter from {lib.real}",
-        properties=tuple(sorted(dict.fromkeys(lib.props))))
+        evidence=tuple(dict.fromkeys(e for x in members for e in x.evidence)), found_by=FOUND_BY,
+        description=f"loaded by the interpreter from {', '.join(reals)}",
+        properties=tuple(sorted((k, ", ".join(v)) for k, v in props.items())))
 
 
 def _embedded_component(name: str, version: str | None, holder: str, evidence: list[Evidence],
