@@ -32,6 +32,7 @@ import functools
 import hashlib
 import io
 import json
+import os
 import posixpath
 import re
 import tomllib
@@ -273,13 +274,37 @@ def _stream_tarball(path: Path, header_names: set[str]) -> _Tree:
     return tree
 
 
+_WALKED = ("Include", "Modules", "Lib", "Objects", "Python", "Parser", "Misc")
+
+
+def _walk(root: Path) -> list[str]:
+    """The files of a source tree's folders that can hold vendored code or the SBOM (a checkout's
+    .git, build output and test data are not walked)."""
+    out: list[str] = []
+    stack = [(os.path.join(root, top), top) for top in _WALKED]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            sub = f"{rel}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != ".git" and not (sub + "/").startswith(_SKIP):
+                    stack.append((entry.path, sub))
+            elif entry.is_file(follow_symlinks=False):
+                out.append(sub)
+    return sorted(out)
+
+
 def _open_tree(path: Path) -> _Tree:
     from assay.enrich.bundled.rules import matcher
     from assay.sources.directory import DirectoryResolver
 
     if path.is_dir():
         resolver = DirectoryResolver(path)
-        files = [f for f in resolver.files() if not f.startswith(".git/") and "/.git/" not in f]
+        files = _walk(path)
         tree = _Tree(files=files, resolver=resolver)
         names = set(matcher().by_header)
         tree.load({f for f in files if _keep(f, resolver.size(f) if _scanned(f) else 0, names)})
@@ -480,12 +505,19 @@ def _find_projects(tree: _Tree, sbom_doc: dict[str, Any] | None, m) -> list[_Fou
         return next((f for f in found if n in f.names()), None)
 
     # 1. the table: a project is there when one of its folders holds files
+    folders: set[str] = set()
+    for f in files:
+        d = posixpath.dirname(f)
+        while d and d not in folders:
+            folders.add(d)
+            d = posixpath.dirname(d)
     for proj in projects():
-        present = [p for p in proj.paths if any(_under(f, p) for f in files)]
+        present = [p for p in proj.paths if p in folders]
         if not present:
             continue
         item = _Found(proj.name, proj.kind, present, proj)
-        n = sum(1 for f in files if any(_under(f, p) for p in present))
+        prefixes = tuple(p + "/" for p in present)
+        n = sum(1 for f in files if f.startswith(prefixes))
         item.presence.append(Evidence("source-tree", present[0], f"{n} files under {', '.join(present)}",
                                       "presence"))
         for prover in proj.provers:
