@@ -37,7 +37,7 @@ import posixpath
 import re
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -654,9 +654,11 @@ def _component(item: _Found, parent_id: str, notes: list[str], unknowns: list[tu
         conflict = "; ".join(f"{c.evidence.location} pins {c.version}" for c in pins)
     elif declared:
         version, source = declared, "declared"
-    evidence += [c.evidence for c in item.claims]
+    # a claim that disagrees with the chosen version stays as evidence, but proves nothing
+    evidence += [c.evidence if c.version == version else replace(c.evidence, proves="claim")
+                 for c in item.claims]
     if declared_ev is not None:
-        evidence.append(declared_ev)
+        evidence.append(declared_ev if declared == version else replace(declared_ev, proves="claim"))
         props.append(("assay:cpython-sbom.version", declared or ""))
     if source:
         props.append(("assay:version-source", _SOURCES[source]))
