@@ -193,3 +193,24 @@ def test_not_a_cpython_tarball(tmp_path: Path) -> None:
     proc = _cli("sbom", str(fake))
     assert proc.returncode == 2
     assert "not a CPython source tree" in proc.stderr
+
+
+def test_mechanisms_find_what_no_table_names(tmp_path: Path) -> None:
+    """A vendored project nobody listed: found by its licence file and version macro, or by a
+    README saying where its files come from; the tree's own SBOM is told it omits them."""
+    tree = tmp_path / "cpython"
+    for folder in ("Include", "Lib", "Misc", "Modules/_bar", "Modules/_foo"):
+        (tree / folder).mkdir(parents=True)
+    (tree / "Include" / "patchlevel.h").write_text('#define PY_VERSION "3.99.0"\n')
+    (tree / "Modules" / "_bar" / "LICENSE").write_text("Copyright (c) Bar authors\n")
+    (tree / "Modules" / "_bar" / "bar.h").write_text('#define BAR_VERSION "4.5.6"\n')
+    (tree / "Modules" / "_foo" / "README").write_text(
+        "The files in this directory come from libfoo.\nThis is version 1.2.3, from 2020.\n")
+    (tree / "Modules" / "_foo" / "foo.c").write_text("int foo(void) { return 0; }\n")
+    (tree / "Misc" / "sbom.spdx.json").write_text(json.dumps(
+        {"SPDXID": "SPDXRef-DOCUMENT", "spdxVersion": "SPDX-2.3", "packages": [], "files": [],
+         "relationships": []}))
+    result = catalog.run(tree)
+    found = {c.name: c.version for c in result.graph.packages()}
+    assert found == {"_bar": "4.5.6", "_foo": "1.2.3"}
+    assert any("omits _bar" in n for n in result.notes) and any("omits _foo" in n for n in result.notes)

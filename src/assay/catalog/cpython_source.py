@@ -59,6 +59,10 @@ _PY_VERSION = re.compile(rb'#\s*define\s+PY_VERSION\s+"([^"]+)"')
 _SCAN_ROOTS = ("Modules/", "Lib/", "Include/", "Objects/", "Python/", "Parser/")
 _SKIP = ("Lib/test/", "Lib/idlelib/idle_test/", "Lib/tkinter/test/", "Lib/unittest/test/")
 _LICENCE = re.compile(r"^(?:COPYING|LICEN[CS]E)(?:[._-].*)?$", re.I)
+_README = re.compile(r"^README(?:[._-].*)?$", re.I)
+# a README saying its folder's code comes from elsewhere, and the version it names
+_BANNER = re.compile(rb"\b(?:comes?|taken|copied|extracted|imported|derived) from\b", re.I)
+_BANNER_VERSION = re.compile(rb"\b[Tt]his is version (\d+(?:\.\d+)+)\b")
 _REFRESH = re.compile(r"^(?:refresh|update|fetch)[\w.-]*\.sh$", re.I)
 _PIN = re.compile(r'expected_(\w+?)_(?:rev|version)="?([0-9a-f]{40}|\d+(?:\.\d+)+)"?')
 # generic version macros of a vendored header: NAME_VERSION "x.y.z" or MAJOR/MINOR/(MICRO|PATCH)
@@ -219,7 +223,8 @@ def _keep(rel: str, size: int, header_names: set[str]) -> bool:
     if not _scanned(rel) or size > MAX_HEADER:
         return False
     base = posixpath.basename(rel)
-    return rel.endswith((".h", ".sh")) or bool(_LICENCE.match(base)) or base in header_names
+    return rel.endswith((".h", ".sh")) or bool(_LICENCE.match(base) or _README.match(base)) \
+        or base in header_names
 
 
 def _stream_tarball(path: Path, header_names: set[str]) -> _Tree:
@@ -557,6 +562,28 @@ def _find_projects(tree: _Tree, sbom_doc: dict[str, Any] | None, m) -> list[_Fou
             item = owner(rel)
             if item is not None:
                 item.presence.append(Evidence("licence-file", rel, "the project's licence file", "presence"))
+
+    # 3b. README banners: "the files in this directory come from ..." (and "this is version X")
+    for rel in files:
+        if not _scanned(rel) or not _README.match(posixpath.basename(rel)):
+            continue
+        head = (tree.get(rel) or b"")[:4096]
+        if not _BANNER.search(head):
+            continue
+        folder = posixpath.dirname(rel)
+        item = owner(rel)
+        if item is None:
+            if not folder or any(p.startswith(folder + "/") for f in found for p in f.paths):
+                continue  # the folder holds a known project below it: the README is about that
+            item = _Found(posixpath.basename(folder), "python" if folder.startswith("Lib/") else "native",
+                          [folder])
+            found.append(item)
+        item.presence.append(Evidence("readme", rel, " ".join(_BANNER.search(head).group().decode().split())
+                                      + " (a README says the code comes from elsewhere)", "presence"))
+        vm = _BANNER_VERSION.search(head)
+        if vm and not any(c.evidence.location == rel for c in item.claims):
+            item.claims.append(_Claim(vm.group(1).decode(), Evidence("readme", rel, vm.group().decode(),
+                                                                     "version"), "version"))
 
     # 4. refresh scripts' pins, in the folder of the project they refresh
     for rel in files:
