@@ -89,3 +89,38 @@ def members(path: Path, pattern: str) -> dict[str, bytes]:
                 assert fh is not None
                 out[rel] = fh.read()
     return out
+
+
+PYZMQ_WIN = ("pyzmq-25.1.2-cp311-cp311-win_amd64.whl",
+             "25c2dbb97d38b5ac9fd15586e048ec5eb1e38f3d47fe7d92167b0c77bb3584e9")
+CRYPTOGRAPHY_WIN = ("cryptography-41.0.3-cp37-abi3-win_amd64.whl",
+                    "a983e441a00a9d57a4d7c91b3116a37ae602907a7618b882c8013b5762e80574")
+
+
+def wheel_member(wheel: Path, part: str) -> tuple[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as zf:
+        name = next(n for n in zf.namelist() if part in n.rsplit("/", 1)[-1])
+        return name.rsplit("/", 1)[-1], zf.read(name)
+
+
+def embed_zip(folder: Path) -> Path:
+    """A zip laid out as CPython's Windows embeddable zip, of real Windows binaries from pinned
+    PyPI wheels (python.org's own artifact is on no registry reachable here). Its python311.dll
+    is libsodium's DLL under that name: only the artifact's name then says which CPython it is."""
+    import zipfile
+
+    from pypi import pypi_file
+
+    zmq_wheel, crypto_wheel = pypi_file(*PYZMQ_WIN), pypi_file(*CRYPTOGRAPHY_WIN)
+    path = folder / "python-3.11.9-embed-amd64.zip"
+    with zipfile.ZipFile(path, "w") as out:
+        for wheel, wanted in ((zmq_wheel, ("libzmq-v141", "libsodium-", "msvcp140.dll")),
+                              (crypto_wheel, ("_rust.pyd",))):
+            for part in wanted:
+                name, data = wheel_member(wheel, part)
+                out.writestr(name, data)
+        out.writestr("python311.dll", wheel_member(zmq_wheel, "libsodium-")[1])
+        out.writestr("python311._pth", "python311.zip\n.\n")
+    return path

@@ -23,44 +23,23 @@ from assay.formats import render
 
 from ..formats.validators import cyclonedx_errors
 from ..pypi import pypi_file
-
-PYZMQ = ("pyzmq-25.1.2-cp311-cp311-win_amd64.whl",
-         "25c2dbb97d38b5ac9fd15586e048ec5eb1e38f3d47fe7d92167b0c77bb3584e9")
-CRYPTO = ("cryptography-41.0.3-cp37-abi3-win_amd64.whl",
-          "a983e441a00a9d57a4d7c91b3116a37ae602907a7618b882c8013b5762e80574")
-
-
-def _member(wheel: Path, suffix: str) -> tuple[str, bytes]:
-    with zipfile.ZipFile(wheel) as zf:
-        name = next(n for n in zf.namelist() if n.endswith(suffix) or suffix in n.rsplit("/", 1)[-1])
-        return name.rsplit("/", 1)[-1], zf.read(name)
+from .cpython_fixtures import PYZMQ_WIN, embed_zip, wheel_member
 
 
 def test_versioninfo_of_real_dlls() -> None:
-    wheel = pypi_file(*PYZMQ)
-    _n, zmq = _member(wheel, "libzmq-v141-mt-4_3_4")
+    wheel = pypi_file(*PYZMQ_WIN)
+    _n, zmq = wheel_member(wheel, "libzmq-v141-mt-4_3_4")
     info = version_info(zmq)
     assert info["ProductName"] == "ZeroMQ" and info["FixedFileVersion"] == "4.3.4.0"
-    _n, sodium = _member(wheel, "libsodium-")
+    _n, sodium = wheel_member(wheel, "libsodium-")
     assert version_info(sodium)["ProductVersion"] == "1.0.18.0"
-    _n, pyd = _member(wheel, "_version.cp311-win_amd64.pyd")
+    _n, pyd = wheel_member(wheel, "_version.cp311-win_amd64.pyd")
     assert version_info(pyd) == {}  # a file without the resource says nothing
 
 
 @pytest.fixture(scope="module")
 def embed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    zmq_wheel, crypto_wheel = pypi_file(*PYZMQ), pypi_file(*CRYPTO)
-    path = tmp_path_factory.mktemp("embed") / "python-3.11.9-embed-amd64.zip"
-    with zipfile.ZipFile(path, "w") as out:
-        for wheel, wanted in ((zmq_wheel, ("libzmq-v141", "libsodium-", "msvcp140.dll")),
-                              (crypto_wheel, ("_rust.pyd",))):
-            for w in wanted:
-                name, data = _member(wheel, w)
-                out.writestr(name, data)
-        _n, sodium = _member(zmq_wheel, "libsodium-")
-        out.writestr("python311.dll", sodium)
-        out.writestr("python311._pth", "python311.zip\n.\n")
-    return path
+    return embed_zip(tmp_path_factory.mktemp("embed"))
 
 
 def test_embeddable_zip_lists_what_it_bundles(embed: Path) -> None:
