@@ -41,8 +41,8 @@ def is_cpython(comp: Component) -> bool:
     component ``python``/``cpython`` with a ``pkg:generic`` purl (or none) and no other CPE."""
     if comp.kind == Kind.INTERPRETER:
         return True
-    if comp.kind in PYTHON_KINDS:
-        return False
+    if comp.kind in (*PYTHON_KINDS, Kind.ENVIRONMENT, Kind.FILE):
+        return False  # a distribution, a folder that happens to be called "python", an archive
     if _python_cpe(comp):
         return True
     purl = (comp.purl or "").lower()
