@@ -392,6 +392,12 @@ def _catalogue(target: Target, info: InterpreterInfo, kind: str, options: Option
         from assay.enrich.bundled import enrich_installed
 
         enrich_installed(graph, layout)
+    if options.bundled and interp is not None:
+        # the native libraries the interpreter embeds and loads (its dynamic-linker closure)
+        from assay.enrich.interpreter import enrich_interpreter
+
+        named = str(target.path) if target.path is not None else info.executable
+        catalogue.notes += enrich_interpreter(graph, interp.id, info, kind, named)
     return catalogue
 
 

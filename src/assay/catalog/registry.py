@@ -23,6 +23,8 @@ MODULES: tuple[str, ...] = (
     "assay.catalog.pipfile_lock",  # Pipfile.lock
     "assay.catalog.requirements",  # requirements files
     "assay.catalog.artifact",  # wheel, sdist, plain folder
+    "assay.catalog.cpython_source",  # CPython source tarballs and trees
+    "assay.catalog.cpython_release",  # CPython's Windows embeddable zip and NuGet package
 )
 
 

@@ -32,14 +32,18 @@ def sbom(target: str | None, fmt: str, output: str | None, creator: str | None, 
 
     TARGET is a virtual environment, a site-packages folder, a Python executable
     (asked for its sys.path in a subprocess; nothing is imported), a wheel, an
-    sdist, a requirements file or lock file, a pip `install --report` JSON, or an
-    SPDX/CycloneDX document. Without TARGET: the environment of the Python running assay.
+    sdist, a requirements file or lock file, a pip `install --report` JSON, an
+    SPDX/CycloneDX document, or CPython itself: a source tarball or tree (its vendored
+    projects, checked against its own Misc/sbom.spdx.json), an interpreter (with the native
+    libraries it loads), a Windows embeddable zip or NuGet package. Without TARGET: the
+    environment of the Python running assay.
 
     \b
     Examples:
       assay sbom .venv -f spdx-json -o sbom.spdx.json
       assay sbom /usr/bin/python3 -f table
       assay sbom dist/pkg-1.0-py3-none-any.whl --embed
+      assay sbom Python-3.13.5.tar.xz -f cyclonedx-json
       SOURCE_DATE_EPOCH=0 assay sbom .venv --reproducible   # byte-identical reruns
     """
     from assay import catalog, formats

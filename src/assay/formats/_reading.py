@@ -30,7 +30,9 @@ def kind_from(purl: str | None, doc_type: str | None, name: str) -> Kind:
     t = (doc_type or "").lower()
     if t in ("file", "archive"):
         return Kind.FILE
-    if t in ("platform",) and name.lower() in ("python", "cpython"):
+    if ptype in ("", "generic") and name.lower() in ("python", "cpython"):
+        # CPython itself, whatever type the document gives it (application, platform, source,
+        # library): the PSF's release SBOMs name it "CPython" with no purl
         return Kind.INTERPRETER
     if t in ("application", "platform", "operating-system", "container", "install"):
         return Kind.APPLICATION

@@ -36,6 +36,25 @@ NOT_AUDITED = (Kind.APPLICATION, Kind.ENVIRONMENT, Kind.FILE)
 CPYTHON_NAMES = ("cpython", "python")
 
 
+def is_cpython(comp: Component) -> bool:
+    """CPython, however a document names it: the interpreter kind, a CPE ``python:python``, or a
+    component ``python``/``cpython`` with a ``pkg:generic`` purl (or none) and no other CPE."""
+    if comp.kind == Kind.INTERPRETER:
+        return True
+    if comp.kind in (*PYTHON_KINDS, Kind.ENVIRONMENT, Kind.FILE):
+        return False  # a distribution, a folder that happens to be called "python", an archive
+    if _python_cpe(comp):
+        return True
+    purl = (comp.purl or "").lower()
+    generic = not purl or purl.startswith(("pkg:generic/python@", "pkg:generic/cpython@")) \
+        or purl in ("pkg:generic/python", "pkg:generic/cpython")
+    return comp.name.lower() in CPYTHON_NAMES and generic and not comp.cpes
+
+
+def _python_cpe(comp: Component) -> bool:
+    return any((vp := split_cpe(c)) is not None and (vp[1], vp[2]) == ("python", "python") for c in comp.cpes)
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     component: Component
@@ -101,11 +120,11 @@ class AdvisoryMatcher:
         native: list[tuple[Component, str, str, str]] = []
         interpreters: list[tuple[Component, Version]] = []
         for comp in components:
-            if comp.kind in NOT_AUDITED:
+            cpython = is_cpython(comp)
+            if comp.kind in NOT_AUDITED and not cpython:
                 continue
-            if comp.kind == Kind.INTERPRETER or (comp.kind != Kind.PYTHON_PACKAGE
-                                                 and comp.name.lower() in CPYTHON_NAMES and not comp.cpes):
-                if comp.name.lower() not in CPYTHON_NAMES:
+            if comp.kind == Kind.INTERPRETER or cpython:
+                if comp.name.lower() not in CPYTHON_NAMES and not _python_cpe(comp):
                     skips.append(Skip(comp, f"interpreter {comp.name} has no advisory source"))
                 elif comp.version is None:
                     skips.append(Skip(comp, "interpreter version unknown"))

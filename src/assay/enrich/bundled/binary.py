@@ -39,6 +39,9 @@ class BinaryInfo:
     machine: str  # "x86_64", "aarch64", "x86", "arm", "ppc64le", "s390x", "other"
     soname: str | None = None
     needed: list[str] = field(default_factory=list)
+    rpath: list[str] = field(default_factory=list)  # ELF DT_RPATH, Mach-O LC_RPATH (search folders)
+    runpath: list[str] = field(default_factory=list)  # ELF DT_RUNPATH
+    interp: str | None = None  # ELF PT_INTERP: the program's dynamic loader
     data_ranges: list[tuple[int, int]] = field(default_factory=list)  # (start, end) file offsets
     _names: frozenset[bytes] | None = None  # every symbol name, for a cheap "is it there?"
     _lookup: Callable[[str], Symbol | None] | None = None
@@ -121,6 +124,7 @@ def _parse_elf(data: bytes) -> BinaryInfo:
     # program headers: PT_LOAD for address -> offset, PT_DYNAMIC
     loads: list[tuple[int, int, int]] = []  # vaddr, filesz, offset
     dynamic: tuple[int, int] | None = None
+    interp: tuple[int, int] | None = None
     for i in range(min(e_phnum, 256)):
         base = e_phoff + i * e_phentsize
         if is64:
@@ -132,6 +136,8 @@ def _parse_elf(data: bytes) -> BinaryInfo:
             loads.append((p_vaddr, p_filesz, p_offset))
         elif p_type == 2:
             dynamic = (p_offset, p_filesz)
+        elif p_type == 3:  # PT_INTERP
+            interp = (p_offset, p_filesz)
 
     def v2o(vaddr: int) -> int | None:
         for va, sz, off in loads:
@@ -140,6 +146,8 @@ def _parse_elf(data: bytes) -> BinaryInfo:
         return None
 
     info._v2o = v2o
+    if interp is not None:
+        info.interp = _cstr(data, interp[0], min(interp[1], 4096)) or None
 
     # section headers
     # name, type, addr, offset, size, link, entsize
@@ -183,6 +191,9 @@ def _parse_elf(data: bytes) -> BinaryInfo:
                     info.needed.append(_cstr(data, stroff + val))
                 elif tag == 14:
                     info.soname = _cstr(data, stroff + val)
+                elif tag in (15, 29):  # DT_RPATH, DT_RUNPATH
+                    dirs = [d for d in _cstr(data, stroff + val).split(":") if d]
+                    (info.rpath if tag == 15 else info.runpath).extend(dirs)
 
     # symbols: lazily, by name, in .dynsym then .symtab
     tables = [(s[3], s[4], sections[s[5]][3], sections[s[5]][4]) for s in sections
@@ -401,6 +412,9 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
         elif cmd in (0xC, 0x80000018, 0x1F, 0x80000023):  # LOAD_DYLIB, LOAD_WEAK, REEXPORT, LAZY
             (name_off,) = struct.unpack_from(end + "I", data, off + 8)
             info.needed.append(_cstr(data, off + name_off, 1024))
+        elif cmd == 0x8000001C:  # LC_RPATH
+            (name_off,) = struct.unpack_from(end + "I", data, off + 8)
+            info.rpath.append(_cstr(data, off + name_off, 1024))
         elif cmd == 0xD:  # LC_ID_DYLIB
             (name_off,) = struct.unpack_from(end + "I", data, off + 8)
             info.soname = _cstr(data, off + name_off, 1024)
