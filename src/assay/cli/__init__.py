@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "verify": "assay.cli.verify:verify",
     "release-audit": "assay.cli.release:release_audit",
     "release-check": "assay.cli.release:release_check",
+    "corpus": "assay.cli.corpus:corpus",
 }
 
 
