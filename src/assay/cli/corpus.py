@@ -319,7 +319,10 @@ def report(store: str, html_out: str | None, limit: int) -> int:
     from assay.output import write_atomic
 
     result = rep.build(open_store(store), limit=limit)
-    rep.render_terminal(result, Console(highlight=False, soft_wrap=False))
+    console = Console(highlight=False)
+    if not console.is_terminal:  # piped or redirected: wide enough that nothing is folded
+        console = Console(highlight=False, width=240, no_color=True)
+    rep.render_terminal(result, console)
     if html_out:
         write_atomic(html_out, rep.render_html(result))
     return EXIT_OK

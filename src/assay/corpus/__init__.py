@@ -29,7 +29,14 @@ class MissingExtra(ConfigError):
 
 def require(*modules: str) -> None:
     """Raise :class:`MissingExtra` unless every module can be imported."""
-    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    missing = [m for m in modules if not _importable(m)]
     if missing:
         raise MissingExtra(f"assay corpus needs {', '.join(missing)}, which is not installed",
                            hint=EXTRA_HINT)
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a broken install, or a module blocked in sys.modules
+        return False

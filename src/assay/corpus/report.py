@@ -141,8 +141,8 @@ def render_terminal(rep: Report, console: Any) -> None:
     console.print(overview)
     for s in rep.sections:
         t = Table(title=s.title, title_justify="left")
-        for c in s.columns:
-            t.add_column(c, overflow="fold")
+        for i, c in enumerate(s.columns):
+            t.add_column(c, overflow="fold", no_wrap=i < 2)
         for row in s.rows:
             t.add_row(*(_cell(v) for v in row))
         console.print()

@@ -1,0 +1,180 @@
+"""A real corpus for the corpus tests: pinned PyPI wheels, a package index on 127.0.0.1 serving
+them, and a dask scheduler and workers started as separate processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pypi import pypi_file
+
+ML = "manylinux_2_17_x86_64.manylinux2014_x86_64"
+# Small real wheels; Pillow 10.0.0 bundles libwebp 1.3.1 (CVE-2023-4863), 10.0.1 libwebp 1.3.2.
+WHEELS: dict[str, str] = {
+    f"Pillow-10.0.0-cp311-cp311-{ML}.whl": "0b6eb5502f45a60a3f411c63187db83a3d3107887ad0d036c13ce836f8a36f1d",
+    f"Pillow-10.0.1-cp311-cp311-{ML}.whl": "93139acd8109edcdeffd85e3af8ae7d88b258b3a1e13a038f542b79b6d255c54",
+    "pip-21.3.1-py3-none-any.whl": "deaf32dcd9ab821e359cd8330786bcd077604b5c5730c0b096eda46f95c24a2d",
+    "six-1.16.0-py2.py3-none-any.whl": "8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254",
+    f"psycopg2_binary-2.9.9-cp311-cp311-{ML}.whl":
+        "977646e05232579d2e7b9c59e21dbe5261f403a88417f6a6512e70d3f8a046be",
+    f"pyzmq-25.1.2-cp311-cp311-{ML}.whl": "7598d2ba821caa37a0f9d54c25164a4fa351ce019d64d0b44b45540950458840",
+}
+BIN = Path(sys.executable).parent
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def wheel_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real wheels, copied into one folder (a corpus SOURCE)."""
+    d = tmp_path_factory.mktemp("wheels")
+    for name, digest in WHEELS.items():
+        shutil.copy(pypi_file(name, digest), d / name)
+    return d
+
+
+def assay(*args: str, env: dict[str, str] | None = None, timeout: float = 300,
+          check: bool = False) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([str(BIN / "assay"), *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+    if check and proc.returncode != 0:
+        raise AssertionError(f"assay {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}")
+    return proc
+
+
+# -- a package index on 127.0.0.1 -------------------------------------------------------
+
+@dataclass
+class Index:
+    url: str  # the JSON API base, like https://pypi.org/pypi
+    root: Path
+    requests: list[str] = field(default_factory=list)
+
+    def publish(self, project: str, version: str, files: list[Path], *, latest: bool = True,
+                wrong_sha: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        """Write {project}/{version}/json (and {project}/json when ``latest``), files under files/."""
+        (self.root / "files").mkdir(parents=True, exist_ok=True)
+        urls = []
+        for f in files:
+            shutil.copy(f, self.root / "files" / f.name)
+            digest = sha256(f)
+            if f.name in wrong_sha:
+                digest = hashlib.sha256(b"not these bytes").hexdigest()
+            urls.append({"filename": f.name, "url": f"{self.url.rsplit('/pypi', 1)[0]}/files/{f.name}",
+                         "digests": {"sha256": digest}, "size": f.stat().st_size,
+                         "packagetype": "bdist_wheel" if f.name.endswith(".whl") else "sdist",
+                         "yanked": False})
+        doc = json.dumps({"info": {"name": project, "version": version}, "urls": urls})
+        rel = self.root / "pypi" / project.lower() / version
+        rel.mkdir(parents=True, exist_ok=True)
+        (rel / "json").write_text(doc)
+        if latest:
+            (self.root / "pypi" / project.lower() / "json").write_text(doc)
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[Index]:
+    root = tmp_path / "index"
+    root.mkdir()
+    seen: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, directory=str(root), **kw)
+
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            seen.append(self.path)
+            super().do_GET()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Index(f"http://127.0.0.1:{server.server_address[1]}/pypi", root, seen)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# -- a dask cluster of separate processes ------------------------------------------------
+
+@dataclass
+class Cluster:
+    address: str
+    scheduler: subprocess.Popen
+    workers: dict[str, subprocess.Popen]
+    tmp: Path
+
+    def start_worker(self, name: str) -> subprocess.Popen:
+        log = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
+        proc = subprocess.Popen([str(BIN / "dask"), "worker", self.address, "--name", name,
+                                 "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1",
+                                 "--no-dashboard", "--local-directory", str(self.tmp / name)],
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.workers[name] = proc
+        return proc
+
+    def wait_for(self, n: int, timeout: float = 60) -> dict:
+        from distributed import Client
+
+        with Client(self.address, timeout="20s") as client:
+            client.wait_for_workers(n, timeout=timeout)
+            return client.scheduler_info()["workers"]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """`dask scheduler` and two `dask worker` processes on 127.0.0.1 (one thread each)."""
+    sched_file = tmp_path / "scheduler.json"
+    log = open(tmp_path / "scheduler.log", "w")  # noqa: SIM115
+    sched = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                              "--no-dashboard", "--scheduler-file", str(sched_file)],
+                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    c = None
+    try:
+        deadline = time.monotonic() + 60
+        while not sched_file.exists() or not sched_file.read_text().strip():
+            if sched.poll() is not None or time.monotonic() > deadline:
+                log_text = (tmp_path / "scheduler.log").read_text()
+                raise RuntimeError(f"dask scheduler did not start: {log_text}")
+            time.sleep(0.1)
+        time.sleep(0.2)
+        address = json.loads(sched_file.read_text())["address"]
+        c = Cluster(address, sched, {}, tmp_path)
+        for name in ("w1", "w2"):
+            c.start_worker(name)
+        c.wait_for(2)
+        yield c
+    finally:
+        for proc in (c.workers.values() if c else []):
+            _stop(proc)
+        _stop(sched)
+        log.close()
