@@ -66,8 +66,12 @@ class Index:
     requests: list[str] = field(default_factory=list)
 
     def publish(self, project: str, version: str, files: list[Path], *, latest: bool = True,
-                wrong_sha: set[str] = frozenset()) -> None:  # type: ignore[assignment]
-        """Write {project}/{version}/json (and {project}/json when ``latest``), files under files/."""
+                wrong_sha: frozenset[str] = frozenset(), release_page: bool = True,
+                relative: bool = False) -> None:
+        """Serve ``files`` as release ``version`` of ``project`` the way PyPI's JSON API does:
+        {project}/{version}/json (unless not ``release_page``, as some mirrors), and the project
+        page {project}/json with every release under "releases" and, when ``latest``, this one's
+        files as "urls". ``relative``: file URLs relative to the page, as some mirrors give them."""
         (self.root / "files").mkdir(parents=True, exist_ok=True)
         urls = []
         for f in files:
@@ -75,16 +79,25 @@ class Index:
             digest = sha256(f)
             if f.name in wrong_sha:
                 digest = hashlib.sha256(b"not these bytes").hexdigest()
-            urls.append({"filename": f.name, "url": f"{self.url.rsplit('/pypi', 1)[0]}/files/{f.name}",
+            host = self.url.rsplit("/pypi", 1)[0]
+            urls.append({"filename": f.name,
+                         "url": f"../../files/{f.name}" if relative else f"{host}/files/{f.name}",
                          "digests": {"sha256": digest}, "size": f.stat().st_size,
                          "packagetype": "bdist_wheel" if f.name.endswith(".whl") else "sdist",
                          "yanked": False})
-        doc = json.dumps({"info": {"name": project, "version": version}, "urls": urls})
-        rel = self.root / "pypi" / project.lower() / version
-        rel.mkdir(parents=True, exist_ok=True)
-        (rel / "json").write_text(doc)
+        page = self.root / "pypi" / project.lower()
+        (page / version).mkdir(parents=True, exist_ok=True)
+        if release_page:
+            if relative:  # relative to {project}/{version}/json: one level deeper
+                rel_urls = [{**u, "url": "../" + u["url"]} for u in urls]
+            (page / version / "json").write_text(json.dumps(
+                {"info": {"name": project, "version": version}, "urls": rel_urls if relative else urls}))
+        doc = json.loads((page / "json").read_text()) if (page / "json").exists() else {
+            "info": {"name": project, "version": version}, "urls": [], "releases": {}}
+        doc["releases"][version] = urls
         if latest:
-            (self.root / "pypi" / project.lower() / "json").write_text(doc)
+            doc["info"]["version"], doc["urls"] = version, urls
+        (page / "json").write_text(json.dumps(doc))
 
 
 @pytest.fixture

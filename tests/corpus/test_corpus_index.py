@@ -18,7 +18,8 @@ PILLOW = next(w for w in WHEELS if w.startswith("Pillow-10.0.0"))
 @pytest.fixture
 def published(index, wheel_dir: Path):
     index.publish("six", "1.16.0", [wheel_dir / SIX])
-    index.publish("pip", "21.3.1", [wheel_dir / PIP], latest=False)
+    # an older release only on the project page, with file URLs relative to it (as some mirrors)
+    index.publish("pip", "21.3.1", [wheel_dir / PIP], latest=False, release_page=False, relative=True)
     index.publish("pip", "99.0", [wheel_dir / SIX])  # the newest pip: not what the spec pins
     index.publish("Pillow", "10.0.0", [wheel_dir / PILLOW], wrong_sha={PILLOW})
     return index
@@ -44,6 +45,7 @@ def test_specs_from_the_index_checked_and_not_kept(published, tmp_path: Path) ->
     assert rows[PILLOW]["status"] == "error" and "sha256 mismatch" in rows[PILLOW]["error"]
     assert sql(store, f"SELECT count(*) n FROM components WHERE filename = '{PIP}'")[0]["n"] > 10
     assert any(p.endswith(f"/files/{PIP}") for p in published.requests)
+    assert rows[PIP]["url"] == published.url.rsplit("/pypi", 1)[0] + f"/files/{PIP}"
     left = [p for p in scratch.rglob("*") if p.is_file() and p.name.endswith((".whl", ".part"))]
     assert left == []  # nothing but the in-flight file was ever on the workers' disk
 
@@ -73,6 +75,8 @@ def test_index_lookup_errors_without_a_cluster(published) -> None:
     items, problem = idx.release(Spec("pip", "21.3.1", "specs:1"))
     assert problem is None and [i.filename for i in items] == [PIP]
     assert items[0].sha256 == WHEELS[PIP] and items[0].url.endswith(f"/files/{PIP}")
+    items, problem = idx.release(Spec("six", "1.16", "specs:2"))  # 1.16 == 1.16.0 (PEP 440)
+    assert problem is None and [(i.filename, i.version) for i in items] == [(SIX, "1.16.0")]
     items, problem = idx.release(Spec("pip", "1.0", "specs:2"))
     assert items == [] and problem.startswith("specs:2: pip==1.0 is not on the index")
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urljoin
 
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
@@ -88,31 +89,56 @@ class Index:
         self.threads = threads
         self._get = get or net.get
 
-    def release(self, spec: Spec) -> tuple[list[Item], str | None]:
-        """The files to scan for one spec, or ([], why) when the index has nothing."""
-        tail = f"{spec.name}/{spec.version}/json" if spec.version else f"{spec.name}/json"
-        url = f"{self.base}/{tail}"
+    def _json(self, url: str) -> dict[str, Any] | None:
+        """The parsed JSON at ``url``; None when the index answers 404."""
         try:
             resp = self._get(url, headers={"Accept": "application/json"}, max_bytes=MAX_JSON)
         except NetworkError as exc:
             if "HTTP 404" in exc.message:
-                what = f"{spec.name}=={spec.version}" if spec.version else spec.name
-                return [], f"{spec.where}: {what} is not on the index ({url})"
+                return None
             raise
         try:
             doc = json.loads(resp.body)
-            info = doc["info"]
-            files = doc["urls"]
-            project, version = str(info["name"]), str(info["version"])
+            str(doc["info"]["name"])  # the shape every answer has
+            return doc
         except (ValueError, KeyError, TypeError) as exc:
             raise NetworkError(f"{url}: not a PyPI JSON API answer ({exc})") from None
+
+    def release(self, spec: Spec) -> tuple[list[Item], str | None]:
+        """The files to scan for one spec, or ([], why) when the index has nothing."""
+        what = f"{spec.name}=={spec.version}" if spec.version else spec.name
+        url = f"{self.base}/{spec.name}/json"
+        missing = [], f"{spec.where}: {what} is not on the index ({url})"
+        doc = None
+        if spec.version:
+            release_url = f"{self.base}/{spec.name}/{spec.version}/json"
+            doc = self._json(release_url)
+            if doc is not None:
+                url = release_url
+        if doc is not None:  # the release's own page
+            files, version = doc.get("urls"), str(doc["info"].get("version") or spec.version)
+        else:
+            # the project page: its newest release, or (where the index has no per-release
+            # page, as some mirrors) the pinned release's files from "releases"
+            doc = self._json(url)
+            if doc is None:
+                return missing
+            if spec.version:
+                key = _release_key(doc, spec.version)
+                if key is None:
+                    return missing
+                files, version = (doc.get("releases") or {}).get(key), key
+            else:
+                files, version = doc.get("urls"), str(doc["info"].get("version"))
+        project = str(doc["info"]["name"])
         items = []
-        for f in pick_files(list(files), self.pick):
+        for f in pick_files([f for f in files or () if isinstance(f, dict) and f.get("filename")], self.pick):
             sha = (f.get("digests") or {}).get("sha256")
             if not sha or not f.get("url"):
                 continue  # nothing to check the bytes against: never scanned unchecked
             items.append(Item(filename=str(f["filename"]), sha256=str(sha).lower(), size=f.get("size"),
-                              project=project, version=version, url=str(f["url"]), source=self.base))
+                              project=project, version=version, url=urljoin(url, str(f["url"])),
+                              source=self.base))
         if not items:
             return [], f"{spec.where}: {project} {version} has no {self._what()} with a sha256 on the index"
         return items, None
@@ -137,3 +163,24 @@ class Index:
             raise
         pool.shutdown()
         return items, problems
+
+
+def _release_key(doc: dict[str, Any], version: str) -> str | None:
+    """The key of ``releases`` equal to ``version`` as PEP 440 compares (1.17 == 1.17.0)."""
+    from packaging.version import InvalidVersion, Version
+
+    releases = doc.get("releases") or {}
+    if version in releases:
+        return version
+    try:
+        want = Version(version)
+    except InvalidVersion:
+        return None
+    for key in releases:
+        try:
+            if Version(key) == want:
+                return str(key)
+        except InvalidVersion:
+            continue
+    return None
+
