@@ -163,11 +163,12 @@ def _close(client: Any, cluster: Any) -> None:
 
 
 def _report_summary(common: Any, s: Any, out: str, problems: list[str]) -> None:
-    rate = s.scanned / s.elapsed_s if s.elapsed_s > 0 and s.scanned else 0.0
+    rate = s.scanned / s.tasks_s if s.tasks_s > 0 and s.scanned else 0.0
     status = "[yellow]interrupted[/]: " if s.interrupted else ""
     common.info(f"{status}[bold]{s.scanned}[/] scanned ({s.ok} ok, {s.errors} failed), {s.skipped} already "
                 f"stored, {s.components} components, {s.findings} findings in {s.batches} batches; "
-                f"{s.elapsed_s:.1f} s, {rate:.2f}/s on {s.workers} workers → {out}")
+                f"tasks {s.tasks_s:.1f} s ({rate:.2f}/s on {s.workers} workers, {s.threads} threads), "
+                f"writes {s.write_s:.2f} s → {out}")
     for sample in s.error_samples[:5]:
         common.warn(sample)
     if s.errors > 5:
