@@ -242,6 +242,13 @@ def main() -> int:
     }
     for label, xs in split.items():
         print(f"  {label:<36}{statistics.fmean(xs):>8.3f} {statistics.median(xs):>8.3f}")
+    if len(dl) > 2 and dl_bytes:
+        pts = [(downloads[p.name][1] / 1e6, downloads[p.name][0]) for p in paths if p.name in downloads]
+        mx = statistics.fmean(x for x, _ in pts)
+        my = statistics.fmean(y for _, y in pts)
+        slope = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
+        print(f"  download fit: {my - slope * mx:.3f} s per file + {slope * 1000:.1f} ms per MB "
+              f"({1 / slope:.0f} MB/s once a stream is going)")
     if dl_bytes:
         print(f"  download rate: {dl_bytes / sum(dl) / 1e6:.1f} MB/s per stream, "
               f"mean artifact {size / n / 1e6:.1f} MB")
