@@ -163,14 +163,13 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(10)
 
 
-@pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    """`dask scheduler` and two `dask worker` processes on 127.0.0.1 (one thread each)."""
+def start_cluster(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[Cluster]:
     sched_file = tmp_path / "scheduler.json"
     log = open(tmp_path / "scheduler.log", "w")  # noqa: SIM115
     sched = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
                               "--no-dashboard", "--scheduler-file", str(sched_file)],
-                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                             env={**os.environ, **(env or {})})
     c = None
     try:
         deadline = time.monotonic() + 60
@@ -191,3 +190,15 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
             _stop(proc)
         _stop(sched)
         log.close()
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """`dask scheduler` and two `dask worker` processes on 127.0.0.1 (one thread each)."""
+    yield from start_cluster(tmp_path)
+
+
+@pytest.fixture
+def strict_cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """The same, with a scheduler that gives up on a task the first time its worker dies."""
+    yield from start_cluster(tmp_path, {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"})

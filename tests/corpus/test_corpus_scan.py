@@ -166,33 +166,65 @@ def test_separate_process_cluster_gives_the_same_store(local_store: Path, cluste
     assert sorted(p.name for p in (store / "batches").iterdir()) == batches
 
 
-def test_worker_killed_mid_scan_loses_and_duplicates_nothing(cluster, wheel_dir: Path,
-                                                             tmp_path: Path) -> None:
+def _kill_w1_mid_task(cluster, scan: subprocess.Popen) -> tuple[str, list[str]]:
+    """SIGKILL worker w1 while it holds a corpus task; (its address, the task keys it held)."""
     from distributed import Client
 
+    held: list[str] = []
+    with Client(cluster.address, timeout="20s") as client:
+        w1 = next(a for a, w in client.scheduler_info()["workers"].items() if w["name"] == "w1")
+        deadline = time.monotonic() + 120
+        while not held:
+            assert scan.poll() is None, f"the scan ended before w1 could be killed: {scan.stderr.read()}"
+            assert time.monotonic() < deadline, "w1 never got a corpus task"
+            held = [str(k) for k in client.processing().get(w1, []) if str(k).startswith("assay-corpus-")]
+            time.sleep(0.02)
+        os.killpg(cluster.workers["w1"].pid, signal.SIGKILL)
+        cluster.workers["w1"].wait(10)
+    return w1, held
+
+
+def test_worker_killed_mid_scan_loses_and_duplicates_nothing(cluster, wheel_dir: Path,
+                                                             tmp_path: Path) -> None:
     store = tmp_path / "store"
     scan = subprocess.Popen([str(BIN / "assay"), "corpus", "scan", str(wheel_dir), "--out", str(store),
                              "--scheduler", cluster.address, "--batch-size", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    victim_keys: list[str] = []
-    with Client(cluster.address, timeout="20s") as client:
-        w1 = next(a for a, w in client.scheduler_info()["workers"].items() if w["name"] == "w1")
-        deadline = time.monotonic() + 120
-        while not victim_keys:
-            assert scan.poll() is None, f"the scan ended before w1 could be killed: {scan.stderr.read()}"
-            assert time.monotonic() < deadline, "w1 never got a corpus task"
-            victim_keys = [k for k in client.processing().get(w1, []) if str(k).startswith("assay-corpus-")]
-            time.sleep(0.02)
-        os.killpg(cluster.workers["w1"].pid, signal.SIGKILL)
-        cluster.workers["w1"].wait(10)
+    w1, held = _kill_w1_mid_task(cluster, scan)
     _out, err = scan.communicate(timeout=300)
     assert scan.returncode == 0, err
     rows = sql(store, "SELECT sha256, status, worker FROM all_distributions")
     assert sorted(r["sha256"] for r in rows) == sorted(WHEELS.values())  # each once: none lost, none twice
     assert {r["status"] for r in rows} == {"ok"}
     rerun = {r["sha256"]: r["worker"] for r in rows}
-    for key in victim_keys:  # what the dead worker held was done again by the other one
-        assert rerun[str(key).removeprefix("assay-corpus-")] != w1
+    for key in held:  # what the dead worker held was done again by the other one
+        assert rerun[key.removeprefix("assay-corpus-")] != w1
+
+
+def test_a_task_whose_worker_dies_is_recorded_and_the_scan_goes_on(strict_cluster, wheel_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    """With a scheduler that allows no worker death per task, the task w1 held fails with
+    KilledWorker: recorded as those distributions' error; the others finish; a rerun retries them."""
+    store = tmp_path / "store"
+    scan = subprocess.Popen([str(BIN / "assay"), "corpus", "scan", str(wheel_dir), "--out", str(store),
+                             "--scheduler", strict_cluster.address, "--batch-size", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _w1, held = _kill_w1_mid_task(strict_cluster, scan)
+    _out, err = scan.communicate(timeout=300)
+    assert scan.returncode == 3, err  # incomplete: some distributions failed
+    rows = {r["sha256"]: r for r in sql(store, "SELECT sha256, status, error FROM distributions")}
+    assert sorted(rows) == sorted(WHEELS.values())
+    failed = {sha for sha, r in rows.items() if r["status"] != "ok"}
+    # what w1 held when it died (a task handed to it a moment later may have gone down with it)
+    assert failed & {k.removeprefix("assay-corpus-") for k in held}
+    assert all("KilledWorker" in rows[sha]["error"] for sha in failed)
+    assert len(failed) < len(WHEELS)  # the scan went on without w1
+    again = assay("corpus", "scan", str(wheel_dir), "--out", str(store),
+                  "--scheduler", strict_cluster.address)
+    assert again.returncode == 0, again.stderr
+    assert f"{len(failed)} scanned ({len(failed)} ok, 0 failed), {len(WHEELS) - len(failed)} already" \
+        in again.stderr
+    assert {r["status"] for r in sql(store, "SELECT status FROM distributions")} == {"ok"}
 
 
 def _wait_for_batches(store: Path, n: int, proc: subprocess.Popen, timeout: float = 120) -> None:
