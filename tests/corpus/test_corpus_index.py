@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.conftest import WHEELS, assay, sha256
-from corpus.test_corpus_scan import sql
+from .helpers import WHEELS, assay, sha256, sql
 
 SIX = "six-1.16.0-py2.py3-none-any.whl"
 PIP = "pip-21.3.1-py3-none-any.whl"

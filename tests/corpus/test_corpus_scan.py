@@ -14,20 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from corpus.conftest import BIN, WHEELS, assay, sha256
-from vulndb.storehelp import shared_store_path
+from .helpers import BIN, WHEELS, assay, sha256, sql
 
 pytestmark = pytest.mark.slow
 
 VOLATILE = ("batch", "fetch_s", "scan_s", "audit_s", "worker", "scanned_at")
-
-
-def sql(store: Path, query: str) -> list[dict]:
-    from assay.corpus.query import run_sql
-    from assay.corpus.store import open_store
-
-    cols, rows = run_sql(open_store(store), query)
-    return [dict(zip(cols, r, strict=True)) for r in rows]
 
 
 def snapshot(store: Path) -> dict[str, list[dict]]:
@@ -43,7 +34,13 @@ def snapshot(store: Path) -> dict[str, list[dict]]:
 
 @pytest.fixture(scope="module")
 def advisory_db(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
-    return shared_store_path(tmp_path_factory, shared_data)
+    """The advisory store with all of ../shared/data (OSV, PSF, NVD), as `assay db import` fills it."""
+    from assay.vulndb import Store, import_paths
+
+    path = tmp_path_factory.mktemp("vulndb") / "advisories.sqlite"
+    with Store(path) as store:
+        import_paths(store, [shared_data])
+    return path
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ from assay.corpus.plan import Item
 from assay.corpus.rows import rows_for
 from assay.corpus.store import CorpusStore
 from assay.errors import InputError
-from corpus.conftest import BIN, assay
+
+from .helpers import BIN, assay
 
 
 def test_spec_file_lines_and_errors(tmp_path: Path) -> None:
