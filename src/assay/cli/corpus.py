@@ -47,7 +47,8 @@ def corpus() -> None:
               help="Worker processes of the LocalCluster [default: the number of CPUs].")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
               help="Threads per LocalCluster worker. Cataloguing is CPU-bound (1 for a folder); "
-                   "fetching waits on the network (2-4 hide that wait when SOURCE is an index).")
+                   "fetching from an index also waits on the network, which more threads can "
+                   "overlap when CPUs are free.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Use this running dask scheduler and its workers instead of a LocalCluster "
                    "(workers need assay[scale] and, for a folder SOURCE, the same path).")
