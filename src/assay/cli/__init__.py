@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "release-check": "assay.cli.release:release_check",
     "advisory": "assay.cli.advisory:advisory",
     "pipeline": "assay.cli.pipeline:pipeline",
+    "corpus": "assay.cli.corpus:corpus",
 }
 
 
@@ -67,6 +68,7 @@ def cli(ctx: click.Context, offline: bool, quiet: bool) -> None:
     All at once assay scan [TARGET]           SBOMs, audit and integrity into a folder
     Advisories  assay advisory ...            a CNA's tooling: CVE JSON 5 <-> OSV, versions
     Pipelines   assay pipeline [DIR]          a release pipeline's stages x supply-chain threats
+    Scale       assay corpus scan|query|report  thousands of distributions on Dask, Parquet, DuckDB
 
     Exit codes: 0 ok, 1 policy failure (findings, failed verification, tampering),
     2 usage or input error, 3 incomplete, 4 network or service failure.
