@@ -26,8 +26,8 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from assay.catalog.metadata import CoreMetadata, dist_component, parse_metadata, pypi_purl
-from assay.enrich.licenses import identify_text
 from assay.errors import InputError
+from assay.licenses import LicenseResult, fields_from_metadata, resolve_license
 from assay.model import Component, Evidence, Graph, Hash, Kind, License, RelType, make_id
 from assay.sources.interpreter import InterpreterInfo, assumed_environment, query, venv_python
 
@@ -174,19 +174,22 @@ def _provenance_url(meta_path: Path, graph: Graph) -> tuple[str | None, tuple[Ha
 
 
 # -- one distribution -----------------------------------------------------------
-def _license_from_files(meta_path: Path, md: CoreMetadata) -> License | None:
-    candidates = [meta_path / "licenses" / f for f in md.license_files]
-    candidates += [meta_path / Path(f).name for f in md.license_files]
-    if not md.license_files and meta_path.is_dir():
-        candidates += [p for p in meta_path.iterdir()
-                       if p.name.upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
-    for path in candidates:
-        text = _read(path) if path.is_file() else None
-        if text:
-            ident = identify_text(text)
-            if ident:
-                return License(ident, None, f"license file {path.name}")
-    return None
+def _license_from_files(meta_path: Path, metadata_text: str) -> LicenseResult:
+    """Metadata fields and the license files of a dist-info (assay.licenses decides)."""
+    names: list[str] = []
+    if meta_path.is_dir():
+        names = [p.name for p in meta_path.iterdir() if p.is_file()]
+        folder = meta_path / "licenses"
+        if folder.is_dir():
+            names += [p.relative_to(meta_path).as_posix() for p in folder.rglob("*") if p.is_file()]
+
+    def read(name: str) -> bytes | None:
+        try:
+            return (meta_path / name).read_bytes()
+        except OSError:
+            return None
+
+    return resolve_license(fields_from_metadata(metadata_text), read, names, where=f"{meta_path}/")
 
 
 def _read_dist(meta_path: Path, site_dir: Path, graph: Graph) -> Dist:
@@ -231,10 +234,11 @@ def _read_dist(meta_path: Path, site_dir: Path, graph: Graph) -> Dist:
         component = dist_component(md, location=str(md_file), found_by=FOUND_BY, hashes=hashes,
                                    download_location=location, properties=tuple(props),
                                    evidence=tuple(ev))
-        if component.license is None or component.license.expression is None:
-            from_file = _license_from_files(meta_path, md)
-            if from_file:
-                component = replace(component, license=from_file)
+        lic = _license_from_files(meta_path, text or "")
+        if lic.license is not None:
+            warnings = tuple(("assay:license.warning", w) for w in lic.warnings)
+            component = replace(component, license=lic.license, evidence=component.evidence
+                                + lic.evidence, properties=tuple(sorted(component.properties + warnings)))
     else:  # keep what the folder name tells
         name, version = _name_version_from_path(meta_path)
         component = Component(

@@ -1,156 +1,34 @@
-"""Licenses: core metadata (PEP 639 License-Expression, License, classifiers) → SPDX.
+"""Licenses from core metadata: a thin layer over :mod:`assay.licenses` for today's callers.
 
-A value maps only when the mapping is unambiguous; anything else is kept as
-free text on the License, never dropped and never guessed.
+``from_metadata`` (fields only) and ``identify_text`` (one text) keep their signatures;
+the rules and the SPDX License List matching live in :mod:`assay.licenses`, whose
+``resolve_license`` also reads a distribution's license files.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from functools import lru_cache
 
-from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
-
+from assay.licenses import ALIASES, CLASSIFIERS, match_text, resolve_license, spdx_expression
 from assay.model import License
 
-# Trove classifiers that name exactly one SPDX license. "BSD License" and
-# "OSI Approved" alone are ambiguous and deliberately absent.
-CLASSIFIERS: dict[str, str] = {
-    "License :: OSI Approved :: MIT License": "MIT",
-    "License :: OSI Approved :: MIT No Attribution License (MIT-0)": "MIT-0",
-    "License :: OSI Approved :: Apache Software License": "Apache-2.0",
-    "License :: OSI Approved :: ISC License (ISCL)": "ISC",
-    "License :: OSI Approved :: Python Software Foundation License": "PSF-2.0",
-    "License :: OSI Approved :: Mozilla Public License 2.0 (MPL 2.0)": "MPL-2.0",
-    "License :: OSI Approved :: Mozilla Public License 1.1 (MPL 1.1)": "MPL-1.1",
-    "License :: OSI Approved :: GNU General Public License v2 (GPLv2)": "GPL-2.0-only",
-    "License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)": "GPL-2.0-or-later",
-    "License :: OSI Approved :: GNU General Public License v3 (GPLv3)": "GPL-3.0-only",
-    "License :: OSI Approved :: GNU General Public License v3 or later (GPLv3+)": "GPL-3.0-or-later",
-    "License :: OSI Approved :: GNU Lesser General Public License v2 (LGPLv2)": "LGPL-2.0-only",
-    "License :: OSI Approved :: GNU Lesser General Public License v2 or later (LGPLv2+)":
-        "LGPL-2.0-or-later",
-    "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)": "LGPL-3.0-only",
-    "License :: OSI Approved :: GNU Lesser General Public License v3 or later (LGPLv3+)":
-        "LGPL-3.0-or-later",
-    "License :: OSI Approved :: GNU Affero General Public License v3": "AGPL-3.0-only",
-    "License :: OSI Approved :: GNU Affero General Public License v3 or later (AGPLv3+)":
-        "AGPL-3.0-or-later",
-    "License :: OSI Approved :: Eclipse Public License 2.0 (EPL-2.0)": "EPL-2.0",
-    "License :: OSI Approved :: Boost Software License 1.0 (BSL-1.0)": "BSL-1.0",
-    "License :: OSI Approved :: The Unlicense (Unlicense)": "Unlicense",
-    "License :: OSI Approved :: zlib/libpng License": "Zlib",
-    "License :: OSI Approved :: Universal Permissive License (UPL)": "UPL-1.0",
-    "License :: OSI Approved :: Artistic License": "Artistic-2.0",
-    "License :: OSI Approved :: Historical Permission Notice and Disclaimer (HPND)": "HPND",
-    "License :: OSI Approved :: Academic Free License (AFL)": "AFL-3.0",
-    "License :: OSI Approved :: European Union Public Licence 1.2 (EUPL 1.2)": "EUPL-1.2",
-    "License :: OSI Approved :: BSD License": "",  # ambiguous: BSD-2/3-Clause, 0BSD, ...
-    "License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication": "CC0-1.0",
-    "License :: Public Domain": "",
-}
-
-# Free-text License values people write, mapped only when they are unambiguous.
-ALIASES: dict[str, str] = {
-    "mit": "MIT", "mit license": "MIT", "the mit license": "MIT", "mit licence": "MIT",
-    "expat": "MIT", "expat license": "MIT",
-    "apache 2.0": "Apache-2.0", "apache-2": "Apache-2.0", "apache 2": "Apache-2.0",
-    "apache license 2.0": "Apache-2.0", "apache license, version 2.0": "Apache-2.0",
-    "apache license version 2.0": "Apache-2.0", "apache software license 2.0": "Apache-2.0",
-    "apache software license": "Apache-2.0", "apache license (2.0)": "Apache-2.0",
-    "asl 2": "Apache-2.0", "asl 2.0": "Apache-2.0", "apache2": "Apache-2.0",
-    "bsd-3": "BSD-3-Clause", "bsd 3-clause": "BSD-3-Clause", "3-clause bsd": "BSD-3-Clause",
-    "new bsd": "BSD-3-Clause", "new bsd license": "BSD-3-Clause", "modified bsd": "BSD-3-Clause",
-    "bsd 3-clause license": "BSD-3-Clause", "3-clause bsd license": "BSD-3-Clause",
-    "revised bsd": "BSD-3-Clause", "bsd-2": "BSD-2-Clause", "bsd 2-clause": "BSD-2-Clause",
-    "2-clause bsd": "BSD-2-Clause", "simplified bsd": "BSD-2-Clause", "freebsd": "BSD-2-Clause",
-    "isc license": "ISC", "isc": "ISC", "psf": "PSF-2.0", "psf license": "PSF-2.0",
-    "python software foundation license": "PSF-2.0", "mpl 2.0": "MPL-2.0", "mpl-2": "MPL-2.0",
-    "mozilla public license 2.0 (mpl 2.0)": "MPL-2.0", "lgpl": "", "gpl": "", "bsd": "",
-    "bsd license": "", "unlicense": "Unlicense", "public domain": "", "zpl 2.1": "ZPL-2.1",
-    "zpl-2.1": "ZPL-2.1", "zope public license": "ZPL-2.1", "hpnd": "HPND",
-    "gplv2": "GPL-2.0-only", "gplv3": "GPL-3.0-only", "gplv2+": "GPL-2.0-or-later",
-    "gplv3+": "GPL-3.0-or-later", "lgplv3": "LGPL-3.0-only", "lgplv3+": "LGPL-3.0-or-later",
-    "lgplv2+": "LGPL-2.0-or-later", "lgplv2.1+": "LGPL-2.1-or-later",
-    "dual license": "", "other/proprietary license": "", "proprietary": "",
-}
-
-# Whole license texts recognised by phrases that only that license contains.
-# Order matters: the most specific first.
-_TEXTS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("Apache-2.0", ("apache license", "version 2.0"), ()),
-    ("BSD-3-Clause", ("redistribution and use in source and binary forms",
-                      "neither the name"), ("advertising materials",)),
-    ("BSD-2-Clause", ("redistribution and use in source and binary forms",),
-     ("neither the name", "advertising materials", "names of its contributors")),
-    ("MIT", ("permission is hereby granted, free of charge",
-             "the above copyright notice and this permission notice shall be included"), ()),
-    ("ISC", ("permission to use, copy, modify, and/or distribute this software for any purpose "
-             "with or without fee is hereby granted",), ()),
-    ("MPL-2.0", ("mozilla public license version 2.0",), ()),
-]
-_WS = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=4096)
-def spdx_expression(text: str) -> str | None:
-    """A canonical SPDX expression when ``text`` is one (or a known alias), else None."""
-    stripped = text.strip().strip(".").strip()
-    if not stripped or "\n" in stripped or len(stripped) > 200:
-        return None
-    alias = ALIASES.get(stripped.lower())
-    if alias is not None:
-        return alias or None
-    try:
-        return canonicalize_license_expression(stripped)
-    except InvalidLicenseExpression:
-        return None
+__all__ = ["ALIASES", "CLASSIFIERS", "from_metadata", "identify_text", "spdx_expression"]
 
 
 def identify_text(text: str) -> str | None:
-    """The SPDX id of a full license text, when its distinctive phrases prove it."""
-    flat = _WS.sub(" ", text.lower())
-    if len(flat) < 200:
+    """The SPDX expression of a full license text, when SPDX templates match it and nothing else
+    in it reads as further terms."""
+    m = match_text(text)
+    ids = sorted({h.license_id for h in m.hits if not h.is_exception})
+    if not ids or m.terms_left:
         return None
-    for spdx_id, must, must_not in _TEXTS:
-        if all(p in flat for p in must) and not any(p in flat for p in must_not):
-            return spdx_id
-    return None
+    return " AND ".join(ids)
 
 
 def from_metadata(expression: str | None, license_field: str | None,
                   classifiers: Iterable[str]) -> License | None:
-    """The best-proven license from core metadata fields.
-
-    PEP 639 License-Expression wins; then a License field that is an SPDX
-    expression or a known alias; then a full license text in License; then
-    license classifiers when every one of them maps (several → OR, as dual
-    licensing is what several classifiers declare). Otherwise the text is kept.
-    """
-    if expression:
-        exp = spdx_expression(expression)
-        if exp:
-            return License(exp, None, "License-Expression")
-        return License(None, expression.strip(), "License-Expression")
-    lic = (license_field or "").strip()
-    if lic.upper() == "UNKNOWN":
-        lic = ""
-    if lic:
-        exp = spdx_expression(lic)
-        if exp:
-            return License(exp, None, "License")
-        ident = identify_text(lic) if "\n" in lic else None
-        if ident:
-            return License(ident, None, "License (text)")
-    license_classifiers = [c for c in classifiers if c.startswith("License ::")]
-    mapped = [CLASSIFIERS.get(c) for c in license_classifiers]
-    if license_classifiers and all(mapped):
-        ids = sorted(set(m for m in mapped if m))
-        return License(" OR ".join(ids), None, "classifier")
-    if lic:
-        return License(None, lic if len(lic) <= 4000 else lic[:4000] + "…", "License")
-    if license_classifiers:
-        names = "; ".join(c.rsplit(" :: ", 1)[-1] for c in license_classifiers)
-        return License(None, names, "classifier")
-    return None
+    """The best-proven license from core metadata fields alone (no files)."""
+    fields = {"License-Expression": [expression] if expression else [],
+              "License": [license_field] if license_field else [],
+              "Classifier": list(classifiers)}
+    return resolve_license(fields).license
