@@ -182,7 +182,7 @@ class _Text:
             if len(text) > gap.max_chars + 8:
                 return False
         if self.relaxed:
-            return len(text) <= max(2 * len(gap.original), 40) or gap.max_chars >= 200
+            return len(text) <= max(2 * len(gap.original), 60) or gap.max_chars >= 200
         return bool(gap.rx.fullmatch(text.strip(_STRIP)) or gap.rx.fullmatch(text))
 
     def seq(self, items: tuple[Item, ...], k: int, i: int, depth: int = 0) -> int:
@@ -290,11 +290,15 @@ _BUDGET = 20000  # gap placements tried per match attempt: bounds any pathologic
 _STRIP = " \n\t.,;:'\"()[]{}<>-*#/=_|!?"
 
 
-def candidates(ws: list[str]) -> list[tuple[str, float]]:
-    """Templates whose anchors the words contain, best first, with the share found."""
+def candidates(ws: list[str], alt: list[str] | None = None) -> list[tuple[str, float]]:
+    """Templates whose anchors the words (or ``alt``: the same without list markers) contain,
+    best first, with the share found."""
     d = data()
     counts: dict[str, int] = {}
-    for s in shingles(ws):
+    found = shingles(ws)
+    if alt is not None:
+        found |= shingles(alt)
+    for s in found:
         for key in d.index.get(s, ()):
             counts[key] = counts.get(key, 0) + 1
     out = []
@@ -308,10 +312,13 @@ def candidates(ws: list[str]) -> list[tuple[str, float]]:
 _COPYRIGHT_LINE = re.compile(
     r"^[\W_]*(?:copyright\b|\(c\)|portions copyright|all rights reserved|author[s]?\b|"
     r"written by|maintained by|contributors?\b|spdx-)", re.I)
+# Language that grants, conditions or disclaims (not prose *about* a license: "X is licensed
+# under the BSD license" or a GPL-compatibility footnote are not further terms).
 _TERMS = re.compile(
-    r"\b(?:permission|permitted|redistribut\w*|warrant\w*|liab\w+|hereby grant\w*|granted|"
-    r"terms and conditions|you may|provided that|licensed under|subject to the|"
-    r"without restriction|free of charge|the right to)\b")
+    r"\b(?:is hereby granted|hereby grants?|redistribution and use|provided that|must retain|"
+    r"must reproduce|without warranty|warranties of|shall not be liable|be liable for|"
+    r"subject to the following conditions|you may not|you must|permission to use|"
+    r"terms and conditions of this|in no event shall)\b")
 _TITLE_WORDS = {"license", "licence", "licenses", "licences", "version", "the", "terms", "and",
                 "conditions", "of", "for", "agreement", "software", "notice", "copying",
                 "text", "full", "a", "an", "this", "is", "under", "v", "clause", "new", "or",
@@ -343,7 +350,7 @@ def _other_words(norm: str, hits: list[Hit]) -> tuple[int, bool]:
             continue  # "BSD 3-Clause License", "Version 2.0, January 2004"
         count += len(ws)
         kept.append(line)
-    return count, count >= 25 and bool(_TERMS.search("\n".join(kept)))
+    return count, count >= 40 and bool(_TERMS.search("\n".join(kept)))
 
 
 def _tags(text: str) -> tuple[str, ...]:
@@ -474,7 +481,8 @@ def _match(text: str) -> TextMatch:
     ws = doc.words
     if not ws:
         return TextMatch((), 0, 0, False, None, tags)
-    cands = candidates([w for w, b in zip(ws, doc.bullets, strict=True) if not b])
+    cands = candidates(ws, [w for w, b in zip(ws, doc.bullets, strict=True) if not b]
+                       if any(doc.bullets) else None)
     found: list[Hit] = []
     for key, share in cands:
         if share < 1.0:  # every anchor of a template that matches is in the text

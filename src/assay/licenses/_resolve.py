@@ -356,6 +356,15 @@ def resolve_license(metadata: Mapping[str, object],
             evidence.insert(0, Evidence("metadata", md_loc, f"License: {lic_expr} (a choice, as the "
                                         "files' licenses)", "license"))
             expr, source = lic_expr, "License"
+        elif lic_expr and file_ids - {i for i in file_ids if i.startswith("LicenseRef-")} and all(
+                _covered(i, _ids(lic_expr)) for i in file_ids if not i.startswith("LicenseRef-")):
+            # the License field names every license the files show, and more (a license whose
+            # text is not shipped, or is in a file no template matched): the field is the answer
+            refs = [i for i in sorted(file_ids) if i.startswith("LicenseRef-")]
+            expr = " AND ".join([_paren(lic_expr), *refs]) if refs else lic_expr
+            source = "License"
+            evidence.insert(0, Evidence("metadata", md_loc, f"License: {lic_expr} (names every "
+                                        f"license the files show: {from_files})", "license"))
         elif lic_expr and not all(_covered(i, file_ids) for i in _ids(lic_expr)):
             warnings.append(f"License {lic_field!r} contradicts the license files ({from_files})")
         for c in classifiers:
