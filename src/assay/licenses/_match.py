@@ -177,12 +177,13 @@ class _Text:
     def gap_ok(self, gap: Gap, i: int, j: int) -> bool:
         raw = self.gap_text(i, j)
         text = raw.strip()
-        if len(text) > gap.max_chars + 8:
+        limit = max(gap.max_chars, 2 * len(gap.original), 60) if self.relaxed else gap.max_chars
+        if len(text) > limit + 8:
             text = _DECORATION.sub(" ", raw).strip()  # boxes of "*", rules of "-" are markup
-            if len(text) > gap.max_chars + 8:
+            if len(text) > limit + 8:
                 return False
-        if self.relaxed:
-            return len(text) <= max(2 * len(gap.original), 60) or gap.max_chars >= 200
+        if self.relaxed:  # the fixed text decides; replaceable text only has to be short
+            return True
         return bool(gap.rx.fullmatch(text.strip(_STRIP)) or gap.rx.fullmatch(text))
 
     def seq(self, items: tuple[Item, ...], k: int, i: int, depth: int = 0) -> int:

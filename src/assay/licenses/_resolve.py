@@ -106,10 +106,18 @@ def _base(lid: str) -> str:
     return re.sub(r"(-only|-or-later|\+)$", "", lid)
 
 
+# A license text that contains another one whole: Python's license starts with the PSF
+# License Agreement, so a declared PSF-2.0 is not contradicted by a Python-2.0 text.
+_CONTAINS = {"Python-2.0": {"PSF-2.0"}, "Python-2.0.1": {"PSF-2.0"}}
+
+
 def _covered(lid: str, ids: set[str]) -> bool:
     if lid in ids or lid.startswith("LicenseRef-"):
         return True
-    return _base(lid) in {_base(i) for i in ids}
+    bases = {_base(i) for i in ids}
+    if _base(lid) in bases:
+        return True
+    return any(lid in _CONTAINS.get(i, ()) or i in _CONTAINS.get(lid, ()) for i in ids)
 
 
 def _paren(expr: str) -> str:
@@ -156,6 +164,12 @@ def _hit_quality(hit: Hit, m: TextMatch) -> str:
     return what + f" (+{m.other_words} other words in the file)"
 
 
+_OR_LATER = re.compile(
+    r"\b(?:(?P<lesser>lesser|library)\s+)?(?:general\s+public\s+license|gpl)\b[^.;]{0,60}?"
+    r"\bv(?:ersion|\.)?\s*(?P<v>[123](?:\.[01])?)\b,?\s+or\s+(?:\(at\s+your\s+option\)\s+)?"
+    r"(?:any\s+)?(?:later|newer)", re.I)
+
+
 def _gnu_suffix(base: str, files: list[_File], hints: set[str]) -> tuple[str, str]:
     """-only or -or-later for a GNU license whose full text was found (the texts are the same)."""
     for f in files:
@@ -163,6 +177,17 @@ def _gnu_suffix(base: str, files: list[_File], hints: set[str]) -> tuple[str, st
             lid = h.license_id
             if h.is_header and _base(lid) == base:
                 return lid, f"the notice in {f.name} says so"
+    family, _, version = base.partition("-")
+    for f in files:  # prose: "released under the GNU General Public License version 3 or later"
+        full = any(not h.is_header and _base(h.license_id) == base for h in f.match.hits) \
+            if f.match else False
+        if full:
+            continue
+        for m in _OR_LATER.finditer(f.text):
+            v = m.group("v") if "." in m.group("v") else m.group("v") + ".0"
+            fam = "LGPL" if m.group("lesser") else "GPL"
+            if v == version and fam == family.removeprefix("A"):
+                return f"{base}-or-later", f"{f.name} says 'version {m.group('v')} or later'"
     for hint in sorted(hints):
         if _base(hint) == base and hint != base:
             return hint, "metadata says so"
