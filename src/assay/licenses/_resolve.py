@@ -13,6 +13,7 @@ from packaging.licenses import InvalidLicenseExpression, canonicalize_license_ex
 
 from assay.licenses._match import Hit, TextMatch, match_text
 from assay.licenses._metadata import CLASSIFIERS, spdx_expression
+from assay.licenses._template import normalize
 from assay.model import Evidence, License
 
 MAX_FILE = 512 * 1024
@@ -165,7 +166,7 @@ def _hit_quality(hit: Hit, m: TextMatch) -> str:
 
 
 _OR_LATER = re.compile(
-    r"\b(?:(?P<lesser>lesser|library)\s+)?(?:general\s+public\s+license|gpl)\b[^.;]{0,60}?"
+    r"\b(?:(?P<lesser>lesser|library)\s+)?(?:general\s+public\s+license|gpl)\b[^.]{0,90}?"
     r"\bv(?:ersion|\.)?\s*(?P<v>[123](?:\.[01])?)\b,?\s+or\s+(?:\(at\s+your\s+option\)\s+)?"
     r"(?:any\s+)?(?:later|newer)", re.I)
 
@@ -179,11 +180,16 @@ def _gnu_suffix(base: str, files: list[_File], hints: set[str]) -> tuple[str, st
                 return lid, f"the notice in {f.name} says so"
     family, _, version = base.partition("-")
     for f in files:  # prose: "released under the GNU General Public License version 3 or later"
-        full = any(not h.is_header and _base(h.license_id) == base for h in f.match.hits) \
-            if f.match else False
-        if full:
-            continue
-        for m in _OR_LATER.finditer(f.text):
+        text = f.text
+        spans = [(h.start, h.end) for h in (f.match.hits if f.match else ()) if not h.is_header]
+        if spans:  # a GNU text's own appendix has a sample notice: look outside the texts
+            norm = normalize(text)
+            keep, pos = [], 0
+            for a, b in sorted(spans):
+                keep.append(norm[pos:a])
+                pos = max(pos, b)
+            text = " ".join([*keep, norm[pos:]])
+        for m in _OR_LATER.finditer(text):
             v = m.group("v") if "." in m.group("v") else m.group("v") + ".0"
             fam = "LGPL" if m.group("lesser") else "GPL"
             if v == version and fam == family.removeprefix("A"):
@@ -381,8 +387,9 @@ def resolve_license(metadata: Mapping[str, object],
             evidence.insert(0, Evidence("metadata", md_loc, f"License: {lic_expr} (a choice, as the "
                                         "files' licenses)", "license"))
             expr, source = lic_expr, "License"
-        elif lic_expr and file_ids - {i for i in file_ids if i.startswith("LicenseRef-")} and all(
-                _covered(i, _ids(lic_expr)) for i in file_ids if not i.startswith("LicenseRef-")):
+        elif lic_expr and (named := {i for i in file_ids if not i.startswith("LicenseRef-")}) and all(
+                _covered(i, _ids(lic_expr)) for i in named) and not all(
+                _covered(i, named) for i in _ids(lic_expr)):
             # the License field names every license the files show, and more (a license whose
             # text is not shipped, or is in a file no template matched): the field is the answer
             refs = [i for i in sorted(file_ids) if i.startswith("LicenseRef-")]
