@@ -7,9 +7,8 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
-from pypi import pypi_file
-
 from assay.licenses import LicenseResult, fields_from_metadata, resolve_license
+from pypi import pypi_file
 
 VERDICTS = Path(__file__).resolve().parents[2] / "bench" / "licenses" / "verdicts.toml"
 
