@@ -178,6 +178,9 @@ def main() -> int:
             print(f"scancode / {k}: {ratio:.1f}x")
 
     if not sc_out.exists():
+        if args.skip_scancode:
+            print("\nno ScanCode output yet: run without --skip-scancode for the comparison")
+            return 0
         run_scancode(exe, inputs, sc_out)
     sc = scancode_answers(sc_out)
     ours = assay_answers(outdir / "assay.json")
