@@ -5,17 +5,21 @@ that needs matching, never at import. For one text:
 
 1. normalise it (:func:`assay.licenses._template.normalize`);
 2. prefilter: count the template anchors (rare word 3-grams) present; only templates
-   with at least half of their anchors are candidates (a handful per file);
-3. search each candidate's compiled template regex in the text (all occurrences);
+   with all of their anchors are candidates (a handful per file);
+3. run each candidate's template program (:mod:`assay.licenses._template`) over the
+   text's words, at every place its first required words occur;
 4. keep the longest non-overlapping matches (a full text over a notice inside it; two
    templates matching the same span are alternatives, e.g. GPL-3.0-only/-or-later,
    whose texts are identical: the notice decides, see :mod:`assay.licenses._resolve`);
-5. account for the rest: copyright lines, titles and blank markup are expected; other
-   words are reported, and when they read like license terms the text is "partly
-   matched" (the resolver then adds a LicenseRef for the file).
+5. if nothing matched, once more with replaceable text unconstrained (the fixed text must
+   still match exactly): a BSD-3-Clause whose third clause is worded in a way SPDX's
+   pattern does not list is still BSD-3-Clause, flagged ``relaxed`` in the evidence;
+6. account for the rest: copyright lines, titles and blank markup are expected; other
+   words are counted, and when at least 40 of them read like license terms (grants,
+   conditions, disclaimers) the resolver adds a LicenseRef for the file.
 
-Results are cached by the sha256 of the text, so a license file shared by many
-distributions is matched once per process.
+Results are cached by the sha256 of the text in this process and on disk
+(``$XDG_CACHE_HOME/assay/licenses-<version>.json``, keyed by the data and this code).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SPDX matching templates → regular expressions, and the text normalisation both sides share.
+r"""SPDX matching templates → word-level matching programs, and the normalisation both sides share.
 
 The SPDX License List gives every license a *matching template*: its text with
 ``<<var;name=...;original=...;match=REGEX>>`` for replaceable text and
@@ -6,21 +6,24 @@ The SPDX License List gives every license a *matching template*: its text with
 guidelines then say what differences never matter: case, white space, punctuation
 and markup around words, quote and dash styles, bullets and numbering, equivalent
 spellings ("licence"/"license"), ``http``/``https``, the copyright symbol, and the
-copyright notice itself. This module turns a template into one compiled regex that
-applies those rules, and normalises input text the same way:
+copyright notice itself. This module turns a template into a *program* that applies
+those rules, and normalises input text the same way:
 
-- input: lower case, NFKC, quotes and dashes folded, ``©`` → ``(c)``, runs of white
-  space collapsed (newline kept when there was one);
-- template text: words (``[^\\W_]+``, lower case, equivalent spellings as alternatives)
-  joined by ``[\\W_]+`` (any punctuation or markup) — ``[\\W_]*`` where the template
-  joins two words without a space ("non-infringement" also matches "noninfringement"),
-  and where the template starts a new line, an optional item number ("1.", "(a)");
-- replaceable text: the template's own regex, case-insensitive, with unbounded
-  ``.*``/``.+`` bounded (so one template cannot swallow the next license in a file)
-  and lazy (so a match is the shortest);
+- input and template text: NFKC, lower case, quotes and dashes folded, ``©`` → ``(c)``,
+  hyphenated compounds joined ("non-infringement" = "noninfringement"), white space
+  collapsed (a newline kept where there was one); then compared as words
+  (``[^\W_]+``, equivalent spellings mapped to one), so punctuation and markup between
+  words never matter;
+- ``Run``: words that must follow each other; list markers in the text ("1.", "(a)",
+  "iv)" opening a line) are skipped where the template has none;
+- ``Gap``: replaceable text, any text up to where the next words appear that the var's
+  own regex accepts (case-insensitive), bounded in length (unbounded ``.*`` to
+  ``VAR_LIMIT`` characters) so one template cannot swallow the next license in a file;
+- ``Opt``: omissible text, taken when it is there;
 - a var that stands for arbitrary text at the very start or end of a template (a
-  copyright line, a title) is dropped: matching searches for the license inside the
-  file, and the text around a match is accounted for separately.
+  copyright line) is dropped, as are bare copyright notices there: matching searches
+  for the license inside a file, and the text around a match is accounted for by the
+  caller (:mod:`assay.licenses._match`).
 
 Pure functions, no I/O; used by the runtime matcher and by the data builder alike.
 """
