@@ -396,6 +396,7 @@ def _same_family(a: str, b: str) -> bool:
 
 
 _CACHE: dict[str, TextMatch] = {}
+_BODIES: dict[str, TextMatch] = {}
 _DISK: dict[str, list] | None = None
 _DIRTY = False
 
@@ -470,18 +471,26 @@ def match_text(text: str) -> TextMatch:
         except (TypeError, ValueError, IndexError):
             row = None
     if row is None:
-        result = _match(text)
+        # the same license body under another copyright line: matched once per process
+        norm = normalize(text) if len(text) <= MAX_TEXT else ""
+        body = hashlib.sha256("\n".join(
+            line for line in norm.split("\n") if not _COPYRIGHT_LINE.match(line)).encode()).hexdigest()
+        result = _BODIES.get(body) if norm else None
+        if result is None:
+            result = _match(text, norm or None)
+            if norm:
+                _BODIES[body] = result
         disk[key] = _to_row(result)
         _DIRTY = True
     _CACHE[key] = result
     return result
 
 
-def _match(text: str) -> TextMatch:
+def _match(text: str, norm: str | None = None) -> TextMatch:
     tags = _tags(text) if "spdx-license-identifier" in text.lower() else ()
     if len(text) > MAX_TEXT:
         return TextMatch((), 0, 0, False, None, tags, f"larger than {MAX_TEXT // 1024} KiB: not matched")
-    norm = normalize(text)
+    norm = normalize(text) if norm is None else norm
     doc = _Text(norm)
     ws = doc.words
     if not ws:
@@ -511,3 +520,4 @@ def _match(text: str) -> TextMatch:
 
 def clear_cache() -> None:
     _CACHE.clear()
+    _BODIES.clear()
