@@ -184,7 +184,8 @@ def main() -> int:
         run_scancode(exe, inputs, sc_out)
     sc = scancode_answers(sc_out)
     ours = assay_answers(outdir / "assay.json")
-    verdicts = tomllib.loads((HERE / "verdicts.toml").read_text()).get("dist", {})
+    verdicts = {k.lower(): v for k, v in tomllib.loads((HERE / "verdicts.toml").read_text())
+                .get("dist", {}).items()}
     same = overlap = disjoint = 0
     rows = []
     for name in sorted(ours):

@@ -24,8 +24,9 @@ def _terms(expr: str | None) -> list[str]:
     return sorted(re.sub(r"\s+", " ", t.strip()) for t in out)
 
 
+# entries without a wheel are verdicts on ScanCode disagreements, used by the bench only
 CASES = [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=v["why"]))
-         if v.get("known_miss") else name for name, v in sorted(verdicts().items())]
+         if v.get("known_miss") else name for name, v in sorted(verdicts().items()) if "wheel" in v]
 
 
 @pytest.mark.slow
@@ -43,5 +44,6 @@ def test_verdict(name: str) -> None:
 
 
 def test_table_is_big_enough() -> None:
-    assert len(verdicts()) >= 40
-    assert sum(1 for v in verdicts().values() if not v.get("known_miss")) >= 40
+    tested = [v for v in verdicts().values() if "wheel" in v]
+    assert len(tested) >= 40
+    assert sum(1 for v in tested if not v.get("known_miss")) >= 40
