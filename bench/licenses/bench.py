@@ -69,6 +69,13 @@ def dist_inputs(venv: Path) -> Path:
     return dest
 
 
+def _canon(name: str) -> str:
+    """PEP 503 normalised name (what pip, ScanCode's folders and assay's components share)."""
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def run_scancode(exe: Path, inputs: Path, out: Path) -> None:
     subprocess.run([str(exe), "--license", "--json", str(out), "-n", "2", "--quiet", str(inputs)],
                    check=True, stdout=subprocess.DEVNULL)
@@ -84,7 +91,7 @@ def scancode_answers(out: Path) -> dict[str, str]:
             continue
         expr = f.get("detected_license_expression_spdx")
         if expr:
-            name = folder.removesuffix(".dist-info").rsplit("-", 1)[0].lower().replace("_", "-")
+            name = _canon(folder.removesuffix(".dist-info").rsplit("-", 1)[0])
             per.setdefault(name, set()).add(expr)
     return {k: " AND ".join(sorted(v)) for k, v in per.items()}
 
@@ -100,7 +107,7 @@ def assay_answers(path: Path) -> dict[str, str | None]:
         if lic:
             expr = lic.get("expression") or (lic.get("license") or {}).get("id") \
                 or (lic.get("license") or {}).get("name")
-        out[c["name"].lower().replace("_", "-")] = expr
+        out[_canon(c["name"])] = expr
     return out
 
 
@@ -109,9 +116,15 @@ def ids(expr: str | None) -> set[str]:
 
     if not expr:
         return set()
+    from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
     out = set()
     for tok in re.findall(r"[A-Za-z0-9.+\-]+", expr):
         if tok.upper() in ("AND", "OR", "WITH") or tok.startswith("LicenseRef-"):
+            continue
+        try:  # free text ("BSD License") is no id
+            canonicalize_license_expression(tok)
+        except InvalidLicenseExpression:
             continue
         out.add(re.sub(r"(-only|-or-later|\+)$", "", tok))
     return out
@@ -184,7 +197,7 @@ def main() -> int:
         run_scancode(exe, inputs, sc_out)
     sc = scancode_answers(sc_out)
     ours = assay_answers(outdir / "assay.json")
-    verdicts = {k.lower(): v for k, v in tomllib.loads((HERE / "verdicts.toml").read_text())
+    verdicts = {_canon(k): v for k, v in tomllib.loads((HERE / "verdicts.toml").read_text())
                 .get("dist", {}).items()}
     same = overlap = disjoint = 0
     rows = []
