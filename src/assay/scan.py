@@ -24,8 +24,12 @@ from assay.config import Config
 from assay.errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_POLICY, InputError
 from assay.model.audit import AuditReport, AuditResult
 from assay.model.integrity import IntegrityReport
+from assay.output import refuse_inputs, same_file
 
 Status = Callable[[str], None]
+# every document a scan may write (which of them depends on what was found)
+DOCUMENTS = ("sbom.spdx.json", "sbom.cdx.json", "inventory.json", "audit.json", "audit.sarif", "audit.md",
+             "integrity.json", "report.html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,8 @@ def _prepare_store(options: ScanOptions, status: Status, warn: Status):  # type:
     if not options.advisories and not options.update and not path.is_file():
         return None, (f"skipped: no advisory data in {path} (pass --advisories PATH, --update, "
                       "or run `assay db import`)")
-    store = Store(path, create=True)
+    # only an import or update writes; an audit of what is there opens it read-only
+    store = Store(path, create=True) if options.advisories or options.update else Store(path, readonly=True)
     try:
         if options.update:
             from assay.vulndb.update import update as do_update
@@ -97,7 +102,11 @@ def _prepare_store(options: ScanOptions, status: Status, warn: Status):  # type:
             status("importing advisories…")
             import_paths(store, options.advisories)
         if store.is_empty():
+            running = store.import_running()
             store.close()
+            if running is not None:
+                return None, (f"skipped: an import into {path} is still running (pid {running.get('pid')}); "
+                              "it holds no advisories until that finishes")
             return None, (f"skipped: no advisory data in {path} (pass --advisories PATH, --update, "
                           "or run `assay db import`)")
     except BaseException:
@@ -115,6 +124,12 @@ def scan(target: str | os.PathLike[str] | None, options: ScanOptions | None = No
     out = Path(options.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a folder")
+    db_path = options.config.db
+    inputs = [p for p in (target, db_path, *options.advisories) if p is not None]
+    for name in DOCUMENTS:  # before the work: no document may land on an input
+        refuse_inputs(out / name, inputs)
+    if target is not None and same_file(out, target):
+        raise InputError(f"{out}: is the scanned folder itself; write the documents somewhere else")
     status("cataloguing…")
     catalogue = catalog.run(target, catalog.Options(bundled=options.bundled))
     graph = catalogue.graph
@@ -156,13 +171,15 @@ def scan(target: str | os.PathLike[str] | None, options: ScanOptions | None = No
         documents.append(("audit.md", render("audit", "markdown", report, reproducible=r)))
     if integrity is not None:
         documents.append(("integrity.json", render("integrity", "json", integrity, reproducible=r)))
-    _write_folder(out, documents)
+    _write_folder(out, documents, inputs)
     result.written = [name for name, _ in documents]
     return result
 
 
-def _write_folder(out: Path, documents: list[tuple[str, str]]) -> None:
+def _write_folder(out: Path, documents: list[tuple[str, str]], inputs: list) -> None:  # type: ignore[type-arg]
     """Every document complete in a temporary folder first, then moved into ``out``."""
+    for name, _text in documents:
+        refuse_inputs(out / name, inputs)
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"{out}: folder {parent} does not exist")

@@ -53,7 +53,9 @@ def audit(target: str | None, fmt: str | None, output: str | None, db: str | Non
     from assay.audit import audit_graph
     from assay.cli import common
     from assay.model.audit import AuditReport
-    from assay.output import emit
+    from assay.output import check, emit
+
+    check(output)  # before the work: an output that is an input or cannot be written
 
     cfg = config.load(db=db, fail_on=fail_on, audit_format=fmt, cpython_repo=cpython_repo)
     fmt = cfg.audit_format

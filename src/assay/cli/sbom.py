@@ -44,7 +44,9 @@ def sbom(target: str | None, fmt: str, output: str | None, creator: str | None, 
     """
     from assay import catalog, formats
     from assay.cli import common
-    from assay.output import emit
+    from assay.output import check, emit
+
+    check(output)  # before the work: an output that is an input or cannot be written
 
     with common.status("cataloguing…"):
         result = catalog.run(target, catalog.Options(bundled=bundled))
