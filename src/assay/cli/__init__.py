@@ -117,6 +117,8 @@ def _fail(message: str, code: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     """The ``assay`` entry point: every failure is one line on stderr and an exit code (DESIGN.md);
     an unexpected exception is an internal error (exit 70), its traceback shown with ``--debug``."""
+    global _DEBUG
+    _DEBUG = False
     try:
         rv = cli.main(args=argv, prog_name="assay", standalone_mode=False)
     except AssayError as exc:

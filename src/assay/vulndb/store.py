@@ -463,7 +463,10 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         return db
     except sqlite3.OperationalError as exc:
         code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-        if code != _CANTOPEN and "unable to open" not in str(exc):
+        # a WAL database needs its -shm file even to read; a reader who may not create it
+        # (SQLITE_READONLY / SQLITE_CANTOPEN) reads the file as immutable
+        if code not in (_CANTOPEN, _READONLY) and "unable to open" not in str(exc) \
+                and "readonly" not in str(exc):
             raise
         if os.access(path.parent, os.W_OK) and os.access(path, os.W_OK):
             raise
