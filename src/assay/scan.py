@@ -41,6 +41,7 @@ class ScanOptions:
     bundled: bool = True
     creator: str | None = None
     reproducible: bool = False
+    allow_includes_outside: bool = False  # requirements: -r includes may leave the file's folder
 
 
 @dataclass(slots=True)
@@ -60,7 +61,7 @@ class ScanResult:
     def reasons(self) -> list[str]:
         """Why the scan's exit code is not 0 (empty when it is 0)."""
         out = []
-        if not self.graph.packages():
+        if self.graph.nothing_found():
             out.append("nothing was found in the target")
         if self.audit is not None and self.audit.exit_code() == EXIT_POLICY:
             n = len(self.audit.failing())
@@ -71,7 +72,7 @@ class ScanResult:
         return out
 
     def exit_code(self) -> int:
-        if not self.graph.packages():
+        if self.graph.nothing_found():
             return EXIT_INCOMPLETE
         failed = (self.audit is not None and self.audit.exit_code() == EXIT_POLICY) or \
             (self.integrity is not None and not self.integrity.clean)
@@ -131,7 +132,8 @@ def scan(target: str | os.PathLike[str] | None, options: ScanOptions | None = No
     if target is not None and same_file(out, target):
         raise InputError(f"{out}: is the scanned folder itself; write the documents somewhere else")
     status("cataloguing…")
-    catalogue = catalog.run(target, catalog.Options(bundled=options.bundled))
+    catalogue = catalog.run(target, catalog.Options(
+        bundled=options.bundled, allow_includes_outside=options.allow_includes_outside))
     graph = catalogue.graph
     if options.creator:
         graph.metadata["creator"] = options.creator

@@ -6,7 +6,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from assay.model.component import Component
+from assay.model.component import Component, Kind
+
+# a root of these kinds is itself something found (a wheel's distribution, an interpreter)
+_FOUND_ROOTS = frozenset({Kind.PYTHON_PACKAGE, Kind.INTERPRETER, Kind.NATIVE_LIBRARY,
+                          Kind.JAVASCRIPT_LIBRARY, Kind.VENDORED_PACKAGE})
 
 
 class RelType(StrEnum):
@@ -148,6 +152,14 @@ class Graph:
 
     def sorted_relationships(self) -> list[Relationship]:
         return sorted(self.relationships, key=lambda r: (r.source, r.type.value, r.target, r.properties))
+
+    def nothing_found(self) -> bool:
+        """True when the inventory found nothing: no component besides the root, and the root is
+        not itself a package (a pure-Python wheel's or sdist's root is the distribution: found)."""
+        if any(cid != self.root for cid in self.components):
+            return False
+        root = self.root_component
+        return root is None or root.kind not in _FOUND_ROOTS
 
     def packages(self, kinds: Iterable[str] | None = None) -> list[Component]:
         """Components other than the root, optionally restricted to some kinds."""
