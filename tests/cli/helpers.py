@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import subprocess
 import sys
@@ -47,9 +49,8 @@ def pure_wheel(folder: Path, name: str = "tiny", version: str = "1.0", files: di
     info = f"{name}-{version}.dist-info"
     members = {f"{name}/__init__.py": b"__version__ = '" + version.encode() + b"'\n", **(files or {})}
     members[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
-    members[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    import base64
-    import hashlib
+    members[f"{info}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+                                b"Tag: py3-none-any\n")
 
     rows = []
     for member, data in members.items():

@@ -53,5 +53,8 @@ class DirectoryResolver(Resolver):
     def size(self, path: str) -> int:
         return os.stat(self._real(path)).st_size
 
+    def local_path(self, path: str) -> str | None:
+        return self._real(path)
+
     def exists(self, path: str) -> bool:
         return os.path.isfile(self._real(path))

@@ -11,6 +11,7 @@ Every member is read as bytes and classified; nothing is imported or executed.
 
 from __future__ import annotations
 
+import io
 import multiprocessing as mp
 import os
 import posixpath
@@ -106,16 +107,19 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
                 continue
             if not _is_binary_candidate(path, None if resolver.size(path) < 64 else head_of(path)):
                 continue
-            data = resolver.read_bytes(path)
+            # a large member is memory-mapped (spooled from an archive), never held whole
+            with resolver.buffer(path) as data:
+                stats.binaries += 1
+                stats.bytes_scanned += len(data)
+                result = scan_binary(loc(path), data, m)
+                if result is not None:
+                    result.info.release()  # keep the summary, not the bytes
         except (OSError, KeyError) as exc:
             graph.unknown(loc(path), "unreadable-member", str(exc))
             continue
         except DecompressionBomb as exc:
             graph.unknown(loc(path), "skipped-member", exc.message)  # the rest is still scanned
             continue
-        stats.binaries += 1
-        stats.bytes_scanned += len(data)
-        result = scan_binary(loc(path), data, m)
         if result is None:
             continue
         binaries.append(result)
@@ -261,30 +265,35 @@ def _vendored_component(item: vendored.Vendored, parent_id: str, prefix: str) ->
 def _scan_nested_wheel(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str,
                        depth: int) -> None:
     """A wheel inside a distribution (ensurepip's bundled pip): a vendored package with its own contents."""
-    from assay.identity.metadata import dist_component
     from assay.sources.archive import ZipResolver
 
-    data = resolver.read_bytes(path)
-    try:
-        inner = ZipResolver.from_bytes(data, description=location)
-    except InputError as exc:
-        graph.unknown(location, "unreadable-member", exc.message)
-        return
-    with inner:
-        meta = [f for f in inner.files() if re.fullmatch(r"[^/]+\.dist-info/METADATA", f)]
-        if not meta:
-            return
+    with resolver.buffer(path) as data:
         try:
-            comp = dist_component(inner.read_text(meta[0]), location=f"{location}!/{meta[0]}",
-                                  found_by="bundled.wheel", kind=Kind.VENDORED_PACKAGE,
-                                  id_qualifier=f"{parent_id}/{location}",
-                                  properties=(("assay:path", location),))
-        except ValueError:
-            graph.unknown(location, "unreadable-metadata", meta[0])
+            inner = ZipResolver(location, fileobj=io.BytesIO(data) if isinstance(data, bytes) else data)
+        except InputError as exc:
+            graph.unknown(location, "unreadable-member", exc.message)
             return
-        graph.add(comp)
-        graph.relate(parent_id, comp.id, RelType.CONTAINS)
-        scan_tree(inner, graph, comp.id, location_prefix=f"{location}!/", depth=depth + 1)
+        with inner:
+            _scan_wheel_contents(inner, graph, parent_id, location, depth)
+
+
+def _scan_wheel_contents(inner: Resolver, graph: Graph, parent_id: str, location: str, depth: int) -> None:
+    from assay.identity.metadata import dist_component
+
+    meta = [f for f in inner.files() if re.fullmatch(r"[^/]+\.dist-info/METADATA", f)]
+    if not meta:
+        return
+    try:
+        comp = dist_component(inner.read_text(meta[0]), location=f"{location}!/{meta[0]}",
+                              found_by="bundled.wheel", kind=Kind.VENDORED_PACKAGE,
+                              id_qualifier=f"{parent_id}/{location}",
+                              properties=(("assay:path", location),))
+    except ValueError:
+        graph.unknown(location, "unreadable-metadata", meta[0])
+        return
+    graph.add(comp)
+    graph.relate(parent_id, comp.id, RelType.CONTAINS)
+    scan_tree(inner, graph, comp.id, location_prefix=f"{location}!/", depth=depth + 1)
 
 
 def _norm(name: str) -> str:

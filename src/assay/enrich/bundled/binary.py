@@ -62,6 +62,11 @@ class BinaryInfo:
             return None
         return self._ptr(vaddr)
 
+    def release(self) -> None:
+        """Drop the lookups (they hold the binary's bytes): what stays is the summary above, so a
+        scan of many binaries keeps none of their bytes alive."""
+        self._names = self._lookup = self._v2o = self._ptr = None
+
 
 def sniff(head: bytes) -> str | None:
     """The binary format from the first bytes of a file, or None."""
