@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from assay.errors import InputError
+from assay.jsonio import validator
 from assay.vulndb.cpython import CPYTHON_REPO, parse_commit_tags
 from assay.vulndb.records import NotAdvisory, Rows, records_from_document
 from assay.vulndb.store import ImportStats, Store
@@ -36,6 +37,8 @@ COMMIT_TABLE_NAMES = ("commit_tags.txt",)
 
 # A unit of work: (label, path, zip member or "")
 Unit = tuple[str, str, str]
+# in place of a digest: the row reports a record of the file before it that was skipped
+_SKIPPED_RECORD = "skipped-record"
 
 
 def import_paths(store: Store, paths: Iterable[str | os.PathLike[str]], *,
@@ -68,7 +71,11 @@ def _import_path(store: Store, path: Path, progress: Callable[[int], None] | Non
     records: list[Rows] = []
     file_rows: list[tuple[str, str]] = []
     digests: list[tuple[str, str]] = []
+    validator("osv")  # compiled (or loaded) once here, before any worker is forked
     for label, digest, recs, error in _parse_all(units, known, workers):
+        if digest == _SKIPPED_RECORD:  # one record of the file above was not valid: said, not stored
+            stats.errors.append(f"{label}: {error}")
+            continue
         stats.files += 1
         digests.append((label, digest))
         if error:
@@ -224,8 +231,10 @@ def _parse_chunk(units: list[Unit], known: dict[str, str]) -> list[tuple[str, st
                 out.append((label, digest, None, ""))
                 continue
             try:
-                rows = [r.rows() for r in records_from_document(_decode(label, data))]
+                skipped: list[str] = []
+                rows = [r.rows() for r in records_from_document(_decode(label, data), skipped.append)]
                 out.append((label, digest, rows, ""))
+                out.extend((label, _SKIPPED_RECORD, [], why) for why in skipped)
             except NotAdvisory:
                 out.append((label, digest, [], "not-advisory"))
             except (ValueError, KeyError, TypeError) as exc:

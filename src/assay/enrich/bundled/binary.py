@@ -91,7 +91,8 @@ def parse(data: bytes) -> BinaryInfo | None:
             return _parse_pe(data)
         if kind == "macho":
             return _parse_macho(data)
-    except (struct.error, IndexError, ValueError, UnicodeDecodeError):
+    except (struct.error, IndexError, ValueError, OverflowError, UnicodeDecodeError):
+        # an offset past what an index can hold (struct raises OverflowError) is damage like any other
         return BinaryInfo(format=kind, machine="other", data_ranges=[(0, len(data))])
     return None
 
