@@ -71,10 +71,12 @@ def _import_path(store: Store, path: Path, progress: Callable[[int], None] | Non
     records: list[Rows] = []
     file_rows: list[tuple[str, str]] = []
     digests: list[tuple[str, str]] = []
+    partial: set[str] = set()
     validator("osv")  # compiled (or loaded) once here, before any worker is forked
     for label, digest, recs, error in _parse_all(units, known, workers):
         if digest == _SKIPPED_RECORD:  # one record of the file above was not valid: said, not stored
             stats.errors.append(f"{label}: {error}")
+            partial.add(label)  # read again next time (and said again) until it is fixed
             continue
         stats.files += 1
         digests.append((label, digest))
@@ -96,7 +98,7 @@ def _import_path(store: Store, path: Path, progress: Callable[[int], None] | Non
     for label, digest in sorted(digests):
         whole.update(f"{label}\0{digest}\n".encode())
     stats.digest = "sha256:" + whole.hexdigest()
-    store.write(records, stats, file_rows)
+    store.write(records, stats, [row for row in file_rows if row[0] not in partial])
     if path.is_dir():  # commit tables inside the folder (e.g. cpython/commit_tags.txt)
         for root, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
