@@ -162,7 +162,9 @@ def scan(target: str | os.PathLike[str] | None, options: ScanOptions | None = No
     r = options.reproducible
     documents.append(("sbom.spdx.json", render("sbom", "spdx-json", graph, reproducible=r)))
     if audit is not None:
-        report = AuditReport(audit, graph)
+        from assay.sources.directory import repository_root
+
+        report = AuditReport(audit, graph, source_root=str(repository_root()))
         documents.append(("sbom.cdx.json", render("audit", "cyclonedx-json", report, reproducible=r)))
     else:
         documents.append(("sbom.cdx.json", render("sbom", "cyclonedx-json", graph, reproducible=r)))

@@ -74,7 +74,10 @@ def audit(target: str | None, fmt: str | None, output: str | None, db: str | Non
     for note in catalogue.notes:
         common.warn(note)
     result = audit_graph(graph, config=cfg)
-    text = formats.render("audit", fmt, AuditReport(result, graph), reproducible=reproducible,
+    from assay.sources.directory import repository_root
+
+    report = AuditReport(result, graph, source_root=str(repository_root()))
+    text = formats.render("audit", fmt, report, reproducible=reproducible,
                           color=None if output is None or output == "-" else False)
     emit(text, output)
     _report(result, graph)

@@ -99,10 +99,11 @@ def _summary(scan_result) -> None:  # type: ignore[no-untyped-def]
                       + (f" ({len(result.ignored)} ignored)" if result.ignored else ""))
         table.add_row("audited", f"{result.audited} components against {audit_note}"
                       + (f"; {len(result.skipped)} not auditable" if result.skipped else ""))
+        places = graph.placements()
         for f in result.findings[:8]:
             fix = f" → fix {', '.join(f.fixed_versions[:2])}" if f.fixed_versions else ""
-            inside = _container(graph, f.component_id)
-            where = f" (inside {inside})" if inside else ""
+            place = places.get(f.component_id, "")
+            where = f" ({place})" if place else ""
             table.add_row("", escape(f"{f.id} {f.component_name} {f.component_version or '?'}{where} "
                                      f"[{f.severity}]{fix}"))
         if len(result.findings) > 8:
@@ -118,15 +119,3 @@ def _summary(scan_result) -> None:  # type: ignore[no-untyped-def]
     code = scan_result.exit_code()
     table.add_row("exit", f"{code}: " + ("; ".join(reasons) if reasons else "clean"))
     common.console().print(table)
-
-
-def _container(graph, component_id: str) -> str | None:
-    """The distribution (or interpreter) a bundled component was found inside, if any."""
-    from assay.model import RelType
-
-    for rel in graph.incoming(component_id, RelType.CONTAINS):
-        parent = graph.components.get(rel.source)
-        if parent is not None and rel.source != graph.root:
-            return f"{parent.name} {parent.version or ''}".strip()
-    return None
-

@@ -27,6 +27,8 @@ def kind_from(purl: str | None, doc_type: str | None, name: str) -> Kind:
         return Kind.PYTHON_PACKAGE
     if ptype == "npm":
         return Kind.JAVASCRIPT_LIBRARY
+    if ptype == "cargo":
+        return Kind.CARGO_LIBRARY
     t = (doc_type or "").lower()
     if t in ("file", "archive"):
         return Kind.FILE

@@ -72,6 +72,7 @@ COMPONENT_TYPE: dict[Kind, str] = {
     Kind.VENDORED_PACKAGE: "library",
     Kind.NATIVE_LIBRARY: "library",
     Kind.JAVASCRIPT_LIBRARY: "library",
+    Kind.CARGO_LIBRARY: "library",
     Kind.INTERPRETER: "platform",
     Kind.FILE: "file",
 }
@@ -444,6 +445,7 @@ def _read_component(c: dict[str, Any], path: str, assay_made: bool, index: str) 
         evidence.insert(0, Evidence("sbom-input", str(path), f"CycloneDX component {ref or index}"))
         plain_props[:0] = [("cyclonedx:type", str(c.get("type", "")))] + (
             [("cyclonedx:bom-ref", ref)] if ref else []) + (
+            [("cyclonedx:scope", str(c["scope"]))] if c.get("scope") else []) + (
             [("cyclonedx:group", str(c["group"]))] if c.get("group") else [])
     comp = Component(
         id=cid, kind=kind, name=name, version=version, purl=purl, cpes=tuple(cpes), hashes=tuple(hashes),
