@@ -6,6 +6,8 @@ audit and the integrity check of one target, with every document written into on
     result.exit_code()      # 0 clean, 1 findings at/above fail-on or modified/missing files, 3 nothing found
     result.reasons()        # why the exit code is not 0, in words
 
+``report.html`` beside them shows it all on one self-contained page.
+
 The documents are written to a temporary folder beside ``out`` and moved into place only when
 all are complete, so a failed scan leaves no half-written folder.
 """
@@ -24,6 +26,7 @@ from assay.config import Config
 from assay.errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_POLICY, InputError
 from assay.model.audit import AuditReport, AuditResult
 from assay.model.integrity import IntegrityReport
+from assay.model.report import ScanReport
 from assay.output import refuse_inputs, same_file
 
 Status = Callable[[str], None]
@@ -175,6 +178,9 @@ def scan(target: str | os.PathLike[str] | None, options: ScanOptions | None = No
         documents.append(("audit.md", render("audit", "markdown", report, reproducible=r)))
     if integrity is not None:
         documents.append(("integrity.json", render("integrity", "json", integrity, reproducible=r)))
+    page = ScanReport(graph, audit, note, integrity, exit_code=result.exit_code(),
+                      reasons=tuple(result.reasons()), documents=tuple(name for name, _ in documents))
+    documents.append(("report.html", render("scan", "html", page, reproducible=r)))
     _write_folder(out, documents, inputs)
     result.written = [name for name, _ in documents]
     return result

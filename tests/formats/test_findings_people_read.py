@@ -30,7 +30,8 @@ def idna_db(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path
     return db
 
 
-def test_each_copy_of_a_project_is_its_own_finding_saying_where_it_sits(idna_db: Path, tmp_path: Path) -> None:
+def test_each_copy_of_a_project_is_its_own_finding_saying_where_it_sits(idna_db: Path,
+                                                                        tmp_path: Path) -> None:
     # idna 3.4 installed, and idna 3.4 vendored inside pip 23.2.1: PYSEC-2024-60 applies to both
     venv = make_venv("placement-pip2321-idna34-v1", "pip==23.2.1", "idna==3.4")
     r = assay("audit", str(venv), "--db", str(idna_db), "-f", "json", "--no-bundled", cwd=tmp_path)

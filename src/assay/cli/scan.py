@@ -36,8 +36,10 @@ def scan(target: str | None, out: Path, advisories: tuple[Path, ...], update: bo
 
     Writes into the --out folder: sbom.spdx.json (SPDX 2.3), sbom.cdx.json
     (CycloneDX 1.6, with vulnerabilities), inventory.json (assay's lossless JSON),
-    audit.json / audit.sarif / audit.md, and for installed environments
-    integrity.json. A summary goes to the terminal.
+    audit.json / audit.sarif / audit.md, for installed environments
+    integrity.json, and report.html: all of it on one self-contained page to open in a
+    browser (searchable inventory, findings with fixes and evidence, dependency tree,
+    bundled libraries, integrity). A summary goes to the terminal.
 
     The audit is offline: it uses the local advisory database, filled by
     --advisories, --update or `assay db import/update`. Without any advisory

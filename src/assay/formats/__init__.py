@@ -11,6 +11,7 @@ and ``created`` (sorted keys and lists, ids derived from content).
 | ``sbom``        | :class:`~assay.model.Graph`             | spdx-json, cyclonedx-json, json, table   |
 | ``audit``       | :class:`~assay.model.audit.AuditReport` | table, json, sarif, markdown, cyclonedx-json |
 | ``integrity``   | :class:`~assay.model.integrity.IntegrityReport` | table, json                      |
+| ``scan``        | :class:`~assay.model.report.ScanReport` | html                                     |
 
 Document formats that assay also reads (SPDX, CycloneDX, assay JSON) live in one module each
 that reads and writes them; :mod:`assay.formats._reading` dispatches a parsed document.
@@ -49,6 +50,7 @@ RENDERERS: tuple[Renderer, ...] = (
              "CycloneDX 1.6 with vulnerabilities"),
     Renderer("integrity", "table", "assay.formats.integrity_table:dumps", "a table for people"),
     Renderer("integrity", "json", "assay.formats.integrity_json:dumps", "JSON"),
+    Renderer("scan", "html", "assay.formats.report_html:dumps", "one self-contained HTML page"),
 )
 
 

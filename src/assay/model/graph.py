@@ -20,8 +20,8 @@ def _place(comp: Component, parent: Component | None, root: str, above: str) -> 
         base = comp.prop("assay:base_prefix") if comp.kind is Kind.INTERPRETER else None
         return f"installed in {site}" if site else f"the environment's interpreter, in {base}" if base else ""
     label = f"{parent.name} {parent.version or ''}".strip()
-    if parent.kind is Kind.INTERPRETER:
-        here = f"ensurepip wheel of {label}" if comp.found_by == "bundled.wheel" else f"inside {label}"
+    if parent.kind is Kind.INTERPRETER:  # the interpreter names the place well enough
+        return f"ensurepip wheel of {label}" if comp.found_by == "bundled.wheel" else f"inside {label}"
     else:
         here = f"inside {label} ({'vendored' if comp.kind is Kind.VENDORED_PACKAGE else 'bundled'})"
     return f"{here}, {above}" if above else here
