@@ -49,7 +49,7 @@ section { margin-top: 22px; } details > summary { cursor: pointer; padding: 6px 
 table { border-collapse: collapse; width: 100%; margin-top: 8px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--soft); position: sticky; top: 0; }
-td.where, td.path { color: var(--muted); font-size: 12px; word-break: break-all; }
+td.where, td.path { color: var(--muted); font-size: 12px; overflow-wrap: anywhere; min-width: 180px; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 .sev { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px;
        font-weight: 600; text-transform: uppercase; }
