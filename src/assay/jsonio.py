@@ -52,7 +52,7 @@ def read_json(path: Path, *, invalid: Callable[[str], Exception] | None = None) 
 
 # name -> (schema file under data/schemas, JSON pointer of the definition to validate, or "")
 SCHEMAS: dict[str, tuple[str, str]] = {
-    "osv": ("osv/schema.json", ""),
+    "osv": ("osv-schema.json", ""),
     **{f"cyclonedx-{v}-component": (f"cyclonedx/bom-{v}.schema.json", "/definitions/component")
        for v in ("1.4", "1.5", "1.6", "1.7")},
 }

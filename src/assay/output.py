@@ -156,8 +156,6 @@ def write_atomic(path: PathLike, data: bytes | str, *, inputs: Iterable[PathLike
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as exc:
