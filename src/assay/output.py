@@ -7,8 +7,9 @@ What ``-o PATH`` does, by what is at PATH:
   then renamed over PATH (a crash leaves the old file or the new one, never half of one); an
   existing file keeps its permission bits;
 - a symlink: the same, applied to the file it points to (the link stays a link);
-- a device, a FIFO, or ``/dev/stdout``-style links to open descriptors: written through with a
-  plain ``open``, never replaced (``-o /dev/null`` keeps /dev/null a device);
+- a device or a FIFO: written through with a plain ``open``, never replaced (``-o /dev/null``
+  keeps /dev/null a device); ``/dev/stdout``, ``/dev/fd/N``, ``/proc/self/fd/N``: written to
+  that descriptor of this process (its offset and append mode kept);
 - ``-`` (or no ``-o``): stdout;
 - a folder, a socket, a path whose folder is missing or not writable: one-line InputError;
 - the same file as one of the command's inputs: refused (InputError), so ``assay sbom x.whl
@@ -18,6 +19,7 @@ What ``-o PATH`` does, by what is at PATH:
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -103,25 +105,40 @@ def _write_through(path: PathLike, payload: bytes) -> None:
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({_why(exc)})") from None
     try:
+        _write_descriptor(fd, payload, os.fspath(path))
+    finally:
+        os.close(fd)
+
+
+_OWN_FD = re.compile(r"^/(?:proc/(self|thread-self|\d+)/fd|dev/fd)/(\d+)$")
+
+
+def _own_descriptor(path: str) -> int | None:
+    """The descriptor of this process that ``path`` names (``/dev/stdout`` -> /proc/self/fd/1 -> 1),
+    if it names one: written with os.write, so its offset and O_APPEND are kept."""
+    current = path
+    for _ in range(8):
+        m = _OWN_FD.match(current)
+        if m and (m.group(1) is None or not m.group(1).isdigit() or int(m.group(1)) == os.getpid()):
+            return int(m.group(2))
+        if not os.path.islink(current):
+            return None
+        try:
+            target = os.readlink(current)
+        except OSError:
+            return None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
+    return None
+
+
+def _write_descriptor(fd: int, payload: bytes, shown: str) -> None:
+    try:
         view = memoryview(payload)
         while view:
             n = os.write(fd, view)
             view = view[n:]
     except OSError as exc:
-        raise InputError(f"{path}: cannot write ({_why(exc)})") from None
-    finally:
-        os.close(fd)
-
-
-def _through_descriptor(path: str) -> bool:
-    """A link into /proc/*/fd or /dev/fd (``/dev/stdout``): what it names is an open descriptor,
-    written through whatever it is."""
-    try:
-        chain = os.path.realpath(path)
-        link = os.readlink(path) if os.path.islink(path) else ""
-    except OSError:
-        return False
-    return any(p.startswith(("/proc/", "/dev/fd/")) for p in (chain, link))
+        raise InputError(f"{shown}: cannot write ({_why(exc)})") from None
 
 
 def write_atomic(path: PathLike, data: bytes | str, *, inputs: Iterable[PathLike | None] = ()) -> None:
@@ -129,6 +146,12 @@ def write_atomic(path: PathLike, data: bytes | str, *, inputs: Iterable[PathLike
     payload = data.encode() if isinstance(data, str) else data
     given = os.fspath(path)
     refuse_inputs(given, inputs)
+    fd = _own_descriptor(given)
+    if fd is not None:  # /dev/stdout and friends: what this process already has open
+        if fd in (1, 2):
+            (sys.stdout if fd == 1 else sys.stderr).flush()
+        _write_descriptor(fd, payload, given)
+        return
     try:
         st = os.stat(given)  # follows symlinks
     except FileNotFoundError:
@@ -140,7 +163,7 @@ def write_atomic(path: PathLike, data: bytes | str, *, inputs: Iterable[PathLike
             raise InputError(f"{given}: is a folder, not a file")
         if stat.S_ISSOCK(st.st_mode):
             raise InputError(f"{given}: is a socket; assay writes files, devices and pipes")
-        if not stat.S_ISREG(st.st_mode) or (os.path.islink(given) and _through_descriptor(given)):
+        if not stat.S_ISREG(st.st_mode):
             _write_through(given, payload)
             return
     # a symlink (dangling or to a regular file) is replaced at its target, not at the link

@@ -51,6 +51,18 @@ def test_a_link_to_stdout_and_dash_go_to_stdout(tmp_path: Path) -> None:
         assert r.returncode == 0, r.stderr
         assert "demo" in {c["name"] for c in json.loads(r.stdout)["components"]}
     assert stdout_link.is_symlink()
+    # stdout opened for appending (`>> log`): the document follows what was there
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n")
+    import subprocess
+    import sys
+
+    with open(log, "ab") as out:
+        done = subprocess.run([sys.executable, "-m", "assay", "sbom", str(site), "-f", "json", "-o",
+                               str(stdout_link)], stdout=out, stderr=subprocess.PIPE)
+    assert done.returncode == 0, done.stderr
+    first, rest = log.read_text().split("\n", 1)
+    assert first == "earlier line" and "demo" in {c["name"] for c in json.loads(rest)["components"]}
 
 
 def test_a_symlink_is_written_through_to_its_target(tmp_path: Path) -> None:
