@@ -65,6 +65,11 @@ class BinaryInfo:
             return None
         return self._ptr(vaddr)
 
+    def release(self) -> None:
+        """Drop the lookups (they hold the binary's bytes): what stays is the summary above, so a
+        scan of many binaries keeps none of their bytes alive."""
+        self._names = self._lookup = self._v2o = self._ptr = None
+
 
 def sniff(head: bytes) -> str | None:
     """The binary format from the first bytes of a file, or None."""
@@ -89,7 +94,8 @@ def parse(data: bytes) -> BinaryInfo | None:
             return _parse_pe(data)
         if kind == "macho":
             return _parse_macho(data)
-    except (struct.error, IndexError, ValueError, UnicodeDecodeError):
+    except (struct.error, IndexError, ValueError, OverflowError, UnicodeDecodeError):
+        # an offset past what an index can hold (struct raises OverflowError) is damage like any other
         return BinaryInfo(format=kind, machine="other", data_ranges=[(0, len(data))])
     return None
 
