@@ -14,13 +14,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
-
 from assay import catalog
 from assay.catalog.pip_report import load_report
 from assay.errors import InputError
 from assay.identity import record as _record
 from assay.identity.direct_url import download_info, provenance_document
+from assay.identity.purl import canonical_name
 from assay.output import write_atomic
 
 
@@ -42,12 +41,12 @@ def record(report_path: Path, target: str) -> list[Outcome]:
     installed = {}
     for comp_id, where in layout.dists.items():
         comp = graph.components[comp_id]
-        installed[(canonicalize_name(comp.name), comp.version)] = (comp, where)
+        installed[(canonical_name(comp.name), comp.version)] = (comp, where)
     outcomes: list[Outcome] = []
     for item in data["install"]:
         md = item.get("metadata") or {}
         name, version = str(md.get("name", "?")), str(md.get("version", "?"))
-        found = installed.get((canonicalize_name(name), version))
+        found = installed.get((canonical_name(name), version))
         if found is None:
             outcomes.append(Outcome(name, version, "not-installed", f"not found in {target}"))
             continue

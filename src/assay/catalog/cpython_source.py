@@ -35,7 +35,6 @@ import json
 import os
 import posixpath
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -103,6 +102,8 @@ def _norm(name: str) -> str:
 
 @functools.cache
 def projects() -> tuple[Project, ...]:
+    import tomllib  # only when a CPython source is read (the registry imports this module)
+
     text = resources.files("assay.data").joinpath("cpython/vendored.toml").read_text("utf-8")
     out = []
     for p in tomllib.loads(text)["project"]:

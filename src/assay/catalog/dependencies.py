@@ -28,9 +28,9 @@ from functools import lru_cache
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from assay.identity.purl import canonical_name
 from assay.model import Component, Graph, RelType
 
 
@@ -57,7 +57,7 @@ def _marker(text: str) -> tuple[Marker, str]:
     return marker, str(marker)
 
 
-canonical = lru_cache(maxsize=16384)(canonicalize_name)
+canonical = lru_cache(maxsize=16384)(canonical_name)
 
 
 @lru_cache(maxsize=8192)

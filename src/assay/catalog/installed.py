@@ -31,8 +31,6 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
-
 from assay.catalog.base import SUFFIX, WEAK, Cataloger, Catalogue, Options, Target
 from assay.catalog.dependencies import Dist, dependency_edges, hang_from_root
 from assay.errors import InputError
@@ -40,7 +38,7 @@ from assay.identity.cpe import python_cpe
 from assay.identity.direct_url import download_info, provenance_info
 from assay.identity.licenses import resolve_license
 from assay.identity.metadata import CoreMetadata, dist_component, parse_metadata
-from assay.identity.purl import generic_purl, pypi_purl
+from assay.identity.purl import canonical_name, generic_purl, pypi_purl
 from assay.model import Component, Evidence, Graph, Hash, Kind, License, RelType, make_id
 from assay.sources.directory import DirectoryResolver
 from assay.sources.interpreter import InterpreterInfo, folder_environment, query, site_environment
@@ -296,7 +294,7 @@ class _DistReader:
         else:  # keep what the folder name tells
             name, version = _name_version_from_path(meta)
             component = Component(
-                id=make_id(Kind.PYTHON_PACKAGE, canonicalize_name(name), version),
+                id=make_id(Kind.PYTHON_PACKAGE, canonical_name(name), version),
                 kind=Kind.PYTHON_PACKAGE, name=name, version=version,
                 purl=pypi_purl(name, version), hashes=hashes, download_location=location,
                 evidence=(Evidence("file-name", self.shown(meta), "name and version from folder name",
@@ -305,12 +303,12 @@ class _DistReader:
         dist = Dist(component, has_metadata=md is not None)
         if md is not None:
             dist.requires = list(md.requires_dist)
-            dist.provides_extra = {canonicalize_name(e) for e in md.provides_extra}
+            dist.provides_extra = {canonical_name(e) for e in md.provides_extra}
         if not meta.endswith(".dist-info") and is_dir:
             req_text = self.text(f"{meta}/requires.txt") if "requires.txt" in present else None
             if req_text:
                 dist.requires = _egg_requires(req_text)
-                dist.provides_extra |= {canonicalize_name(r.split(";")[1].split('"')[1])
+                dist.provides_extra |= {canonical_name(r.split(";")[1].split('"')[1])
                                         for r in dist.requires if 'extra == "' in r}
         return _Found(dist, InstalledDist(component.id, self.site, meta, is_dir), md)
 
@@ -376,7 +374,7 @@ def _catalogue(target: Target, info: InterpreterInfo, kind: str, options: Option
         reader = _DistReader(resolver, graph)
         for meta, is_dir in _find_meta(resolver):
             found = reader.read(meta, is_dir)
-            key = canonicalize_name(found.dist.component.name)
+            key = canonical_name(found.dist.component.name)
             if key in dists:  # shadowed: the first on sys.path is the one imported
                 graph.unknown(reader.shown(meta), "shadowed-distribution",
                               f"{found.dist.component.name} {found.dist.component.version} is hidden by "

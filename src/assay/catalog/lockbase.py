@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from assay.catalog.base import Target
 from assay.errors import InputError
 from assay.identity.metadata import package_component
+from assay.identity.purl import canonical_name
 from assay.model import Component, Evidence, Graph, Hash, Kind, RelType, make_id
 
 FOUND_BY = "lockfile"
@@ -70,7 +69,7 @@ def edges(graph: Graph, root_comp: Component, pending: list[tuple[Component, lis
             name = dep.get("name")
             if not isinstance(name, str):
                 continue
-            candidates = by_name.get(canonicalize_name(name), [])
+            candidates = by_name.get(canonical_name(name), [])
             if isinstance(dep.get("version"), str):
                 candidates = [c for c in candidates if c.version == dep["version"]] or candidates
             for target in candidates[:1]:

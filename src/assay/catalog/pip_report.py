@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from assay.catalog.base import SHAPE, Cataloger, Catalogue, Options, Target
 from assay.catalog.dependencies import Dist, dependency_edges, hang_from_root
 from assay.errors import InputError
 from assay.identity.direct_url import download_info
 from assay.identity.metadata import dist_component, metadata_from_json
+from assay.identity.purl import canonical_name
 from assay.model import Component, Evidence, Graph, Hash, Kind, RelType, make_id
 
 FOUND_BY = "pip-report"
@@ -100,8 +99,8 @@ def _graph(data: dict[str, Any], target: Target) -> Graph:
         evidence = (Evidence("pip-report", where, f"download_info.url = {location}", "download-location"),)
         comp = dist_component(md, location=where, found_by=FOUND_BY, hashes=hashes,
                               download_location=location, properties=tuple(props), evidence=evidence)
-        key = canonicalize_name(md.name)
-        dists[key] = Dist(comp, list(md.requires_dist), {canonicalize_name(e) for e in md.provides_extra})
+        key = canonical_name(md.name)
+        dists[key] = Dist(comp, list(md.requires_dist), {canonical_name(e) for e in md.provides_extra})
         graph.add(comp)
         graph.relate(root.id, comp.id, RelType.CONTAINS)
         if extras:

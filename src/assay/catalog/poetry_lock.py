@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from assay.catalog import lockbase
 from assay.catalog.base import EXACT_NAME, Cataloger, Catalogue, Options, Target
 from assay.errors import InputError
 from assay.identity import hashes as _hashes
+from assay.identity.purl import canonical_name
 from assay.model import Component, Graph
 
 
@@ -45,7 +44,7 @@ def catalog_poetry_lock(target: Target) -> Graph:
                        and isinstance(f.get("hash"), str) and (h := _hashes.parse_prefixed(f["hash"])))
         comp = lockbase.package(graph, pkg["name"], pkg["version"], location=f"{path}:package[{i}]",
                                 detail=f"{pkg['name']} {pkg['version']}", hashes=hashes)
-        by_name.setdefault(canonicalize_name(pkg["name"]), []).append(comp)
+        by_name.setdefault(canonical_name(pkg["name"]), []).append(comp)
         pending.append((comp, [{"name": n} for n in (pkg.get("dependencies") or {})]))
     lockbase.edges(graph, root, pending, by_name)
     return graph

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from assay.catalog import lockbase
 from assay.catalog.base import EXACT_NAME, Cataloger, Catalogue, Options, Target
 from assay.errors import InputError
 from assay.identity import hashes as _hashes
+from assay.identity.purl import canonical_name
 from assay.model import Component, Graph, Hash
 
 _NAME = re.compile(r"^pylock\.([^.]+\.)?toml$")
@@ -70,7 +69,7 @@ def catalog_pylock(target: Target) -> Graph:
             props["assay:index"] = pkg["index"]
         comp = lockbase.package(graph, name, version, location=where, detail=f"{name} {version}",
                                 hashes=_hashes.unique(hashes), properties=props, download=download)
-        by_name.setdefault(canonicalize_name(name), []).append(comp)
+        by_name.setdefault(canonical_name(name), []).append(comp)
         pending.append((comp, [d for d in pkg.get("dependencies") or [] if isinstance(d, dict)]))
     lockbase.edges(graph, root, pending, by_name)
     return graph

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from assay.catalog import lockbase
 from assay.catalog.base import EXACT_NAME, Cataloger, Catalogue, Options, Target
 from assay.errors import InputError
 from assay.identity import hashes as _hashes
+from assay.identity.purl import canonical_name
 from assay.model import Component, Graph, Hash
 
 
@@ -47,7 +46,7 @@ def catalog_uv_lock(target: Target) -> Graph:
             deps.extend(d for d in extra_deps if isinstance(d, dict))
         if isinstance(source, dict) and ("editable" in source or "virtual" in source):
             # the project (or a workspace member) itself: the root stands for it
-            by_name.setdefault(canonicalize_name(name), []).append(root)
+            by_name.setdefault(canonical_name(name), []).append(root)
             pending.append((root, deps))
             continue
         if not isinstance(version, str):
@@ -67,7 +66,7 @@ def catalog_uv_lock(target: Target) -> Graph:
                     props[f"assay:source.{key}"] = source[key]
         comp = lockbase.package(graph, name, version, location=where, detail=f"{name} {version}",
                                 hashes=_hashes.unique(hashes), properties=props, download=download)
-        by_name.setdefault(canonicalize_name(name), []).append(comp)
+        by_name.setdefault(canonical_name(name), []).append(comp)
         pending.append((comp, deps))
     lockbase.edges(graph, root, pending, by_name)
     return graph

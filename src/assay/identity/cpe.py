@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from packaging.utils import canonicalize_name
+from assay.identity.purl import canonical_name
 
 _QUOTE = re.compile(r"([^A-Za-z0-9._-])")
 
@@ -37,12 +37,12 @@ def _pypi_table() -> dict[str, tuple[str, str]]:
     from assay.data import read_text
 
     table = json.loads(read_text("python_cpes.json"))["cpe"]
-    return {canonicalize_name(k): tuple(v.split(":", 1)) for k, v in table.items()}  # type: ignore[misc]
+    return {canonical_name(k): tuple(v.split(":", 1)) for k, v in table.items()}  # type: ignore[misc]
 
 
 def pypi_cpe(name: str, version: str | None) -> str | None:
     """The NVD CPE of a PyPI project at a version, when NVD is known to name the project."""
-    entry = _pypi_table().get(canonicalize_name(name))
+    entry = _pypi_table().get(canonical_name(name))
     if not entry or not version:
         return None
     return cpe23(entry[0], entry[1], version)

@@ -14,11 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from packaging.utils import canonicalize_name
-
 from assay.identity.cpe import pypi_cpe
 from assay.identity.licenses import from_metadata
-from assay.identity.purl import pypi_purl
+from assay.identity.purl import canonical_name, pypi_purl
 from assay.model import Component, Evidence, Hash, Kind, License, make_id
 
 _SOURCE_LABELS = {"source", "sourcecode", "source code", "repository", "code", "github", "gitlab",
@@ -252,7 +250,7 @@ def package_component(name: str, version: str | None, *, found_by: str,
     """A python-package Component known by name and version only (a lock file line, a file name):
     the same id, purl and CPE as :func:`dist_component` gives the same distribution."""
     return Component(
-        id=make_id(kind, canonicalize_name(name), version, *([id_qualifier] if id_qualifier else [])),
+        id=make_id(kind, canonical_name(name), version, *([id_qualifier] if id_qualifier else [])),
         kind=kind, name=name, version=version, purl=pypi_purl(name, version),
         cpes=tuple(c for c in [cpe_for(name, version)] if c), hashes=hashes,
         download_location=download_location, evidence=evidence, found_by=found_by,
@@ -276,7 +274,7 @@ def dist_component(metadata: str | CoreMetadata, *, location: str, found_by: str
     if md.license:
         ev += (Evidence("metadata", location, f"license from {md.license.source}", "license"),)
     return Component(
-        id=make_id(kind, canonicalize_name(name), md.version, *([id_qualifier] if id_qualifier else [])),
+        id=make_id(kind, canonical_name(name), md.version, *([id_qualifier] if id_qualifier else [])),
         kind=kind,
         name=name,
         version=md.version,

@@ -40,10 +40,14 @@ def purl(type_: str, name: str, version: str | None = None, *, namespace: str | 
     return out
 
 
-def pypi_name(name: str) -> str:
-    """A PyPI project name as purls write it: PEP 503 normalised (``Zope.Interface`` ->
-    ``zope-interface``)."""
+def canonical_name(name: str) -> str:
+    """A Python project name PEP 503 normalised (``Zope.Interface`` -> ``zope-interface``): what
+    packaging's ``canonicalize_name`` returns, without importing packaging (whose ``utils`` pulls
+    in its platform tags)."""
     return _NORMALISE.sub("-", name).lower()
+
+
+pypi_name = canonical_name  # the name as purls write it
 
 
 def pypi_purl(name: str, version: str | None, **qualifiers: str) -> str:
