@@ -11,11 +11,12 @@ at a version its specifier accepts, and any extras it names are satisfied the sa
 edges are drawn and marked ``inferred`` with the reason. An extra with a missing requirement
 stays undrawn. ``pip install "httpx[http2]"`` gives ``httpx -> h2`` (inferred).
 
-Parsing is packaging's, done only as far as an answer needs it: a requirement's marker is
-parsed first (each distinct marker text once per run: ``extra == "test"`` recurs in hundreds
-of distributions), and the requirement itself only when its marker makes it count. A
-requirement of an extra is parsed when that extra is requested or being inferred, and the
-inference of an extra stops at its first requirement that is not installed.
+Parsing follows packaging's grammar and gives its answers (:mod:`assay.identity.pep508`), done
+only as far as an answer needs it: a requirement's marker is parsed first (each distinct marker
+text once per run: ``extra == "test"`` recurs in hundreds of distributions), and the requirement
+itself only when its marker makes it count. A requirement of an extra is parsed when that extra
+is requested or being inferred, and the inference of an extra stops at its first requirement
+that is not installed.
 """
 
 from __future__ import annotations
@@ -25,11 +26,9 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from packaging.markers import InvalidMarker, Marker
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.version import InvalidVersion, Version
-
+from assay.identity.pep508 import InvalidRequirement, Marker, Requirement, marker, requirement
 from assay.identity.purl import canonical_name
 from assay.model import Component, Graph, RelType
 
@@ -44,24 +43,15 @@ class Dist:
     has_metadata: bool = True
 
 
-@lru_cache(maxsize=8192)
-def parse_requirement(text: str) -> Requirement:
-    """packaging's Requirement, parsed once per distinct string (raises InvalidRequirement)."""
-    return Requirement(text)
-
-
-@lru_cache(maxsize=4096)
-def _marker(text: str) -> tuple[Marker, str]:
-    """A marker and its normal form, once per distinct text."""
-    marker = Marker(text)
-    return marker, str(marker)
-
-
+parse_requirement = requirement  # once per distinct string (raises InvalidRequirement)
 canonical = lru_cache(maxsize=16384)(canonical_name)
 
 
 @lru_cache(maxsize=8192)
-def _version(text: str) -> Version | None:
+def _version(text: str) -> Any:
+    """packaging's Version of ``text`` or None (packaging.version is light: imported on use)."""
+    from packaging.version import InvalidVersion, Version
+
     try:
         return Version(text)
     except InvalidVersion:
@@ -72,9 +62,9 @@ class _Req:
     """A Requires-Dist string whose marker is known and whose requirement is parsed on demand.
 
     Without a URL (no ``@``), PEP 508 has no ``;`` before the marker, so the text splits there:
-    packaging parses the requirement part and the marker part, and the Requirement built from
-    them equals ``Requirement(text)`` (the tests check this on real metadata). Anything else is
-    parsed whole.
+    the requirement part and the marker part are parsed apart, and the Requirement built from
+    them equals packaging's ``Requirement(text)`` (the tests check this on real metadata).
+    Anything else is parsed whole.
     """
 
     __slots__ = ("_left", "_req", "marker", "marker_text", "text")
@@ -89,23 +79,15 @@ class _Req:
             self.marker = self._req.marker
         else:
             self._left = left
-            try:
-                self.marker, self.marker_text = _marker(right.strip())
-            except InvalidMarker as exc:
-                raise InvalidRequirement(str(exc)) from None
+            self.marker = marker(right.strip())  # may raise InvalidMarker, an InvalidRequirement
+            self.marker_text = str(self.marker)
             return
         self.marker_text = str(self.marker) if self.marker is not None else ""
 
     def get(self) -> Requirement:
-        """The packaging Requirement (raises InvalidRequirement)."""
+        """The requirement (raises InvalidRequirement)."""
         if self._req is None:
-            left = parse_requirement(self._left)
-            # the same requirement with this marker (its public attributes; copying would
-            # re-parse it from its string)
-            req = Requirement.__new__(Requirement)
-            req.name, req.url, req.extras = left.name, left.url, set(left.extras)
-            req.specifier, req.marker = left.specifier, self.marker
-            self._req = req
+            self._req = parse_requirement(self._left).with_marker(self.marker)
         return self._req
 
 
@@ -126,6 +108,9 @@ class _Env:
 
     def __init__(self, markers: Mapping[str, str]) -> None:
         self.base = dict(markers)
+        full = self.base.get("python_full_version", "")
+        if full.endswith("+"):  # as packaging repairs an untagged build's version
+            self.base["python_full_version"] = full + "local"
         self.cache: dict[tuple[str, str], bool] = {}
         self.literals: dict[str, list[str]] = {}
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from assay.catalog import lockbase
 from assay.catalog.base import SUFFIX, WEAK, Cataloger, Catalogue, Options, Target
 from assay.errors import InputError
 from assay.identity import hashes as _hashes
+from assay.identity.pep508 import InvalidRequirement, requirement
 from assay.model import Component, Graph, Hash, RelType
 
 MAX_INCLUDE_DEPTH = 20
@@ -188,7 +187,7 @@ class _Reader:
             i += 1
         text = " ".join(req_parts)
         try:
-            req = Requirement(text)
+            req = requirement(text)
         except InvalidRequirement as exc:
             if "/" in text or text.startswith(("http:", "https:", "git+", ".")):
                 graph.unknown(root.id, "url-requirement",
