@@ -41,6 +41,15 @@ def plain(message: str) -> str:
     return _TAG.sub("", message).replace("\\[", "[")
 
 
+def escape(text: str) -> str:
+    """``text`` shown as written inside a markup message (rich is imported only for a terminal)."""
+    if _styled():
+        from rich.markup import escape as rich_escape
+
+        return rich_escape(text)
+    return text.replace("[", "\\[")  # plain() turns it back
+
+
 def info(message: str) -> None:
     """A line of rich markup on stderr (plain text when stderr is not a terminal)."""
     if QUIET:

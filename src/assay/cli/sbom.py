@@ -84,15 +84,17 @@ def sbom(target: str | None, fmt: str, output: str | None, creator: str | None, 
 def _summary(graph, output: str | None) -> None:
     from collections import Counter
 
-    from rich.markup import escape
-
     from assay.cli import common
+
+    if common.QUIET and not graph.unknowns:
+        return
 
     kinds = Counter(c.kind.value for c in graph.packages())
     parts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
     where = f" → {output}" if output else ""
     root = graph.root_component
-    of = escape(f"{root.name} {root.version or ''}".strip() + f" ({root.kind.value}): ") if root else ""
+    of = common.escape(f"{root.name} {root.version or ''}".strip() + f" ({root.kind.value}): ") \
+        if root else ""
     common.info(f"{of}[bold]{len(graph.packages())}[/] other components ({parts or 'none'}), "
                 f"{len(graph.relationships)} relationships, {len(graph.unknowns)} unknowns{where}")
     for u in graph.unknowns[:5]:
