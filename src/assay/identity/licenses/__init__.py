@@ -30,7 +30,7 @@ Rules (issue 16):
    with AND, unless metadata says OR (a ``License`` field that is an OR expression of the same
    licenses) or a pointer file offers the choice ("either of the licenses found in
    LICENSE.APACHE or LICENSE.BSD"). The GPL text shipped beside LGPL-3.0 is part of LGPL-3.0.
-3. Each file is matched against the SPDX License List templates (:mod:`._match`): full
+3. Each file is matched against the SPDX License List templates (:mod:`._engine`): full
    texts, standard notices (headers) and exceptions, several per file. GPL/LGPL/AGPL texts
    are the same for ``-only`` and ``-or-later``: a notice in the files ("or (at your option)
    any later version"), then the classifiers or License field decide; without either the
@@ -43,7 +43,7 @@ Rules (issue 16):
    license text matched like a file), then classifiers that each name one license.
 
 ``match_text`` exposes the matcher for one text; ``list_version`` the SPDX License List
-version shipped (``assay/data/licenses/spdx.json.xz``, built by
+version shipped (``assay/data/licenses/spdx.dat``, built by
 :mod:`assay.identity.licenses.builddata` from a pinned PyPI artifact and loaded on first use).
 """
 

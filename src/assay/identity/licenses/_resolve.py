@@ -13,7 +13,6 @@ from packaging.licenses import InvalidLicenseExpression, canonicalize_license_ex
 
 from assay.identity.licenses._match import Hit, TextMatch, match_text
 from assay.identity.licenses._metadata import CLASSIFIERS, spdx_expression
-from assay.identity.licenses._template import normalize
 from assay.model import Evidence, License
 
 MAX_FILE = 512 * 1024
@@ -183,6 +182,8 @@ def _gnu_suffix(base: str, files: list[_File], hints: set[str]) -> tuple[str, st
         text = f.text
         spans = [(h.start, h.end) for h in (f.match.hits if f.match else ()) if not h.is_header]
         if spans:  # a GNU text's own appendix has a sample notice: look outside the texts
+            from assay.identity.licenses._template import normalize
+
             norm = normalize(text)
             keep, pos = [], 0
             for a, b in sorted(spans):
