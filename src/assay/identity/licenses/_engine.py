@@ -24,7 +24,7 @@ program as a candidate needs it.
 
 from __future__ import annotations
 
-import hashlib
+import gc
 import json
 import re
 import threading
@@ -508,9 +508,13 @@ def full_candidates(doc: _Text) -> list[str]:
     return out
 
 
-_COPYRIGHT_LINE = re.compile(
-    r"^[\W_]*(?:copyright\b|\(c\)|portions copyright|all rights reserved|author[s]?\b|"
-    r"written by|maintained by|contributors?\b|spdx-)", re.I)
+_COPYRIGHT_WORDS = (r"(?:copyright\b|\(c\)|portions copyright|all rights reserved|author[s]?\b|"
+                    r"written by|maintained by|contributors?\b|spdx-)")
+_COPYRIGHT_LINE = re.compile(r"^[\W_]*" + _COPYRIGHT_WORDS, re.I)
+# the same lines found in a whole text at once, each with the line break before it (the text
+# gets one in front): removed with re.sub; starting with a literal, the search skips fast
+# (normalised text is lower case already: no re.I, which would cost the fast skip)
+_COPYRIGHT_LINES = re.compile(r"\n(?:[^\w\n]|_)*" + _COPYRIGHT_WORDS + r".*")
 # Language that grants, conditions or disclaims (not prose *about* a license: "X is licensed
 # under the BSD license" or a GPL-compatibility footnote are not further terms).
 _TERMS = re.compile(
@@ -525,6 +529,15 @@ _TITLE_WORDS = {"license", "licence", "licenses", "licences", "version", "the", 
                 "public", "lesser", "library", "affero", "mozilla", "python", "foundation",
                 "zero", "2", "3", "1", "0", "2.0", "expat", "x11", "psf", "unlicense", "zlib",
                 "libpng", "boost", "historical", "permission", "and/or"}
+_WORDS = re.compile(r"[^\W_]+")
+# every ASCII character but [a-z0-9] to a space: then str.split() gives _WORDS of lower-case ASCII
+_ASCII_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+# A line of at most 12 words, each a title word or a number ("BSD 3-Clause License"), in
+# lower-case ASCII text, with the line break before it: what the per-line loop skips as a title.
+_TITLE_LINES = re.compile(
+    r"\n(?:[^\w\n]|_)*(?:(?:"
+    + "|".join(sorted((w for w in _TITLE_WORDS if w.isalnum()), key=lambda w: (-len(w), w)))
+    + r"|[0-9]+)(?![a-z0-9])(?:[^\w\n]|_)*){1,12}$", re.M)
 _TAG = re.compile(r"SPDX-License-Identifier:\s*([^\n\r*#]+?)\s*(?:\*/|-->|$)", re.M)
 
 
@@ -539,17 +552,21 @@ def _other_words(norm: str, hits: list[Hit]) -> tuple[int, bool]:
         pos = max(pos, e)
     pieces.append(norm[pos:])
     rest = "\n".join(pieces)
+    if rest.isascii():  # the lines below, found by regular expressions over the whole rest
+        kept = _TITLE_LINES.sub("", _COPYRIGHT_LINES.sub("", "\n" + rest))
+        count = len(kept.translate(_ASCII_SEPARATORS).split())
+        return count, count >= 40 and bool(_TERMS.search(kept))
     count = 0
-    kept = []
+    lines = []
     for line in rest.split("\n"):
-        ws = re.findall(r"[^\W_]+", line)
+        ws = _WORDS.findall(line)
         if not ws or _COPYRIGHT_LINE.match(line):
             continue
         if len(ws) <= 12 and all(w in _TITLE_WORDS or w.isdigit() for w in ws):
             continue  # "BSD 3-Clause License", "Version 2.0, January 2004"
         count += len(ws)
-        kept.append(line)
-    return count, count >= 40 and bool(_TERMS.search("\n".join(kept)))
+        lines.append(line)
+    return count, count >= 40 and bool(_TERMS.search("\n".join(lines)))
 
 
 def _tags(text: str) -> tuple[str, ...]:
@@ -591,13 +608,25 @@ def _same_family(a: str, b: str) -> bool:
 
 def body_key(norm: str) -> str:
     """Normalised text without its copyright lines: texts with the same body are matched once."""
-    return hashlib.sha256("\n".join(
-        line for line in norm.split("\n") if not _COPYRIGHT_LINE.match(line)).encode()).hexdigest()
+    return _COPYRIGHT_LINES.sub("", "\n" + norm)[1:]
 
 
 def match(text: str, norm: str | None = None) -> TextMatch:
-    """What ``text`` (normalised: ``norm``) contains; no cache (see ``_match.match_text``)."""
-    tags = _tags(text) if "spdx-license-identifier" in text.lower() else ()
+    """What ``text`` (normalised: ``norm``) contains; no cache (see ``_match.match_text``).
+
+    Matching allocates many small lists and no reference cycles: the cyclic garbage
+    collector is paused meanwhile (it would otherwise walk the heap several times a text)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _match(text, norm)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _match(text: str, norm: str | None) -> TextMatch:
+    tags = _tags(text) if "SPDX-License-Identifier" in text else ()  # the tag is matched as written
     if len(text) > MAX_TEXT:
         return TextMatch((), 0, 0, False, None, tags, f"larger than {MAX_TEXT // 1024} KiB: not matched")
     norm = normalize(text) if norm is None else norm

@@ -64,7 +64,7 @@ _FOLD_RX = re.compile("[" + re.escape("".join(chr(c) for c in _FOLD)) + "]")
 _WS = re.compile(r"[\t\r\f\v][ \t\r\f\v]*| [ \t\r\f\v]+")  # runs other than one space
 _NL = re.compile(r"\n{2,}")
 # white space that str.split() splits on besides [ \t\n\r\f\v] (what is left of it after NFKC)
-_ODD_SPACE = re.compile("[\x1c-\x1f\x85\u1680\u2028\u2029]")
+_ODD_SPACE = "\x1c\x1d\x1e\x1f\x85\u1680\u2028\u2029"
 WORD = re.compile(r"[^\W_]+")
 _SPLIT = re.compile(r"([^\W_]+)")
 _ASCII_SPLIT = re.compile(r"([a-z0-9]+)")  # WORD on lower-case ASCII text, several times faster
@@ -112,7 +112,7 @@ def normalize(text: str) -> str:
         text = _FOLD_RX.sub(_fold, unicodedata.normalize("NFKC", text)).lower()
     if "-" in text:
         text = _join_compounds(text)  # "non-infringement" = "noninfringement"
-    if _ODD_SPACE.search(text) is None:  # str.split's white space is then [ \t\r\f\v]
+    if not any(c in text for c in _ODD_SPACE):  # str.split's white space is then [ \t\r\f\v]
         return "\n".join(filter(None, map(" ".join, map(str.split, text.split("\n")))))
     text = _WS.sub(" ", text)
     if "\n " in text or " \n" in text:
