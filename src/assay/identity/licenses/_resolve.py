@@ -57,15 +57,20 @@ _CHOICE = re.compile(r"\b(?:either|dual[- ]licen[cs]ed|at your (?:option|choice)
 _GNU = re.compile(r"^(A?GPL|LGPL|GFDL)-(\d\.\d)(-only|-or-later)?$")
 
 
-def _field(metadata: Mapping[str, object], name: str) -> list[str]:
+def _fields(metadata: Mapping[str, object]) -> dict[str, list[str]]:
+    """Field name (lower case, "-" for "_") → values; the first of equal names wins."""
+    out: dict[str, list[str]] = {}
     for key, value in metadata.items():
-        if key.lower().replace("_", "-") == name.lower():
-            if value is None:
-                return []
-            if isinstance(value, str):
-                return [value]
-            return [str(v) for v in value]  # type: ignore[attr-defined]
-    return []
+        name = key.lower().replace("_", "-")
+        if name in out:
+            continue
+        if value is None:
+            out[name] = []
+        elif isinstance(value, str):
+            out[name] = [value]
+        else:
+            out[name] = [str(v) for v in value]  # type: ignore[attr-defined]
+    return out
 
 
 def _clean(value: str | None) -> str | None:
@@ -139,10 +144,9 @@ def _candidates(declared: Sequence[str], present: Sequence[str]) -> tuple[list[s
                 break
         else:
             missing.append(f)
-    for name in present:
-        path = PurePosixPath(name)
-        in_folder = path.parts[0] == "licenses" and len(path.parts) > 1
-        root_license = len(path.parts) == 1 and bool(_LICENSE_NAME.match(path.name))
+    for name in present:  # clean relative paths, as listed
+        in_folder = name.startswith("licenses/") and len(name) > 9
+        root_license = "/" not in name and bool(_LICENSE_NAME.match(name))
         if (in_folder or root_license) and name not in chosen:
             chosen.append(name)
     return chosen, missing
@@ -303,10 +307,11 @@ def resolve_license(metadata: Mapping[str, object],
     See the package documentation for the rules. ``where`` prefixes every evidence
     location (e.g. the dist-info folder path followed by "/").
     """
-    expr_field = _clean(next(iter(_field(metadata, "License-Expression")), None))
-    lic_field = _clean(next(iter(_field(metadata, "License")), None))
-    classifiers = [c.strip() for c in _field(metadata, "Classifier") if c.strip().startswith("License ::")]
-    declared = [f for f in _field(metadata, "License-File") if f.strip()]
+    fields = _fields(metadata)
+    expr_field = _clean(next(iter(fields.get("license-expression", ())), None))
+    lic_field = _clean(next(iter(fields.get("license", ())), None))
+    classifiers = [c.strip() for c in fields.get("classifier", ()) if c.strip().startswith("License ::")]
+    declared = [f for f in fields.get("license-file", ()) if f.strip()]
     evidence: list[Evidence] = []
     warnings: list[str] = []
     md_loc = where + "METADATA"
