@@ -51,11 +51,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from assay.identity.licenses._match import Hit, TextMatch, list_version, match_text
 from assay.identity.licenses._metadata import ALIASES, CLASSIFIERS, spdx_expression
 from assay.identity.licenses._resolve import LicenseResult, resolve_license
-from assay.model import License
+from assay.model import Component, License
 
 _FIELDS = ("license-expression", "license", "classifier", "license-file")
 _HEADER = re.compile(r"^([A-Za-z0-9-]+):[ \t]?(.*)$")
@@ -98,6 +99,19 @@ def identify_text(text: str) -> str | None:
     return " AND ".join(ids)
 
 
+WARNING = "assay:license.warning"  # the component property each resolution warning becomes
+
+
+def with_license(component: Component, result: LicenseResult) -> Component:
+    """``component`` with what :func:`resolve_license` concluded: its license, the evidence, and
+    each warning as an ``assay:license.warning`` property (unchanged when nothing was found)."""
+    if result.license is None:
+        return component
+    warnings = tuple((WARNING, w) for w in result.warnings)
+    return replace(component, license=result.license, evidence=component.evidence + result.evidence,
+                   properties=tuple(sorted(component.properties + warnings)))
+
+
 def from_metadata(expression: str | None, license_field: str | None,
                   classifiers: Iterable[str]) -> License | None:
     """The best-proven license from core metadata fields alone (no files)."""
@@ -107,6 +121,6 @@ def from_metadata(expression: str | None, license_field: str | None,
     return resolve_license(fields).license
 
 
-__all__ = ["ALIASES", "CLASSIFIERS", "Hit", "LicenseResult", "TextMatch", "fields_from_metadata",
-           "from_metadata", "identify_text", "license_file_names", "list_version", "match_text",
-           "resolve_license", "spdx_expression"]
+__all__ = ["ALIASES", "CLASSIFIERS", "WARNING", "Hit", "LicenseResult", "TextMatch",
+           "fields_from_metadata", "from_metadata", "identify_text", "license_file_names",
+           "list_version", "match_text", "resolve_license", "spdx_expression", "with_license"]
