@@ -351,12 +351,10 @@ def resolve_license(metadata: Mapping[str, object],
     extracted = tuple((f.ref, f.text[:MAX_EXTRACTED]) for f in files if f.ref)
     file_ids = set().union(*(_ids(p) for f in files for p in f.parts)) if files else set()
 
-    def ref_text() -> str | None:
-        if not extracted:
-            return None
-        if len(extracted) == 1:
-            return extracted[0][1]
-        return "\n\n".join(f"{ref}:\n{text}" for ref, text in extracted)
+    by_id = tuple(sorted(extracted))  # License.extracted: each LicenseRef's own text
+
+    def ref_text() -> str | None:  # the text of the one LicenseRef (several: each in extracted)
+        return extracted[0][1] if len(extracted) == 1 else None
 
     # 1. PEP 639 License-Expression is authoritative
     if expr_field:
@@ -381,8 +379,8 @@ def resolve_license(metadata: Mapping[str, object],
                                     "license"))
         refs = {r for r in _ids(canon) if r.startswith("LicenseRef-")}
         kept = tuple((r, t) for r, t in extracted if r in refs)
-        return LicenseResult(License(canon, None, "License-Expression"), tuple(evidence),
-                             tuple(dict.fromkeys(warnings)), kept)
+        return LicenseResult(License(canon, None, "License-Expression", tuple(sorted(kept))),
+                             tuple(evidence), tuple(dict.fromkeys(warnings)), kept)
 
     # 2. license files
     if from_files:
@@ -411,7 +409,7 @@ def resolve_license(metadata: Mapping[str, object],
                 warnings.append(f"classifier {c!r} ({mapped}) contradicts the license files "
                                 f"({from_files})")
         canon = _canonical(expr) or expr
-        return LicenseResult(License(canon, ref_text(), source), tuple(evidence),
+        return LicenseResult(License(canon, ref_text(), source, by_id), tuple(evidence),
                              tuple(dict.fromkeys(warnings)), extracted)
 
     # 3. the License field: an expression, a known alias, or a whole license text
