@@ -28,14 +28,15 @@ import gc
 import json
 import re
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate, compress
+from itertools import accumulate, chain, compress, count
+from operator import add, not_
 
 from assay.identity.licenses._match import MAX_TEXT, Hit, TextMatch
 from assay.identity.licenses._store import DATA, read_chunk, read_header
-from assay.identity.licenses._template import bullet_flags, normalize, split_words
+from assay.identity.licenses._template import bullet_lines, canonical, line_words, normalize
 
 
 class _Run:
@@ -49,17 +50,40 @@ class _Run:
         self.n = len(words)
 
 
+_ANY_TEXT = re.compile(r"\.(?:(?P<star>\*)|(?P<plus>\+)|\{(?P<exact>\d+)\}|\{(?P<lo>\d*),(?P<hi>\d+)\})")
+
+
 class _Gap:
     """Replaceable text (see :class:`assay.identity.licenses._template.Gap`); its regex is
     compiled on first use."""
 
-    __slots__ = ("_rx", "max_chars", "original", "pattern")
+    __slots__ = ("_rx", "any_length", "max_chars", "original", "pattern")
 
     def __init__(self, pattern: str, max_chars: int, original: str) -> None:
         self.pattern = pattern
         self.max_chars = max_chars
         self.original = original
         self._rx: re.Pattern[str] | None = None
+        # ".{0,20}", ".+", ".*" (most vars: list numbering, names): with re.S any text of a
+        # length in these bounds, so the length decides and no expression is compiled
+        self.any_length: tuple[int, float] | None = None
+        m = _ANY_TEXT.fullmatch(pattern)
+        if m:
+            if m["star"]:
+                self.any_length = (0, float("inf"))
+            elif m["plus"]:
+                self.any_length = (1, float("inf"))
+            elif m["exact"]:
+                self.any_length = (int(m["exact"]), int(m["exact"]))
+            else:
+                self.any_length = (int(m["lo"] or 0), int(m["hi"]))
+
+    def accepts(self, text: str) -> bool:
+        """The var's expression matches the whole of ``text`` (case-insensitive, "." any char)."""
+        bounds = self.any_length
+        if bounds is not None:
+            return bounds[0] <= len(text) <= bounds[1]
+        return self.rx.fullmatch(text) is not None
 
     @property
     def rx(self) -> re.Pattern[str]:
@@ -120,7 +144,7 @@ class _Data:
     need: dict[str, list[str]]  # per template: the rarest word of each of its anchors, rarest first
     posting: dict[str, list[str]] = field(default_factory=dict)  # its 2 rarest words -> templates
     need_sets: dict[str, frozenset[str]] = field(default_factory=dict)
-    probes: dict[str, list[str]] = field(default_factory=dict)  # " w1 w2 w3 " per anchor
+    places: dict[str, list[tuple[list[str], str, int]]] = field(default_factory=dict)
     index: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # anchor -> templates
     anchor_set: frozenset[tuple[str, ...]] = frozenset()
     chunks: dict[int, bytes] = field(default_factory=dict)
@@ -179,9 +203,18 @@ class _Text:
 
     def __init__(self, norm: str) -> None:
         self.norm = norm
-        self.words, self._written, self.cum = split_words(norm)  # word i: cum[2i] to cum[2i+1]
-        self.n = len(self.words)
-        self.bullets = bullet_flags(norm, self.cum, self.n)
+        self._lines, self._line_words = line_words(norm)
+        self._written = list(chain.from_iterable(self._line_words))
+        self.words = canonical(self._written)
+        self.n = n = len(self.words)
+        # line k: its first word, its first character; a word's span is found when asked for
+        self._first = list(accumulate(map(len, self._line_words), initial=0))
+        self._line_start = list(map(add, accumulate(map(len, self._lines), initial=0), count()))
+        self._start: list[int | None] = [None] * n
+        self._end: list[int | None] = [None] * n
+        self.bullets = [False] * n
+        for k in bullet_lines(norm, self._line_start):
+            self.bullets[self._first[k]] = True
         self._where: dict[str, list[int]] = {}
         self._chars: list[int] | None = None
         self._relaxed = False
@@ -258,9 +291,35 @@ class _Text:
             m += 1
         return j
 
+    def _spans(self, i: int) -> None:
+        """The character spans of the words on word ``i``'s line."""
+        k = bisect_right(self._first, i) - 1
+        line, base, first = self._lines[k], self._line_start[k], self._first[k]
+        start, end = self._start, self._end
+        pos = 0
+        for x, w in enumerate(self._line_words[k], first):
+            pos = line.find(w, pos)  # only separators stand between one word and the next
+            start[x] = base + pos
+            pos += len(w)
+            end[x] = base + pos
+
+    def start(self, i: int) -> int:
+        s = self._start[i]
+        if s is None:
+            self._spans(i)
+            s = self._start[i]
+        return s  # type: ignore[return-value]
+
+    def end(self, i: int) -> int:
+        e = self._end[i]
+        if e is None:
+            self._spans(i)
+            e = self._end[i]
+        return e  # type: ignore[return-value]
+
     def gap_text(self, i: int, j: int) -> str:
-        a = self.cum[2 * i - 1] if i > 0 else 0
-        b = self.cum[2 * j] if j < self.n else len(self.norm)
+        a = self.end(i - 1) if i > 0 else 0
+        b = self.start(j) if j < self.n else len(self.norm)
         return self.norm[a:b]
 
     def gap_limit(self, gap: _Gap) -> int:
@@ -276,8 +335,7 @@ class _Text:
                 return False
         if self.relaxed:  # the fixed text decides; replaceable text only has to be short
             return True
-        rx = gap.rx
-        return bool(rx.fullmatch(text.strip(_STRIP)) or rx.fullmatch(text))
+        return gap.accepts(text.strip(_STRIP)) or gap.accepts(text)
 
     def seq(self, items: tuple[_Item, ...], k: int, i: int) -> int:
         """Match ``items[k:]`` at word ``i``; the index after the match, or -1 (first success).
@@ -318,8 +376,8 @@ class _Text:
                 if k + 1 == len(items):
                     return i
                 assert isinstance(item, _Gap)
-                cum = self.cum
-                limit = (cum[2 * i] + 2 * item.max_chars + 200) if i < n else len(self.norm)
+                start = self.start
+                limit = (start(i) + 2 * item.max_chars + 200) if i < n else len(self.norm)
                 nxt = items[k + 1]
                 if type(nxt) is _Run:
                     cands = self.where(nxt.first)
@@ -333,11 +391,11 @@ class _Text:
                 # than the gap may be, so is every later place (their count is kept for the budget)
                 most = self.gap_limit(item) + 8
                 for x, j in enumerate(positions):
-                    if j < n and cum[2 * j] > limit:
+                    if j < n and start(j) > limit:
                         break
                     if self.word_chars(i, j) > most:
                         for j2 in positions[x:]:
-                            if j2 < n and cum[2 * j2] > limit:
+                            if j2 < n and start(j2) > limit:
                                 break
                             self.steps += 1
                         return -1
@@ -379,12 +437,12 @@ class _Text:
                         break
                 else:
                     start = p
-                out.append((self.cum[2 * start], self.cum[2 * r - 1]))
+                out.append((self.start(start), self.end(r - 1)))
                 last = r
         return out
 
     def without_bullets(self) -> list[str]:
-        return [w for w, b in zip(self.words, self.bullets, strict=True) if not b]
+        return list(compress(self.words, map(not_, self.bullets)))
 
 
 def _common(a: list[str], i: int, b: list[str], j: int, limit: int) -> int:
@@ -464,8 +522,8 @@ def full_candidates(doc: _Text) -> list[str]:
     """The templates all of whose anchors the text contains (as :func:`candidates` with share
     1.0, in the same order), found without counting every 3-gram of the text: a template is
     considered only when its two rarest need-words are in the text (posting lists), then all
-    of them (a subset test), then each anchor is looked up in the text's words joined by
-    spaces."""
+    of them (a subset test); then each of its anchors is looked for where its need-word
+    stands in the text (the places of every need-word found in one pass)."""
     d = data()
     ws = doc.words
     present = set(ws)
@@ -487,25 +545,34 @@ def full_candidates(doc: _Text) -> list[str]:
     if not keys:
         return []
     keys.sort()
-    joined = " " + " ".join(ws) + " "
-    alt_joined: str | None = None
+    doc.expect(set().union(*(need_sets[k] for k in keys)))
     out = []
+    alt: str | None = None
     for key in keys:
-        probes = d.probes.get(key)
-        if probes is None:
-            probes = d.probes[key] = [f" {a} " for a in d.anchors[key]]
-        ok = True
-        for probe in probes:
-            if probe in joined:
+        for anchor, word, offset in _anchor_places(d, key):
+            if any(ws[p - offset:p - offset + 3] == anchor for p in doc.where(word)):
                 continue
-            if alt_joined is None:
-                alt_joined = " " + " ".join(doc.without_bullets()) + " " if any(doc.bullets) else ""
-            if not alt_joined or probe not in alt_joined:
-                ok = False
+            if alt is None:  # list markers left out ("1. Redistributions" reads as one run)
+                alt = " " + " ".join(doc.without_bullets()) + " " if any(doc.bullets) else ""
+            if not alt or " " + " ".join(anchor) + " " not in alt:
                 break
-        if ok:
+        else:
             out.append(key)
     return out
+
+
+def _anchor_places(d: _Data, key: str) -> list[tuple[list[str], str, int]]:
+    """Per anchor of a template: its words, the need-word in it, and that word's place in it."""
+    places = d.places.get(key)
+    if places is None:
+        need = d.need_sets[key]
+        places = []
+        for a in d.anchors[key]:
+            words = a.split(" ")
+            offset = next(i for i, w in enumerate(words) if w in need)
+            places.append((words, words[offset], offset))
+        d.places[key] = places
+    return places
 
 
 _COPYRIGHT_WORDS = (r"(?:copyright\b|\(c\)|portions copyright|all rights reserved|author[s]?\b|"

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import accumulate, pairwise
 
 # Spellings the SPDX guidelines treat as the same word (US/UK, hyphenation, http/https).
@@ -163,6 +163,35 @@ def bullet_flags(norm: str, cum: list[int], n: int) -> list[bool]:
         if k < len(cum) and k % 2 == 0 and cum[k] == pos and k // 2 < n:
             bullets[k // 2] = True
     return bullets
+
+
+# every ASCII character but [a-z0-9] and the line break to a space: str.split() then gives
+# the words of lower-case ASCII text, line by line
+_ASCII_BLANKS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum() and c != "\n"})
+
+
+def line_words(norm: str) -> tuple[list[str], list[list[str]]]:
+    """The lines of normalised text and the words of each, as written (:data:`WORD`)."""
+    lines = norm.split("\n")
+    if norm.isascii():
+        return lines, list(map(str.split, norm.translate(_ASCII_BLANKS).split("\n")))
+    return lines, list(map(WORD.findall, lines))
+
+
+def bullet_lines(norm: str, line_starts: list[int]) -> list[int]:
+    """The lines that open with a list marker ("1.", "(a)", "iv)"): its first word is the marker."""
+    found = [m for m in (_BULLET.match(norm),) if m]
+    if "\n" in norm:
+        found += _BULLET_NL.finditer(norm)
+    return [bisect_right(line_starts, m.start(1)) - 1 for m in found]
+
+
+def canonical(written: list[str]) -> list[str]:
+    """Words in their canonical spelling ("licence" → "license"); the same list when none differs."""
+    if _VARIANTS.isdisjoint(written):
+        return written
+    canon = CANONICAL
+    return [canon.get(w, w) for w in written]
 
 
 def tokens(norm: str) -> tuple[list[str], list[int], list[int], list[bool]]:
