@@ -272,9 +272,12 @@ class _Text:
         if words[i] != run.first and not self.bullets[i]:
             return -1
         rw, n = run.words, run.n
+        bullets, size = self.bullets, self.n
+        # the usual miss: the first word agrees, the second differs (no list marker around)
+        if n > 1 and i + 1 < size and words[i + 1] != rw[1] and not bullets[i + 1] and not bullets[i]:
+            return -1
         if words[i:i + n] == rw:
             return i + n
-        bullets, size = self.bullets, self.n
         j, m = i, 0
         while m < n:
             agree = _common(words, j, rw, m, min(size - j, n - m))
