@@ -401,7 +401,8 @@ def test_hand_written_spdx_document(tmp_path):
     assert set(by) == {"svc", "Jinja2", "MarkupSafe"}  # the file is not a component
     assert g.root == by["svc"].id and by["svc"].kind is Kind.APPLICATION
     assert by["svc"].license == License(expression="LicenseRef-Internal", text="Internal use only.",
-                                        source="spdx:licenseDeclared")
+                                        source="spdx:licenseDeclared",
+                                        extracted=(("LicenseRef-Internal", "Internal use only."),))
     jinja = by["Jinja2"]
     assert jinja.supplier == "Armin Ronacher <armin@example.org>"
     assert jinja.license == License(expression="BSD-3-Clause", source="spdx:licenseConcluded")

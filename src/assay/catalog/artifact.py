@@ -110,19 +110,21 @@ def catalog_artifact(path: Path | str, *, bundled: bool = True) -> Graph:
 
 
 def _dist_root(resolver: Resolver, path: Path, kind: str) -> Component:
-    from assay.identity.metadata import dist_component
+    from assay.identity.metadata import dist_component, parse_metadata
 
     digest = Hash("sha256", _sha256(path))
     meta = _metadata_path(resolver, kind)
     props = (("assay:artifact", path.name), ("assay:artifact-kind", kind))
     if meta is not None:
         try:
-            return dist_component(resolver.read_text(meta), location=f"{path.name}/{meta}",
-                                  found_by=f"artifact.{kind}", hashes=(digest,), properties=props,
-                                  evidence=(Evidence("file", str(path), f"sha256:{digest.value}",
-                                                     "integrity"),))
+            md = parse_metadata(resolver.read_text(meta))
         except ValueError as exc:
             raise InputError(f"{path}: unreadable {meta} ({exc})") from None
+        root = dist_component(md, location=f"{path.name}/{meta}", found_by=f"artifact.{kind}",
+                              hashes=(digest,), properties=props,
+                              evidence=(Evidence("file", str(path), f"sha256:{digest.value}",
+                                                 "integrity"),))
+        return _with_license(root, resolver, meta, kind, md.license_fields, path.name)
     if kind == "wheel":
         raise InputError(f"{path}: not a wheel (no <name>.dist-info/METADATA)")
     # an sdist without PKG-INFO: name and version from the file name only
@@ -139,3 +141,29 @@ def _dist_root(resolver: Resolver, path: Path, kind: str) -> Component:
         evidence=(Evidence("file-name", path.name, "no PKG-INFO; name and version from the file name",
                            "version"),),
         properties=props)
+
+
+def _with_license(component: Component, resolver: Resolver, meta: str, kind: str,
+                  fields: dict[str, list[str]], shown: str) -> Component:
+    """The license the installed copy would get (:func:`assay.identity.licenses.resolve_license`):
+    a wheel's ``.dist-info/`` files and its PEP 639 ``licenses/`` folder; an sdist's files at its
+    root (beside PKG-INFO) and the paths its ``License-File`` fields name."""
+    from assay.identity.licenses import resolve_license, with_license
+
+    prefix = meta.rpartition("/")[0]
+    prefix = prefix + "/" if prefix else ""
+    members = [f[len(prefix):] for f in resolver.files() if f.startswith(prefix)]
+    if kind == "wheel":
+        names = [n for n in members if "/" not in n or n.startswith("licenses/")]
+    else:
+        declared = {d.strip().lstrip("/") for d in fields.get("License-File", ())}
+        names = [n for n in members if "/" not in n or n in declared]
+
+    def read_file(name: str) -> bytes | None:
+        try:
+            return resolver.read_bytes(prefix + name)
+        except (OSError, KeyError, InputError):
+            return None
+
+    return with_license(component, resolve_license(fields, read_file, sorted(names),
+                                                   where=f"{shown}/{prefix}"))

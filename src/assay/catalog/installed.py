@@ -28,7 +28,7 @@ import os
 import posixpath
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from assay.catalog.base import SUFFIX, WEAK, Cataloger, Catalogue, Options, Target
@@ -36,7 +36,7 @@ from assay.catalog.dependencies import Dist, dependency_edges, hang_from_root
 from assay.errors import InputError
 from assay.identity.cpe import python_cpe
 from assay.identity.direct_url import download_info, provenance_info
-from assay.identity.licenses import resolve_license
+from assay.identity.licenses import resolve_license, with_license
 from assay.identity.metadata import CoreMetadata, dist_component, parse_metadata
 from assay.identity.purl import canonical_name, generic_purl, pypi_purl
 from assay.model import Component, Evidence, Graph, Hash, Kind, License, RelType, make_id
@@ -284,13 +284,9 @@ class _DistReader:
                     except (OSError, InputError):
                         return None
 
-                lic = resolve_license(md.license_fields, read_file, self.license_files(meta, present),
-                                      where=self.shown(meta) + "/")
-                if lic.license is not None:
-                    warnings = tuple(("assay:license.warning", w) for w in lic.warnings)
-                    component = replace(component, license=lic.license,
-                                        evidence=component.evidence + lic.evidence,
-                                        properties=tuple(sorted(component.properties + warnings)))
+                component = with_license(component, resolve_license(
+                    md.license_fields, read_file, self.license_files(meta, present),
+                    where=self.shown(meta) + "/"))
         else:  # keep what the folder name tells
             name, version = _name_version_from_path(meta)
             component = Component(

@@ -19,6 +19,7 @@ def component_dict(c: Component) -> dict[str, Any]:
         "hashes": [{"alg": h.alg, "value": h.value} for h in c.hashes],
         "license": None if c.license is None else {
             "expression": c.license.expression, "text": c.license.text, "source": c.license.source,
+            **({"extracted": [list(e) for e in c.license.extracted]} if c.license.extracted else {}),
         },
         "supplier": c.supplier,
         "author": c.author,

@@ -72,6 +72,7 @@ def component_from_dict(d: dict[str, Any]) -> Component:
         license=None if lic is None else License(
             expression=_opt(lic.get("expression")), text=_opt(lic.get("text")),
             source=str(lic.get("source") or ""),
+            extracted=tuple((str(i), str(t)) for i, t in lic.get("extracted") or ()),
         ),
         supplier=_opt(d.get("supplier")),
         author=_opt(d.get("author")),

@@ -24,6 +24,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +108,9 @@ def _licenses(comp: Component, props: list[dict[str, str]]) -> list[dict[str, An
     if expr is not None:
         if text is not None:
             props.append(_prop("assay:license.text", text))
+            # the LicenseRef whose text that is (the others: evidence.licenses, _ref_texts)
+            props.extend(_prop("assay:license.ref", ref) for ref, ref_text in _own_refs(comp, expr)
+                         if ref_text == text)
         return [{"expression": expr}]
     if text is not None:
         first = text.strip().splitlines()[0].strip()
@@ -117,7 +121,31 @@ def _licenses(comp: Component, props: list[dict[str, str]]) -> list[dict[str, An
     return None
 
 
+def _own_refs(comp: Component, expr: str) -> list[tuple[str, str]]:
+    """(LicenseRef id, text) for the ids in ``expr`` whose text the license holds."""
+    refs = set(_LICENSE_REF.findall(expr))
+    return [(r, t) for r, t in comp.license.extracted if r in refs] if comp.license is not None else []
+
+
+def _ref_texts(comp: Component) -> list[dict[str, Any]]:
+    """CycloneDX has one expression or a list of licenses per component, not both: the text of
+    each LicenseRef in the expression (but the one kept as ``assay:license.text``) goes to
+    ``evidence.licenses`` as a named license with its text."""
+    expr, text = split_license(comp.license)
+    if expr is None:
+        return []
+    return [{"license": {"name": ref, "text": {"content": ref_text, "contentType": "text/plain"}}}
+            for ref, ref_text in _own_refs(comp, expr) if ref_text != text]
+
+
 def _evidence(comp: Component) -> dict[str, Any] | None:
+    licenses = _ref_texts(comp)
+    if licenses:
+        return {**(_evidence_found(comp) or {}), "licenses": licenses}
+    return _evidence_found(comp)
+
+
+def _evidence_found(comp: Component) -> dict[str, Any] | None:
     if not comp.evidence:
         return None
     occurrences = []
@@ -364,11 +392,13 @@ def recognise(doc: Any) -> bool:
     return isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX"
 
 
+_LICENSE_REF = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+")
 _CONTEXT = re.compile(r"^(?P<kind>[^;]+); proves (?P<proves>[^:]+?)(?:: (?P<detail>.*))?$", re.S)
 # properties the CycloneDX writer adds for model fields (not component properties)
 _WRITER_PROPS = frozenset({
     "assay:kind", "assay:found_by", "assay:version", "assay:cpe", "assay:hash", "assay:license.source",
-    "assay:license.text", "assay:download_location", "assay:homepage", "assay:source_url", "assay:edge"})
+    "assay:license.text", "assay:license.ref", "assay:download_location", "assay:homepage",
+    "assay:source_url", "assay:edge"})
 _EXTRA_REL = {"assay:contains": RelType.CONTAINS, "assay:optional_depends_on": RelType.OPTIONAL_DEPENDS_ON,
               "assay:dynamic_link": RelType.DYNAMIC_LINK}
 
@@ -380,14 +410,27 @@ def _is_assay_bom(doc: dict[str, Any]) -> bool:
     return any(isinstance(t, dict) and t.get("name") == "assay" for t in tools)
 
 
-def _cdx_licenses(entries: Any, props: dict[str, list[str]], default_source: str) -> License | None:
+def _cdx_licenses(entries: Any, props: dict[str, list[str]], default_source: str,
+                  evidence: Any = None) -> License | None:
     source = props.get("assay:license.source", [default_source])[0]
     extra_text = props.get("assay:license.text", [None])[0]
     ids: list[str] = []
     names: list[str] = []
     for entry in entries or ():
         if "expression" in entry:
-            return license_from(str(entry["expression"]), extra_text, source)
+            lic = license_from(str(entry["expression"]), extra_text, source)
+            if lic is None or not lic.expression:
+                return lic
+            # the text of each LicenseRef: assay:license.ref names the one in assay:license.text,
+            # evidence.licenses holds the others as named licenses with their text
+            refs = set(_LICENSE_REF.findall(lic.expression))
+            own = {r: extra_text for r in props.get("assay:license.ref", ()) if extra_text and r in refs}
+            for ev in (evidence or {}).get("licenses") or () if isinstance(evidence, dict) else ():
+                named = ev.get("license") if isinstance(ev, dict) else None
+                content = (named.get("text") or {}).get("content") if isinstance(named, dict) else None
+                if content and named.get("name") in refs and named["text"].get("encoding") != "base64":
+                    own.setdefault(str(named["name"]), str(content))
+            return replace(lic, extracted=tuple(sorted(own.items()))) if own else lic
         lic = entry["license"]
         if lic.get("id"):
             ids.append(str(lic["id"]))
@@ -451,7 +494,8 @@ def _read_component(c: dict[str, Any], path: str, assay_made: bool, index: str) 
             [("cyclonedx:group", str(c["group"]))] if c.get("group") else [])
     comp = Component(
         id=cid, kind=kind, name=name, version=version, purl=purl, cpes=tuple(cpes), hashes=tuple(hashes),
-        license=_cdx_licenses(c.get("licenses"), props, "" if assay_made else "cyclonedx"),
+        license=_cdx_licenses(c.get("licenses"), props, "" if assay_made else "cyclonedx",
+                              c.get("evidence")),
         supplier=opt_str(supplier), author=author, description=opt_str(c.get("description")),
         download_location=urls.get("distribution") or props.get("assay:download_location", [None])[0],
         homepage=urls.get("website") or props.get("assay:homepage", [None])[0],

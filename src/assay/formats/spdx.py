@@ -25,6 +25,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -67,6 +68,8 @@ PURPOSE: dict[Kind, str] = {
 }
 
 _SPDXID_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+_LICENSE_REF = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+")
+_LICENSE_WARNING = "assay:license.warning"  # a component property: a warning from license resolution
 # What SPDX tools accept as a download location / homepage: a URL with a host name,
 # optionally prefixed by a VCS ("git+https://..."), or git+git@host:path.
 _HOST_URL = (r"(?:(?:https?|ftp|sftp|ssh|git|svn)://)?(?:[\w\-.!~*'()%;:&=+$,]+@)?"
@@ -175,21 +178,30 @@ def _package(comp: Component, created: str, extracted: dict[str, dict[str, str]]
     if checksums:
         pkg["checksums"] = checksums
     expr, text = split_license(comp.license)
+    comments = []
     if expr is not None:
         pkg["licenseDeclared"] = expr
-        for ref in sorted(set(re.findall(r"LicenseRef-[A-Za-z0-9.\-]+", expr))):
+        own = dict(comp.license.extracted) if comp.license is not None else {}
+        for ref in sorted(set(_LICENSE_REF.findall(expr))):
+            # each LicenseRef its own text; a license without them holds its one text in ``text``
+            ref_text = own.get(ref) if own else text
             extracted.setdefault(ref, {
                 "licenseId": ref,
-                "extractedText": text or f"{ref}: the text is not known to assay",
+                "extractedText": ref_text or f"{ref}: the text is not known to assay",
                 "name": ref.removeprefix("LicenseRef-"),
             })
         if text is not None:
-            pkg["licenseComments"] = text
+            comments.append(text)
     elif text is not None:
         ref = license_ref(text)
         pkg["licenseDeclared"] = ref
         extracted.setdefault(ref, {"licenseId": ref, "extractedText": text,
                                    "name": text.strip().splitlines()[0][:100]})
+    warnings = [v for k, v in comp.properties if k == _LICENSE_WARNING]
+    if warnings:  # contradictions found while resolving the license (also kept in the annotation)
+        comments.append("Warnings from license resolution:\n" + "\n".join(f"- {w}" for w in warnings))
+    if comments:
+        pkg["licenseComments"] = "\n\n".join(comments)
     external = _external_refs(comp) + _advisory_refs(findings)
     if external:
         pkg["externalRefs"] = external
@@ -215,6 +227,8 @@ def _extras(comp: Component) -> dict[str, Any]:
     if comp.license is not None:
         extras["license"] = {"expression": comp.license.expression, "text": comp.license.text,
                              "source": comp.license.source}
+        if comp.license.extracted:
+            extras["license"]["extracted"] = [list(e) for e in comp.license.extracted]
     for name in ("supplier", "author", "download_location", "homepage", "source_url"):
         value = getattr(comp, name)
         if value is not None:
@@ -400,6 +414,11 @@ def _read_package(p: dict[str, Any], extracted: dict[str, str], path: str) -> Co
         lic = License(expression=expression, text=extracted[expression], source=source)
     else:
         lic = license_from(expression, text, source)
+    if lic is not None and lic.expression:  # the text of each LicenseRef the document extracts
+        own = tuple((r, extracted[r]) for r in sorted(set(_LICENSE_REF.findall(lic.expression)))
+                    if r in extracted)
+        if own:
+            lic = replace(lic, extracted=own)
     download = opt_str(p.get("downloadLocation"))
     homepage = opt_str(p.get("homepage"))
     source_info = opt_str(p.get("sourceInfo"))
@@ -427,9 +446,10 @@ def _read_package(p: dict[str, Any], extracted: dict[str, str], path: str) -> Co
         cpes=tuple(cpes),
         hashes=tuple(Hash(str(a), str(v)) for a, v in extras["hashes"]) if "hashes" in extras else hashes,
         license=lic if raw_lic is None and lic is None else (
-            None if raw_lic is None else License(opt_str(raw_lic.get("expression")),
-                                                 opt_str(raw_lic.get("text")),
-                                                 str(raw_lic.get("source") or ""))),
+            None if raw_lic is None else License(
+                opt_str(raw_lic.get("expression")), opt_str(raw_lic.get("text")),
+                str(raw_lic.get("source") or ""),
+                tuple((str(i), str(t)) for i, t in raw_lic.get("extracted") or ()))),
         supplier=opt_str(extras.get("supplier")), author=opt_str(extras.get("author")),
         description=opt_str(p.get("description")),
         download_location=opt_str(extras.get("download_location")),

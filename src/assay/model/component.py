@@ -42,12 +42,15 @@ class License:
     """A declared or concluded license.
 
     ``expression`` is a valid SPDX license expression when one could be proven;
-    ``text`` keeps free text that could not be mapped (never dropped).
+    ``text`` keeps free text that could not be mapped (never dropped);
+    ``extracted`` holds, for the ``LicenseRef-`` ids in ``expression``, the text each one
+    stands for (``(id, text)`` pairs in id order; writers give every id its own text).
     """
 
     expression: str | None = None
     text: str | None = None
     source: str = ""  # e.g. "License-Expression", "License", "classifier"
+    extracted: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

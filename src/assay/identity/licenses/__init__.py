@@ -30,7 +30,7 @@ Rules (issue 16):
    with AND, unless metadata says OR (a ``License`` field that is an OR expression of the same
    licenses) or a pointer file offers the choice ("either of the licenses found in
    LICENSE.APACHE or LICENSE.BSD"). The GPL text shipped beside LGPL-3.0 is part of LGPL-3.0.
-3. Each file is matched against the SPDX License List templates (:mod:`._match`): full
+3. Each file is matched against the SPDX License List templates (:mod:`._engine`): full
    texts, standard notices (headers) and exceptions, several per file. GPL/LGPL/AGPL texts
    are the same for ``-only`` and ``-or-later``: a notice in the files ("or (at your option)
    any later version"), then the classifiers or License field decide; without either the
@@ -43,7 +43,7 @@ Rules (issue 16):
    license text matched like a file), then classifiers that each name one license.
 
 ``match_text`` exposes the matcher for one text; ``list_version`` the SPDX License List
-version shipped (``assay/data/licenses/spdx.json.xz``, built by
+version shipped (``assay/data/licenses/spdx.dat``, built by
 :mod:`assay.identity.licenses.builddata` from a pinned PyPI artifact and loaded on first use).
 """
 
@@ -51,11 +51,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from assay.identity.licenses._match import Hit, TextMatch, list_version, match_text
 from assay.identity.licenses._metadata import ALIASES, CLASSIFIERS, spdx_expression
 from assay.identity.licenses._resolve import LicenseResult, resolve_license
-from assay.model import License
+from assay.model import Component, License
 
 _FIELDS = ("license-expression", "license", "classifier", "license-file")
 _HEADER = re.compile(r"^([A-Za-z0-9-]+):[ \t]?(.*)$")
@@ -98,6 +99,19 @@ def identify_text(text: str) -> str | None:
     return " AND ".join(ids)
 
 
+WARNING = "assay:license.warning"  # the component property each resolution warning becomes
+
+
+def with_license(component: Component, result: LicenseResult) -> Component:
+    """``component`` with what :func:`resolve_license` concluded: its license, the evidence, and
+    each warning as an ``assay:license.warning`` property (unchanged when nothing was found)."""
+    if result.license is None:
+        return component
+    warnings = tuple((WARNING, w) for w in result.warnings)
+    return replace(component, license=result.license, evidence=component.evidence + result.evidence,
+                   properties=tuple(sorted(component.properties + warnings)))
+
+
 def from_metadata(expression: str | None, license_field: str | None,
                   classifiers: Iterable[str]) -> License | None:
     """The best-proven license from core metadata fields alone (no files)."""
@@ -107,6 +121,6 @@ def from_metadata(expression: str | None, license_field: str | None,
     return resolve_license(fields).license
 
 
-__all__ = ["ALIASES", "CLASSIFIERS", "Hit", "LicenseResult", "TextMatch", "fields_from_metadata",
-           "from_metadata", "identify_text", "license_file_names", "list_version", "match_text",
-           "resolve_license", "spdx_expression"]
+__all__ = ["ALIASES", "CLASSIFIERS", "WARNING", "Hit", "LicenseResult", "TextMatch",
+           "fields_from_metadata", "from_metadata", "identify_text", "license_file_names",
+           "list_version", "match_text", "resolve_license", "spdx_expression", "with_license"]

@@ -13,7 +13,6 @@ from packaging.licenses import InvalidLicenseExpression, canonicalize_license_ex
 
 from assay.identity.licenses._match import Hit, TextMatch, match_text
 from assay.identity.licenses._metadata import CLASSIFIERS, spdx_expression
-from assay.identity.licenses._template import normalize
 from assay.model import Evidence, License
 
 MAX_FILE = 512 * 1024
@@ -58,15 +57,20 @@ _CHOICE = re.compile(r"\b(?:either|dual[- ]licen[cs]ed|at your (?:option|choice)
 _GNU = re.compile(r"^(A?GPL|LGPL|GFDL)-(\d\.\d)(-only|-or-later)?$")
 
 
-def _field(metadata: Mapping[str, object], name: str) -> list[str]:
+def _fields(metadata: Mapping[str, object]) -> dict[str, list[str]]:
+    """Field name (lower case, "-" for "_") → values; the first of equal names wins."""
+    out: dict[str, list[str]] = {}
     for key, value in metadata.items():
-        if key.lower().replace("_", "-") == name.lower():
-            if value is None:
-                return []
-            if isinstance(value, str):
-                return [value]
-            return [str(v) for v in value]  # type: ignore[attr-defined]
-    return []
+        name = key.lower().replace("_", "-")
+        if name in out:
+            continue
+        if value is None:
+            out[name] = []
+        elif isinstance(value, str):
+            out[name] = [value]
+        else:
+            out[name] = [str(v) for v in value]  # type: ignore[attr-defined]
+    return out
 
 
 def _clean(value: str | None) -> str | None:
@@ -140,10 +144,9 @@ def _candidates(declared: Sequence[str], present: Sequence[str]) -> tuple[list[s
                 break
         else:
             missing.append(f)
-    for name in present:
-        path = PurePosixPath(name)
-        in_folder = path.parts[0] == "licenses" and len(path.parts) > 1
-        root_license = len(path.parts) == 1 and bool(_LICENSE_NAME.match(path.name))
+    for name in present:  # clean relative paths, as listed
+        in_folder = name.startswith("licenses/") and len(name) > 9
+        root_license = "/" not in name and bool(_LICENSE_NAME.match(name))
         if (in_folder or root_license) and name not in chosen:
             chosen.append(name)
     return chosen, missing
@@ -183,6 +186,8 @@ def _gnu_suffix(base: str, files: list[_File], hints: set[str]) -> tuple[str, st
         text = f.text
         spans = [(h.start, h.end) for h in (f.match.hits if f.match else ()) if not h.is_header]
         if spans:  # a GNU text's own appendix has a sample notice: look outside the texts
+            from assay.identity.licenses._template import normalize
+
             norm = normalize(text)
             keep, pos = [], 0
             for a, b in sorted(spans):
@@ -302,10 +307,11 @@ def resolve_license(metadata: Mapping[str, object],
     See the package documentation for the rules. ``where`` prefixes every evidence
     location (e.g. the dist-info folder path followed by "/").
     """
-    expr_field = _clean(next(iter(_field(metadata, "License-Expression")), None))
-    lic_field = _clean(next(iter(_field(metadata, "License")), None))
-    classifiers = [c.strip() for c in _field(metadata, "Classifier") if c.strip().startswith("License ::")]
-    declared = [f for f in _field(metadata, "License-File") if f.strip()]
+    fields = _fields(metadata)
+    expr_field = _clean(next(iter(fields.get("license-expression", ())), None))
+    lic_field = _clean(next(iter(fields.get("license", ())), None))
+    classifiers = [c.strip() for c in fields.get("classifier", ()) if c.strip().startswith("License ::")]
+    declared = [f for f in fields.get("license-file", ()) if f.strip()]
     evidence: list[Evidence] = []
     warnings: list[str] = []
     md_loc = where + "METADATA"
@@ -345,12 +351,10 @@ def resolve_license(metadata: Mapping[str, object],
     extracted = tuple((f.ref, f.text[:MAX_EXTRACTED]) for f in files if f.ref)
     file_ids = set().union(*(_ids(p) for f in files for p in f.parts)) if files else set()
 
-    def ref_text() -> str | None:
-        if not extracted:
-            return None
-        if len(extracted) == 1:
-            return extracted[0][1]
-        return "\n\n".join(f"{ref}:\n{text}" for ref, text in extracted)
+    by_id = tuple(sorted(extracted))  # License.extracted: each LicenseRef's own text
+
+    def ref_text() -> str | None:  # the text of the one LicenseRef (several: each in extracted)
+        return extracted[0][1] if len(extracted) == 1 else None
 
     # 1. PEP 639 License-Expression is authoritative
     if expr_field:
@@ -375,8 +379,8 @@ def resolve_license(metadata: Mapping[str, object],
                                     "license"))
         refs = {r for r in _ids(canon) if r.startswith("LicenseRef-")}
         kept = tuple((r, t) for r, t in extracted if r in refs)
-        return LicenseResult(License(canon, None, "License-Expression"), tuple(evidence),
-                             tuple(dict.fromkeys(warnings)), kept)
+        return LicenseResult(License(canon, None, "License-Expression", tuple(sorted(kept))),
+                             tuple(evidence), tuple(dict.fromkeys(warnings)), kept)
 
     # 2. license files
     if from_files:
@@ -405,7 +409,7 @@ def resolve_license(metadata: Mapping[str, object],
                 warnings.append(f"classifier {c!r} ({mapped}) contradicts the license files "
                                 f"({from_files})")
         canon = _canonical(expr) or expr
-        return LicenseResult(License(canon, ref_text(), source), tuple(evidence),
+        return LicenseResult(License(canon, ref_text(), source, by_id), tuple(evidence),
                              tuple(dict.fromkeys(warnings)), extracted)
 
     # 3. the License field: an expression, a known alias, or a whole license text

@@ -1,41 +1,29 @@
-r"""SPDX matching templates → word-level matching programs, and the normalisation both sides share.
+r"""The normalisation license texts and SPDX templates share, and the words matching sees.
 
-The SPDX License List gives every license a *matching template*: its text with
-``<<var;name=...;original=...;match=REGEX>>`` for replaceable text and
-``<<beginOptional>> ... <<endOptional>>`` for omissible text. The SPDX matching
-guidelines then say what differences never matter: case, white space, punctuation
-and markup around words, quote and dash styles, bullets and numbering, equivalent
-spellings ("licence"/"license"), ``http``/``https``, the copyright symbol, and the
-copyright notice itself. This module turns a template into a *program* that applies
-those rules, and normalises input text the same way:
+The SPDX matching guidelines say what differences never matter: case, white space,
+punctuation and markup around words, quote and dash styles, bullets and numbering,
+equivalent spellings ("licence"/"license"), ``http``/``https``, the copyright symbol, and
+the copyright notice itself. Templates are compiled into *programs* that apply those rules
+when the data is built (:mod:`assay.identity.licenses._compile`); this module normalises
+text the same way, for the builder and for the matcher at run time:
 
 - input and template text: NFKC, lower case, quotes and dashes folded, ``©`` → ``(c)``,
   hyphenated compounds joined ("non-infringement" = "noninfringement"), white space
   collapsed (a newline kept where there was one); then compared as words
   (``[^\W_]+``, equivalent spellings mapped to one), so punctuation and markup between
   words never matter;
-- ``Run``: words that must follow each other; list markers in the text ("1.", "(a)",
-  "iv)" opening a line) are skipped where the template has none;
-- ``Gap``: replaceable text, any text up to where the next words appear that the var's
-  own regex accepts (case-insensitive), bounded in length (unbounded ``.*`` to
-  ``VAR_LIMIT`` characters) so one template cannot swallow the next license in a file;
-- ``Opt``: omissible text, taken when it is there;
-- a var that stands for arbitrary text at the very start or end of a template (a
-  copyright line) is dropped, as are bare copyright notices there: matching searches
-  for the license inside a file, and the text around a match is accounted for by the
-  caller (:mod:`assay.identity.licenses._match`).
+- list markers in the text ("1.", "(a)", "iv)" opening a line) are found here
+  (:func:`bullet_flags`): matching skips them where a template has none.
 
-Pure functions, no I/O; used by the runtime matcher and by the data builder alike.
+Pure functions, no I/O.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-
-# Unbounded wildcards in replaceable text are bounded to this many characters.
-VAR_LIMIT = 1200
+from bisect import bisect_left, bisect_right
+from itertools import accumulate, pairwise
 
 # Spellings the SPDX guidelines treat as the same word (US/UK, hyphenation, http/https).
 # Written here from the guideline's rule, not copied from its list; each group is one word.
@@ -63,6 +51,7 @@ for _group in _EQUIVALENT_GROUPS:
 # The canonical form of a word for the prefilter (first of its group).
 CANONICAL: dict[str, str] = {w: g[0] for g in _EQUIVALENT_GROUPS for w in g if " " not in w
                              and "-" not in w}
+_VARIANTS = frozenset(w for w, c in CANONICAL.items() if w != c)
 
 _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -71,21 +60,66 @@ _FOLD = str.maketrans({
     "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u00a9": "(c)", "\u24b8": "(c)", "\u24d2": "(c)",
     "\u00a0": " ", "\u200b": "",
 })
-_COMPOUND = re.compile(r"\b([^\W\d_]+)-(?=[^\W\d_])")
+_FOLD_RX = re.compile("[" + re.escape("".join(chr(c) for c in _FOLD)) + "]")
+_WS = re.compile(r"[\t\r\f\v][ \t\r\f\v]*| [ \t\r\f\v]+")  # runs other than one space
 _NL = re.compile(r"\n{2,}")
-_WS = re.compile(r"[ \t\r\f\v]+")
+# white space that str.split() splits on besides [ \t\n\r\f\v] (what is left of it after NFKC)
+_ODD_SPACE = "\x1c\x1d\x1e\x1f\x85\u1680\u2028\u2029"
 WORD = re.compile(r"[^\W_]+")
+_SPLIT = re.compile(r"([^\W_]+)")
+_ASCII_SPLIT = re.compile(r"([a-z0-9]+)")  # WORD on lower-case ASCII text, several times faster
+
+
+def _fold(m: re.Match[str]) -> str:
+    return _FOLD[ord(m.group())]  # type: ignore[return-value]
+
+
+def _letter(c: str) -> bool:
+    """``[^\\W\\d_]`` for one character (re's \\w is isalnum or "_", its \\d isdecimal)."""
+    return c.isalnum() and not c.isdecimal()
+
+
+def _join_compounds(text: str) -> str:
+    """Drop a hyphen between two letters when the word before it is letters only
+    ("non-infringement" = "noninfringement", "x86-64" and "utf-8" unchanged)."""
+    parts = text.split("-")
+    out = [parts[0]]
+    for prev, nxt in pairwise(parts):
+        join = bool(nxt) and _letter(nxt[0])
+        if join:
+            k = len(prev) - 1
+            while k >= 0 and (prev[k].isalnum() or prev[k] == "_"):
+                if not _letter(prev[k]):
+                    join = False
+                    break
+                k -= 1
+            join = join and k < len(prev) - 1
+        if not join:
+            out.append("-")
+        out.append(nxt)
+    return "".join(out)
 
 
 def normalize(text: str) -> str:
     """Input text as the templates are matched against it (lines kept, spacing collapsed)."""
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
+    if text.isascii():  # NFKC leaves ASCII alone; of the folds only the quotes apply
+        if '"' in text:
+            text = text.replace('"', "'")
+        if "`" in text:
+            text = text.replace("`", "'")
+        text = text.lower()
+    else:
+        text = _FOLD_RX.sub(_fold, unicodedata.normalize("NFKC", text)).lower()
     if "-" in text:
-        text = _COMPOUND.sub(r"\1", text)  # "non-infringement" = "noninfringement"
+        text = _join_compounds(text)  # "non-infringement" = "noninfringement"
+    if not any(c in text for c in _ODD_SPACE):  # str.split's white space is then [ \t\r\f\v]
+        return "\n".join(filter(None, map(" ".join, map(str.split, text.split("\n")))))
     text = _WS.sub(" ", text)
     if "\n " in text or " \n" in text:
         text = text.replace(" \n", "\n").replace("\n ", "\n")
-    return _NL.sub("\n", text).strip()
+    if "\n\n" in text:
+        text = _NL.sub("\n", text)
+    return text.strip()
 
 
 def words(text: str) -> list[str]:
@@ -101,193 +135,67 @@ def shingles(ws: list[str]) -> set[tuple[str, str, str]]:
 
 
 # -- templates -------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Var:
-    name: str
-    original: str
-    match: str
+_BULLET = re.compile(r"[^\w\n]*(\d{1,2}|[a-z]|[ivx]{2,5})[.)]")  # at the start of a line
+_BULLET_NL = re.compile(r"\n[^\w\n]*(\d{1,2}|[a-z]|[ivx]{2,5})[.)]")
 
 
-@dataclass(frozen=True, slots=True)
-class Optional:
-    parts: tuple[str | Var | Optional, ...]
+def split_words(norm: str) -> tuple[list[str], list[str], list[int]]:
+    """Words of normalised text: (canonical spelling, as written, ``cum``) where word ``i``
+    spans ``cum[2 * i]`` to ``cum[2 * i + 1]`` in the text."""
+    parts = (_ASCII_SPLIT if norm.isascii() else _SPLIT).split(norm)  # sep, word, sep, ..., sep
+    written = parts[1::2]
+    ws = written
+    if not _VARIANTS.isdisjoint(written):
+        canon = CANONICAL
+        ws = [canon.get(w, w) for w in written]
+    return ws, written, list(accumulate(map(len, parts)))
 
 
-_TAG = re.compile(r"<<(beginOptional|endOptional|var)(.*?)>>", re.S)
+def bullet_flags(norm: str, cum: list[int], n: int) -> list[bool]:
+    """Per word: is it a list marker ("1." or "(a)" opening a line)?"""
+    bullets = [False] * n
+    found = [m for m in (_BULLET.match(norm),) if m]
+    if "\n" in norm:
+        found += _BULLET_NL.finditer(norm)
+    for m in found:
+        pos = m.start(1)
+        k = bisect_left(cum, pos)
+        if k < len(cum) and k % 2 == 0 and cum[k] == pos and k // 2 < n:
+            bullets[k // 2] = True
+    return bullets
 
 
-def _parse_var(body: str) -> Var:
-    name = re.search(r'name="([^"]*)"', body)
-    orig = re.search(r'original="(.*?)";\s*match=', body, re.S)
-    mpos = body.find('match="')
-    match = body[mpos + 7:body.rstrip().rfind('"')] if mpos >= 0 else f".{{0,{VAR_LIMIT}}}"
-    return Var(name.group(1) if name else "", orig.group(1) if orig else "", match)
+# every ASCII character but [a-z0-9] and the line break to a space: str.split() then gives
+# the words of lower-case ASCII text, line by line
+_ASCII_BLANKS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum() and c != "\n"})
 
 
-def parse(template: str) -> tuple[str | Var | Optional, ...]:
-    """A template as a sequence of text, Var and (nested) Optional parts."""
-    stack: list[list[str | Var | Optional]] = [[]]
-    pos = 0
-    for m in _TAG.finditer(template):
-        if m.start() > pos:
-            stack[-1].append(template[pos:m.start()])
-        kind = m.group(1)
-        if kind == "beginOptional":
-            stack.append([])
-        elif kind == "endOptional":
-            if len(stack) > 1:
-                parts = stack.pop()
-                stack[-1].append(Optional(tuple(parts)))
-        else:
-            stack[-1].append(_parse_var(m.group(2)))
-        pos = m.end()
-    if pos < len(template):
-        stack[-1].append(template[pos:])
-    while len(stack) > 1:  # an unclosed optional closes at the end
-        parts = stack.pop()
-        stack[-1].append(Optional(tuple(parts)))
-    return tuple(stack[0])
+def line_words(norm: str) -> tuple[list[str], list[list[str]]]:
+    """The lines of normalised text and the words of each, as written (:data:`WORD`)."""
+    lines = norm.split("\n")
+    if norm.isascii():
+        return lines, list(map(str.split, norm.translate(_ASCII_BLANKS).split("\n")))
+    return lines, list(map(WORD.findall, lines))
 
 
-_ANY_VAR = re.compile(r"^\(?\.(?:\*|\+|\{\d*,?\d*\})\)?\??$")
-_NOTICE_WORDS = {"copyright", "c", "copyrights", "all", "rights", "reserved"}
+def bullet_lines(norm: str, line_starts: list[int]) -> list[int]:
+    """The lines that open with a list marker ("1.", "(a)", "iv)"): its first word is the marker."""
+    found = [m for m in (_BULLET.match(norm),) if m]
+    if "\n" in norm:
+        found += _BULLET_NL.finditer(norm)
+    return [bisect_right(line_starts, m.start(1)) - 1 for m in found]
 
 
-def _is_filler(part: str | Var | Optional) -> bool:
-    """Arbitrary text or a bare copyright notice: meaningless at the edge of a template."""
-    if isinstance(part, Var):
-        return bool(_ANY_VAR.match(part.match.strip()))
-    if isinstance(part, Optional):
-        return False  # kept: it matches when present (a title, Apache's appendix)
-    ws = WORD.findall(normalize(part))
-    return not ws or set(ws) <= _NOTICE_WORDS
-
-
-def trim(parts: tuple[str | Var | Optional, ...]) -> tuple[str | Var | Optional, ...]:
-    """Drop arbitrary-text vars and copyright notices at both ends (see the module doc)."""
-    items = list(parts)
-    for _ in range(2):  # the start, then (reversed) the end
-        i = 0
-        while i < len(items) and (isinstance(items[i], Optional) or _is_filler(items[i])):
-            if isinstance(items[i], Optional):
-                i += 1  # kept (a title), but what stands between it and the text goes
-            else:
-                items.pop(i)
-        items.reverse()
-    return tuple(items)
-
-
-# -- templates as programs over words ------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Run:
-    """Words that must appear in this order (punctuation and markup between them ignored)."""
-
-    words: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    """Replaceable text: any text of at most ``max_chars`` that the var's regex accepts."""
-
-    rx: re.Pattern[str]
-    max_chars: int
-    original: str
-
-
-@dataclass(frozen=True, slots=True)
-class Opt:
-    """Omissible text: taken when it is there."""
-
-    items: tuple[Run | Gap | Opt, ...]
-
-
-Item = Run | Gap | Opt
-
-_STRIP = " \n\t.,;:'\"()[]{}<>-*#/=_|!?"
-
-
-_BULLET = re.compile(r"(?m)^[^\w\n]*(\d{1,2}|[a-z]|[ivx]{2,5})[.)]")
+def canonical(written: list[str]) -> list[str]:
+    """Words in their canonical spelling ("licence" → "license"); the same list when none differs."""
+    if _VARIANTS.isdisjoint(written):
+        return written
+    canon = CANONICAL
+    return [canon.get(w, w) for w in written]
 
 
 def tokens(norm: str) -> tuple[list[str], list[int], list[int], list[bool]]:
     """Words of normalised text (canonical spelling), their character spans, and whether each
     is a list marker ("1." or "(a)" opening a line)."""
-    spans = [m.span() for m in WORD.finditer(norm)]
-    canon = CANONICAL
-    ws = [canon.get(w, w) for w in WORD.findall(norm)]
-    starts = [a for a, _ in spans]
-    ends = [b for _, b in spans]
-    marks = {m.start(1) for m in _BULLET.finditer(norm)}
-    bullets = [st in marks for st in starts] if marks else [False] * len(ws)
-    return ws, starts, ends, bullets
-
-
-def _var_max(rx: str, original: str) -> int:
-    """An upper bound on the characters a var's regex can accept (VAR_LIMIT if unbounded)."""
-    if re.search(r"(?<!\\)(?:[*+]|\{\d*,\})", rx.replace(".{", "")):
-        return VAR_LIMIT
-    if not re.search(r"(?<!\\)\.", rx):
-        return max(len(rx), len(original)) + 8
-    bounds = [int(b) for b in re.findall(r"(?<!\\)\.\{\d*,(\d+)\}", rx)]
-    if re.search(r"(?<!\\)\.[*+]", rx) or not bounds:
-        return VAR_LIMIT
-    return min(VAR_LIMIT * 4, sum(bounds) + len(original) + 8)
-
-
-def var_regex(var: Var) -> str:
-    rx = var.match.replace('"', "'").replace(" ", r"\s")
-    try:
-        re.compile(rx)
-    except re.error:
-        rx = f".{{0,{len(var.original) + 40}}}"
-    return rx
-
-
-def _items(parts: tuple[str | Var | Optional, ...]) -> tuple[Item, ...]:
-    out: list[Item] = []
-    pending = ""
-    for part in (*parts, None):
-        if isinstance(part, str):
-            pending += " " + part
-            continue
-        if pending.strip():
-            ws = tuple(tokens(normalize(pending))[0])
-            if ws:
-                out.append(Run(ws))
-        pending = ""
-        if isinstance(part, Var):
-            rx = var_regex(part)
-            out.append(Gap(re.compile(rx, re.I | re.S), _var_max(rx, part.original), part.original))
-        elif isinstance(part, Optional):
-            inner = _items(part.parts)
-            if inner:
-                out.append(Opt(inner))
-    return tuple(out)
-
-
-def program(template: str) -> tuple[Item, ...]:
-    """A template as a matching program: starts with its first required words, edges trimmed."""
-    items = list(_items(trim(parse(template))))
-    while items and isinstance(items[0], Gap):  # a match starts at required words (or a title)
-        items.pop(0)
-    return tuple(items)
-
-
-def required_words(template: str) -> list[list[str]]:
-    """Runs of words every match must contain (outside optionals), canonicalised."""
-    return [list(i.words) for i in program(template) if isinstance(i, Run)]
-
-
-def original_words(template: str) -> int:
-    """How many words the template's own rendition has (optionals included)."""
-    def walk(parts: tuple[str | Var | Optional, ...]) -> int:
-        n = 0
-        for p in parts:
-            if isinstance(p, str):
-                n += len(WORD.findall(normalize(p)))
-            elif isinstance(p, Var):
-                n += len(WORD.findall(normalize(p.original)))
-            else:
-                n += walk(p.parts)
-        return n
-    return walk(parse(template))
+    ws, _, cum = split_words(norm)
+    return ws, cum[0:-1:2], cum[1::2], bullet_flags(norm, cum, len(ws))
