@@ -29,7 +29,8 @@ def scanned(filename: str) -> Graph:
 def found(graph: Graph) -> dict[str, set[str | None]]:
     out: dict[str, set[str | None]] = defaultdict(set)
     for c in graph.packages([Kind.NATIVE_LIBRARY.value]):
-        out[c.name].add(c.version)
+        if not c.purl.startswith("pkg:cargo/"):  # a Rust crate is not the C library of that name
+            out[c.name].add(c.version)
     return out
 
 
@@ -102,7 +103,10 @@ def test_static_copies_are_found_per_file() -> None:
     c = next(c for c in graph.packages() if c.name == "libxml2")
     assert c.prop("assay:linkage") == "static"
     crypto = scanned(NAMED[2])
-    (ossl,) = [c for c in crypto.packages() if c.name == "openssl"]
+    (ossl,) = [c for c in crypto.packages() if c.name == "openssl" and c.purl.startswith("pkg:generic/")]
+    # the Rust crate of that name is a component of its own (its purl says so)
+    (crate,) = [c for c in crypto.packages() if c.name == "openssl" and c.purl.startswith("pkg:cargo/")]
+    assert crate.version == "0.10.54" and crate.prop("assay:linkage") == "static"
     assert ossl.version == "3.1.2" and ossl.prop("assay:path") == "cryptography/hazmat/bindings/_rust.abi3.so"
     assert any(e.kind == "version-string" and e.detail.startswith("OpenSSL 3.1.2") for e in ossl.evidence)
 

@@ -23,8 +23,8 @@ from packaging.utils import canonicalize_name
 
 from assay.enrich.bundled import pep770, vendored
 from assay.enrich.bundled.binary import sniff
-from assay.enrich.bundled.native import BinaryScan, scan_binary
-from assay.enrich.bundled.rules import Library, LibraryMatcher, matcher
+from assay.enrich.bundled.native import BinaryScan, Detection, scan_binary
+from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, matcher
 from assay.errors import InputError
 from assay.identity.purl import distro_purl
 from assay.identity.versions import split_distro
@@ -71,6 +71,9 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
     built artifacts, whose shipped headers describe the compiled library already found."""
     m = matcher()
     stats = ScanStats()
+    parent = graph.components.get(parent_id)
+    exclude = frozenset({_norm(parent.name)} if parent is not None and parent.name else ())
+    deferred: list[tuple[Detection, BinaryScan]] = []  # static copies, added once every file is read
     files = list(paths if paths is not None else resolver.files())
     stats.members = len(files)
     binaries: list[BinaryScan] = []
@@ -115,11 +118,18 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
             continue
         stats.binaries += 1
         stats.bytes_scanned += len(data)
-        result = scan_binary(loc(path), data, m)
+        result = scan_binary(loc(path), data, m, exclude=exclude)
         if result is None:
             continue
         binaries.append(result)
+        if result.own is None and file_key(base) is not None:
+            graph.unknown(loc(path), "unidentified-library",
+                          f"{base}: a shared library that no name, version function, build path "
+                          "or note identifies")
         for det in result.detections:
+            if det.library is not result.own:
+                deferred.append((det, result))
+                continue
             comp = _native_component(det.library, det.version, parent_id, loc(path), result,
                                      tuple(det.evidence))
             graph.add(comp)
@@ -132,6 +142,21 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
             if comp.version is None:
                 graph.unknown(comp.id, "unknown-version",
                               f"{det.library.name} in {loc(path)}: no version the bytes prove")
+
+    # static copies; one that only headers name is dropped when the library is a file of its own here
+    own_names = {graph.components[c].name for ids in comp_of_file.values() for c in ids}
+    for det, result in deferred:
+        if det.library.name in own_names and all(e.kind in ("build-path-header", "symbol-prefix")
+                                                 for e in det.evidence):
+            continue
+        comp = _native_component(det.library, det.version, parent_id, result.path, result,
+                                 tuple(det.evidence))
+        graph.add(comp)
+        graph.relate(parent_id, comp.id, RelType.CONTAINS)
+        stats.components.append(comp.id)
+        if comp.version is None:
+            graph.unknown(comp.id, "unknown-version",
+                          f"{det.library.name} in {result.path}: no version the bytes prove")
 
     # bundled libraries linking bundled libraries
     for result in binaries:

@@ -15,9 +15,18 @@ import re
 import struct
 from dataclasses import dataclass, field
 
+from assay.enrich.bundled import evidence as generic
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, parse
 from assay.enrich.bundled.decode import read_symbol
-from assay.enrich.bundled.rules import Library, LibraryMatcher, SymbolReader, int_version
+from assay.enrich.bundled.rules import (
+    Library,
+    LibraryMatcher,
+    SymbolReader,
+    file_key,
+    generic_library,
+    int_version,
+)
+from assay.identity.versions import split_distro
 from assay.model import Evidence
 
 _VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~][0-9A-Za-z.]+)?$")
@@ -44,7 +53,13 @@ _MALFORMED = (struct.error, IndexError, ValueError, OverflowError, UnicodeDecode
 _SYMBOL_WEIGHT = 1000  # a library's own version API outweighs any number of strings
 
 
-def scan_binary(path: str, data: bytes, m: LibraryMatcher) -> BinaryScan | None:
+# folders where wheel repair tools put the libraries they graft (auditwheel, delvewheel, delocate)
+_GRAFTED = re.compile(r"(?:^|/)(?:[^/]+\.libs|\.dylibs|\.libs)/[^/]+$")
+
+
+def scan_binary(path: str, data: bytes, m: LibraryMatcher, *, exclude: frozenset[str] = frozenset(),
+                ) -> BinaryScan | None:
+    """``exclude``: normalised names that are the scanned project itself (its own build paths)."""
     info = parse(data)
     if info is None:
         return None
@@ -55,13 +70,14 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher) -> BinaryScan | None:
     libs: dict[str, Library] = {}
 
     def add(lib: Library, version: str | None, ev: Evidence, w: int = 1) -> None:
-        libs[lib.name] = lib
-        bucket = found.setdefault(lib.name, {})
+        k = _key(lib)
+        libs[k] = lib
+        bucket = found.setdefault(k, {})
         evs = bucket.setdefault(version, [])
         if ev not in evs:
             evs.append(ev)
         if version is not None:
-            weight[(lib.name, version)] = weight.get((lib.name, version), 0) + w
+            weight[(k, version)] = weight.get((k, version), 0) + w
 
     # what the file name / SONAME says it is (decided below, once the content has spoken)
     named: list[tuple[Library, Evidence]] = []
@@ -98,22 +114,59 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher) -> BinaryScan | None:
                         add(lib, version, Evidence("version-string", path,
                                                    vm.group().decode("latin-1").strip("\x00 \n"), "version"))
 
-    # symbols whose code or constant yields the version
+    # symbols whose code or constant yields the version (each slice of a universal binary)
     named_libs = {lib.name for lib, _ev in named}
+    parts = info.slices or [info]
     for lib in m.with_symbols:
         for reader in lib.symbols:
-            try:
-                sym = info.symbol(reader.symbol)
-                if sym is None:
-                    continue
-                version, shown = _symbol_version(data, info, sym, reader)
-            except _MALFORMED:
-                continue  # a damaged symbol table or code: this reader proves nothing
-            if version:
-                add(lib, version, Evidence("symbol", path, f"{reader.symbol}: {shown}", "version"),
-                    _SYMBOL_WEIGHT)
-            elif lib.name not in found and lib.name not in named_libs:
-                add(lib, None, Evidence("symbol", path, f"defines {reader.symbol}", "presence"))
+            for part in parts:
+                try:
+                    sym = part.symbol(reader.symbol)
+                    if sym is None:
+                        continue
+                    version, shown = _symbol_version(data, part, sym, reader)
+                except _MALFORMED:
+                    continue  # a damaged symbol table or code: this reader proves nothing
+                if version:
+                    add(lib, version, Evidence("symbol", path, f"{reader.symbol}: {shown}", "version"),
+                        _SYMBOL_WEIGHT)
+                elif lib.name not in found and lib.name not in named_libs:
+                    add(lib, None, Evidence("symbol", path, f"defines {reader.symbol}", "presence"))
+
+    # generic evidence (no entry per library): version functions, build paths, symbol prefixes,
+    # package notes, VERSIONINFO, build-information blocks
+    key = file_key(basename) or (file_key(info.soname.rsplit("/", 1)[-1]) if info.soname else None)
+    own_lib = named[0][0] if named else (generic_library(_generic_name(basename, info.soname, key))
+                                         if key else None)
+
+    def hits(rx: re.Pattern[bytes]):
+        for start, end in info.data_ranges:
+            yield from rx.finditer(data, start, end)
+
+    claims: list[generic.Claim] = []
+    try:
+        claims += generic.version_functions(path, data, info, m, own_lib, key, not named)
+        claims += generic.source_paths(path, data, info, m, hits)
+        claims += generic.prefix_presence(path, info, m, named_libs)
+        claims += generic.build_info(path, data, m, hits)
+        if own_lib is not None and key:
+            claims += generic.package_claims(path, data, info, own_lib, key)
+            if info.format == "pe":
+                claims += generic.versioninfo_claims(path, data, info, own_lib, key)
+    except _MALFORMED:
+        pass  # damaged tables: what was read so far stands
+    for claim in claims:
+        if _norm_name(claim.library.name) in exclude:
+            continue  # the project's own sources
+        if claim.static and own_lib is not None and claim.library.name == own_lib.name:
+            claim = generic.Claim(claim.library, claim.version, claim.evidence, claim.weight)
+        add(claim.library, claim.version, claim.evidence, claim.weight)
+    if not named and own_lib is not None and (own_lib.name in found or _GRAFTED.search(path)):
+        # a library the table does not name: its file name (and SONAME) say which, its own
+        # version functions, package notes or VERSIONINFO its version
+        named.append((own_lib, Evidence("file-name", path, basename, "presence")))
+        if info.soname:
+            named.append((own_lib, Evidence("soname", path, info.soname, "presence")))
 
     # the file is the first named candidate whose version its content proves, else the first named
     own: Library | None = None
@@ -137,7 +190,7 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher) -> BinaryScan | None:
     # a library that imitates another takes its look-alike strings and file names: when its
     # version is proven, or when its marker is there and the other's version is not
     for lib in list(libs.values()):
-        evidence = found.get(lib.name, {})
+        evidence = found.get(_key(lib), {})
         versioned = any(v is not None for v in evidence)
         marked = any(e.kind == "marker" for evs in evidence.values() for e in evs)
         for shadowed in lib.shadows:
@@ -148,6 +201,7 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher) -> BinaryScan | None:
     detections = []
     for name, by_version in found.items():
         lib = libs[name]
+        _fold_distro(name, by_version, weight)
         presence = by_version.get(None, [])
         versions = [v for v in by_version if v is not None]
         if len(versions) > 1:
@@ -167,6 +221,36 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher) -> BinaryScan | None:
         v = versions[0]
         detections.append(Detection(lib, path, v, presence + by_version[v]))
     return BinaryScan(path, info, detections, own)
+
+
+def _fold_distro(name: str, by_version: dict[str | None, list[Evidence]],
+                 weight: dict[tuple[str, str], int]) -> None:
+    """A distribution's build (1.2.7-21.el7_9) and the upstream version it says (1.2.7) are one
+    version: the build's, backed by both."""
+    for v in [v for v in by_version if v is not None]:
+        split = split_distro(v)
+        if split is None or split.upstream not in by_version:
+            continue
+        by_version[v] = by_version[v] + [e for e in by_version.pop(split.upstream) if e not in by_version[v]]
+        weight[(name, v)] = weight.get((name, v), 0) + weight.pop((name, split.upstream), 0)
+
+
+def _key(lib: Library) -> str:
+    """Libraries by name, a Rust crate apart from the C library of the same name (openssl)."""
+    return lib.name if lib.purl_type != "cargo" else f"cargo:{lib.name}"
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower()).removeprefix("lib")
+
+
+def _generic_name(basename: str, soname: str | None, key: str) -> str:
+    """A library's name from its SONAME or file name: ``libgeotiff``, ``geos_c``, ``zmq``."""
+    for candidate in filter(None, ((soname or "").rsplit("/", 1)[-1], basename)):
+        if file_key(candidate) == key:
+            low = candidate.lower()
+            return f"lib{key}" if low.startswith("lib") else key
+    return key
 
 
 def _group(vm: re.Match[bytes]) -> str | None:
