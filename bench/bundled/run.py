@@ -67,7 +67,8 @@ def run_assay(paths: list[Path]) -> tuple[float, dict[str, set[tuple[str, str | 
     graphs = [(p, catalog_artifact(p)) for p in paths]
     elapsed = time.perf_counter() - t
     for p, g in graphs:
-        found[p.name] = {(c.name, c.version) for c in g.packages()}
+        # a Rust crate named like a C library (the openssl crate) is not that library
+        found[p.name] = {(c.name, c.version) for c in g.packages() if not c.purl.startswith("pkg:cargo/")}
     return elapsed, found
 
 

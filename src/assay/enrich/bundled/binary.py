@@ -56,6 +56,7 @@ class BinaryInfo:
     # defined symbols whose names match a pattern; defined symbols counted by a pattern's group 1
     _matching: Callable[[bytes, tuple[bytes, ...]], list[Symbol]] | None = None
     _counting: Callable[[bytes], Counter[str]] | None = None
+    _present: Callable[[bytes], set[str]] | None = None
 
     def symbol(self, name: str) -> Symbol | None:
         if self._lookup is None:
@@ -80,6 +81,13 @@ class BinaryInfo:
         if self._matching is None:
             return []
         return self._matching(pattern, needles)
+
+    def present(self, pattern: bytes) -> set[str] | None:
+        """The names matching ``pattern`` (whole names) anywhere in the symbol string tables, defined
+        or not: a cheap filter before :meth:`symbol`. None when the format cannot tell."""
+        if self._present is None:
+            return None
+        return self._present(pattern)
 
     def prefix_counts(self, pattern: bytes) -> Counter[str]:
         """How many defined symbols match ``pattern`` (anchored at the name's start), per the text
@@ -235,12 +243,11 @@ def _parse_elf(data: bytes) -> BinaryInfo:
 
     def lookup(name: str) -> Symbol | None:
         needle = name.encode() + b"\x00"
-        for sym_off, sym_size, str_off, str_size in tables:
-            strtab = data[str_off:str_off + str_size]
+        for symtab, strtab in _once(tables_bytes):
             pos = strtab.find(needle)
             while pos >= 0:
                 # a string table may share tails ("foo" inside "barfoo"): any offset spelling name counts
-                hit = _find_sym(data, sym_off, sym_size, symsize, pos, end, is64)
+                hit = _find_sym_in(symtab, symsize, pos, end, is64)
                 if hit is not None:
                     value, size, _shndx, st_type = hit
                     off = v2o(value)
@@ -281,6 +288,7 @@ def _parse_elf(data: bytes) -> BinaryInfo:
                     counts[hit.group(1).decode("latin-1")] += 1
         return counts
 
+    # (no cheap "present" filter: ELF string tables share tails, "foo" may be the end of "__foo")
     info._matching = matching
     info._counting = counting
 
@@ -313,6 +321,21 @@ def _parse_elf(data: bytes) -> BinaryInfo:
 def _name_starts(pattern: bytes, lead: bytes) -> re.Pattern[bytes]:
     """``pattern`` at the start of a NUL-terminated name in a string table (after ``lead``)."""
     return re.compile(b"\x00" + re.escape(lead) + b"(?:" + pattern + b")")
+
+
+@functools.lru_cache(maxsize=64)
+def _whole(pattern: bytes, lead: bytes) -> re.Pattern[bytes]:
+    """``pattern`` as a whole NUL-terminated name (group 1) in a string table, after ``lead``."""
+    return re.compile(b"\x00" + re.escape(lead) + b"(" + pattern + b")(?=\x00)")
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: bytes) -> re.Pattern[bytes]:
+    return re.compile(pattern)
+
+
+def _fullmatch(pattern: bytes, name: str) -> bool:
+    return _compiled(pattern).fullmatch(name.encode("latin-1")) is not None
 
 
 def _names_with(strtab: bytes, needles: tuple[bytes, ...], rx: re.Pattern[bytes],
@@ -370,23 +393,6 @@ def _elf_defined(symtab: bytes, is64: bool, end: str) -> set[int]:
 def _find_sym_in(table: bytes, symsize: int, name_off: int, end: str,
                  is64: bool) -> tuple[int, int, int, int] | None:
     key = struct.pack(end + "I", name_off)
-    pos = table.find(key)
-    while pos >= 0:
-        if pos % symsize == 0:
-            if is64:
-                _n, st_info, _o, shndx, value, size = struct.unpack_from(end + "IBBHQQ", table, pos)
-            else:
-                _n, value, size, st_info, _o, shndx = struct.unpack_from(end + "IIIBBH", table, pos)
-            if shndx != 0:
-                return value, size, shndx, st_info & 0xF
-        pos = table.find(key, pos + 1)
-    return None
-
-
-def _find_sym(data: bytes, sym_off: int, sym_size: int, symsize: int, name_off: int, end: str,
-              is64: bool) -> tuple[int, int, int, int] | None:
-    key = struct.pack(end + "I", name_off)
-    table = data[sym_off:sym_off + sym_size]
     pos = table.find(key)
     while pos >= 0:
         if pos % symsize == 0:
@@ -502,6 +508,7 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
 
     info._matching = matching
     info._counting = counting
+    info._present = lambda pattern: {n for n in exports if _fullmatch(pattern, n)}
 
     def pointer_at(vaddr: int) -> int | None:
         off = info.offset_of(vaddr)
@@ -675,8 +682,14 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
                         counts[hit.group(1).decode("latin-1")] += 1
         return counts
 
+    def present(pattern: bytes) -> set[str]:
+        rx = _whole(pattern, b"_")
+        return {hit.group(1).decode("latin-1") for _table, strtab in _once(tables_bytes)
+                for hit in rx.finditer(strtab)}
+
     info._matching = matching
     info._counting = counting
+    info._present = present
 
     def pointer_at(vaddr: int) -> int | None:
         fo = v2o(vaddr)

@@ -259,6 +259,31 @@ _TOOLCHAIN = {"python", "cpython", "pypy", "gcc", "glibc", "binutils", "devtools
               "xcode", "macosx", "sdk", "windows", "ucrt", "vc", "tools", "build", "src", "temp", "tmp",
               "opt", "usr", "release", "debug", "x86_64", "manylinux", "manylinux2014", "musllinux"}
 _MAX_PATH_HITS = 4096
+# literal-led seeds, fast to search for; the full patterns are then matched where a seed is
+_PATH_SEED = re.compile(rb"-v?[0-9]+\.[0-9]")
+_CELLAR_SEED = re.compile(rb"Cellar[/\\]")
+_BUILD_SEED = re.compile(rb"\(ver [0-9]")
+
+
+def _path_matches(data: bytes, hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]
+                  ) -> Iterable[re.Match[bytes]]:
+    last = -1
+    for seed in hits(_PATH_SEED):
+        pos = seed.start()
+        if pos < last:
+            continue
+        lo = max(seed.pos, pos - 100)
+        slash = max(data.rfind(b"/", lo, pos), data.rfind(b"\\", lo, pos))
+        if slash < 0:
+            continue
+        m = _PATH.match(data, slash, min(seed.endpos, pos + 2000))
+        if m is not None and m.end("name") == pos:
+            last = m.end("ver")
+            yield m
+    for seed in hits(_CELLAR_SEED):
+        m = _CELLAR.match(data, seed.start() - 1, min(seed.endpos, seed.start() + 600))
+        if m is not None:
+            yield m
 
 
 def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
@@ -267,26 +292,25 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
     seen: dict[tuple[str, str, str], list[str]] = {}  # (purl type, name, version) -> source files
     headers_only: dict[tuple[str, str, str], bool] = {}
     n = 0
-    for rx in (_PATH, _CELLAR):
-        for hit in hits(rx):
-            n += 1
-            if n > _MAX_PATH_HITS:
-                break
-            name = hit.group("name").decode("latin-1")
-            version = hit.group("ver").decode("latin-1").removeprefix("v")
-            rest = hit.group("rest").decode("latin-1").replace("\\", "/")
-            # the source file: the last path component up to its suffix (Rust paths run on)
-            fm = re.match(r"((?:[^/]+/){0,12}?[^/]*?\.(?:c\+\+|[A-Za-z0-9]{1,3}))(?![A-Za-z0-9])", rest)
-            if fm is None or not _SOURCE.search(fm.group(1)):
-                continue
-            if name.lower() in _TOOLCHAIN or not _VERSION_ONLY.fullmatch(version):
-                continue
-            ptype = "cargo" if fm.group(1).endswith(".rs") else "generic"  # a crate's sources
-            key = (ptype, name, version)
-            files = seen.setdefault(key, [])
-            if len(files) < 3:
-                files.append(f"{'.../' if hit.start() else ''}{name}-{version}/{fm.group(1)}")
-            headers_only[key] = headers_only.get(key, True) and bool(_HEADER.search(fm.group(1)))
+    for hit in _path_matches(data, hits):
+        n += 1
+        if n > _MAX_PATH_HITS:
+            break
+        name = hit.group("name").decode("latin-1")
+        version = hit.group("ver").decode("latin-1").removeprefix("v")
+        rest = hit.group("rest").decode("latin-1").replace("\\", "/")
+        # the source file: the last path component up to its suffix (Rust paths run on)
+        fm = re.match(r"((?:[^/]+/){0,12}?[^/]*?\.(?:c\+\+|[A-Za-z0-9]{1,3}))(?![A-Za-z0-9])", rest)
+        if fm is None or not _SOURCE.search(fm.group(1)):
+            continue
+        if name.lower() in _TOOLCHAIN or not _VERSION_ONLY.fullmatch(version):
+            continue
+        ptype = "cargo" if fm.group(1).endswith(".rs") else "generic"  # a crate's sources
+        key = (ptype, name, version)
+        files = seen.setdefault(key, [])
+        if len(files) < 3:
+            files.append(f"{'.../' if hit.start() else ''}{name}-{version}/{fm.group(1)}")
+        headers_only[key] = headers_only.get(key, True) and bool(_HEADER.search(fm.group(1)))
     claims = []
     for (ptype, name, version), files in seen.items():
         lib = m.library_for_source(name) if ptype == "generic" else None
@@ -387,7 +411,11 @@ def build_info(path: str, data: bytes, m: LibraryMatcher,
                hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
     """``JPEG: build-libjpeg-turbo (ver 3.0.1-62)``: a component built into this file, its version."""
     claims = []
-    for hit in hits(_BUILD_LINE):
+    for seed in hits(_BUILD_SEED):
+        nl = data.rfind(b"\n", max(seed.pos, seed.start() - 200), seed.start())
+        hit = _BUILD_LINE.match(data, nl, min(seed.endpos, seed.start() + 64)) if nl >= 0 else None
+        if hit is None:
+            continue
         what = hit.group("what").decode("latin-1").removeprefix("build").lstrip("-")
         label = hit.group("label").decode("latin-1").strip()
         lib = (m.library_for_source(what) if what else None) or m.library_for_source(label)

@@ -117,8 +117,11 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher, *, exclude: frozenset
     # symbols whose code or constant yields the version (each slice of a universal binary)
     named_libs = {lib.name for lib, _ev in named}
     parts = info.slices or [info]
+    present = info.present(m.symbol_pattern) if m.symbol_pattern else None
     for lib in m.with_symbols:
         for reader in lib.symbols:
+            if present is not None and reader.symbol not in present:
+                continue
             for part in parts:
                 try:
                     sym = part.symbol(reader.symbol)

@@ -104,6 +104,7 @@ class LibraryMatcher:
     prefix_pattern: bytes | None = None  # group 1 = a declared prefix, at a symbol name's start
     prefix_min: dict[str, tuple[Library, int]] = field(default_factory=dict)
     by_source: dict[str, Library] = field(default_factory=dict)  # normalised source-tree name -> library
+    symbol_pattern: bytes | None = None  # every symbol the table's readers read, as one trie
 
     def library_for_source(self, name: str) -> Library | None:
         """The table library a source tree or build label names (``libpng``, ``tiff``, ``zlib-ng``)."""
@@ -252,6 +253,9 @@ def matcher() -> LibraryMatcher:
         for source in (lib.name, *lib.files, *lib.sources):
             m.by_source.setdefault(_source_key(source), lib)
     m.by_prefix.sort(key=lambda pl: -len(pl[0]))
+    names = sorted({r.symbol.encode() for lib in m.with_symbols for r in lib.symbols})
+    if names:
+        m.symbol_pattern = trie_regex(names).pattern
     if m.prefix_min:
         m.prefix_pattern = b"(" + trie_regex(sorted(p.encode() for p in m.prefix_min)).pattern + b")"
     m.anchors = trie_regex(sorted(set(m.by_anchor) | set(m.markers)))
