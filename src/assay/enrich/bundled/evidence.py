@@ -53,7 +53,7 @@ VERSION = (r"[0-9]+\.[0-9]+(?:\.[0-9]+){0,3}[a-z]?"
 _VERSION_ONLY = re.compile(rf"v?({VERSION})")
 # "libopus 1.3.1", "LIBTIFF, Version 4.5.1\n...", "expat_2.5.0", "libsndfile-1.2.2", "4.9.2 of Jan 1"
 _VERSION_TEXT = re.compile(
-    rf"(?:(?P<label>[A-Za-z][A-Za-z0-9+.]*(?:[ _-][A-Za-z][A-Za-z0-9+.]*)*?)(?:,? [Vv]ersion |[ _/-]v?)|v)?"
+    rf"(?:\(?(?P<label>[A-Za-z][A-Za-z0-9+.]*(?:[ _-][A-Za-z][A-Za-z0-9+.]*)*?)\)?(?:,? [Vv]ersion |[ _/-]v?)|v)?"
     rf"(?P<v>{VERSION})(?=$|[ ,;(\n\t])")
 
 # -- version functions ----------------------------------------------------------------------
@@ -61,13 +61,14 @@ _VERSION_TEXT = re.compile(
 _VERSION_NEEDLES = (b"ersion", b"ERSION")
 _VERSION_NAME = re.compile(
     rb"(?P<pre>[A-Za-z][A-Za-z0-9_]*?)_{0,2}(?:[Gg]et_?|GET_)?(?:[Ll]ib_?|LIB_?)?(?:[Ll]inked_?|LINKED_)?"
-    rb"(?:[Vv]ersion|VERSION)(?:_?(?:[Ss]tring|STRING|[Ss]tr|STR|[Nn]umber|NUMBER|[Nn]um|NUM|[Tt]ext))?")
+    rb"(?:[Vv]ersion|VERSION)(?:_?(?:[Ss]tring|STRING|[Ss]tr|STR|[Nn]umber|NUMBER|[Nn]um|NUM|[Tt]ext|[Ii]nfo))?")
 # names that say version but not the library's release: ABI, API, protocol, file format, minimum or
 # required versions, compilers and interpreters, runtime checks with arguments
 _NOT_RELEASE = re.compile(
     r"abi|api|proto|format|schema|file|min|max|compat|requir|check|header|python|^py|cython|numpy|"
     r"glibc|gcc|compiler|plugin|driver|cuda|opengl|^gl|shader|encoder|decoder|runtime|os_|"
-    r"kernel|firmware|device|struct|module|build|abi|feature|dll|major|minor|patch|micro", re.I)
+    r"kernel|firmware|device|struct|module|build|abi|feature|dll|major|minor|patch|micro|unicode|"
+    r"ucd|icu|tzdata|cldr|utf", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +84,23 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+# what may stand between a library's prefix and "version" in its own version function's name:
+# anything else names the version of something else (fribidi_unicode_version is Unicode's)
+_TAILS = {"", "lib", "library", "get", "codec", "access", "release", "package", "pkg"}
+
+
+def _tail_ok(pre: str, key: str) -> bool:
+    low, key = pre.lower().rstrip("_"), key.lower().rstrip("_")
+    if low == key:
+        return True
+    return low.startswith(key + "_") and low[len(key) + 1:].strip("_") in _TAILS
+
+
 def _tie_prefix(pre: str, m: LibraryMatcher) -> Library | None:
     """The table library whose declared prefix is ``pre`` (``hb`` -> harfbuzz, ``png_access`` ->
     libpng via ``png_``)."""
-    low = pre.lower().rstrip("_")
     for prefix, lib in m.by_prefix:
-        key = prefix.lower().rstrip("_")
-        if low == key or low.startswith(key + "_"):
+        if _tail_ok(pre, prefix):
             return lib
     return None
 
@@ -97,11 +108,9 @@ def _tie_prefix(pre: str, m: LibraryMatcher) -> Library | None:
 def _ties_file(pre: str, key: str) -> bool:
     """Whether a symbol prefix names the file's own library (``GEOS`` ~ ``geos_c``, ``aom_codec``
     ~ ``aom``)."""
-    low = pre.lower().rstrip("_")
+    low = pre.lower().rstrip("_").removeprefix("lib")
     key = key.lower()
-    low = low.removeprefix("lib")
-    return bool(low) and (low == key or key.startswith(low + "_") or low.startswith(key + "_")
-                          or _norm(low) == _norm(key))
+    return bool(low) and (_tail_ok(low, key) or key.startswith(low + "_") or _norm(low) == _norm(key))
 
 
 def version_from_text(text: str, library: Library | None = None) -> str | None:
@@ -158,6 +167,8 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             continue
         pre = nm.group("pre").decode("latin-1")
         lib = _tie_prefix(pre, m)
+        if lib is not None and not lib.prefix_versions:
+            continue
         if lib is None and own is not None and own_generic and own_key and _ties_file(pre, own_key):
             lib = own  # a library the table does not name, tied by its own file name
         if lib is None:
@@ -245,7 +256,7 @@ def _corroborated(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Li
 
 _NAME = rb"[A-Za-z][A-Za-z0-9_+]*(?:[.-][A-Za-z][A-Za-z0-9_+]*)*"
 _PATH = re.compile(
-    rb"[/\\](?P<name>" + _NAME + rb")-(?P<ver>v?[0-9]+(?:\.[0-9]+)+(?:[-_.+~]?[A-Za-z0-9]+)*?)[/\\]"
+    rb"[/\\](?P<name>" + _NAME + rb")-(?P<ver>v?[0-9]+(?:\.[0-9]+)+[A-Za-z0-9]*(?:[-_.+~][A-Za-z0-9]+)*)[/\\]"
     rb"(?P<rest>[A-Za-z0-9_+.,@~ -]{0,120}(?:[/\\][A-Za-z0-9_+.,@~ -]{1,120}){0,12})")
 _CELLAR = re.compile(rb"[/\\]Cellar[/\\](?P<name>[A-Za-z0-9_+.-]+?)(?:@[0-9.]+)?[/\\]"
                      rb"(?P<ver>[0-9][A-Za-z0-9.]*)(?:_[0-9]+)?[/\\](?P<rest>[A-Za-z0-9_+.,@~/\\ -]{1,240})")

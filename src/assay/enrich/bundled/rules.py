@@ -70,6 +70,7 @@ class Library:
     headers: tuple[HeaderReader, ...] = ()
     prefixes: tuple[str, ...] = ()  # symbol prefixes only its code defines ("hb_", "FT_")
     min_symbols: int = 8  # defined symbols with a prefix that make a static copy
+    prefix_versions: bool = True  # its prefixed version functions state the release (not ffmpeg's)
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
 
     def purl(self, version: str | None) -> str:
@@ -199,6 +200,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         markers=tuple(m.encode("latin-1") for m in entry.get("markers", ())),
         description=entry.get("description", ""), shadows=tuple(entry.get("shadows", ())),
         prefixes=tuple(entry.get("prefixes", ())), min_symbols=int(entry.get("min_symbols", 8)),
+        prefix_versions=bool(entry.get("prefix_versions", True)),
         sources=tuple(entry.get("sources", ())),
         headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
                                    tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
