@@ -53,8 +53,8 @@ VERSION = (r"[0-9]+\.[0-9]+(?:\.[0-9]+){0,3}[a-z]?"
 _VERSION_ONLY = re.compile(rf"v?({VERSION})")
 # "libopus 1.3.1", "LIBTIFF, Version 4.5.1\n...", "expat_2.5.0", "libsndfile-1.2.2", "4.9.2 of Jan 1"
 _VERSION_TEXT = re.compile(
-    rf"(?:\(?(?P<label>[A-Za-z][A-Za-z0-9+.]*(?:[ _-][A-Za-z][A-Za-z0-9+.]*)*?)\)?(?:,? [Vv]ersion |[ _/-]v?)|v)?"
-    rf"(?P<v>{VERSION})(?=$|[ ,;(\n\t])")
+    r"(?:\(?(?P<label>[A-Za-z][A-Za-z0-9+.]*(?:[ _-][A-Za-z][A-Za-z0-9+.]*)*?)\)?"
+    rf"(?:,? [Vv]ersion |[ _/-]v?)|v)?(?P<v>{VERSION})(?=$|[ ,;(\n\t])")
 
 # -- version functions ----------------------------------------------------------------------
 
@@ -397,9 +397,9 @@ def versioninfo_claims(path: str, data: bytes, info: BinaryInfo, own: Library, o
         return []  # the resource describes something else (a product, a Python extension)
     for field in ("ProductVersion", "FileVersion"):
         raw = res.get(field, "").replace(",", ".").replace(" ", "")
-        vm = _VERSION_ONLY.match(raw)
+        vm = _VERSION_ONLY.fullmatch(raw)
         if not vm:
-            continue
+            continue  # "0.165.x", "4.3+1-e9b8812": not a version this reader can state exactly
         version = vm.group(1)
         parts = version.split(".")
         while len(parts) > 3 and parts[-1] == "0":

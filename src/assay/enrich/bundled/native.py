@@ -154,8 +154,6 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher, *, exclude: frozenset
         claims += generic.build_info(path, data, m, hits)
         if own_lib is not None and key:
             claims += generic.package_claims(path, data, info, own_lib, key)
-            if info.format == "pe":
-                claims += generic.versioninfo_claims(path, data, info, own_lib, key)
     except _MALFORMED:
         pass  # damaged tables: what was read so far stands
     for claim in claims:
@@ -164,6 +162,15 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher, *, exclude: frozenset
         if claim.static and own_lib is not None and claim.library.name == own_lib.name:
             claim = generic.Claim(claim.library, claim.version, claim.evidence, claim.weight)
         add(claim.library, claim.version, claim.evidence, claim.weight)
+    # VERSIONINFO only where nothing in the bytes said the file's version: a resource is written
+    # by whoever packaged the DLL (a plugin's date, a wrapper's own numbering)
+    if own_lib is not None and key and info.format == "pe" and \
+            not any(v is not None for v in found.get(_key(own_lib), {})):
+        try:
+            for claim in generic.versioninfo_claims(path, data, info, own_lib, key):
+                add(claim.library, claim.version, claim.evidence, claim.weight)
+        except _MALFORMED:
+            pass
     if not named and own_lib is not None and (own_lib.name in found or _GRAFTED.search(path)):
         # a library the table does not name: its file name (and SONAME) say which, its own
         # version functions, package notes or VERSIONINFO its version
@@ -200,6 +207,14 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher, *, exclude: frozenset
             other_versioned = any(v is not None for v in found.get(shadowed, {}))
             if versioned or (marked and not other_versioned):
                 found.pop(shadowed, None)
+
+    # a library this file links dynamically is not also copied into it: its version strings here
+    # are the headers it was built against (libssh quoting OpenSSL's), not code
+    linked = {_key(lib) for n in info.needed for lib in m.libraries_for_file(n.rsplit("/", 1)[-1])
+              if lib.quoted_by_clients}
+    for name in list(found):
+        if name in linked and (own is None or name != _key(own)):
+            del found[name]
 
     detections = []
     for name, by_version in found.items():

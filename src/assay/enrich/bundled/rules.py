@@ -71,6 +71,7 @@ class Library:
     prefixes: tuple[str, ...] = ()  # symbol prefixes only its code defines ("hb_", "FT_")
     min_symbols: int = 8  # defined symbols with a prefix that make a static copy
     prefix_versions: bool = True  # its prefixed version functions state the release (not ffmpeg's)
+    quoted_by_clients: bool = False  # its version text is a header macro its clients print too
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
 
     def purl(self, version: str | None) -> str:
@@ -201,6 +202,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         description=entry.get("description", ""), shadows=tuple(entry.get("shadows", ())),
         prefixes=tuple(entry.get("prefixes", ())), min_symbols=int(entry.get("min_symbols", 8)),
         prefix_versions=bool(entry.get("prefix_versions", True)),
+        quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
         sources=tuple(entry.get("sources", ())),
         headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
                                    tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
