@@ -133,7 +133,7 @@ def resolve(args: argparse.Namespace) -> None:
         entry: dict = {"project": name, "rank": ranks.get(name)}
         try:
             doc = index._json(f"{index.base}/{name}/json")
-        except Exception as exc:  # noqa: BLE001 - recorded in the plan
+        except Exception as exc:
             entry["problem"] = f"index: {exc}"
             return entry
         if doc is None:
@@ -190,7 +190,7 @@ def fetch(args: argparse.Namespace) -> None:
         try:
             net.download(f["url"], folder / f["filename"], sha256=f["sha256"], timeout=120)
             return f"ok {f['filename']}"
-        except Exception as exc:  # noqa: BLE001 - reported
+        except Exception as exc:
             return f"FAILED {f['filename']}: {exc}"
 
     with ThreadPoolExecutor(max_workers=3) as pool:
@@ -262,7 +262,7 @@ def query(store: Path, sql: str) -> list[dict]:
 
     con = duckdb.connect()
     for table in ("components", "unknowns", "distributions"):
-        files = sorted(str(p) for p in (store / table).rglob("*.parquet"))
+        files = sorted(str(p) for p in store.rglob(f"{table}.parquet"))
         if files:
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({files!r}, union_by_name=true)")
     cur = con.execute(sql)
@@ -271,12 +271,11 @@ def query(store: Path, sql: str) -> list[dict]:
 
 
 def report(args: argparse.Namespace) -> None:
-    plan = json.loads(PLAN.read_text())
     lines = ["# Bundled libraries in the most downloaded native projects: coverage", ""]
     summary_rows = []
     for platform, top in (("linux", args.top_linux), ("win", args.top_other), ("mac", args.top_other)):
         store = store_of(platform)
-        if not store.exists():
+        if not any(store.rglob("distributions.parquet")):
             continue
         projects = selected(platform, top)
         comps = query(store, "SELECT filename, name, version, purl, path, found_by, evidence, properties "
@@ -299,7 +298,7 @@ def report(args: argparse.Namespace) -> None:
             at_path: dict[str, list[dict]] = defaultdict(list)
             for c in found:
                 at_path[c["path"] or ""].append(c)
-            for member, size in native_members(wheel):
+            for member, _size in native_members(wheel):
                 cls = file_class(member)
                 here = at_path.get(member, [])
                 own = [c for c in here if not _static(c)]
@@ -326,18 +325,28 @@ def report(args: argparse.Namespace) -> None:
                 fh.write("\t".join(str(r.get(c) or "") for c in cols) + "\n")
         summary_rows.append((platform, projects, rows, dists))
     for platform, projects, rows, dists in summary_rows:
-        libs = [r for r in rows if r["status"] in ("identified, version proven", "identified, version unknown")
+        libs = [r for r in rows if r["status"].startswith("identified")
                 or (r["class"] != "extension" and r["status"] == "not identified")]
         proven = sum(r["status"] == "identified, version proven" for r in libs)
         ident = sum(r["status"].startswith("identified") for r in libs)
         errors = [d for d in dists if d["status"] != "ok"]
+        native = [r for r in libs if not (r.get("purl") or "").startswith("pkg:cargo/")]
+        n_proven = sum(r["status"] == "identified, version proven" for r in native)
+        n_ident = sum(r["status"].startswith("identified") for r in native)
+        crates = len(libs) - len(native)
         lines += [f"## {platform}: top {len(projects)} native projects", "",
-                  f"- wheels scanned: {len(dists)} ({len(errors)} failed)",
-                  f"- native libraries and static copies seen: {len(libs)}; identified {ident} "
-                  f"({100 * ident / max(len(libs), 1):.1f}%), with a proven version {proven} "
+                  f"- wheels scanned: {len(dists)} ({len(errors)} failed); "
+                  f"{sum(1 for r in rows if r['status'] == 'not scanned')} not scanned (over 300 MB)",
+                  f"- native libraries and static copies seen (C/C++, not Rust crates): {len(native)}; "
+                  f"identified {n_ident} ({100 * n_ident / max(len(native), 1):.1f}%), with a proven "
+                  f"version {n_proven} ({100 * n_proven / max(len(native), 1):.1f}%)",
+                  f"- with the Rust crates their build paths name ({crates}): {len(libs)} seen; identified "
+                  f"{ident} ({100 * ident / max(len(libs), 1):.1f}%), with a proven version {proven} "
                   f"({100 * proven / max(len(libs), 1):.1f}%)",
-                  f"- rows: corpus/coverage-{platform}.tsv", ""]
-        counts = Counter((r["library"] or r["file"].rsplit("/", 1)[-1], r["status"]) for r in libs)
+                  f"- rows: corpus/coverage-{platform}.tsv (every native file and static copy, what assay "
+                  "says of it, the evidence or the reason)", ""]
+        libs = native
+        counts = Counter((r.get("library") or r["file"].rsplit("/", 1)[-1], r["status"]) for r in libs)
         lines += ["| library or file | status | count |", "|---|---|---|"]
         for (name, status), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"| {name} | {status} | {n} |")
@@ -355,7 +364,7 @@ def _row(p: dict, f: dict, member: str, cls: str, c: dict, linkage: str) -> dict
     ev = "; ".join(f"{e['kind']}: {e['detail']}" for e in c["evidence"] or [] if e["proves"] == "version")
     seen = "; ".join(f"{e['kind']}: {e['detail']}" for e in c["evidence"] or [])
     return {"project": p["project"], "wheel": f["filename"], "file": member, "class": cls, "linkage": linkage,
-            "library": c["name"], "version": c["version"],
+            "library": c["name"], "version": c["version"], "purl": c["purl"],
             "status": "identified, version proven" if proven else "identified, version unknown",
             "reason": (ev if proven else f"seen: {seen}")[:300]}
 

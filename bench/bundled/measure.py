@@ -63,7 +63,8 @@ def found_pairs(path: Path) -> set[tuple[str, str | None]]:
             if not c.purl.startswith("pkg:cargo/") and c.found_by != "bundled.pep770"}
 
 
-def score(path: Path, truth: set[tuple[str, str]], unproven: set[str]) -> tuple[int, int, list[str], list[str]]:
+def score(path: Path, truth: set[tuple[str, str]],
+          unproven: set[str]) -> tuple[int, int, list[str], list[str]]:
     got = found_pairs(path)
     want = {(norm_name(n), norm_version(v)) for n, v in truth}
     hit = want & got
@@ -72,7 +73,8 @@ def score(path: Path, truth: set[tuple[str, str]], unproven: set[str]) -> tuple[
         versions[n].add(v)
     wrong = sorted(f"{n} {v} (truth {sorted(versions[n])})" for n, v in got
                    if v is not None and n in versions and v not in versions[n])
-    wrong += sorted(f"{n} {v} (unproven)" for n, v in got if v is not None and n in {norm_name(u) for u in unproven})
+    gone = {norm_name(u) for u in unproven}
+    wrong += sorted(f"{n} {v} (unproven)" for n, v in got if v is not None and n in gone)
     missed = sorted(f"{n} {v}" for n, v in want - got)
     return len(hit), len(want), wrong, missed
 
@@ -117,8 +119,8 @@ def report(label: str, wheels: dict[str, tuple[Path, set, set]], verbose: bool) 
     for plat in ("linux", "win", "mac"):
         if plat in per:
             hit, total, wrong, n = per[plat]
-            print(f"  {plat:6} {n:3} wheels  {hit:4}/{total:<4} = {100 * hit / max(total, 1):5.1f}% found exactly, "
-                  f"{wrong} wrong")
+            share = 100 * hit / max(total, 1)
+            print(f"  {plat:6} {n:3} wheels  {hit:4}/{total:<4} = {share:5.1f}% found exactly, {wrong} wrong")
 
 
 def main() -> None:
