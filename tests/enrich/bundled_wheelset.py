@@ -196,7 +196,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     # in its build paths (.../gdal-3.6.4/port/cpl_conv.cpp; the file name's 32.3.6.4 agrees): a
     # docstring's "GDAL 1.1.7, released 2002/04/16" must not count
     "rasterio-1.3.9-cp311-cp311-manylinux2014_x86_64.whl": {
-        ("gdal", "3.6.4"), ("libjpeg", "9c"), ("libjpeg", "6b"), ("proj", "9.0.1"), ("sqlite", "3.33.0"), ("expat", "2.2.6"),
+        ("gdal", "3.6.4"), ("libjpeg", "9c"), ("libjpeg", "6b"), ("proj", "9.0.1"), ("sqlite", "3.33.0"),
+        ("expat", "2.2.6"),
         ("hdf5", "1.12.1"), ("libpng", "1.6.35"), ("libtiff", "4.3.0"), ("libwebp", "1.3.2"),
         ("openjpeg", "2.4.0"), ("openssl", "1.1.1w"), ("zlib", "1.2.7"), ("zstd", "1.5.0"), ("xz", "5.2.2"),
     },

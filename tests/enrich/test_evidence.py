@@ -1,0 +1,96 @@
+"""Generic evidence (evidence.py): rules with no entry per library, each checked on two real binaries."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assay.catalog.artifact import catalog_artifact
+from assay.enrich.bundled.evidence import version_from_text
+from assay.model import Graph
+from pypi import pypi_file
+
+from .bundled_wheelset import ML, WHEELS
+
+UNTUNED = json.loads((Path(__file__).resolve().parents[2] / "bench" / "bundled" / "untuned.json").read_text())
+
+
+def _wheel(platform: str, prefix: str) -> Path:
+    name = next(n for n in UNTUNED[platform] if n.startswith(prefix))
+    return pypi_file(name, UNTUNED[platform][name]["sha256"])
+
+
+@cache
+def _graph(platform: str, prefix: str) -> Graph:
+    return catalog_artifact(_wheel(platform, prefix))
+
+
+def _native(graph: Graph) -> list:
+    return [c for c in graph.packages(["native-library"]) if not c.purl.startswith("pkg:cargo/")]
+
+
+@pytest.mark.parametrize(("text", "version"), [
+    ("(GNU FriBidi) 1.0.13\nCopyright", "1.0.13"), ("libopus 1.4", "1.4"),
+    ("LIBTIFF, Version 4.5.1\nCopyright (c) 1988-1996 Sam Leffler", "4.5.1"), ("expat_2.5.0", "2.5.0"),
+    ("libsndfile-1.2.2", "1.2.2"), ("4.9.2 of Jan  1 2024 $", "4.9.2"),
+    ("1.11.1_DEV", "1.11.1_DEV"), ("2.0.0-rc1", "2.0.0-rc1"), ("1.21.7.dev", "1.21.7.dev"),
+    ("1.5.3-0-gb546257", "1.5.3-0-gb546257"), ("v3.8.0", "3.8.0"),
+    ("3.12.1-CAPI-1.18.1", None), ("n6.1", None), ("2", None), ("", None),
+])
+def test_version_notations_are_kept_as_written(text: str, version: str | None) -> None:
+    assert version_from_text(text) == version
+
+
+@pytest.mark.slow
+def test_version_functions_of_libraries_the_table_does_not_name() -> None:
+    # mpc_get_version() -> "1.4.1" (gmpy2's libmpc), vips_version_string() -> "8.18.7" (pyvips'
+    # libvips): tied by the symbol's prefix to the file's own name, no table entry
+    mpc = [c for c in _native(_graph("linux", "gmpy2-")) if c.name == "libmpc"]
+    assert [(c.version, c.purl) for c in mpc] == [("1.4.1", "pkg:generic/libmpc@1.4.1")]
+    assert any(e.kind == "version-function" and "mpc_get_version" in e.detail for e in mpc[0].evidence)
+    assert not mpc[0].cpes  # no CPE is known for sure
+    vips = [c for c in _native(_graph("linux", "pyvips_binary-")) if c.name == "libvips"]
+    assert [c.version for c in vips] == ["8.18.7"]
+
+
+@pytest.mark.slow
+def test_a_version_of_something_else_is_not_the_librarys() -> None:
+    # fribidi_unicode_version is the Unicode version (14.0.0), not FriBidi's
+    name = f"av-12.0.0-cp311-cp311-{ML}.whl"
+    graph = catalog_artifact(pypi_file(name, WHEELS[name]))
+    assert all(c.version != "14.0.0" for c in _native(graph) if "fribidi" in c.name)
+
+
+@pytest.mark.slow
+def test_versioninfo_describing_the_dll() -> None:
+    # the Microsoft runtime DLLs delvewheel copies: their own VERSIONINFO (FileVersion 14.40.33810.0)
+    for prefix in ("faiss_cpu-", "sentencepiece-"):
+        found = {(c.name, c.version) for c in _native(_graph("win", prefix))}
+        assert ("msvcp140", "14.40.33810") in found, found
+        assert ("vcomp140", "14.51.36231") in found, found
+
+
+@pytest.mark.slow
+def test_versioninfo_that_is_no_whole_version_or_describes_a_plugin_is_not_used() -> None:
+    av = {(c.name, c.version) for c in _native(_graph("win", "av-"))}
+    assert not any(n == "x264" and v for n, v in av), av  # FileVersion "0.165.x"
+    assert ("ffmpeg", "9.0.2") in av
+    cv = {(c.name, c.version) for c in _native(_graph("win", "opencv_python_headless-"))}
+    assert ("opencv", "2024.11.0") not in cv  # the FFmpeg wrapper plugin's own numbering
+    assert ("opencv", "5.0.0") in cv
+
+
+@pytest.mark.slow
+def test_a_header_macro_in_a_client_is_no_static_copy() -> None:
+    # libssh quotes OPENSSL_VERSION_TEXT 3.3.1 from the headers it was built with; it links the
+    # wheel's libcrypto (3.6.0), which is the only OpenSSL there
+    graph = _graph("mac", "opencv_python_headless-")
+    ossl = sorted((c.prop("assay:path"), c.version) for c in _native(graph)
+                  if c.name == "openssl" and c.version)
+    assert ossl == [("cv2/.dylibs/libcrypto.3.dylib", "3.6.0")]
+    # and OpenCV's build information names its own static libjpeg-turbo and libpng
+    static = {(c.name, c.version) for c in _native(graph) if c.prop("assay:path") == "cv2/cv2.abi3.so"}
+    assert {("libjpeg-turbo", "3.1.2"), ("libpng", "1.6.57")} <= static
