@@ -32,7 +32,7 @@ def test_scan_writes_every_document_and_finds_pillow_and_libwebp(pillow_env, sha
     assert r.returncode == 1, r.stderr  # findings
     names = sorted(p.name for p in out.iterdir())
     assert names == ["audit.json", "audit.md", "audit.sarif", "integrity.json", "inventory.json",
-                     "sbom.cdx.json", "sbom.spdx.json"]
+                     "report.html", "sbom.cdx.json", "sbom.spdx.json"]
     findings = json.loads((out / "audit.json").read_text())["findings"]
     by_component = {}
     for f in findings:

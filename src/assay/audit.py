@@ -37,7 +37,7 @@ from assay.model import Component, Finding, Graph, Kind, Severity
 from assay.model.audit import AuditResult, FixAdvice, Skipped, UnresolvedAdvisory
 from assay.vulndb.cpython import CPYTHON_REPO, CommitResolver, CommitTable, GitClone
 from assay.vulndb.match import PYTHON_KINDS, AdvisoryMatcher, Hit, affected_by
-from assay.vulndb.store import AdvisoryRow, Store, default_path
+from assay.vulndb.store import AdvisoryRow, DatabaseLocked, Store, default_path
 from assay.vulndb.versions import native_compare, native_sort_key, pep440
 
 _ID_RANK = ("PSF-", "PYSEC-", "GHSA-", "CVE-")
@@ -54,7 +54,7 @@ def database_status(db: Path | str | None = None, config: Config | None = None) 
     path = database_path(db, config)
     if not path.is_file():
         return None
-    with Store(path, create=False) as store:
+    with Store(path, readonly=True) as store:
         if store.is_empty():
             return None
         return store.summary()
@@ -66,9 +66,15 @@ def open_store(db: Path | str | None = None, config: Config | None = None) -> St
     if not path.is_file():
         raise IncompleteError(f"{path}: no advisory database here, nothing can be audited",
                               hint="run `assay db import PATH` (e.g. ../shared/data) or `assay db update`")
-    store = Store(path, create=False)
+    store = Store(path, readonly=True)  # an audit only reads: no write access needed
     if store.is_empty():
+        running = store.import_running()
         store.close()
+        if running is not None:
+            raise DatabaseLocked(f"{path}: an import into the advisory database is still running "
+                                 f"(pid {running.get('pid')}, {running.get('what', '')}, since "
+                                 f"{running.get('since', '?')}); it holds no advisories until that finishes",
+                                 hint="audit again when the import is done")
         raise IncompleteError(f"{path}: the advisory database is empty",
                               hint="run `assay db import PATH` (e.g. ../shared/data) or `assay db update`")
     return store
@@ -115,6 +121,10 @@ def audit_components(components: Sequence[Component], *, store: Store, config: C
     audited = sum(1 for c in components
                   if c.id not in skipped_ids
                   and c.kind not in (Kind.APPLICATION, Kind.ENVIRONMENT, Kind.FILE))
+    running = store.import_running()
+    if running is not None:
+        warnings.append(f"an import into {store.path} is running (pid {running.get('pid')}); this audit "
+                        "used the advisories stored before it")
     if any(c.kind == Kind.INTERPRETER for c in components) and not matcher.resolver:
         warnings.append("no CPython commit table or clone: PSF advisories cannot be resolved "
                         "(import ../shared/data/cpython/commit_tags.txt or pass --cpython-repo)")

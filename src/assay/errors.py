@@ -12,6 +12,7 @@ EXIT_POLICY = 1  # findings at/above threshold, verification failed, integrity b
 EXIT_USAGE = 2  # usage, config or input error
 EXIT_INCOMPLETE = 3  # nothing found, or unknowns under --strict
 EXIT_NETWORK = 4  # service or network failure
+EXIT_INTERNAL = 70  # a bug in assay (EX_SOFTWARE): one line, --debug shows the traceback
 
 
 class AssayError(Exception):

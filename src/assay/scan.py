@@ -6,6 +6,8 @@ audit and the integrity check of one target, with every document written into on
     result.exit_code()      # 0 clean, 1 findings at/above fail-on or modified/missing files, 3 nothing found
     result.reasons()        # why the exit code is not 0, in words
 
+``report.html`` beside them shows it all on one self-contained page.
+
 The documents are written to a temporary folder beside ``out`` and moved into place only when
 all are complete, so a failed scan leaves no half-written folder.
 """
@@ -24,8 +26,13 @@ from assay.config import Config
 from assay.errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_POLICY, InputError
 from assay.model.audit import AuditReport, AuditResult
 from assay.model.integrity import IntegrityReport
+from assay.model.report import ScanReport
+from assay.output import refuse_inputs, same_file
 
 Status = Callable[[str], None]
+# every document a scan may write (which of them depends on what was found)
+DOCUMENTS = ("sbom.spdx.json", "sbom.cdx.json", "inventory.json", "audit.json", "audit.sarif", "audit.md",
+             "integrity.json", "report.html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,7 @@ class ScanOptions:
     bundled: bool = True
     creator: str | None = None
     reproducible: bool = False
+    allow_includes_outside: bool = False  # requirements: -r includes may leave the file's folder
 
 
 @dataclass(slots=True)
@@ -56,7 +64,7 @@ class ScanResult:
     def reasons(self) -> list[str]:
         """Why the scan's exit code is not 0 (empty when it is 0)."""
         out = []
-        if not self.graph.packages():
+        if self.graph.nothing_found():
             out.append("nothing was found in the target")
         if self.audit is not None and self.audit.exit_code() == EXIT_POLICY:
             n = len(self.audit.failing())
@@ -67,7 +75,7 @@ class ScanResult:
         return out
 
     def exit_code(self) -> int:
-        if not self.graph.packages():
+        if self.graph.nothing_found():
             return EXIT_INCOMPLETE
         failed = (self.audit is not None and self.audit.exit_code() == EXIT_POLICY) or \
             (self.integrity is not None and not self.integrity.clean)
@@ -82,7 +90,8 @@ def _prepare_store(options: ScanOptions, status: Status, warn: Status):  # type:
     if not options.advisories and not options.update and not path.is_file():
         return None, (f"skipped: no advisory data in {path} (pass --advisories PATH, --update, "
                       "or run `assay db import`)")
-    store = Store(path, create=True)
+    # only an import or update writes; an audit of what is there opens it read-only
+    store = Store(path, create=True) if options.advisories or options.update else Store(path, readonly=True)
     try:
         if options.update:
             from assay.vulndb.update import update as do_update
@@ -97,7 +106,11 @@ def _prepare_store(options: ScanOptions, status: Status, warn: Status):  # type:
             status("importing advisories…")
             import_paths(store, options.advisories)
         if store.is_empty():
+            running = store.import_running()
             store.close()
+            if running is not None:
+                return None, (f"skipped: an import into {path} is still running (pid {running.get('pid')}); "
+                              "it holds no advisories until that finishes")
             return None, (f"skipped: no advisory data in {path} (pass --advisories PATH, --update, "
                           "or run `assay db import`)")
     except BaseException:
@@ -115,8 +128,15 @@ def scan(target: str | os.PathLike[str] | None, options: ScanOptions | None = No
     out = Path(options.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a folder")
+    db_path = options.config.db
+    inputs = [p for p in (target, db_path, *options.advisories) if p is not None]
+    for name in DOCUMENTS:  # before the work: no document may land on an input
+        refuse_inputs(out / name, inputs)
+    if target is not None and same_file(out, target):
+        raise InputError(f"{out}: is the scanned folder itself; write the documents somewhere else")
     status("cataloguing…")
-    catalogue = catalog.run(target, catalog.Options(bundled=options.bundled))
+    catalogue = catalog.run(target, catalog.Options(
+        bundled=options.bundled, allow_includes_outside=options.allow_includes_outside))
     graph = catalogue.graph
     if options.creator:
         graph.metadata["creator"] = options.creator
@@ -145,7 +165,9 @@ def scan(target: str | os.PathLike[str] | None, options: ScanOptions | None = No
     r = options.reproducible
     documents.append(("sbom.spdx.json", render("sbom", "spdx-json", graph, reproducible=r)))
     if audit is not None:
-        report = AuditReport(audit, graph)
+        from assay.sources.directory import repository_root
+
+        report = AuditReport(audit, graph, source_root=str(repository_root()))
         documents.append(("sbom.cdx.json", render("audit", "cyclonedx-json", report, reproducible=r)))
     else:
         documents.append(("sbom.cdx.json", render("sbom", "cyclonedx-json", graph, reproducible=r)))
@@ -156,13 +178,18 @@ def scan(target: str | os.PathLike[str] | None, options: ScanOptions | None = No
         documents.append(("audit.md", render("audit", "markdown", report, reproducible=r)))
     if integrity is not None:
         documents.append(("integrity.json", render("integrity", "json", integrity, reproducible=r)))
-    _write_folder(out, documents)
+    page = ScanReport(graph, audit, note, integrity, exit_code=result.exit_code(),
+                      reasons=tuple(result.reasons()), documents=tuple(name for name, _ in documents))
+    documents.append(("report.html", render("scan", "html", page, reproducible=r)))
+    _write_folder(out, documents, inputs)
     result.written = [name for name, _ in documents]
     return result
 
 
-def _write_folder(out: Path, documents: list[tuple[str, str]]) -> None:
+def _write_folder(out: Path, documents: list[tuple[str, str]], inputs: list) -> None:  # type: ignore[type-arg]
     """Every document complete in a temporary folder first, then moved into ``out``."""
+    for name, _text in documents:
+        refuse_inputs(out / name, inputs)
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"{out}: folder {parent} does not exist")

@@ -43,7 +43,7 @@ def test_json_has_the_documented_shape_and_exit_1(project: Path, shared_db: Path
             "database"} <= set(doc)
     for f in doc["findings"]:
         assert set(f) == {"id", "aliases", "component", "fixed_versions", "severity", "source", "evidence"}
-        assert set(f["component"]) == {"name", "version", "purl"}
+        assert set(f["component"]) == {"name", "version", "purl", "location"}
     pillow = [f for f in doc["findings"] if f["component"]["name"] == "Pillow"]
     assert [f["id"] for f in pillow] == ["PYSEC-2023-175"]
     assert pillow[0]["component"]["purl"] == "pkg:pypi/pillow@10.0.0"

@@ -27,10 +27,15 @@ def scanned(filename: str) -> Graph:
 
 
 def found(graph: Graph) -> dict[str, set[str | None]]:
+    """Library name -> versions proven. A library found in several files is one component that
+    keeps the other files' library names (libwebp also-named libwebpmux, libwebpdemux)."""
     out: dict[str, set[str | None]] = defaultdict(set)
     for c in graph.packages([Kind.NATIVE_LIBRARY.value]):
-        if not c.purl.startswith("pkg:cargo/"):  # a Rust crate is not the C library of that name
-            out[c.name].add(c.version)
+        if c.purl.startswith("pkg:cargo/"):  # a Rust crate is not the C library of that name
+            continue
+        out[c.name].add(c.version)
+        for other in filter(None, (c.prop("assay:also-named") or "").split(", ")):
+            out[other].add(c.version)
     return out
 
 
@@ -81,9 +86,14 @@ def test_pillow_components_carry_purl_cpe_evidence_and_contains() -> None:
                for r in graph.relationships)
     lcms = next(c for c in graph.packages() if c.name == "lcms2")
     assert lcms.cpes == ("cpe:2.3:a:littlecms:little_cms_color_engine:2.15:*:*:*:*:*:*:*",)
+    # one library in several files (libwebp, libwebpmux, libwebpdemux: one CPE, one version) is one
+    # component with every file as evidence, so its advisories are listed once
+    files = {e.location.split("/")[-1].split("-")[0] for e in c.evidence}
+    assert files == {"libwebp", "libwebpmux", "libwebpdemux"}
+    assert c.prop("assay:also-named") == "libwebpdemux, libwebpmux"
     # bundled libraries linking bundled libraries (DT_NEEDED → dynamic_link)
     ids = {c.name: c.id for c in graph.packages()}
-    assert any(r.source == ids["libwebpmux"] and r.target == ids["libwebp"]
+    assert any(r.source == ids["libwebp"] and r.target == ids["libsharpyuv"]
                and r.type is RelType.DYNAMIC_LINK for r in graph.relationships)
 
 
@@ -95,12 +105,12 @@ def test_unprovable_version_is_unknown_not_guessed() -> None:
     assert any(u.subject == xcb[0].id and u.reason == "unknown-version" for u in graph.unknowns)
 
 
-def test_static_copies_are_found_per_file() -> None:
+def test_static_copies_are_found_in_every_file() -> None:
     graph = scanned(NAMED[3])  # lxml: libxml2 linked into two extension modules
-    paths = sorted(c.prop("assay:path") for c in graph.packages() if c.name == "libxml2")
-    assert paths == ["lxml/etree.cpython-311-x86_64-linux-gnu.so",
+    (c,) = [c for c in graph.packages() if c.name == "libxml2"]  # one library, one version: one component
+    files = sorted({e.location for e in c.evidence if e.proves == "version"})
+    assert files == ["lxml/etree.cpython-311-x86_64-linux-gnu.so",
                      "lxml/objectify.cpython-311-x86_64-linux-gnu.so"]
-    c = next(c for c in graph.packages() if c.name == "libxml2")
     assert c.prop("assay:linkage") == "static"
     crypto = scanned(NAMED[2])
     (ossl,) = [c for c in crypto.packages() if c.name == "openssl" and c.purl.startswith("pkg:generic/")]

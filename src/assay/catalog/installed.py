@@ -38,7 +38,7 @@ from assay.catalog.dependencies import Dist, dependency_edges, hang_from_root
 from assay.errors import InputError
 from assay.identity.cpe import python_cpe
 from assay.identity.direct_url import download_info, provenance_info
-from assay.identity.licenses import identify_text
+from assay.identity.licenses import resolve_license
 from assay.identity.metadata import CoreMetadata, dist_component, parse_metadata
 from assay.identity.purl import generic_purl, pypi_purl
 from assay.model import Component, Evidence, Graph, Hash, Kind, License, RelType, make_id
@@ -224,20 +224,16 @@ class _DistReader:
             ev.append(Evidence("provenance_url", path, ", ".join(map(str, info.hashes)), "hash"))
         return info.url, info.hashes, ev
 
-    def license_from_files(self, meta: str, md: CoreMetadata, present: set[str]) -> License | None:
-        candidates = [f"{meta}/licenses/{f}" for f in md.license_files] if "licenses" in present else []
-        candidates += [f"{meta}/{posixpath.basename(f)}" for f in md.license_files
-                       if posixpath.basename(f) in present]
-        if not md.license_files:
-            candidates += [f"{meta}/{n}" for n in sorted(present)
-                           if n.upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
-        for rel in candidates:
-            text = self.text(rel) if self.r.exists(rel) else None
-            if text:
-                ident = identify_text(text)
-                if ident:
-                    return License(ident, None, f"license file {posixpath.basename(rel)}")
-        return None
+    def license_files(self, meta: str, present: set[str]) -> list[str]:
+        """The files of a metadata folder that may hold licenses: its root files and everything
+        under PEP 639's ``licenses/`` (paths relative to the folder)."""
+        names = [n for n in present if n != "licenses"]
+        if "licenses" in present:
+            base = self.r.path(f"{meta}/licenses")
+            for dirpath, _dirs, files in os.walk(base):
+                rel = os.path.relpath(dirpath, self.r.path(meta)).replace(os.sep, "/")
+                names += [f"{rel}/{f}" for f in files]
+        return sorted(names)
 
     def read(self, meta: str, is_dir: bool) -> _Found:
         graph = self.graph
@@ -283,10 +279,20 @@ class _DistReader:
             component = dist_component(md, location=md_path, found_by=FOUND_BY, hashes=hashes,
                                        download_location=location, properties=tuple(props),
                                        evidence=tuple(ev))
-            if (component.license is None or component.license.expression is None) and is_dir:
-                from_file = self.license_from_files(meta, md, present)
-                if from_file:
-                    component = replace(component, license=from_file)
+            if is_dir:
+                def read_file(name: str, meta: str = meta) -> bytes | None:
+                    try:
+                        return self.r.read_bytes(f"{meta}/{name}")
+                    except (OSError, InputError):
+                        return None
+
+                lic = resolve_license(md.license_fields, read_file, self.license_files(meta, present),
+                                      where=self.shown(meta) + "/")
+                if lic.license is not None:
+                    warnings = tuple(("assay:license.warning", w) for w in lic.warnings)
+                    component = replace(component, license=lic.license,
+                                        evidence=component.evidence + lic.evidence,
+                                        properties=tuple(sorted(component.properties + warnings)))
         else:  # keep what the folder name tells
             name, version = _name_version_from_path(meta)
             component = Component(

@@ -13,7 +13,7 @@ import sys
 import click
 
 from assay import __version__
-from assay.errors import EXIT_USAGE, AssayError
+from assay.errors import EXIT_INTERNAL, EXIT_USAGE, AssayError
 
 # name -> "module:attribute"; a command whose module is absent is not listed.
 COMMANDS: dict[str, str] = {
@@ -55,8 +55,10 @@ class LazyGroup(click.Group):
 @click.option("--offline", is_flag=True, envvar="ASSAY_OFFLINE",
               help="Never open a network connection (also ASSAY_OFFLINE=1).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+@click.option("--debug", is_flag=True, envvar="ASSAY_DEBUG",
+              help="Show the Python traceback of an internal error (also ASSAY_DEBUG=1).")
 @click.pass_context
-def cli(ctx: click.Context, offline: bool, quiet: bool) -> None:
+def cli(ctx: click.Context, offline: bool, quiet: bool, debug: bool) -> None:
     """assay: what is inside Python software, and whether to trust it.
 
     \b
@@ -71,8 +73,11 @@ def cli(ctx: click.Context, offline: bool, quiet: bool) -> None:
     Scale       assay corpus scan|query|report  thousands of distributions on Dask, Parquet, DuckDB
 
     Exit codes: 0 ok, 1 policy failure (findings, failed verification, tampering),
-    2 usage or input error, 3 incomplete, 4 network or service failure.
+    2 usage or input error, 3 incomplete, 4 network or service failure,
+    70 internal error (a bug in assay: rerun with --debug and report the traceback).
     """
+    global _DEBUG
+    _DEBUG = _DEBUG or debug
     from assay.cli import common
 
     if offline:  # net reads ASSAY_OFFLINE itself; the flag needs the import
@@ -82,24 +87,100 @@ def cli(ctx: click.Context, offline: bool, quiet: bool) -> None:
     common.QUIET = quiet
 
 
+_DEBUG = False
+
+# an optional dependency's top-level module -> the extra that installs it
+EXTRAS = {
+    "sigstore": "verify", "pypi_attestations": "verify", "pysequoia": "verify", "pydantic": "verify",
+    "sigstore_models": "verify", "rfc3161_client": "verify", "tuf": "verify", "cryptography": "verify",
+    "jsonschema": "validate", "cyclonedx": "validate", "spdx_tools": "validate",
+    "dask": "scale", "distributed": "scale", "pyarrow": "scale",
+}
+
+
+def _missing_extra(exc: ModuleNotFoundError) -> str | None:
+    """``pip install 'assay[X]'`` advice when ``exc`` is an optional dependency not installed."""
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRAS.get(top)
+    if extra is None:
+        return None
+    return (f"this needs the optional dependency {top!r}, which is not installed: "
+            f"pip install 'assay[{extra}]'")
+
+
+def _debug_requested(argv: list[str] | None) -> bool:
+    import os
+
+    args = sys.argv[1:] if argv is None else argv
+    return _DEBUG or "--debug" in args or os.environ.get("ASSAY_DEBUG", "") not in ("", "0")
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"assay: {message}", err=True)
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
+    """The ``assay`` entry point: every failure is one line on stderr and an exit code (DESIGN.md);
+    an unexpected exception is an internal error (exit 70), its traceback shown with ``--debug``."""
+    global _DEBUG
+    _DEBUG = False
     try:
         rv = cli.main(args=argv, prog_name="assay", standalone_mode=False)
     except AssayError as exc:
-        msg = f"assay: error: {exc.message}"
+        msg = f"error: {exc.message}"
         if exc.hint:
             msg += f" ({exc.hint})"
-        click.echo(msg, err=True)
-        sys.exit(exc.exit_code)
+        _fail(" ".join(msg.split("\n")), exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("assay: interrupted", err=True)
-        sys.exit(130)
+        _fail("interrupted", 130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code if exc.exit_code else EXIT_USAGE)
     except KeyboardInterrupt:
-        click.echo("assay: interrupted", err=True)
-        sys.exit(130)
+        _fail("interrupted", 130)
     except BrokenPipeError:
+        _quiet_stdout()
         sys.exit(0)
+    except ModuleNotFoundError as exc:
+        advice = _missing_extra(exc)
+        if advice is None:
+            _internal(exc, argv)
+        _traceback(exc, argv)
+        _fail(f"error: {advice}", EXIT_USAGE)
+    except OSError as exc:
+        # the machine said no (permissions, a full disk) about a file the user named
+        if exc.filename is None:
+            _internal(exc, argv)
+        _traceback(exc, argv)
+        _fail(f"error: {exc.filename}: {exc.strerror or exc}", EXIT_USAGE)
+    except RecursionError as exc:
+        _internal(exc, argv, hint="input nested too deeply? ")
+    except Exception as exc:
+        _internal(exc, argv)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _traceback(exc: BaseException, argv: list[str] | None) -> None:
+    if _debug_requested(argv):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+
+
+def _internal(exc: BaseException, argv: list[str] | None, hint: str = "") -> None:
+    _traceback(exc, argv)
+    detail = " ".join(str(exc).split())[:300]
+    _fail(f"internal error: {type(exc).__name__}{': ' + detail if detail else ''} ({hint}this is a bug in "
+          f"assay {__version__}; rerun with --debug for the traceback and report it)", EXIT_INTERNAL)
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe (``assay sbom | head``), stop Python's own flush at exit from failing."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

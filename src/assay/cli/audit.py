@@ -22,13 +22,17 @@ FORMATS = ["table", "json", "sarif", "markdown", "cyclonedx-json"]  # the regist
                    "Findings of unknown severity always count.")
 @click.option("--cpython-repo", type=click.Path(file_okay=False, exists=True), default=None,
               help="A CPython git clone to place PSF advisories' fix commits (else the imported table).")
+@click.option("--allow-includes-outside", is_flag=True,
+              help="Requirements files: follow -r includes that leave the folder of the file given "
+                   "(by default they are reported, not read: a file could name /etc/shadow).")
 @click.option("--bundled/--no-bundled", default=True, show_default=True,
               help="Also audit native libraries and vendored projects found inside distributions.")
 @click.option("--reproducible", is_flag=True, help="Fixed timestamps (cyclonedx-json).")
 @click.option("--strict", is_flag=True,
               help="Exit 3 when components could not be audited or advisories could not be decided.")
 def audit(target: str | None, fmt: str | None, output: str | None, db: str | None, fail_on: str | None,
-          cpython_repo: str | None, bundled: bool, reproducible: bool, strict: bool) -> int:
+          cpython_repo: str | None, allow_includes_outside: bool, bundled: bool, reproducible: bool,
+          strict: bool) -> int:
     """Audit TARGET for known vulnerabilities, offline, from the local database.
 
     TARGET is anything `assay sbom` reads: a virtual environment, a Python
@@ -53,7 +57,9 @@ def audit(target: str | None, fmt: str | None, output: str | None, db: str | Non
     from assay.audit import audit_graph
     from assay.cli import common
     from assay.model.audit import AuditReport
-    from assay.output import emit
+    from assay.output import check, emit
+
+    check(output)  # before the work: an output that is an input or cannot be written
 
     cfg = config.load(db=db, fail_on=fail_on, audit_format=fmt, cpython_repo=cpython_repo)
     fmt = cfg.audit_format
@@ -62,15 +68,21 @@ def audit(target: str | None, fmt: str | None, output: str | None, db: str | Non
 
         raise ConfigError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     with common.status("cataloguing…"):
-        catalogue = catalog.run(target, catalog.Options(bundled=bundled))
+        catalogue = catalog.run(target, catalog.Options(bundled=bundled,
+                                                        allow_includes_outside=allow_includes_outside))
     graph = catalogue.graph
     for note in catalogue.notes:
         common.warn(note)
     result = audit_graph(graph, config=cfg)
-    text = formats.render("audit", fmt, AuditReport(result, graph), reproducible=reproducible,
+    from assay.sources.directory import repository_root
+
+    report = AuditReport(result, graph, source_root=str(repository_root()))
+    text = formats.render("audit", fmt, report, reproducible=reproducible,
                           color=None if output is None or output == "-" else False)
     emit(text, output)
     _report(result, graph)
+    if output not in (None, "-") or fmt != "table":
+        _headline(result, output)  # the table on a terminal says it; a file or JSON does not
     if result.audited == 0:
         common.warn("no component could be audited")
         return EXIT_INCOMPLETE
@@ -78,6 +90,28 @@ def audit(target: str | None, fmt: str | None, output: str | None, db: str | Non
     if code == EXIT_OK and strict and (result.skipped or result.unresolved or graph.unknowns):
         return EXIT_INCOMPLETE
     return code
+
+
+def _headline(result, output: str | None) -> None:
+    """One summary line on stderr: findings by severity, what was audited, where it went."""
+    from collections import Counter
+
+    from rich.markup import escape
+
+    from assay.cli import common
+
+    sev = Counter(str(f.severity) for f in result.findings)
+    shown = ", ".join(f"{n} {s}" for s, n in sev.most_common())
+    failing = len(result.failing())
+    parts = [f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
+             + (f" ({shown})" if shown else ""),
+             f"{result.audited} components audited"]
+    if result.ignored:
+        parts.append(f"{len(result.ignored)} ignored")
+    if failing:
+        parts.append(f"{failing} at or above {result.fail_on}")
+    where = f" → {output}" if output not in (None, "-") else ""
+    common.info(escape("; ".join(parts)) + escape(where))
 
 
 def _report(result, graph) -> None:

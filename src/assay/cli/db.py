@@ -125,7 +125,7 @@ def status(fmt: str, db: str | None) -> int:
     from assay.vulndb import Store
 
     path = _db_path(db)
-    with Store(path, create=False) as store:
+    with Store(path, readonly=True) as store:  # status only reads
         info = store.status()
     if fmt == "json":
         emit(json.dumps(info, indent=2), None)

@@ -31,7 +31,9 @@ def integrity(target: str | None, fmt: str, output: str | None) -> int:
     from assay import integrity as integ
     from assay.cli import common
     from assay.model.integrity import CATEGORIES
-    from assay.output import emit
+    from assay.output import check, emit
+
+    check(output)  # before the work: an output that is an input or cannot be written
 
     chosen, cataloger = catalog.cataloger_for(target)
     if not cataloger.installed:

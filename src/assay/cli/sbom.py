@@ -20,6 +20,9 @@ FORMATS = ["cyclonedx-json", "spdx-json", "json", "table"]  # the registry's "sb
                    "'Person: Jane Doe (jane@example.org)'; also ASSAY_CREATOR.")
 @click.option("--reproducible", is_flag=True,
               help="Byte-identical output for the same input (fixed timestamp; SOURCE_DATE_EPOCH wins).")
+@click.option("--allow-includes-outside", is_flag=True,
+              help="Requirements files: follow -r includes that leave the folder of the file given "
+                   "(by default they are reported, not read: a file could name /etc/shadow).")
 @click.option("--bundled/--no-bundled", default=True, show_default=True,
               help="Look inside distributions for native libraries and vendored projects.")
 @click.option("--embed", is_flag=True,
@@ -27,7 +30,7 @@ FORMATS = ["cyclonedx-json", "spdx-json", "json", "table"]  # the registry's "sb
                    ".dist-info/sboms/ (PEP 770) and update RECORD.")
 @click.option("--strict", is_flag=True, help="Exit 3 when anything remains unknown.")
 def sbom(target: str | None, fmt: str, output: str | None, creator: str | None, reproducible: bool,
-         bundled: bool, embed: bool, strict: bool) -> int:
+         allow_includes_outside: bool, bundled: bool, embed: bool, strict: bool) -> int:
     """Inventory TARGET and write an SBOM.
 
     TARGET is a virtual environment, a site-packages folder, a Python executable
@@ -48,10 +51,13 @@ def sbom(target: str | None, fmt: str, output: str | None, creator: str | None, 
     """
     from assay import catalog, formats
     from assay.cli import common
-    from assay.output import emit
+    from assay.output import check, emit
+
+    check(output)  # before the work: an output that is an input or cannot be written
 
     with common.status("cataloguing…"):
-        result = catalog.run(target, catalog.Options(bundled=bundled))
+        result = catalog.run(target, catalog.Options(bundled=bundled,
+                                                     allow_includes_outside=allow_includes_outside))
     graph = result.graph
     for note in result.notes:
         common.warn(note)
@@ -70,7 +76,7 @@ def sbom(target: str | None, fmt: str, output: str | None, creator: str | None, 
     emit(formats.render("sbom", fmt, graph, reproducible=reproducible,
                         color=None if output is None or output == "-" else False), output)
     _summary(graph, output)
-    if not graph.packages() or (strict and graph.unknowns):
+    if graph.nothing_found() or (strict and graph.unknowns):
         return EXIT_INCOMPLETE
     return EXIT_OK
 
@@ -78,12 +84,16 @@ def sbom(target: str | None, fmt: str, output: str | None, creator: str | None, 
 def _summary(graph, output: str | None) -> None:
     from collections import Counter
 
+    from rich.markup import escape
+
     from assay.cli import common
 
     kinds = Counter(c.kind.value for c in graph.packages())
     parts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
     where = f" → {output}" if output else ""
-    common.info(f"[bold]{len(graph.packages())}[/] components ({parts or 'none'}), "
+    root = graph.root_component
+    of = escape(f"{root.name} {root.version or ''}".strip() + f" ({root.kind.value}): ") if root else ""
+    common.info(f"{of}[bold]{len(graph.packages())}[/] other components ({parts or 'none'}), "
                 f"{len(graph.relationships)} relationships, {len(graph.unknowns)} unknowns{where}")
     for u in graph.unknowns[:5]:
         common.warn(f"{u.subject}: {u.reason} {u.detail}".strip())

@@ -20,6 +20,9 @@ import click
               help="Advisory database (default: ASSAY_DB or ~/.cache/assay/vulndb.sqlite).")
 @click.option("--fail-on", type=click.Choice(["low", "medium", "high", "critical"]), default=None,
               help="Exit 1 when findings at or above this severity remain (default: low).")
+@click.option("--allow-includes-outside", is_flag=True,
+              help="Requirements files: follow -r includes that leave the folder of the file given "
+                   "(by default they are reported, not read: a file could name /etc/shadow).")
 @click.option("--bundled/--no-bundled", default=True, show_default=True,
               help="Look inside distributions for native libraries and vendored projects.")
 @click.option("--creator", envvar="ASSAY_CREATOR", metavar="WHO",
@@ -27,13 +30,16 @@ import click
                    "'Person: Jane Doe (jane@example.org)'; also ASSAY_CREATOR.")
 @click.option("--reproducible", is_flag=True, help="Byte-identical documents for the same input.")
 def scan(target: str | None, out: Path, advisories: tuple[Path, ...], update: bool, db: str | None,
-         fail_on: str | None, bundled: bool, creator: str | None, reproducible: bool) -> int:
+         fail_on: str | None, allow_includes_outside: bool, bundled: bool, creator: str | None,
+         reproducible: bool) -> int:
     """Scan TARGET: inventory, bundled components, known vulnerabilities, integrity.
 
     Writes into the --out folder: sbom.spdx.json (SPDX 2.3), sbom.cdx.json
     (CycloneDX 1.6, with vulnerabilities), inventory.json (assay's lossless JSON),
-    audit.json / audit.sarif / audit.md, and for installed environments
-    integrity.json. A summary goes to the terminal.
+    audit.json / audit.sarif / audit.md, for installed environments
+    integrity.json, and report.html: all of it on one self-contained page to open in a
+    browser (searchable inventory, findings with fixes and evidence, dependency tree,
+    bundled libraries, integrity). A summary goes to the terminal.
 
     The audit is offline: it uses the local advisory database, filled by
     --advisories, --update or `assay db import/update`. Without any advisory
@@ -55,7 +61,8 @@ def scan(target: str | None, out: Path, advisories: tuple[Path, ...], update: bo
 
     cfg = config.load(db=db, fail_on=fail_on)
     options = ScanOptions(out=out, advisories=tuple(advisories), update=update, config=cfg,
-                          bundled=bundled, creator=creator, reproducible=reproducible)
+                          bundled=bundled, creator=creator, reproducible=reproducible,
+                          allow_includes_outside=allow_includes_outside)
     with common.status("scanning…"):
         result = run_scan(target, options, warn=common.warn)
     for note in result.catalogue.notes:
@@ -80,7 +87,11 @@ def _summary(scan_result) -> None:  # type: ignore[no-untyped-def]
     table.add_column(style="bold")
     table.add_column()
     table.add_row("components", ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none")
-    table.add_row("relationships", f"{len(graph.relationships)} ({len(graph.unknowns)} unknowns)")
+    table.add_row("relationships", str(len(graph.relationships)))
+    if graph.unknowns:
+        reasons = Counter(u.reason for u in graph.unknowns)
+        table.add_row("unknowns", escape(f"{len(graph.unknowns)}: " + ", ".join(
+            f"{n} {r}" for r, n in reasons.most_common(6)) + " (details in inventory.json)"))
     if result is None:
         table.add_row("vulnerabilities", f"[yellow]{audit_note}[/]")
     else:
@@ -90,10 +101,11 @@ def _summary(scan_result) -> None:  # type: ignore[no-untyped-def]
                       + (f" ({len(result.ignored)} ignored)" if result.ignored else ""))
         table.add_row("audited", f"{result.audited} components against {audit_note}"
                       + (f"; {len(result.skipped)} not auditable" if result.skipped else ""))
+        places = graph.placements()
         for f in result.findings[:8]:
             fix = f" → fix {', '.join(f.fixed_versions[:2])}" if f.fixed_versions else ""
-            inside = _container(graph, f.component_id)
-            where = f" (inside {inside})" if inside else ""
+            place = places.get(f.component_id, "")
+            where = f" ({place})" if place else ""
             table.add_row("", escape(f"{f.id} {f.component_name} {f.component_version or '?'}{where} "
                                      f"[{f.severity}]{fix}"))
         if len(result.findings) > 8:
@@ -109,15 +121,3 @@ def _summary(scan_result) -> None:  # type: ignore[no-untyped-def]
     code = scan_result.exit_code()
     table.add_row("exit", f"{code}: " + ("; ".join(reasons) if reasons else "clean"))
     common.console().print(table)
-
-
-def _container(graph, component_id: str) -> str | None:
-    """The distribution (or interpreter) a bundled component was found inside, if any."""
-    from assay.model import RelType
-
-    for rel in graph.incoming(component_id, RelType.CONTAINS):
-        parent = graph.components.get(rel.source)
-        if parent is not None and rel.source != graph.root:
-            return f"{parent.name} {parent.version or ''}".strip()
-    return None
-

@@ -13,6 +13,7 @@ and ``created`` (sorted keys and lists, ids derived from content).
 | ``integrity``   | :class:`~assay.model.integrity.IntegrityReport` | table, json                      |
 | ``verdicts``    | :class:`~assay.model.verify.VerificationReport` | text, json, markdown, html       |
 | ``pipeline``    | :class:`~assay.model.pipeline.PipelineReport`   | table, json, sarif, html, mermaid |
+| ``scan``        | :class:`~assay.model.report.ScanReport` | html                                     |
 
 Document formats that assay also reads (SPDX, CycloneDX, assay JSON) live in one module each
 that reads and writes them; :mod:`assay.formats._reading` dispatches a parsed document.
@@ -61,6 +62,7 @@ RENDERERS: tuple[Renderer, ...] = (
     Renderer("pipeline", "sarif", "assay.formats.pipeline_sarif:dumps", "SARIF 2.1.0 for code scanning"),
     Renderer("pipeline", "html", "assay.formats.pipeline_html:dumps", "the stage diagram, self-contained"),
     Renderer("pipeline", "mermaid", "assay.formats.pipeline_mermaid:dumps", "a Mermaid flowchart"),
+    Renderer("scan", "html", "assay.formats.report_html:dumps", "one self-contained HTML page"),
 )
 
 

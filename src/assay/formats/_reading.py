@@ -27,6 +27,8 @@ def kind_from(purl: str | None, doc_type: str | None, name: str) -> Kind:
         return Kind.PYTHON_PACKAGE
     if ptype == "npm":
         return Kind.JAVASCRIPT_LIBRARY
+    if ptype == "cargo":
+        return Kind.CARGO_LIBRARY
     t = (doc_type or "").lower()
     if t in ("file", "archive"):
         return Kind.FILE
@@ -77,6 +79,10 @@ def read_document(doc: Any, origin: str) -> tuple[Graph, str]:
     if found is None:
         raise InputError(f"{origin}: not an SPDX, CycloneDX or assay JSON document")
     fmt, module = found
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()  # a document's values form no cycles: collecting while reading 100k of them is waste
     try:
         return module.read(doc, origin), fmt
     except InputError:
@@ -87,6 +93,9 @@ def read_document(doc: Any, origin: str) -> tuple[Graph, str]:
         raise InputError(f"{origin}: malformed {fmt} document (missing field {exc})") from None
     except (TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{origin}: malformed {fmt} document ({exc})") from None
+    finally:
+        if paused:
+            gc.enable()
 
 
 def recognise(doc: Any) -> bool:

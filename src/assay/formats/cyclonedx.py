@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,7 @@ from assay.model import (
     Hash,
     Kind,
     License,
+    Relationship,
     RelType,
     Severity,
     Unknown,
@@ -73,6 +74,7 @@ COMPONENT_TYPE: dict[Kind, str] = {
     Kind.VENDORED_PACKAGE: "library",
     Kind.NATIVE_LIBRARY: "library",
     Kind.JAVASCRIPT_LIBRARY: "library",
+    Kind.CARGO_LIBRARY: "library",
     Kind.INTERPRETER: "platform",
     Kind.FILE: "file",
 }
@@ -445,6 +447,7 @@ def _read_component(c: dict[str, Any], path: str, assay_made: bool, index: str) 
         evidence.insert(0, Evidence("sbom-input", str(path), f"CycloneDX component {ref or index}"))
         plain_props[:0] = [("cyclonedx:type", str(c.get("type", "")))] + (
             [("cyclonedx:bom-ref", ref)] if ref else []) + (
+            [("cyclonedx:scope", str(c["scope"]))] if c.get("scope") else []) + (
             [("cyclonedx:group", str(c["group"]))] if c.get("group") else [])
     comp = Component(
         id=cid, kind=kind, name=name, version=version, purl=purl, cpes=tuple(cpes), hashes=tuple(hashes),
@@ -464,6 +467,34 @@ def _read_component(c: dict[str, Any], path: str, assay_made: bool, index: str) 
     return comp, extra
 
 
+_INVALID_SHOWN = 20  # invalid components listed one by one; the rest are counted
+
+
+def _component_validator(spec: str) -> Callable[[Any], str | None] | None:
+    """The official schema's check of one component for this specVersion (None: no schema shipped)."""
+    from assay.jsonio import SCHEMAS, validator
+
+    name = f"cyclonedx-{spec}-component"
+    return validator(name) if name in SCHEMAS else None
+
+
+def _invalid(c: Any, check: Callable[[Any], str | None] | None) -> str | None:
+    if not isinstance(c, dict):
+        return f"a component must be an object, not {type(c).__name__}"
+    if check is None:
+        return None
+    # the component alone: its nested components are each checked when visited
+    nested = isinstance(c.get("components"), list)
+    return check({k: v for k, v in c.items() if k != "components"} if nested else c)
+
+
+def _named(c: Any) -> str:
+    if not isinstance(c, dict):
+        return ""
+    shown = [f"{key} {c[key]!r}"[:80] for key in ("name", "version", "bom-ref") if key in c]
+    return f" ({', '.join(shown)})" if shown else ""
+
+
 def read(doc: dict[str, Any], path: str) -> Graph:
     spec = str(doc.get("specVersion", ""))
     if not re.fullmatch(r"1\.[2-7]", spec):
@@ -475,17 +506,27 @@ def read(doc: dict[str, Any], path: str) -> Graph:
     # (source, target, type) -> edge details; edges are added once all components are known
     edges: dict[tuple[str, str, RelType], dict[str, str]] = {}
 
-    def visit(items: Any, parent: str | None, prefix: str) -> None:
+    if not isinstance(doc.get("components") or [], list):
+        raise InputError(f"{path}: malformed CycloneDX document (components is not a list)")
+    check = _component_validator(spec)
+    invalid: list[str] = []
+
+    def visit(items: Any, parent: str | None, prefix: str, where: str) -> None:
         # depth-first in document order, with an explicit stack: nesting costs no recursion
-        stack: list[tuple[Any, str | None, str]] = [(iter(enumerate(items or ())), parent, prefix)]
+        Frame = tuple[Any, str | None, str, str]  # items left, their owner, id prefix, JSON path
+        stack: list[Frame] = [(iter(enumerate(items or ())), parent, prefix, where)]
         while stack:
-            it, owner, pre = stack[-1]
+            it, owner, pre, at = stack[-1]
             step = next(it, None)
             if step is None:
                 stack.pop()
                 continue
             n, c = step
             index = f"{pre}{n}"
+            problem = _invalid(c, check)
+            if problem is not None:  # skipped with what it holds, and said by position and name
+                invalid.append(f"{at}[{n}]{_named(c)}: {problem}")
+                continue
             comp, extra = _read_component(c, path, assay_made, index)
             graph.add(comp)
             if c.get("bom-ref"):
@@ -496,13 +537,21 @@ def read(doc: dict[str, Any], path: str) -> Graph:
             if c.get("components"):
                 if len(stack) >= MAX_DEPTH:
                     raise InputError(f"{path}: CycloneDX components nested deeper than {MAX_DEPTH} levels")
-                stack.append((iter(enumerate(c["components"])), comp.id, f"{index}."))
+                stack.append((iter(enumerate(c["components"])), comp.id, f"{index}.",
+                              f"{at}[{n}].components"))
 
     meta = doc.get("metadata") or {}
     if meta.get("component"):
-        visit([meta["component"]], None, "root")
-        graph.root = next(iter(graph.components))
-    visit(doc.get("components"), None, "")
+        visit([meta["component"]], None, "root", "metadata.component")
+        if graph.components:
+            graph.root = next(iter(graph.components))
+    visit(doc.get("components"), None, "", "components")
+    for text in invalid[:_INVALID_SHOWN]:
+        graph.add_unknown(Unknown(str(path), "invalid-component",
+                                  f"{text} (not valid CycloneDX {spec}; skipped)"))
+    if len(invalid) > _INVALID_SHOWN:
+        graph.add_unknown(Unknown(str(path), "invalid-component",
+                                  f"… and {len(invalid) - _INVALID_SHOWN} more invalid components skipped"))
     dynamic = {(s, t) for s, rtype, t, _ in extra_edges if rtype is RelType.DYNAMIC_LINK}
     for dep in doc.get("dependencies") or ():
         src = refs.get(str(dep["ref"]))
@@ -517,7 +566,10 @@ def read(doc: dict[str, Any], path: str) -> Graph:
             details = edges.setdefault((src, dst, rtype), {})
             details.update(props)
     for (src, dst, rtype), props in edges.items():
-        relate(graph, src, dst, rtype, props)
+        if props:
+            relate(graph, src, dst, rtype, props)
+        else:
+            graph.add_relationship(Relationship(src, dst, rtype))
     for prop in doc.get("properties") or ():
         if prop.get("name") == "assay:unknown":
             u = json.loads(prop["value"])

@@ -8,7 +8,10 @@ Shape (keys always present; lists may be empty)::
         {
           "id": "PYSEC-2023-175",       # primary advisory id (PSF > PYSEC > GHSA > CVE)
           "aliases": ["CVE-…", "GHSA-…"],  # every other id merged into this finding
-          "component": {"name": "pillow", "version": "10.0.0", "purl": "pkg:pypi/pillow@10.0.0"},
+          "component": {"name": "pillow", "version": "10.0.0", "purl": "pkg:pypi/pillow@10.0.0",
+                        "location": "installed in /venv/lib/python3.12/site-packages"},
+                                        # location: where the component sits, in words (two copies
+                                        # of one project are told apart by it; "" when unknown)
           "fixed_versions": ["10.0.1"], # versions that fix it (PEP 440 or native ordering)
           "severity": "high",           # unknown | none | low | medium | high | critical
           "source": "osv:pypa",         # osv:pypa | osv:ghsa | osv | psf | nvd | cve5
@@ -42,11 +45,12 @@ from assay.model.audit import AuditReport, AuditResult
 SCHEMA = "assay-audit/1"
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
+def finding_dict(f: Finding, where: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "id": f.id,
         "aliases": list(f.aliases),
-        "component": {"name": f.component_name, "version": f.component_version, "purl": f.component_purl},
+        "component": {"name": f.component_name, "version": f.component_version, "purl": f.component_purl,
+                      "location": (where or {}).get(f.component_id, "")},
         "fixed_versions": list(f.fixed_versions),
         "severity": str(f.severity),
         "source": f.source,
@@ -57,10 +61,11 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 def to_dict(result: AuditResult, graph: Graph | None = None) -> dict[str, Any]:
     by_sev = Counter(str(f.severity) for f in result.findings)
     components = len(graph.packages()) if graph is not None else result.audited + len(result.skipped)
+    where = graph.placements() if graph is not None else {}
     return {
         "schema": SCHEMA,
-        "findings": [finding_dict(f) for f in result.findings],
-        "ignored": [{**finding_dict(f), "reason": f.ignored} for f in result.ignored],
+        "findings": [finding_dict(f, where) for f in result.findings],
+        "ignored": [{**finding_dict(f, where), "reason": f.ignored} for f in result.ignored],
         "fix_advice": [{"name": a.name, "version": a.version, "fix_version": a.fix_version,
                         "advisories": list(a.advisories)} for a in result.fix_advice],
         "skipped": [{"name": s.name, "version": s.version, "reason": s.reason} for s in result.skipped],

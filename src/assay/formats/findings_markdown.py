@@ -13,6 +13,7 @@ def _cell(text: str | None) -> str:
 
 def dumps(report: AuditReport, *, created: datetime | None = None, color: bool | None = None) -> str:
     result = report.result
+    where = report.graph.placements() if report.graph is not None else {}
     lines = ["# assay audit", ""]
     failing = len(result.failing())
     lines.append(f"**{len(result.findings)}** findings ({failing} at or above `{result.fail_on}`), "
@@ -20,11 +21,12 @@ def dumps(report: AuditReport, *, created: datetime | None = None, color: bool |
                  f"{len(result.skipped)} skipped.")
     lines.append("")
     if result.findings:
-        lines += ["| Severity | Advisory | Aliases | Component | Version | Fixed in | Source |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += ["| Severity | Advisory | Aliases | Component | Version | Where | Fixed in | Source |",
+                  "|---|---|---|---|---|---|---|---|"]
         for f in result.findings:
             lines.append(f"| {f.severity} | {_cell(f.id)} | {_cell(', '.join(f.aliases))} | "
                          f"{_cell(f.component_name)} | {_cell(f.component_version)} | "
+                         f"{_cell(where.get(f.component_id))} | "
                          f"{_cell(', '.join(f.fixed_versions))} | {_cell(f.source)} |")
         lines.append("")
     else:
@@ -46,8 +48,9 @@ def dumps(report: AuditReport, *, created: datetime | None = None, color: bool |
     if result.findings:
         lines += ["## Evidence", ""]
         for f in result.findings:
-            lines.append(f"- **{_cell(f.id)}** ({_cell(f.component_name)} {_cell(f.component_version)}): "
-                         f"{_cell(f.evidence)}")
+            place = f", {_cell(where[f.component_id])}" if where.get(f.component_id) else ""
+            lines.append(f"- **{_cell(f.id)}** ({_cell(f.component_name)} {_cell(f.component_version)}"
+                         f"{place}): {_cell(f.evidence)}")
         lines.append("")
     if result.skipped:
         lines += ["## Not audited", ""]

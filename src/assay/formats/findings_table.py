@@ -9,6 +9,7 @@ import sys
 from datetime import datetime
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assay.model import Severity
@@ -28,13 +29,21 @@ def dumps(report: AuditReport, *, created: datetime | None = None, color: bool |
     con = Console(file=buf, width=width, force_terminal=color, no_color=not color, highlight=False,
                   color_system="standard" if color else None)
     if result.findings:
+        where = report.graph.placements() if report.graph is not None else {}
+        # the column is there when it tells copies apart or says more than "the target itself"
+        show_where = any(where.get(f.component_id) for f in result.findings)
         table = Table(title=None, show_lines=False, header_style="bold")
         for col in ("Severity", "Advisory", "Component", "Version", "Fixed in", "Aliases"):
             table.add_column(col, overflow="fold")
+        if show_where:
+            table.add_column("Where", overflow="fold", style="dim")
         for f in result.findings:
-            table.add_row(f"[{_STYLE[f.severity]}]{f.severity}[/]", f.id, f.component_name,
-                          f.component_version or "?", ", ".join(f.fixed_versions) or "-",
-                          ", ".join(f.aliases[:3]) + (" …" if len(f.aliases) > 3 else ""))
+            row = [f"[{_STYLE[f.severity]}]{f.severity}[/]", f.id, escape(f.component_name),
+                   f.component_version or "?", ", ".join(f.fixed_versions) or "-",
+                   ", ".join(f.aliases[:3]) + (" …" if len(f.aliases) > 3 else "")]
+            if show_where:
+                row.append(escape(where.get(f.component_id, "")))
+            table.add_row(*row)
         con.print(table)
     else:
         con.print("No known vulnerabilities found.")

@@ -12,7 +12,7 @@ feeding it the long description that follows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from packaging.utils import canonicalize_name
 
@@ -43,6 +43,8 @@ class CoreMetadata:
     provides_extra: tuple[str, ...]
     license_files: tuple[str, ...]
     metadata_version: str | None
+    # the fields license resolution reads (License-Expression, License, Classifier, License-File)
+    license_fields: dict[str, list[str]] = field(default_factory=dict, compare=False)
 
 
 # "Jane Doe <jane@example.org>, \"Doe, J.\" <j@x.org>" and bare addresses: the forms nearly every
@@ -233,6 +235,8 @@ def _from_fields(get, get_all) -> CoreMetadata:  # type: ignore[no-untyped-def]
         provides_extra=tuple(get_all("Provides-Extra")),
         license_files=tuple(get_all("License-File")),
         metadata_version=_clean(get("Metadata-Version")),
+        license_fields={k: list(get_all(k)) for k in ("License-Expression", "License", "Classifier",
+                                                     "License-File")},
     )
 
 

@@ -69,6 +69,9 @@ class AuditReport:
 
     result: AuditResult
     graph: Graph | None = None
+    # the folder file locations are given relative to (SARIF's %SRCROOT%): the top of the
+    # repository the audit ran in, or the folder it ran in; "" leaves locations as they are
+    source_root: str = ""
 
 
 __all__ = ["AuditReport", "AuditResult", "FixAdvice", "Skipped", "UnresolvedAdvisory"]

@@ -21,6 +21,7 @@ class Kind(StrEnum):
     VENDORED_PACKAGE = "vendored-package"  # a Python project copied inside another one
     NATIVE_LIBRARY = "native-library"  # a C/C++/Rust library bundled or linked into an artifact
     JAVASCRIPT_LIBRARY = "javascript-library"  # a JS library shipped inside a wheel
+    CARGO_LIBRARY = "cargo-library"  # a Rust crate compiled into a binary (from an embedded SBOM)
     INTERPRETER = "interpreter"  # CPython itself
     FILE = "file"  # a single artifact (wheel, sdist, tarball)
 

@@ -6,7 +6,30 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from assay.model.component import Component
+from assay.model.component import Component, Kind
+
+_PACKAGES = frozenset({Kind.PYTHON_PACKAGE, Kind.VENDORED_PACKAGE})
+
+
+def _place(comp: Component, parent: Component | None, root: str, above: str) -> str:
+    """One step of Graph.placements: ``comp`` within ``parent``, whose own place is ``above``."""
+    if comp.id == root:
+        return ""
+    if parent is None or (parent.id == root and parent.kind not in _PACKAGES):
+        site = comp.prop("assay:site-packages")
+        base = comp.prop("assay:base_prefix") if comp.kind is Kind.INTERPRETER else None
+        return f"installed in {site}" if site else f"the environment's interpreter, in {base}" if base else ""
+    label = f"{parent.name} {parent.version or ''}".strip()
+    if parent.kind is Kind.INTERPRETER:  # the interpreter names the place well enough
+        return f"ensurepip wheel of {label}" if comp.found_by == "bundled.wheel" else f"inside {label}"
+    else:
+        here = f"inside {label} ({'vendored' if comp.kind is Kind.VENDORED_PACKAGE else 'bundled'})"
+    return f"{here}, {above}" if above else here
+
+
+# a root of these kinds is itself something found (a wheel's distribution, an interpreter)
+_FOUND_ROOTS = frozenset({Kind.PYTHON_PACKAGE, Kind.INTERPRETER, Kind.NATIVE_LIBRARY,
+                          Kind.JAVASCRIPT_LIBRARY, Kind.VENDORED_PACKAGE})
 
 
 class RelType(StrEnum):
@@ -111,6 +134,28 @@ class Graph:
         if attach_to and other.root and other.root != attach_to:
             self.relate(attach_to, other.root, RelType.CONTAINS)
 
+    def redirect(self, mapping: dict[str, str]) -> None:
+        """Fold components into others (``old id -> new id``): relationships and unknowns that
+        named an old id name the new one (an edge from a component to itself is dropped), and the
+        old components are removed. Merging their evidence is the caller's business."""
+        if not mapping:
+            return
+        rels: list[Relationship] = []
+        seen: set[Relationship] = set()
+        for rel in self.relationships:
+            src, dst = mapping.get(rel.source, rel.source), mapping.get(rel.target, rel.target)
+            moved = rel if (src, dst) == (rel.source, rel.target) else replace(rel, source=src, target=dst)
+            if src != dst and moved not in seen:
+                seen.add(moved)
+                rels.append(moved)
+        self.relationships, self._rel_index = rels, seen
+        self.unknowns = [replace(u, subject=mapping.get(u.subject, u.subject)) for u in self.unknowns]
+        self._unknown_index = set(self.unknowns)
+        if self.root in mapping:
+            self.root = mapping[self.root]
+        for old in mapping:
+            self.components.pop(old, None)
+
     # -- reading --------------------------------------------------------
     @property
     def root_component(self) -> Component | None:
@@ -132,6 +177,32 @@ class Graph:
             if rel.target == target and (not types or rel.type in types):
                 yield rel
 
+    def placements(self) -> dict[str, str]:
+        """Where each component sits, in words a person reads in a finding (the root: "").
+
+        "installed in /venv/lib/python3.11/site-packages"; "inside pip 23.2.1 (vendored),
+        installed in …"; "ensurepip wheel of cpython 3.11.7"; "inside idna … (vendored), inside
+        pip 23.2.1 (vendored), ensurepip wheel of cpython 3.11.7"; "inside Pillow 10.0.0
+        (bundled)". Two copies of one project in one inventory are told apart by this."""
+        parents: dict[str, str] = {}
+        for rel in self.relationships:
+            if rel.type is RelType.CONTAINS and rel.target not in parents and rel.source in self.components:
+                parents[rel.target] = rel.source
+        out: dict[str, str] = {self.root: ""} if self.root else {}
+        for start in self.components:
+            chain: list[str] = []
+            cid = start
+            while cid not in out and cid not in chain and len(chain) < 64:
+                chain.append(cid)
+                cid = parents.get(cid, "")
+                if not cid:
+                    break
+            above = out.get(cid, "") if cid else ""
+            for node in reversed(chain):
+                above = out[node] = _place(self.components[node], self.components.get(parents.get(node, "")),
+                                           self.root, above)
+        return out
+
     def by_name(self, name: str) -> list[Component]:
         """Components with that name (Python names compared canonicalised)."""
         from packaging.utils import canonicalize_name
@@ -148,6 +219,14 @@ class Graph:
 
     def sorted_relationships(self) -> list[Relationship]:
         return sorted(self.relationships, key=lambda r: (r.source, r.type.value, r.target, r.properties))
+
+    def nothing_found(self) -> bool:
+        """True when the inventory found nothing: no component besides the root, and the root is
+        not itself a package (a pure-Python wheel's or sdist's root is the distribution: found)."""
+        if any(cid != self.root for cid in self.components):
+            return False
+        root = self.root_component
+        return root is None or root.kind not in _FOUND_ROOTS
 
     def packages(self, kinds: Iterable[str] | None = None) -> list[Component]:
         """Components other than the root, optionally restricted to some kinds."""

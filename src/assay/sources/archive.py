@@ -104,7 +104,8 @@ class ZipResolver(Resolver):
     def compressed_size(self, path: str) -> int:
         return self.info(path).compress_size
 
-    def read_bytes(self, path: str) -> bytes:
+    def _check(self, path: str) -> zipfile.ZipInfo:
+        """Charge the member to the budget and refuse a ratio bomb, before inflating anything."""
         info = self.info(path)
         size = info.file_size
         self._budget.charge(path, size)
@@ -112,6 +113,11 @@ class ZipResolver(Resolver):
             ratio = size // max(info.compress_size, 1)
             raise DecompressionBomb(f"{self.description}: member {path} inflates {ratio}x, over the "
                              f"{self.limits.max_ratio}x limit (decompression bomb?)")
+        return info
+
+    def read_bytes(self, path: str) -> bytes:
+        info = self._check(path)
+        size = info.file_size
         try:
             with self._zip.open(info) as fh:
                 # read one byte more than declared: a lying header cannot inflate past the bound
@@ -121,6 +127,19 @@ class ZipResolver(Resolver):
         if len(data) > size:
             raise InputError(f"{self.description}: member {path} is larger than its header says")
         return data
+
+    def iter_chunks(self, path: str, size: int = 1 << 20) -> Iterator[bytes]:
+        info = self._check(path)
+        left = info.file_size + 1  # one byte more than declared, as read_bytes does
+        try:
+            with self._zip.open(info) as fh:
+                while left > 0 and (chunk := fh.read(min(size, left))):
+                    left -= len(chunk)
+                    if left == 0:
+                        raise InputError(f"{self.description}: member {path} is larger than its header says")
+                    yield chunk
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError, NotImplementedError) as exc:
+            raise _corrupt(f"{self.description}: {path}", exc) from None
 
     def read_head(self, path: str, n: int) -> bytes:
         """The first ``n`` bytes of a member (cheap: only that much is inflated)."""
@@ -182,6 +201,23 @@ class TarResolver(Resolver):
         if len(data) != size:
             raise InputError(f"{self.description}: member {path} is truncated")
         return data
+
+    def iter_chunks(self, path: str, size: int = 1 << 20) -> Iterator[bytes]:
+        total = self.size(path)
+        self._budget.charge(path, total)
+        got = 0
+        try:
+            fh = self._tar.extractfile(self._members[path])
+            if fh is None:
+                raise FileNotFoundError(path)
+            with fh:
+                while chunk := fh.read(min(size, total - got)):
+                    got += len(chunk)
+                    yield chunk
+        except (tarfile.TarError, OSError, EOFError, zlib.error, ValueError) as exc:
+            raise _corrupt(f"{self.description}: {path}", exc) from None
+        if got != total:
+            raise InputError(f"{self.description}: member {path} is truncated")
 
     def read_head(self, path: str, n: int) -> bytes:
         size = self.size(path)

@@ -8,9 +8,12 @@ path-safety and decompression bounds live in one place.
 
 from __future__ import annotations
 
+import mmap
 import posixpath
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 from assay.errors import InputError
@@ -25,6 +28,26 @@ def safe_relpath(path: str, *, origin: str = "") -> str:
     if norm == ".." or norm.startswith("../"):
         raise InputError(f"{origin or path}: member path {path!r} escapes the archive root")
     return "" if norm == "." else norm
+
+
+# members larger than this are never held in memory whole: buffer() spools them to a temporary
+# file and maps it, so one huge member costs pages the reader touches, not its size
+SPOOL_BYTES = 32 << 20
+CHUNK = 1 << 20
+
+
+
+class MappedFile(mmap.mmap):
+    """A read-only memory map that is also a seekable file (zipfile reads a nested wheel from it)."""
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+
+Buffer = bytes | mmap.mmap
 
 
 class Resolver(ABC):
@@ -53,6 +76,40 @@ class Resolver(ABC):
         """The first ``n`` bytes of a member (archives inflate only that much)."""
         with self.open(path) as fh:
             return fh.read(n)
+
+    def iter_chunks(self, path: str, size: int = CHUNK) -> Iterator[bytes]:
+        """The member's bytes in chunks (archives inflate as they go, within their bounds)."""
+        with self.open(path) as fh:
+            while chunk := fh.read(size):
+                yield chunk
+
+    def local_path(self, path: str) -> str | None:
+        """The member's path on disk when it is a plain file (folders), else None."""
+        return None
+
+    @contextmanager
+    def buffer(self, path: str) -> Iterator[Buffer]:
+        """The member's bytes for a reader that needs random access (a binary's headers, sections
+        and symbols): ``bytes`` for a small member; for a large one a read-only memory map, of
+        the file itself or of a temporary file it was inflated into chunk by chunk. Valid only
+        inside the ``with`` block."""
+        if self.size(path) <= SPOOL_BYTES:
+            yield self.read_bytes(path)
+            return
+        local = self.local_path(path)
+        if local is not None:
+            with open(local, "rb") as fh, MappedFile(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                yield mm
+            return
+        with tempfile.TemporaryFile(prefix="assay-member-") as spool:
+            for chunk in self.iter_chunks(path):
+                spool.write(chunk)
+            spool.flush()
+            if spool.tell() == 0:
+                yield b""
+                return
+            with MappedFile(spool.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                yield mm
 
     def read_text(self, path: str, encoding: str = "utf-8") -> str:
         return self.read_bytes(path).decode(encoding, errors="replace")

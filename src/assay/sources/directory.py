@@ -11,6 +11,16 @@ from assay.errors import InputError
 from assay.sources.base import Resolver, safe_relpath
 
 
+def repository_root(start: str | os.PathLike[str] | None = None) -> Path:
+    """The top of the git repository holding ``start`` (default: the working folder), else
+    ``start`` itself: what reports give file locations relative to."""
+    here = Path(os.path.abspath(start if start is not None else os.getcwd()))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
 class DirectoryResolver(Resolver):
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
@@ -52,6 +62,9 @@ class DirectoryResolver(Resolver):
 
     def size(self, path: str) -> int:
         return os.stat(self._real(path)).st_size
+
+    def local_path(self, path: str) -> str | None:
+        return self._real(path)
 
     def exists(self, path: str) -> bool:
         return os.path.isfile(self._real(path))

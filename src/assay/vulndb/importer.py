@@ -16,12 +16,15 @@ import hashlib
 import json
 import os
 import re
+import sys
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from assay.errors import InputError
+from assay.jsonio import validator
 from assay.vulndb.cpython import CPYTHON_REPO, parse_commit_tags
 from assay.vulndb.records import NotAdvisory, Rows, records_from_document
 from assay.vulndb.store import ImportStats, Store
@@ -34,6 +37,8 @@ COMMIT_TABLE_NAMES = ("commit_tags.txt",)
 
 # A unit of work: (label, path, zip member or "")
 Unit = tuple[str, str, str]
+# in place of a digest: the row reports a record of the file before it that was skipped
+_SKIPPED_RECORD = "skipped-record"
 
 
 def import_paths(store: Store, paths: Iterable[str | os.PathLike[str]], *,
@@ -50,6 +55,12 @@ def import_path(store: Store, path: Path, *, progress: Callable[[int], None] | N
                 workers: int | None = None) -> ImportStats:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
+    with store.importing(str(path)):
+        return _import_path(store, path, progress, workers)
+
+
+def _import_path(store: Store, path: Path, progress: Callable[[int], None] | None,
+                 workers: int | None) -> ImportStats:
     if path.is_file() and path.name in COMMIT_TABLE_NAMES:
         return _import_commit_table(store, path)
     stats = ImportStats(location=str(path.resolve()), kind=_kind_of(path))
@@ -60,7 +71,13 @@ def import_path(store: Store, path: Path, *, progress: Callable[[int], None] | N
     records: list[Rows] = []
     file_rows: list[tuple[str, str]] = []
     digests: list[tuple[str, str]] = []
+    partial: set[str] = set()
+    validator("osv")  # compiled (or loaded) once here, before any worker is forked
     for label, digest, recs, error in _parse_all(units, known, workers):
+        if digest == _SKIPPED_RECORD:  # one record of the file above was not valid: said, not stored
+            stats.errors.append(f"{label}: {error}")
+            partial.add(label)  # read again next time (and said again) until it is fixed
+            continue
         stats.files += 1
         digests.append((label, digest))
         if error:
@@ -74,13 +91,14 @@ def import_path(store: Store, path: Path, *, progress: Callable[[int], None] | N
             file_rows.append((label, digest))
         if progress:
             progress(1)
-    if stats.kind == "file" and stats.errors and not records and not stats.skipped_files:
-        raise InputError(stats.errors[0])
+    if stats.kind in ("file", "zip") and stats.errors and not records and not stats.skipped_files:
+        more = f" (and {len(stats.errors) - 1} more)" if len(stats.errors) > 1 else ""
+        raise InputError(stats.errors[0] + more)
     whole = hashlib.sha256()
     for label, digest in sorted(digests):
         whole.update(f"{label}\0{digest}\n".encode())
     stats.digest = "sha256:" + whole.hexdigest()
-    store.write(records, stats, file_rows)
+    store.write(records, stats, [row for row in file_rows if row[0] not in partial])
     if path.is_dir():  # commit tables inside the folder (e.g. cpython/commit_tags.txt)
         for root, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -148,9 +166,43 @@ def _parse_all(units: Sequence[Unit], known: dict[str, str],
         return
     size = max(50, len(units) // (n * 4))
     chunks = [list(units[i:i + size]) for i in range(0, len(units), size)]
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        for result in pool.map(_parse_chunk, chunks, [known] * len(chunks)):
-            yield from result
+    with ProcessPoolExecutor(max_workers=n, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+        try:
+            for result in pool.map(_parse_chunk, chunks, [known] * len(chunks)):
+                yield from result
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker start-up: end this worker when the importing process ends, however it ends
+    (SIGTERM, SIGKILL, a crash), so no parser is left running or blocked on a pipe. Linux
+    delivers SIGKILL on the parent's death (PR_SET_PDEATHSIG); elsewhere a watchdog thread
+    notices the parent is gone."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+                if os.getppid() != parent:  # the parent died before prctl took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="assay-parent-watch", daemon=True).start()
 
 
 def _parse_chunk(units: list[Unit], known: dict[str, str]) -> list[tuple[str, str, list[Rows] | None, str]]:
@@ -171,13 +223,20 @@ def _parse_chunk(units: list[Unit], known: dict[str, str]) -> list[tuple[str, st
             except OSError as exc:
                 out.append((label, "", [], f"unreadable ({exc.strerror or exc})"))
                 continue
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+                # corrupt deflate data, a CRC mismatch, an unsupported compression method
+                detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                out.append((label, "", [], f"corrupt zip member ({detail})"))
+                continue
             digest = hashlib.sha256(data).hexdigest()
             if known.get(label) == digest:
                 out.append((label, digest, None, ""))
                 continue
             try:
-                rows = [r.rows() for r in records_from_document(_decode(label, data))]
+                skipped: list[str] = []
+                rows = [r.rows() for r in records_from_document(_decode(label, data), skipped.append)]
                 out.append((label, digest, rows, ""))
+                out.extend((label, _SKIPPED_RECORD, [], why) for why in skipped)
             except NotAdvisory:
                 out.append((label, digest, [], "not-advisory"))
             except (ValueError, KeyError, TypeError) as exc:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from assay.jsonio import validator
 from assay.model import Severity
 from assay.vulndb.cvss import score_of, severity_of
 from assay.vulndb.ranges import sort_events, split_cpe
@@ -83,12 +84,15 @@ class NotAdvisory(ValueError):
 
 # -- dispatch ---------------------------------------------------------------
 
-def records_from_document(doc: Any) -> Iterator[Record]:
-    """All records in a decoded JSON/YAML document of any supported format."""
+def records_from_document(doc: Any, invalid: Callable[[str], None] | None = None) -> Iterator[Record]:
+    """All records in a decoded JSON/YAML document of any supported format.
+
+    OSV records are checked against the official OSV schema first: one that does not validate
+    is skipped, and ``invalid`` is told its id and why (the others of the document are read)."""
     if isinstance(doc, list):
         for item in doc:
             if isinstance(item, dict) and "id" in item:
-                yield from records_from_document(item)
+                yield from records_from_document(item, invalid)
         return
     if not isinstance(doc, dict):
         raise NotAdvisory("not an object")
@@ -106,13 +110,60 @@ def records_from_document(doc: Any) -> Iterator[Record]:
     if isinstance(doc.get("id"), str) and ("configurations" in doc or "vulnStatus" in doc):
         yield nvd_record(doc)
         return
-    if isinstance(doc.get("id"), str) and ("affected" in doc or "modified" in doc):
-        yield osv_record(doc)
+    if "id" in doc and ("affected" in doc or "modified" in doc):
+        valid = _valid_osv(doc, invalid)
+        if valid is not None:
+            yield osv_record(valid)
         return
     raise NotAdvisory("neither OSV, NVD CVE API 2.0 nor CVE JSON 5")
 
 
 # -- OSV ----------------------------------------------------------------------
+
+_MAX_REPAIRS = 50
+
+
+def _valid_osv(doc: dict[str, Any], invalid: Callable[[str], None] | None) -> dict[str, Any] | None:
+    """``doc`` if it is valid OSV. Otherwise the smallest invalid part is left out and said: a
+    range that breaks the schema (a GIT range whose "fixed" is not a commit hash) costs that
+    range, an invalid ``affected`` entry costs that entry, anything else costs the record."""
+    check = validator("osv")
+    shown = doc["id"] if isinstance(doc["id"], str) else repr(doc["id"])[:40]
+
+    def tell(text: str) -> None:
+        if invalid is None:
+            raise ValueError(text)
+        invalid(text)
+
+    for _ in range(_MAX_REPAIRS):
+        problem = check(doc)
+        if problem is None:
+            return doc
+        path = getattr(problem, "path", ())
+        affected = doc.get("affected")
+        if len(path) >= 2 and path[0] == "affected" and path[1].isdigit() and isinstance(affected, list) \
+                and int(path[1]) < len(affected):
+            i = int(path[1])
+            entry = affected[i]
+            ranges = entry.get("ranges") if isinstance(entry, dict) else None
+            if len(path) >= 4 and path[2] == "ranges" and path[3].isdigit() and isinstance(ranges, list) \
+                    and int(path[3]) < len(ranges):
+                j = int(path[3])
+                kept = [r for k, r in enumerate(ranges) if k != j]
+                entry = {k: v for k, v in entry.items() if k != "ranges"} | ({"ranges": kept} if kept else {})
+                tell(f"OSV record {shown}: range affected[{i}].ranges[{j}] skipped, "
+                     f"not valid OSV ({problem})")
+            else:
+                entry = None
+                tell(f"OSV record {shown}: affected[{i}] skipped, not valid OSV ({problem})")
+            rest = [e for k, e in enumerate(affected) if k != i] if entry is None else \
+                [entry if k == i else e for k, e in enumerate(affected)]
+            doc = {**doc, "affected": rest}
+            continue
+        tell(f"OSV record {shown} skipped: not valid OSV ({problem})")
+        return None
+    tell(f"OSV record {shown} skipped: not valid OSV (too many invalid parts)")
+    return None
 
 def _osv_source(adv_id: str) -> str:
     if adv_id.startswith("PSF-"):

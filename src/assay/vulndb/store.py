@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
+import urllib.parse
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assay.errors import InputError
+from assay.errors import InputError, NetworkError
 from assay.vulndb.records import Record, Rows
 
 SCHEMA_VERSION = "1"
@@ -112,29 +115,116 @@ class AdvisoryRow:
     references: tuple[str, ...]
 
 
-class Store:
-    """An open advisory database. Use as a context manager or call :meth:`close`."""
+# SQLite result codes (the primary code: the low byte of sqlite_errorcode)
+_BUSY, _LOCKED, _READONLY, _CANTOPEN, _NOTADB, _CORRUPT, _PERM = 5, 6, 8, 14, 26, 11, 3
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+
+class DatabaseLocked(NetworkError):
+    """Another process holds the database (an import); exit 4, as for a busy service."""
+
+
+def database_error(path: Path, exc: sqlite3.Error, doing: str = "read") -> InputError:
+    """The one-line error that says what happened to the database at ``path``: locked by another
+    process, read-only, unreadable, or not an advisory database at all."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    text = str(exc)
+    if code in (_BUSY, _LOCKED) or "locked" in text or "busy" in text:
+        return DatabaseLocked(f"{path}: the advisory database is locked by another process "
+                              f"(an import or update still running?); could not {doing} it",
+                              hint="try again when it has finished")
+    if code in (_READONLY, _PERM) or "readonly" in text or "read-only" in text:
+        return InputError(f"{path}: the advisory database is read-only here (no write permission on "
+                          f"the file or its folder); cannot {doing} it",
+                          hint="audits only read it; imports need a writable copy or --db elsewhere")
+    if code == _CANTOPEN or "unable to open" in text:
+        return InputError(f"{path}: cannot open the advisory database ({text})")
+    if code in (_NOTADB, _CORRUPT) or "not a database" in text or "malformed" in text:
+        return InputError(f"{path}: not an assay advisory database ({text})")
+    return InputError(f"{path}: advisory database error ({text})")
+
+
+class Store:
+    """An open advisory database. Use as a context manager or call :meth:`close`.
+
+    ``readonly``: open it for reading only (what audits do): nothing is created or changed,
+    and a database the user may not write to can still be read.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True,
+                 readonly: bool = False) -> None:
         self.path = Path(path) if path is not None else default_path()
-        if not create and not self.path.is_file():
+        self.readonly = readonly
+        if (readonly or not create) and not self.path.is_file():
             raise InputError(f"{self.path}: no advisory database here",
                              hint="run `assay db import PATH` or `assay db update` first")
-        if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise InputError(f"{self.path}: not an assay advisory database ({exc})") from None
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if readonly:
+                self.db = _connect_readonly(self.path)
+            else:
+                if create:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                          timeout=_busy_timeout())
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(_SCHEMA)
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.Error as exc:
+            raise database_error(self.path, exc, "read" if readonly else "open") from None
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot open the advisory database "
+                             f"({exc.strerror or exc})") from None
         if row is None:
+            if readonly:
+                raise InputError(f"{self.path}: not an assay advisory database (no schema)")
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         elif row[0] != SCHEMA_VERSION:
             raise InputError(f"{self.path}: advisory database schema {row[0]}, this assay reads "
                              f"{SCHEMA_VERSION}", hint="delete the file and import again")
+
+    # -- who is writing -------------------------------------------------------
+    @contextmanager
+    def importing(self, what: str) -> Iterator[None]:
+        """Mark the database as being filled while the block runs, so that a reader can say "an
+        import is running" rather than "empty" (the rows only appear at its commit)."""
+        mark = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "what": what,
+                           "since": datetime.now(UTC).isoformat(timespec="seconds")})
+        self._meta_write("INSERT OR REPLACE INTO meta VALUES ('importing', ?)", (mark,))
+        try:
+            yield
+        finally:
+            try:
+                self.db.execute("DELETE FROM meta WHERE key='importing' AND value=?", (mark,))
+            except sqlite3.Error:
+                pass
+
+    def _meta_write(self, sql: str, params: tuple[Any, ...]) -> None:
+        try:
+            self.db.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise database_error(self.path, exc, "write to") from None
+
+    def import_running(self) -> dict[str, Any] | None:
+        """The import now filling this database (pid, what, since), if one is alive."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key='importing'").fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        try:
+            mark = json.loads(row[0])
+            pid = int(mark["pid"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        if mark.get("host") == socket.gethostname():
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return None  # it died without clearing its mark
+            except PermissionError:
+                pass  # alive, someone else's
+        return mark
 
     @property
     def cache(self) -> dict[str, Any]:
@@ -165,11 +255,21 @@ class Store:
     def known_files(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT path, digest FROM files"))
 
+    def _begin(self) -> sqlite3.Cursor:
+        """A write transaction; a locked or read-only database is one line saying so."""
+        if self.readonly:
+            raise InputError(f"{self.path}: opened read-only; cannot write to it")
+        cur = self.db.cursor()
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise database_error(self.path, exc, "write to") from None
+        return cur
+
     def write(self, records: Iterable[Record | Rows], stats: ImportStats,
               files: Sequence[tuple[str, str]] = ()) -> None:
         """Store records incrementally (newer ``modified`` wins) in one transaction."""
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        cur = self._begin()
         try:
             existing = {(s, i): m for s, i, m in cur.execute("SELECT source, id, modified FROM advisories")}
             adv_rows: list[tuple[Any, ...]] = []
@@ -209,15 +309,16 @@ class Store:
                  stats.digest, stats.added, stats.updated, stats.unchanged, stats.withdrawn,
                  len(stats.errors)))
             cur.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             cur.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise database_error(self.path, exc, "write to") from None
             raise
 
     def write_commit_tags(self, repo: str, table: dict[str, list[str]], stats: ImportStats,
                           files: Sequence[tuple[str, str]] = ()) -> None:
         """Replace the commit → first release tags table of ``repo`` (e.g. github.com/python/cpython)."""
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        cur = self._begin()
         try:
             cur.execute("DELETE FROM commit_tags WHERE repo=?", (repo,))
             cur.executemany("INSERT INTO commit_tags VALUES (?,?,?)",
@@ -229,8 +330,10 @@ class Store:
                 (stats.location, "commit-tags", datetime.now(UTC).isoformat(timespec="seconds"),
                  stats.digest, len(table), 0, 0, 0, 0))
             cur.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             cur.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise database_error(self.path, exc, "write to") from None
             raise
 
     def commit_tags(self, repo: str) -> dict[str, list[str]]:
@@ -339,6 +442,36 @@ class Store:
 
     def is_empty(self) -> bool:
         return self.db.execute("SELECT 1 FROM advisories LIMIT 1").fetchone() is None
+
+
+def _busy_timeout() -> float:
+    """How long to wait for another process's write lock: ASSAY_DB_TIMEOUT seconds, else 60."""
+    try:
+        return max(0.0, float(os.environ.get("ASSAY_DB_TIMEOUT", "60")))
+    except ValueError:
+        return 60.0
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection. A WAL database in a folder the reader cannot write to (no -shm
+    file can be made) is opened as immutable: nothing can be writing to it either."""
+    uri = "file:" + urllib.parse.quote(str(path.resolve()))
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False,
+                             timeout=_busy_timeout())
+        db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+        return db
+    except sqlite3.OperationalError as exc:
+        code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+        # a WAL database needs its -shm file even to read; a reader who may not create it
+        # (SQLITE_READONLY / SQLITE_CANTOPEN) reads the file as immutable
+        if code not in (_CANTOPEN, _READONLY) and "unable to open" not in str(exc) \
+                and "readonly" not in str(exc):
+            raise
+        if os.access(path.parent, os.W_OK) and os.access(path, os.W_OK):
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                           check_same_thread=False)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

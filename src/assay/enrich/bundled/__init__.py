@@ -11,12 +11,13 @@ Every member is read as bytes and classified; nothing is imported or executed.
 
 from __future__ import annotations
 
+import io
 import multiprocessing as mp
 import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -109,16 +110,19 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
                 continue
             if not _is_binary_candidate(path, None if resolver.size(path) < 64 else head_of(path)):
                 continue
-            data = resolver.read_bytes(path)
+            # a large member is memory-mapped (spooled from an archive), never held whole
+            with resolver.buffer(path) as data:
+                stats.binaries += 1
+                stats.bytes_scanned += len(data)
+                result = scan_binary(loc(path), data, m, exclude=exclude)
+                if result is not None:
+                    result.info.release()  # keep the summary, not the bytes
         except (OSError, KeyError) as exc:
             graph.unknown(loc(path), "unreadable-member", str(exc))
             continue
         except DecompressionBomb as exc:
             graph.unknown(loc(path), "skipped-member", exc.message)  # the rest is still scanned
             continue
-        stats.binaries += 1
-        stats.bytes_scanned += len(data)
-        result = scan_binary(loc(path), data, m, exclude=exclude)
         if result is None:
             continue
         binaries.append(result)
@@ -175,8 +179,48 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
         graph.relate(parent_id, comp.id, RelType.CONTAINS)
         stats.components.append(comp.id)
 
+    _one_per_library(graph, stats)
     _merge_claims(graph, parent_id, claimed, stats)
     return stats
+
+
+def _library_key(comp: Component) -> tuple[str, str | None]:
+    """What makes two detections one library: the CPE vendor:product (libwebp, libwebpmux and
+    libwebpdemux are all webmproject:libwebp), else the name; and the version."""
+    for cpe in comp.cpes:
+        parts = cpe.split(":")
+        if len(parts) > 4:
+            return f"cpe:{parts[3]}:{parts[4]}", comp.version
+    kind = comp.purl.split(":", 1)[-1].split("/", 1)[0]  # a Rust crate is never the C library of its name
+    return f"name:{kind}:{comp.name.lower()}", comp.version
+
+
+def _one_per_library(graph: Graph, stats: ScanStats) -> None:
+    """One native library found in several files of one distribution (libwebp's libwebp,
+    libwebpmux and libwebpdemux; OpenSSL's libssl and libcrypto) is one component, with every
+    file as evidence, so its advisories are listed once. The component keeps the name that is
+    the CPE product (libwebp), else the shortest."""
+    groups: dict[tuple[str, str | None], list[Component]] = {}
+    for cid in dict.fromkeys(stats.components):
+        comp = graph.components.get(cid)
+        if comp is not None and comp.kind is Kind.NATIVE_LIBRARY:
+            groups.setdefault(_library_key(comp), []).append(comp)
+    mapping: dict[str, str] = {}
+    for (key, _version), comps in groups.items():
+        if len(comps) < 2:
+            continue
+        product = key.rsplit(":", 1)[-1] if key.startswith("cpe:") else ""
+        keep = min(comps, key=lambda c: (_norm(c.name) != _norm(product), len(c.name), c.name))
+        evidence = list(keep.evidence)
+        for other in comps:
+            evidence.extend(e for e in other.evidence if e not in evidence)
+        names = sorted({c.name for c in comps} - {keep.name})
+        props = keep.properties + ((("assay:also-named", ", ".join(names)),) if names else ())
+        graph.components[keep.id] = replace(keep, evidence=tuple(evidence), properties=tuple(sorted(props)))
+        mapping.update({c.id: keep.id for c in comps if c.id != keep.id})
+    if mapping:
+        graph.redirect(mapping)
+        stats.components = [mapping.get(cid, cid) for cid in stats.components]
 
 
 def _native_component(lib: Library, version: str | None, parent_id: str, location: str,
@@ -198,9 +242,10 @@ def _native_component(lib: Library, version: str | None, parent_id: str, locatio
         props.append(("assay:distro-version", distro.full))
         version = distro.upstream
     cpe = lib.cpe23(version)
+    kind = Kind.CARGO_LIBRARY if lib.purl_type == "cargo" else Kind.NATIVE_LIBRARY  # crates: build paths
     return Component(
-        id=make_id(Kind.NATIVE_LIBRARY, lib.name, version, parent_id, location),
-        kind=Kind.NATIVE_LIBRARY, name=lib.name, version=version, purl=purl,
+        id=make_id(kind, lib.name, version, parent_id, location),
+        kind=kind, name=lib.name, version=version, purl=purl,
         cpes=(cpe,) if cpe else (), evidence=evidence, found_by=f"bundled.{result.info.format}",
         description=lib.description or None, properties=tuple(sorted(props)),
     )
@@ -286,30 +331,35 @@ def _vendored_component(item: vendored.Vendored, parent_id: str, prefix: str) ->
 def _scan_nested_wheel(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str,
                        depth: int) -> None:
     """A wheel inside a distribution (ensurepip's bundled pip): a vendored package with its own contents."""
-    from assay.identity.metadata import dist_component
     from assay.sources.archive import ZipResolver
 
-    data = resolver.read_bytes(path)
-    try:
-        inner = ZipResolver.from_bytes(data, description=location)
-    except InputError as exc:
-        graph.unknown(location, "unreadable-member", exc.message)
-        return
-    with inner:
-        meta = [f for f in inner.files() if re.fullmatch(r"[^/]+\.dist-info/METADATA", f)]
-        if not meta:
-            return
+    with resolver.buffer(path) as data:
         try:
-            comp = dist_component(inner.read_text(meta[0]), location=f"{location}!/{meta[0]}",
-                                  found_by="bundled.wheel", kind=Kind.VENDORED_PACKAGE,
-                                  id_qualifier=f"{parent_id}/{location}",
-                                  properties=(("assay:path", location),))
-        except ValueError:
-            graph.unknown(location, "unreadable-metadata", meta[0])
+            inner = ZipResolver(location, fileobj=io.BytesIO(data) if isinstance(data, bytes) else data)
+        except InputError as exc:
+            graph.unknown(location, "unreadable-member", exc.message)
             return
-        graph.add(comp)
-        graph.relate(parent_id, comp.id, RelType.CONTAINS)
-        scan_tree(inner, graph, comp.id, location_prefix=f"{location}!/", depth=depth + 1)
+        with inner:
+            _scan_wheel_contents(inner, graph, parent_id, location, depth)
+
+
+def _scan_wheel_contents(inner: Resolver, graph: Graph, parent_id: str, location: str, depth: int) -> None:
+    from assay.identity.metadata import dist_component
+
+    meta = [f for f in inner.files() if re.fullmatch(r"[^/]+\.dist-info/METADATA", f)]
+    if not meta:
+        return
+    try:
+        comp = dist_component(inner.read_text(meta[0]), location=f"{location}!/{meta[0]}",
+                              found_by="bundled.wheel", kind=Kind.VENDORED_PACKAGE,
+                              id_qualifier=f"{parent_id}/{location}",
+                              properties=(("assay:path", location),))
+    except ValueError:
+        graph.unknown(location, "unreadable-metadata", meta[0])
+        return
+    graph.add(comp)
+    graph.relate(parent_id, comp.id, RelType.CONTAINS)
+    scan_tree(inner, graph, comp.id, location_prefix=f"{location}!/", depth=depth + 1)
 
 
 def _norm(name: str) -> str:
@@ -320,14 +370,15 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
     """Embedded SBOM claims: add their evidence to what detection found, or add what it did not find."""
     if not claimed:
         return
-    from dataclasses import replace
-
     from assay.identity.metadata import pypi_purl
 
     detected = [graph.components[cid] for cid in dict.fromkeys(stats.components)]
     libraries = {lib.name: lib for lib in matcher().libraries}
     for claim in claimed:
-        same = [c for c in detected if _norm(c.name) == _norm(claim.name)]
+        # a crate is not the library it wraps: openssl-sys 0.9 or the crate openssl 0.10 never
+        # lend their version to the OpenSSL 3.x the bytes show
+        same = [] if claim.kind_hint == "cargo" else \
+            [c for c in detected if _norm(c.name) == _norm(claim.name)]
         exact = [c for c in same if c.version == claim.version]
         unproven = [c for c in same if c.version is None]
         if exact or unproven:
@@ -346,8 +397,8 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
                                          if not (u.subject == c.id and u.reason == "unknown-version")]
                 graph.components[c.id] = merged
             continue
-        kind = {"python": Kind.VENDORED_PACKAGE, "javascript": Kind.JAVASCRIPT_LIBRARY}.get(
-            claim.kind_hint, Kind.NATIVE_LIBRARY)
+        kind = {"python": Kind.VENDORED_PACKAGE, "javascript": Kind.JAVASCRIPT_LIBRARY,
+                "cargo": Kind.CARGO_LIBRARY}.get(claim.kind_hint, Kind.NATIVE_LIBRARY)
         generic = f"pkg:generic/{claim.name}" + (f"@{claim.version}" if claim.version else "")
         purl = claim.purl or (pypi_purl(claim.name, claim.version) if kind is Kind.VENDORED_PACKAGE
                               else generic)

@@ -104,6 +104,14 @@ class BinaryInfo:
         off, size = where
         return bytes(data[off:off + min(size, limit)])
 
+    def release(self) -> None:
+        """Drop the lookups (they hold the binary's bytes): what stays is the summary above, so a
+        scan of many binaries keeps none of their bytes alive."""
+        self._names = self._lookup = self._v2o = self._ptr = None
+        self._matching = self._counting = self._present = None
+        for part in self.slices:
+            part.release()
+
 
 def sniff(head: bytes) -> str | None:
     """The binary format from the first bytes of a file, or None."""
@@ -128,7 +136,8 @@ def parse(data: bytes) -> BinaryInfo | None:
             return _parse_pe(data)
         if kind == "macho":
             return _parse_macho(data)
-    except (struct.error, IndexError, ValueError, UnicodeDecodeError):
+    except (struct.error, IndexError, ValueError, OverflowError, UnicodeDecodeError):
+        # an offset past what an index can hold (struct raises OverflowError) is damage like any other
         return BinaryInfo(format=kind, machine="other", data_ranges=[(0, len(data))])
     return None
 

@@ -53,6 +53,11 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
     return None
 
 
+def _at(data: bytes, pos: int, literal: bytes) -> bool:
+    """``data.startswith(literal, pos)`` for bytes and memory maps alike."""
+    return data[pos:pos + len(literal)] == literal
+
+
 def _str_at(data: bytes, info: BinaryInfo, vaddr: int | None) -> str | None:
     if vaddr is None:
         return None
@@ -86,31 +91,31 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool) -> tuple[str, int | None
     value: tuple[str, int | None] = ("none", None)
     while pos < end:
         b = data[pos]
-        if data.startswith(b"\xf3\x0f\x1e\xfa", pos) or data.startswith(b"\xf3\x0f\x1e\xfb", pos):
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa") or _at(data, pos, b"\xf3\x0f\x1e\xfb"):
             pos += 4  # endbr64 / endbr32
         elif b == 0x55:  # push rbp
             pos += 1
-        elif data.startswith(b"\x48\x89\xe5", pos) or data.startswith(b"\x89\xe5", pos):  # mov rbp, rsp
+        elif _at(data, pos, b"\x48\x89\xe5") or _at(data, pos, b"\x89\xe5"):  # mov rbp, rsp
             pos += 3 if b == 0x48 else 2
         elif b == 0x5D or b == 0xC9:  # pop rbp
             pos += 1
         elif b == 0xB8:  # mov eax, imm32
             value = ("int", struct.unpack_from("<I", data, pos + 1)[0])
             pos += 5
-        elif data.startswith(b"\x48\xc7\xc0", pos):  # mov rax, simm32
+        elif _at(data, pos, b"\x48\xc7\xc0"):  # mov rax, simm32
             value = ("int", struct.unpack_from("<i", data, pos + 3)[0])
             pos += 7
-        elif data.startswith(b"\x31\xc0", pos) or data.startswith(b"\x33\xc0", pos):  # xor eax, eax
+        elif _at(data, pos, b"\x31\xc0") or _at(data, pos, b"\x33\xc0"):  # xor eax, eax
             value = ("int", 0)
             pos += 2
-        elif is64 and data.startswith(b"\x48\x8d\x05", pos):  # lea rax, [rip + disp32]
+        elif is64 and _at(data, pos, b"\x48\x8d\x05"):  # lea rax, [rip + disp32]
             disp = struct.unpack_from("<i", data, pos + 3)[0]
             pos += 7
             value = ("addr", vaddr + (pos - off) + disp)
-        elif data.startswith(b"\x81\xff", pos) or data.startswith(b"\x83\xff", pos):
+        elif _at(data, pos, b"\x81\xff") or _at(data, pos, b"\x83\xff"):
             # cmp edi, imm (an "at least this version?" check that may return NULL instead)
             pos += 6 if data[pos] == 0x81 else 3
-        elif data.startswith(b"\x48\x85\xff", pos) or data.startswith(b"\x48\x85\xc9", pos):
+        elif _at(data, pos, b"\x48\x85\xff") or _at(data, pos, b"\x48\x85\xc9"):
             pos += 3  # test rdi, rdi / test rcx, rcx (an optional out-parameter)
         elif b == 0x74 and pos + 2 <= end:  # je short: skips only the out-parameter store below
             pos += 2
@@ -118,9 +123,9 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool) -> tuple[str, int | None
             pos += 6
         elif b == 0xBA:  # mov edx, imm32 (the NULL alternative)
             pos += 5
-        elif data.startswith(b"\x48\x0f\x4f\xc2", pos) or data.startswith(b"\x48\x0f\x4c\xc2", pos):
+        elif _at(data, pos, b"\x48\x0f\x4f\xc2") or _at(data, pos, b"\x48\x0f\x4c\xc2"):
             pos += 4  # cmovg/cmovl rax, rdx: the same NULL alternative
-        elif b == 0xC3 or data.startswith(b"\xf3\xc3", pos):  # ret
+        elif b == 0xC3 or _at(data, pos, b"\xf3\xc3"):  # ret
             return value
         else:
             return "none", None
@@ -141,18 +146,18 @@ def _x86_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | No
     stored: dict[int, int] = {}
     while pos < end:
         b = data[pos]
-        if data.startswith(b"\xf3\x0f\x1e\xfa", pos):
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
             pos += 4
         elif b in (0x55, 0x5D, 0x90, 0xC9):  # push/pop rbp, nop, leave
             pos += 1
-        elif data.startswith(b"\x48\x89\xe5", pos):
+        elif _at(data, pos, b"\x48\x89\xe5"):
             pos += 3
-        elif data.startswith(b"\x48\x89", pos) and data[pos + 2] & 0xC7 == 0x45:  # mov [rbp-d8], reg
+        elif _at(data, pos, b"\x48\x89") and data[pos + 2] & 0xC7 == 0x45:  # mov [rbp-d8], reg
             reg = (data[pos + 2] >> 3) & 7
             if reg in arg_regs:
                 slots[data[pos + 3]] = arg_regs[reg]
             pos += 4
-        elif data.startswith(b"\x48\x8b\x45", pos):  # mov rax, [rbp-d8]
+        elif _at(data, pos, b"\x48\x8b\x45"):  # mov rax, [rbp-d8]
             rax_arg = slots.get(data[pos + 3])
             pos += 4
         elif b == 0xC7 and data[pos + 1] == 0x00 and rax_arg is not None:  # mov dword [rax], imm32
@@ -166,7 +171,7 @@ def _x86_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | No
             pos += 7  # mov dword [r8|r9], imm32
         elif b == 0xB8:  # mov eax, imm32: the function's own return value (an error code)
             pos += 5
-        elif data.startswith(b"\x31\xc0", pos):  # xor eax, eax
+        elif _at(data, pos, b"\x31\xc0"):  # xor eax, eax
             pos += 2
         elif b == 0xC3:
             if stored and sorted(stored) == list(range(len(stored))) and len(stored) >= 2:

@@ -11,8 +11,10 @@ libxml2 in lxml) is found by the same strings and symbols.
 
 from __future__ import annotations
 
+import mmap
 import re
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assay.enrich.bundled import evidence as generic
@@ -57,8 +59,8 @@ _SYMBOL_WEIGHT = 1000  # a library's own version API outweighs any number of str
 _GRAFTED = re.compile(r"(?:^|/)(?:[^/]+\.libs|\.dylibs|\.libs)/[^/]+$")
 
 
-def scan_binary(path: str, data: bytes, m: LibraryMatcher, *, exclude: frozenset[str] = frozenset(),
-                ) -> BinaryScan | None:
+def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
+                exclude: frozenset[str] = frozenset()) -> BinaryScan | None:
     """``exclude``: normalised names that are the scanned project itself (its own build paths)."""
     info = parse(data)
     if info is None:
@@ -92,27 +94,26 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher, *, exclude: frozenset
     rx = m.anchors
     counts: dict[bytes, int] = {}
     if rx is not None:
-        for start, end in info.data_ranges:
-            for hit in rx.finditer(data, start, end):
-                anchor = hit.group()
-                n = counts.get(anchor, 0)
-                if n >= _MAX_PER_ANCHOR:
+        for start, end, hit in _hits(rx, data, info.data_ranges):
+            anchor = hit.group()
+            n = counts.get(anchor, 0)
+            if n >= _MAX_PER_ANCHOR:
+                continue
+            counts[anchor] = n + 1
+            marker_lib = m.markers.get(anchor)
+            if marker_lib is not None:
+                add(marker_lib, None, Evidence("marker", path, anchor.decode("latin-1"), "presence"))
+            for lib, reader in m.by_anchor.get(anchor, ()):
+                lo = max(start, hit.start() - reader.window)
+                hi = min(end, hit.end() + 256)
+                vm = reader.regex.search(data, lo, hi) if reader.window else \
+                    reader.regex.match(data, hit.start(), hi)
+                if vm is None or vm.start() > hit.start():
                     continue
-                counts[anchor] = n + 1
-                marker_lib = m.markers.get(anchor)
-                if marker_lib is not None:
-                    add(marker_lib, None, Evidence("marker", path, anchor.decode("latin-1"), "presence"))
-                for lib, reader in m.by_anchor.get(anchor, ()):
-                    lo = max(start, hit.start() - reader.window)
-                    hi = min(end, hit.end() + 256)
-                    vm = reader.regex.search(data, lo, hi) if reader.window else \
-                        reader.regex.match(data, hit.start(), hi)
-                    if vm is None or vm.start() > hit.start():
-                        continue
-                    version = _group(vm)
-                    if version:
-                        add(lib, version, Evidence("version-string", path,
-                                                   vm.group().decode("latin-1").strip("\x00 \n"), "version"))
+                version = _group(vm)
+                if version:
+                    add(lib, version, Evidence("version-string", path,
+                                               vm.group().decode("latin-1").strip("\x00 \n"), "version"))
 
     # symbols whose code or constant yields the version (each slice of a universal binary)
     named_libs = {lib.name for lib, _ev in named}
@@ -143,8 +144,8 @@ def scan_binary(path: str, data: bytes, m: LibraryMatcher, *, exclude: frozenset
                                          if key else None)
 
     def hits(rx: re.Pattern[bytes]):
-        for start, end in info.data_ranges:
-            yield from rx.finditer(data, start, end)
+        for _start, _end, hit in _hits(rx, data, info.data_ranges):
+            yield hit
 
     claims: list[generic.Claim] = []
     try:
@@ -269,6 +270,38 @@ def _generic_name(basename: str, soname: str | None, key: str) -> str:
             low = candidate.lower()
             return f"lib{key}" if low.startswith("lib") else key
     return key
+
+
+# constant data is searched in windows: a huge member (memory-mapped, see Resolver.buffer) then
+# costs the pages of one window at a time, which are given back to the system after each
+_WINDOW = 16 << 20
+_OVERLAP = 4096  # longer than any anchor: a hit that starts in a window ends inside its overlap
+
+
+def _hits(rx: re.Pattern[bytes], data: bytes | mmap.mmap,
+          ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int, re.Match[bytes]]]:
+    """(range start, range end, hit) for every anchor hit in the data ranges, in order, exactly as
+    one ``finditer`` per range finds them."""
+    release = getattr(data, "madvise", None) if isinstance(data, mmap.mmap) else None
+    for start, end in ranges:
+        pos = start
+        resume = start  # finditer never reports a hit overlapping the previous one
+        while pos < end:
+            stop = min(end, pos + _WINDOW)
+            for hit in rx.finditer(data, pos, min(end, stop + _OVERLAP)):
+                if hit.start() >= stop:
+                    break
+                if hit.start() < resume:
+                    continue
+                resume = hit.end()
+                yield start, end, hit
+            if release is not None and stop - pos >= _WINDOW:
+                first = pos - pos % mmap.PAGESIZE
+                try:
+                    release(mmap.MADV_DONTNEED, first, stop - first)
+                except (OSError, ValueError):
+                    release = None
+            pos = stop
 
 
 def _group(vm: re.Match[bytes]) -> str | None:

@@ -22,7 +22,7 @@ class Claimed:
     version: str | None
     purl: str | None
     cpes: tuple[str, ...]
-    kind_hint: str  # "library" | "python" | "javascript"
+    kind_hint: str  # "library" | "python" | "javascript" | "cargo"
     evidence: list[Evidence] = field(default_factory=list)
 
 
@@ -53,6 +53,8 @@ def read_sbom(path: str, data: bytes) -> tuple[list[Claimed], str | None]:
     for comp in graph.components.values():
         if comp.id == graph.root or (described and comp.prop("spdx:SPDXID") in described):
             continue
+        if comp.prop("cyclonedx:scope") == "excluded":
+            continue  # the SBOM says it is not in the artifact (a build-only crate: cc, build scripts)
         what = "CycloneDX component" if fmt == "CycloneDX" else f"{fmt} package"
         detail = f"{comp.name} {comp.version or '(no version)'}"
         out.append(Claimed(comp.name, comp.version, comp.purl, comp.cpes, _hint(comp.purl),

@@ -1,18 +1,14 @@
-"""Licenses: core metadata (PEP 639 License-Expression, License, classifiers) → SPDX.
+"""Core-metadata license fields → SPDX: the classifier and alias tables, expression checks.
 
-A value maps only when the mapping is unambiguous; anything else is kept as
-free text on the License, never dropped and never guessed.
+A value maps only when the mapping is unambiguous ("BSD License" does not: it is one of
+BSD-2-Clause, BSD-3-Clause, 0BSD, ...); anything else stays free text.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from functools import lru_cache
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
-
-from assay.model import License
 
 # Trove classifiers that name exactly one SPDX license. "BSD License" and
 # "OSI Approved" alone are ambiguous and deliberately absent.
@@ -76,23 +72,6 @@ ALIASES: dict[str, str] = {
     "dual license": "", "other/proprietary license": "", "proprietary": "",
 }
 
-# Whole license texts recognised by phrases that only that license contains.
-# Order matters: the most specific first.
-_TEXTS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("Apache-2.0", ("apache license", "version 2.0"), ()),
-    ("BSD-3-Clause", ("redistribution and use in source and binary forms",
-                      "neither the name"), ("advertising materials",)),
-    ("BSD-2-Clause", ("redistribution and use in source and binary forms",),
-     ("neither the name", "advertising materials", "names of its contributors")),
-    ("MIT", ("permission is hereby granted, free of charge",
-             "the above copyright notice and this permission notice shall be included"), ()),
-    ("ISC", ("permission to use, copy, modify, and/or distribute this software for any purpose "
-             "with or without fee is hereby granted",), ()),
-    ("MPL-2.0", ("mozilla public license version 2.0",), ()),
-]
-_WS = re.compile(r"\s+")
-
-
 @lru_cache(maxsize=4096)
 def spdx_expression(text: str) -> str | None:
     """A canonical SPDX expression when ``text`` is one (or a known alias), else None."""
@@ -108,49 +87,3 @@ def spdx_expression(text: str) -> str | None:
         return None
 
 
-def identify_text(text: str) -> str | None:
-    """The SPDX id of a full license text, when its distinctive phrases prove it."""
-    flat = _WS.sub(" ", text.lower())
-    if len(flat) < 200:
-        return None
-    for spdx_id, must, must_not in _TEXTS:
-        if all(p in flat for p in must) and not any(p in flat for p in must_not):
-            return spdx_id
-    return None
-
-
-def from_metadata(expression: str | None, license_field: str | None,
-                  classifiers: Iterable[str]) -> License | None:
-    """The best-proven license from core metadata fields.
-
-    PEP 639 License-Expression wins; then a License field that is an SPDX
-    expression or a known alias; then a full license text in License; then
-    license classifiers when every one of them maps (several → OR, as dual
-    licensing is what several classifiers declare). Otherwise the text is kept.
-    """
-    if expression:
-        exp = spdx_expression(expression)
-        if exp:
-            return License(exp, None, "License-Expression")
-        return License(None, expression.strip(), "License-Expression")
-    lic = (license_field or "").strip()
-    if lic.upper() == "UNKNOWN":
-        lic = ""
-    if lic:
-        exp = spdx_expression(lic)
-        if exp:
-            return License(exp, None, "License")
-        ident = identify_text(lic) if "\n" in lic else None
-        if ident:
-            return License(ident, None, "License (text)")
-    license_classifiers = [c for c in classifiers if c.startswith("License ::")]
-    mapped = [CLASSIFIERS.get(c) for c in license_classifiers]
-    if license_classifiers and all(mapped):
-        ids = sorted(set(m for m in mapped if m))
-        return License(" OR ".join(ids), None, "classifier")
-    if lic:
-        return License(None, lic if len(lic) <= 4000 else lic[:4000] + "…", "License")
-    if license_classifiers:
-        names = "; ".join(c.rsplit(" :: ", 1)[-1] for c in license_classifiers)
-        return License(None, names, "classifier")
-    return None

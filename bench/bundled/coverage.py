@@ -1,11 +1,11 @@
-"""The bundled-library corpus: the native projects of the download ranking, scanned with `assay corpus`.
+"""The bundled-library corpus: the native projects of the download ranking, via `assay corpus scan`.
 
-    python bench/bundled/corpus.py resolve             # newest release of each candidate -> corpus/plan.json
-    python bench/bundled/corpus.py fetch linux --top 300
-    python bench/bundled/corpus.py fetch win --top 100
-    python bench/bundled/corpus.py fetch mac --top 100
-    python bench/bundled/corpus.py scan linux           # assay corpus scan DIR --out STORE --workers 2
-    python bench/bundled/corpus.py report              # COVERAGE.md + corpus/coverage-*.tsv
+    python bench/bundled/coverage.py resolve           # newest release of each candidate -> plan.json
+    python bench/bundled/coverage.py fetch linux --top 300
+    python bench/bundled/coverage.py fetch win --top 100
+    python bench/bundled/coverage.py fetch mac --top 100
+    python bench/bundled/coverage.py scan linux           # assay corpus scan DIR --out STORE --workers 2
+    python bench/bundled/coverage.py report              # COVERAGE.md + corpus/coverage-*.tsv
 
 Projects: corpus/candidates.txt (projects of the ranking known to publish binary wheels), in the
 order of /work/.library/env/packages/pypi.tsv (rank_among_15000_most_downloaded). ``resolve``
