@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
-
 from pypi import pypi_file  # noqa: E402
 
 PEERS = {}  # assay rule -> zizmor ident

@@ -42,7 +42,6 @@ def real_pipelines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The benchmark's corpus: PyPI sdists that ship .github/, pinned by sha256, unpacked."""
     sys.path.insert(0, str(BENCH))
     import corpus
-
     from pypi import pypi_file
 
     base = tmp_path_factory.mktemp("real-pipelines")
