@@ -279,7 +279,7 @@ def report(args: argparse.Namespace) -> None:
             continue
         projects = selected(platform, top)
         comps = query(store, "SELECT filename, name, version, purl, path, found_by, evidence, properties "
-                             "FROM components WHERE kind = 'native-library'")
+                             "FROM components WHERE kind IN ('native-library', 'cargo-library')")
         unknowns = query(store, "SELECT filename, subject, reason, detail FROM unknowns")
         dists = query(store, "SELECT filename, status, error FROM distributions")
         by_wheel: dict[str, list[dict]] = defaultdict(list)
@@ -297,7 +297,9 @@ def report(args: argparse.Namespace) -> None:
             found = by_wheel.get(f["filename"], [])
             at_path: dict[str, list[dict]] = defaultdict(list)
             for c in found:
-                at_path[c["path"] or ""].append(c)
+                # one component per library: every file its evidence comes from is one of its places
+                for where in {c["path"] or "", *(e["location"] for e in c["evidence"] or [])}:
+                    at_path[where].append(c)
             for member, _size in native_members(wheel):
                 cls = file_class(member)
                 here = at_path.get(member, [])

@@ -94,3 +94,16 @@ def test_a_header_macro_in_a_client_is_no_static_copy() -> None:
     # and OpenCV's build information names its own static libjpeg-turbo and libpng
     static = {(c.name, c.version) for c in _native(graph) if c.prop("assay:path") == "cv2/cv2.abi3.so"}
     assert {("libjpeg-turbo", "3.1.2"), ("libpng", "1.6.57")} <= static
+
+
+@pytest.mark.slow
+def test_a_crate_linked_in_two_versions_is_two_components() -> None:
+    # Rust links semver-incompatible versions of one crate side by side: ruff's executable has
+    # hashbrown 0.14.5 and 0.17.1 (their build paths), not a conflict to leave unknown
+    wheel = pypi_file("ruff-0.17.6-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+                      "aa3b08254a732acba246891089a152c47c5733dc36b8ecb76ce8602f8326e5e4")
+    graph = catalog_artifact(wheel)
+    versions = sorted(c.version for c in graph.packages(["cargo-library"]) if c.name == "hashbrown")
+    assert versions == ["0.14.5", "0.17.1"]
+    assert all(c.purl.startswith("pkg:cargo/hashbrown@") for c in graph.packages(["cargo-library"])
+               if c.name == "hashbrown")

@@ -376,9 +376,11 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
     libraries = {lib.name: lib for lib in matcher().libraries}
     for claim in claimed:
         # a crate is not the library it wraps: openssl-sys 0.9 or the crate openssl 0.10 never
-        # lend their version to the OpenSSL 3.x the bytes show
-        same = [] if claim.kind_hint == "cargo" else \
-            [c for c in detected if _norm(c.name) == _norm(claim.name)]
+        # lend their version to the OpenSSL 3.x the bytes show; a crate claim meets only the crates
+        # the build paths named
+        crate = claim.kind_hint == "cargo"
+        same = [c for c in detected if _norm(c.name) == _norm(claim.name)
+                and (c.kind is Kind.CARGO_LIBRARY) == crate]
         exact = [c for c in same if c.version == claim.version]
         unproven = [c for c in same if c.version is None]
         if exact or unproven:

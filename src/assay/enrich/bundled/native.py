@@ -223,6 +223,11 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         _fold_distro(name, by_version, weight)
         presence = by_version.get(None, [])
         versions = [v for v in by_version if v is not None]
+        if lib.purl_type == "cargo" and len(versions) > 1:
+            # Rust links semver-incompatible versions of one crate side by side: each is a crate
+            for v in sorted(versions):
+                detections.append(Detection(lib, path, v, presence + by_version[v]))
+            continue
         if len(versions) > 1:
             # one binary links one copy: the best-backed version is the library's, the rest are
             # mentions (RHEL's libcrypto quotes older OpenSSL releases for old ABIs)
