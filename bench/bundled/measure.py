@@ -58,9 +58,16 @@ def found_pairs(path: Path) -> set[tuple[str, str | None]]:
     from assay.catalog.artifact import catalog_artifact
 
     graph = catalog_artifact(path)
-    return {(norm_name(c.name), norm_version(c.version) if c.version else None)
-            for c in graph.packages(["native-library"])
-            if not c.purl.startswith("pkg:cargo/") and c.found_by != "bundled.pep770"}
+    pairs = set()
+    for c in graph.packages(["native-library"]):
+        if c.purl.startswith("pkg:cargo/") or c.found_by == "bundled.pep770":
+            continue
+        # one library in several files is one component that keeps the other files' names
+        # (libwebp also named libwebpmux, libwebpdemux: one CPE, one version)
+        also = [n.strip() for n in (c.prop("assay:also-named") or "").split(",") if n.strip()]
+        for name in (c.name, *also):
+            pairs.add((norm_name(name), norm_version(c.version) if c.version else None))
+    return pairs
 
 
 def score(path: Path, truth: set[tuple[str, str]],
