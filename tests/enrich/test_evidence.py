@@ -107,3 +107,48 @@ def test_a_crate_linked_in_two_versions_is_two_components() -> None:
     assert versions == ["0.14.5", "0.17.1"]
     assert all(c.purl.startswith("pkg:cargo/hashbrown@") for c in graph.packages(["cargo-library"])
                if c.name == "hashbrown")
+
+
+@pytest.mark.slow
+def test_an_optional_out_parameter_on_arm64() -> None:
+    # c-ares' ares_version(int *v): "cbz x0; mov w8, #..; str w8, [x0]" before it returns
+    # "1.34.9"; the same code in pycares' extension and inside curl_cffi's
+    for prefix in ("pycares-", "curl_cffi-"):
+        cares = {(c.name, c.version) for c in _native(_graph("mac", prefix)) if c.name == "c-ares"}
+        assert cares == {("c-ares", "1.34.9")}, (prefix, cares)
+
+
+@pytest.mark.slow
+def test_a_static_copy_named_by_its_api_prefix() -> None:
+    # libsndfile compiles LAME in: get_lame_version() beside a hundred lame_* functions
+    sndfile = [c for c in _native(_graph("mac", "soundfile-")) if c.name == "lame"]
+    assert [(c.version, c.prop("assay:path")) for c in sndfile] == \
+        [("3.100", "_soundfile_data/libsndfile_arm64.dylib")]
+    # Pillow's _imagingft compiles libraqm in, which the table does not name: raqm_version_string()
+    # returns "0.10.1" (raqm_version stores 0, 10, 1)
+    name = f"Pillow-10.0.1-cp311-cp311-{ML}.whl"
+    raqm = [c for c in _native(catalog_artifact(pypi_file(name, WHEELS[name]))) if c.name == "raqm"]
+    assert [(c.version, c.prop("assay:path")) for c in raqm] == \
+        [("0.10.1", "PIL/_imagingft.cpython-311-x86_64-linux-gnu.so")]
+    assert any("raqm_version_string" in e.detail for e in raqm[0].evidence)
+
+
+@pytest.mark.slow
+def test_version_functions_spelled_otherwise() -> None:
+    # mbedtls_version_get_number() = 0x03060300 with "3.6.3" written; tesseract's C++
+    # tesseract::TessBaseAPI::Version() returns "5.5.1"; LAME's get_lame_version() in its own file
+    found = {(c.name, c.version) for c in _native(_graph("mac", "opencv_python_headless-"))}
+    assert {("mbedtls", "3.6.3"), ("libtesseract", "5.5.1"), ("lame", "3.100")} <= found, found
+
+
+@pytest.mark.slow
+def test_check_version_functions_read_on_their_null_path() -> None:
+    # gnutls_check_version(NULL), idn2_check_version(NULL), asn1_check_version(NULL) return the
+    # version string (arm64: adrp/add into x19, cbz x0, mov x0, x19); x86-64 (test rdi, rdi; je)
+    found = {(c.name, c.version) for c in _native(_graph("mac", "opencv_python_headless-"))}
+    assert {("libgnutls", "3.8.9"), ("libidn2", "2.3.8"), ("libtasn1", "4.20.0")} <= found, found
+    pycurl = pypi_file("pycurl-7.49.0-cp315-cp315-manylinux_2_28_x86_64.whl",
+                       "684747cca0e1a8d045c4a3b9a4db3e604bedfbc932955377a58998491c7d29e8")
+    idn2 = [c for c in _native(catalog_artifact(pycurl)) if c.name == "libidn2"]
+    assert [c.version for c in idn2] == ["2.3.7"]
+    assert any("idn2_check_version(NULL)" in e.detail for e in idn2[0].evidence)

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, version_resource
-from assay.enrich.bundled.decode import _returned, _x86_stores, read_symbol
+from assay.enrich.bundled.decode import _returned, _x86_stores, null_arg_returned, read_symbol
 from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, generic_library
 from assay.model import Evidence
 
@@ -61,7 +61,14 @@ _VERSION_TEXT = re.compile(
 _VERSION_NEEDLES = (b"ersion", b"ERSION")
 _VERSION_NAME = re.compile(
     rb"(?P<pre>[A-Za-z][A-Za-z0-9_]*?)_{0,2}(?:[Gg]et_?|GET_)?(?:[Ll]ib_?|LIB_?)?(?:[Ll]inked_?|LINKED_)?"
-    rb"(?:[Vv]ersion|VERSION)(?:_?(?:[Ss]tring|STRING|[Ss]tr|STR|[Nn]umber|NUMBER|[Nn]um|NUM|[Tt]ext|[Ii]nfo))?")
+    rb"(?:[Vv]ersion|VERSION)(?:_?(?:[Gg]et_)?(?:[Ss]tring|STRING|[Ss]tr|STR|[Nn]umber|NUMBER|[Nn]um|NUM|[Tt]ext|"
+    rb"[Ii]nfo))?")
+# "const char *X_check_version(const char *req)": NULL gives the library's version (GNU libraries)
+_CHECK_VERSION = re.compile(rb"(?P<pre>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)??)_check_version")
+# a C++ member or namespace function taking no arguments: ns::Class::Version(), ns::GetVersion()
+_CXX_VERSION = re.compile(
+    rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,3}?)(?P<n>[0-9]{1,2})"
+    rb"(?P<fn>(?:[Gg]et)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)Ev")
 # names that say version but not the library's release: ABI, API, protocol, file format, minimum or
 # required versions, compilers and interpreters, runtime checks with arguments
 _NOT_RELEASE = re.compile(
@@ -160,17 +167,43 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
     """Claims from every defined symbol whose name says version."""
     parts = info.slices or [info]
     symbols = info.symbols_matching(_VERSION_NAME.pattern, _VERSION_NEEDLES)
+    named = [(sym, _VERSION_NAME.fullmatch(sym.name.encode("latin-1"))) for sym in symbols]
+    cxx = [(sym, _CXX_VERSION.fullmatch(sym.name.encode("latin-1")))
+           for sym in info.symbols_matching(_CXX_VERSION.pattern, (b"ersionEv", b"ERSIONEv"))]
+    check = [(sym, _CHECK_VERSION.fullmatch(sym.name.encode("latin-1")))
+             for sym in info.symbols_matching(_CHECK_VERSION.pattern, (b"_check_version",))]
     claims: list[Claim] = []
-    for sym in symbols:
-        nm = _VERSION_NAME.fullmatch(sym.name.encode("latin-1"))
-        if nm is None or _NOT_RELEASE.search(sym.name) or sym.name.startswith("_"):
+    for sym, nm in named + cxx + check:
+        if nm is None:
             continue
-        pre = nm.group("pre").decode("latin-1")
-        lib = _tie_prefix(pre, m)
+        if nm.re is _CHECK_VERSION:
+            pre = nm.group("pre").decode("latin-1")
+            if _NOT_RELEASE.search(pre):
+                continue
+        elif nm.re is _CXX_VERSION:
+            # the outermost namespace is the library's (tesseract::TessBaseAPI::Version); a class
+            # whose name says format, file, protocol... versions something else ("API" in a class
+            # name is the library's interface: TessBaseAPI)
+            names = _cxx_names(nm.group("parts").decode("latin-1"))
+            if not names or any(_NOT_RELEASE.search(n.replace("API", "")) for n in names):
+                continue
+            pre = names[0]
+        else:
+            if _NOT_RELEASE.search(sym.name) or sym.name.startswith("_"):
+                continue
+            pre = nm.group("pre").decode("latin-1")
+        lib = _tie_prefix(pre, m) or (_tie_prefix(pre[4:], m) if pre[:4].lower() == "get_" else None)
         if lib is not None and not lib.prefix_versions:
             continue
-        if lib is None and own is not None and own_generic and own_key and _ties_file(pre, own_key):
+        static = False
+        if lib is None and own is not None and own_generic and own_key and \
+                (_ties_file(pre, own_key) or _related(pre, own_key)):
             lib = own  # a library the table does not name, tied by its own file name
+        if lib is None and nm.re is _VERSION_NAME:
+            # a library the table does not name, compiled into this file: its version function's
+            # prefix is the prefix of its API (get_lame_version beside a hundred lame_* functions)
+            lib = _static_by_prefix(pre, info, own_key, m)
+            static = lib is not None
         if lib is None:
             continue
         if any(sym.name == r.symbol for r in lib.symbols):
@@ -179,10 +212,59 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             psym = part.symbol(sym.name) if part is not info else sym
             if psym is None:
                 continue
-            claim = _evaluate(path, data, part, psym, lib)
+            claim = _evaluate_check(path, data, part, psym, lib) if nm.re is _CHECK_VERSION else \
+                _evaluate(path, data, part, psym, lib)
             if claim is not None:
-                claims.append(claim)
+                claims.append(Claim(claim.library, claim.version, claim.evidence, claim.weight, static=True)
+                              if static else claim)
     return claims
+
+
+_MIN_API = 20  # defined functions sharing a prefix before it is taken for a library's API
+_API_PREFIX = re.compile(r"(?:[Gg]et_)?(?P<name>[a-z][a-z0-9]{2,15})")
+
+
+def _cxx_names(mangled: str) -> list[str]:
+    """``9tesseract11TessBaseAPI`` -> ["tesseract", "TessBaseAPI"] (length-prefixed source names)."""
+    out, pos = [], 0
+    while pos < len(mangled):
+        m = re.match(r"([0-9]+)", mangled[pos:])
+        if m is None:
+            return []
+        n, pos = int(m.group(1)), pos + m.end()
+        if n == 0 or pos + n > len(mangled):
+            return []
+        out.append(mangled[pos:pos + n])
+        pos += n
+    return out
+
+
+def _related(pre: str, own_key: str) -> bool:
+    """Whether a version function's prefix is a spelling of the file's own name (``fluid`` in
+    libfluidsynth, ``get_lame`` in libmp3lame, ``dwfl`` in libdw): its API, not a static copy."""
+    pm = _API_PREFIX.fullmatch(pre.rstrip("_"))
+    if pm is None:
+        return False
+    a, b = _norm(pm.group("name")).removeprefix("lib"), _norm(own_key).removeprefix("lib")
+    return bool(a and b) and (a in b or b in a or a[:2] == b[:2])
+
+
+def _static_by_prefix(pre: str, info: BinaryInfo, own_key: str | None, m: LibraryMatcher) -> Library | None:
+    """The unnamed library whose API prefix ``pre`` is, when at least ``_MIN_API`` defined symbols
+    carry it (one version function alone names nothing)."""
+    pm = _API_PREFIX.fullmatch(pre.rstrip("_"))
+    if pm is None:
+        return None
+    name = pm.group("name")
+    if name in _TOOLCHAIN or (own_key and _related(name, own_key)) or _NOT_RELEASE.search(name):
+        return None
+    n = info.prefix_counts(rb"(" + re.escape(name.encode()) + rb"_)[A-Za-z0-9]").get(name + "_", 0)
+    if n < _MIN_API:
+        return None
+    lib = m.library_for_source(name)
+    if lib is not None:
+        return lib if lib.prefix_versions else None
+    return generic_library(name)
 
 
 def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
@@ -230,6 +312,19 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
     except (struct.error, IndexError, ValueError, OverflowError, UnicodeDecodeError):
         return None
     return None
+
+
+def _evaluate_check(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
+    """``X_check_version(NULL)`` returns the library's own version string (GnuTLS, libidn2, libtasn1)."""
+    try:
+        text = _string_at(data, info, null_arg_returned(data, info, sym))
+    except (struct.error, IndexError, ValueError):
+        return None
+    v = _VERSION_ONLY.fullmatch(text or "")
+    if v is None:
+        return None
+    shown = f"{sym.name}(NULL) = {text!r}"
+    return Claim(lib, v.group(1), Evidence("version-function", path, shown, "version"), W_OWN_API)
 
 
 def _string_at(data: bytes, info: BinaryInfo, vaddr: int | None) -> str | None:
