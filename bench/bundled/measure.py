@@ -5,7 +5,8 @@
 
 - tuned: the wheel set of tests/enrich/bundled_wheelset.py (EXPECTED, UNPROVEN), which the rules
   were written and fixed against;
-- untuned: bench/bundled/untuned.json, wheels chosen by a fixed rule before the rules were
+- untuned: bench/bundled/untuned.json (and untuned2.json, a second batch chosen by the same kind
+  of rule after the rules were last changed), wheels chosen by a fixed rule before the rules were
   looked at against them (newest releases of projects outside the tuning set and, for Windows and
   macOS, of projects ranked below the corpus's top 100), each library's version established
   without assay: runtime calls of the library's own version function via ctypes in a throwaway
@@ -95,10 +96,10 @@ def tuned_set() -> dict[str, tuple[Path, set, set]]:
             for name in sorted(EXPECTED)}
 
 
-def untuned_set() -> dict[str, tuple[Path, set, set]]:
+def untuned_set(file: str = "untuned.json") -> dict[str, tuple[Path, set, set]]:
     from assay import net
 
-    doc = json.loads((HERE / "untuned.json").read_text())
+    doc = json.loads((HERE / file).read_text())
     out = {}
     for plat, wheels in doc.items():
         for name, w in sorted(wheels.items()):
@@ -138,6 +139,7 @@ def main() -> None:
     if not args.untuned:
         report("tuned (tests/enrich/bundled_wheelset.py)", tuned_set(), args.verbose)
     report("untuned (bench/bundled/untuned.json)", untuned_set(), args.verbose)
+    report("untuned, second batch (bench/bundled/untuned2.json)", untuned_set("untuned2.json"), args.verbose)
 
 
 if __name__ == "__main__":
