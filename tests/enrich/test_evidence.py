@@ -15,12 +15,17 @@ from pypi import pypi_file
 
 from .bundled_wheelset import ML, WHEELS
 
-UNTUNED = json.loads((Path(__file__).resolve().parents[2] / "bench" / "bundled" / "untuned.json").read_text())
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bundled"
+UNTUNED = json.loads((BENCH / "untuned.json").read_text())
+UNTUNED2 = json.loads((BENCH / "untuned2.json").read_text())
 
 
 def _wheel(platform: str, prefix: str) -> Path:
-    name = next(n for n in UNTUNED[platform] if n.startswith(prefix))
-    return pypi_file(name, UNTUNED[platform][name]["sha256"])
+    for doc in (UNTUNED, UNTUNED2):
+        for name, w in doc.get(platform, {}).items():
+            if name.startswith(prefix):
+                return pypi_file(name, w["sha256"])
+    raise LookupError(prefix)
 
 
 @cache
@@ -152,3 +157,16 @@ def test_check_version_functions_read_on_their_null_path() -> None:
     idn2 = [c for c in _native(catalog_artifact(pycurl)) if c.name == "libidn2"]
     assert [c.version for c in idn2] == ["2.3.7"]
     assert any("idn2_check_version(NULL)" in e.detail for e in idn2[0].evidence)
+
+
+@pytest.mark.slow
+def test_vcpkg_build_trees_name_the_ports_and_their_versions() -> None:
+    # buildtrees/gdal/src/v3.12.4-ae01cc4ed9.clean/gcore/...: GDAL, whose bytes state no other
+    # version, in pyogrio's libgdal; curl's ref is url-8_20_0
+    gdal = {(c.name, c.version) for c in _native(_graph("mac", "pyogrio-"))}
+    assert {("gdal", "3.12.4"), ("curl", "8.20.0"), ("libtiff", "4.7.1")} <= gdal, gdal
+    ev = next(c for c in _native(_graph("mac", "pyogrio-")) if c.name == "gdal").evidence
+    assert any(e.kind == "build-path" and "buildtrees/gdal/src/v3.12.4-" in e.detail for e in ev), ev
+    # tiledb's libtiledb (Linux) links abseil and the AWS C libraries from vcpkg ports
+    tiledb = {(c.name, c.version) for c in _native(_graph("linux", "tiledb-"))}
+    assert {("abseil", "20250814.1"), ("aws-c-common", "0.12.6"), ("curl", "8.18.0")} <= tiledb, tiledb

@@ -355,6 +355,11 @@ _PATH = re.compile(
     rb"(?P<rest>[A-Za-z0-9_+.,@~ -]{0,120}(?:[/\\][A-Za-z0-9_+.,@~ -]{1,120}){0,12})")
 _CELLAR = re.compile(rb"[/\\]Cellar[/\\](?P<name>[A-Za-z0-9_+.-]+?)(?:@[0-9.]+)?[/\\]"
                      rb"(?P<ver>[0-9][A-Za-z0-9.]*)(?:_[0-9]+)?[/\\](?P<rest>[A-Za-z0-9_+.,@~/\\ -]{1,240})")
+# vcpkg extracts each port's source at buildtrees/<port>/src/<git ref>-<10 hex>.clean/ (v3.12.4, url-8_20_0)
+_VCPKG = re.compile(rb"[/\\]buildtrees[/\\](?P<name>[A-Za-z0-9_+.-]{1,60})[/\\]src[/\\]"
+                    rb"(?P<ver>[A-Za-z0-9_.+-]{1,60}?)-[0-9a-f]{10}\.clean[/\\]"
+                    rb"(?P<rest>[A-Za-z0-9_+.,@~ -]{1,120}(?:[/\\][A-Za-z0-9_+.,@~ -]{1,120}){0,12})")
+_VCPKG_REF = re.compile(r"(?:[A-Za-z][A-Za-z0-9]*[-_])*v?(?P<v>[0-9]+(?:[._][0-9]+)+)")
 _SOURCE = re.compile(r"\.(?:c|cc|cpp|cxx|c\+\+|rs|go|f|f90|f77|s|asm|m|mm|h|hh|hpp|hxx|inl|inc|ipp|tcc)$",
                      re.I)
 _HEADER = re.compile(r"\.(?:h|hh|hpp|hxx|inl|inc|ipp|tcc)$", re.I)
@@ -368,6 +373,7 @@ _MAX_PATH_HITS = 4096
 # literal-led seeds, fast to search for; the full patterns are then matched where a seed is
 _PATH_SEED = re.compile(rb"-v?[0-9]+\.[0-9]")
 _CELLAR_SEED = re.compile(rb"Cellar[/\\]")
+_VCPKG_SEED = re.compile(rb"buildtrees[/\\]")
 _BUILD_SEED = re.compile(rb"\(ver [0-9]")
 
 
@@ -390,6 +396,10 @@ def _path_matches(data: bytes, hits: Callable[[re.Pattern[bytes]], Iterable[re.M
         m = _CELLAR.match(data, seed.start() - 1, min(seed.endpos, seed.start() + 600))
         if m is not None:
             yield m
+    for seed in hits(_VCPKG_SEED):
+        m = _VCPKG.match(data, seed.start() - 1, min(seed.endpos, seed.start() + 1800))
+        if m is not None:
+            yield m
 
 
 def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
@@ -404,6 +414,12 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
             break
         name = hit.group("name").decode("latin-1")
         version = hit.group("ver").decode("latin-1").removeprefix("v")
+        if hit.re is _VCPKG:
+            # a port's git ref: v3.12.4, url-8_20_0, R_2_6_2; a commit hash names no release
+            rm = _VCPKG_REF.fullmatch(hit.group("ver").decode("latin-1"))
+            if rm is None:
+                continue
+            version = rm.group("v").replace("_", ".")
         rest = hit.group("rest").decode("latin-1").replace("\\", "/")
         # the source file: the last path component up to its suffix (Rust paths run on)
         fm = re.match(r"((?:[^/]+/){0,12}?[^/]*?\.(?:c\+\+|[A-Za-z0-9]{1,3}))(?![A-Za-z0-9])", rest)
@@ -415,7 +431,9 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
         key = (ptype, name, version)
         files = seen.setdefault(key, [])
         if len(files) < 3:
-            files.append(f"{'.../' if hit.start() else ''}{name}-{version}/{fm.group(1)}")
+            ref = hit.group("ver").decode("latin-1")
+            where = f"buildtrees/{name}/src/{ref}-*.clean" if hit.re is _VCPKG else f"{name}-{version}"
+            files.append(f"{'.../' if hit.start() else ''}{where}/{fm.group(1)}")
         headers_only[key] = headers_only.get(key, True) and bool(_HEADER.search(fm.group(1)))
     claims = []
     for (ptype, name, version), files in seen.items():
