@@ -284,14 +284,18 @@ def _parse_elf(data: bytes) -> BinaryInfo:
                     out[name] = Symbol(name, foff if foff is not None else -1, value, size, st_type == 2)
         return list(out.values())
 
+    defined_by_table: dict[int, set[int]] = {}  # each table's defined names, found once
+
     def counting(pattern: bytes) -> Counter[str]:
         rx = _name_starts(pattern, b"")
         counts: Counter[str] = Counter()
-        for symtab, strtab in _once(tables_bytes):
+        for i, (symtab, strtab) in enumerate(_once(tables_bytes)):
             hits = list(rx.finditer(strtab))
             if not hits:
                 continue
-            defined = _elf_defined(symtab, is64, end)
+            defined = defined_by_table.get(i)
+            if defined is None:
+                defined = defined_by_table[i] = _elf_defined(symtab, is64, end)
             for hit in hits:
                 if hit.start() + 1 in defined:
                     counts[hit.group(1).decode("latin-1")] += 1

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -69,6 +70,8 @@ _CHECK_VERSION = re.compile(rb"(?P<pre>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)??)_
 _CXX_VERSION = re.compile(
     rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,3}?)(?P<n>[0-9]{1,2})"
     rb"(?P<fn>(?:[Gg]et)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)Ev")
+_ANY_VERSION = (rb"(?:" + re.sub(rb"\(\?P<[a-z]+>", b"(", _VERSION_NAME.pattern) + rb")|(?:"
+                + re.sub(rb"\(\?P<[a-z]+>", b"(", _CXX_VERSION.pattern) + rb")")
 # names that say version but not the library's release: ABI, API, protocol, file format, minimum or
 # required versions, compilers and interpreters, runtime checks with arguments
 _NOT_RELEASE = re.compile(
@@ -158,22 +161,32 @@ def _decodings(value: int) -> list[str]:
 
 def _written(data: bytes, info: BinaryInfo, text: str) -> bool:
     """Whether ``text`` is written in the constant data as a whole version (not part of 1.2.30)."""
-    rx = re.compile(rb"(?<![0-9.])" + re.escape(text.encode()) + rb"(?![0-9]|\.[0-9])")
-    return any(rx.search(data, lo, hi) for lo, hi in info.data_ranges)
+    needle = text.encode()
+    for lo, hi in info.data_ranges:
+        pos = data.find(needle, lo, hi)  # a literal search (memchr), then the boundaries
+        while pos >= 0:
+            end = pos + len(needle)
+            before = data[pos - 1:pos] if pos > 0 else b""
+            after = data[end:end + 2]
+            if not (before.isdigit() or before == b".") and not after[:1].isdigit() \
+                    and not (after[:1] == b"." and after[1:2].isdigit()):
+                return True
+            pos = data.find(needle, pos + 1, hi)
+    return False
 
 
 def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
                       own: Library | None, own_key: str | None, own_generic: bool) -> list[Claim]:
     """Claims from every defined symbol whose name says version."""
     parts = info.slices or [info]
-    symbols = info.symbols_matching(_VERSION_NAME.pattern, _VERSION_NEEDLES)
-    named = [(sym, _VERSION_NAME.fullmatch(sym.name.encode("latin-1"))) for sym in symbols]
-    cxx = [(sym, _CXX_VERSION.fullmatch(sym.name.encode("latin-1")))
-           for sym in info.symbols_matching(_CXX_VERSION.pattern, (b"ersionEv", b"ERSIONEv"))]
-    check = [(sym, _CHECK_VERSION.fullmatch(sym.name.encode("latin-1")))
-             for sym in info.symbols_matching(_CHECK_VERSION.pattern, (b"_check_version",))]
+    # one pass over the symbol tables: C names that say version (check_version among them) and
+    # C++ ones
+    symbols = info.symbols_matching(_ANY_VERSION, _VERSION_NEEDLES)
+    api: list[Counter[str]] = []  # the file's API prefixes, counted once if needed
     claims: list[Claim] = []
-    for sym, nm in named + cxx + check:
+    for sym in symbols:
+        raw = sym.name.encode("latin-1")
+        nm = _CHECK_VERSION.fullmatch(raw) or _CXX_VERSION.fullmatch(raw) or _VERSION_NAME.fullmatch(raw)
         if nm is None:
             continue
         if nm.re is _CHECK_VERSION:
@@ -202,7 +215,7 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
         if lib is None and nm.re is _VERSION_NAME:
             # a library the table does not name, compiled into this file: its version function's
             # prefix is the prefix of its API (get_lame_version beside a hundred lame_* functions)
-            lib = _static_by_prefix(pre, info, own_key, m)
+            lib = _static_by_prefix(pre, info, own_key, m, api)
             static = lib is not None
         if lib is None:
             continue
@@ -220,6 +233,7 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
     return claims
 
 
+_API_COUNT = rb"([a-z][a-z0-9]{2,15}_)[A-Za-z0-9]"
 _MIN_API = 20  # defined functions sharing a prefix before it is taken for a library's API
 _API_PREFIX = re.compile(r"(?:[Gg]et_)?(?P<name>[a-z][a-z0-9]{2,15})")
 
@@ -249,7 +263,8 @@ def _related(pre: str, own_key: str) -> bool:
     return bool(a and b) and (a in b or b in a or a[:2] == b[:2])
 
 
-def _static_by_prefix(pre: str, info: BinaryInfo, own_key: str | None, m: LibraryMatcher) -> Library | None:
+def _static_by_prefix(pre: str, info: BinaryInfo, own_key: str | None, m: LibraryMatcher,
+                      api: list[Counter[str]]) -> Library | None:
     """The unnamed library whose API prefix ``pre`` is, when at least ``_MIN_API`` defined symbols
     carry it (one version function alone names nothing)."""
     pm = _API_PREFIX.fullmatch(pre.rstrip("_"))
@@ -258,7 +273,9 @@ def _static_by_prefix(pre: str, info: BinaryInfo, own_key: str | None, m: Librar
     name = pm.group("name")
     if name in _TOOLCHAIN or (own_key and _related(name, own_key)) or _NOT_RELEASE.search(name):
         return None
-    n = info.prefix_counts(rb"(" + re.escape(name.encode()) + rb"_)[A-Za-z0-9]").get(name + "_", 0)
+    if not api:
+        api.append(info.prefix_counts(_API_COUNT))
+    n = api[0].get(name + "_", 0)
     if n < _MIN_API:
         return None
     lib = m.library_for_source(name)
