@@ -8,10 +8,10 @@
 - untuned: bench/bundled/untuned.json (and untuned2.json, untuned3.json: later macOS batches, each
   chosen by the same kind of rule after the rules were last changed), wheels chosen by a fixed
   rule before the rules were looked at against them (newest releases of projects outside the
-  tuning set and, for Windows and macOS, of projects ranked below the corpus's top 100), each library's version established
-  without assay: runtime calls of the library's own version function via ctypes in a throwaway
-  venv (Linux), strings, VERSIONINFO read with strings -el, disassembly (objdump); "how" says
-  which per wheel.
+  tuning set and, for Windows and macOS, of projects ranked below the corpus's top 100), each
+  library's version established without assay: runtime calls of the library's own version
+  function via ctypes in a throwaway venv (Linux), strings, VERSIONINFO read with strings -el,
+  disassembly (objdump); "how" says which per wheel.
 
 A version is found when a native-library component (not a Rust crate, not a claim copied from
 an embedded SBOM) has that library's name and exactly that version; names compare without
