@@ -67,7 +67,11 @@ def run_assay(paths: list[Path]) -> tuple[float, dict[str, set[tuple[str, str | 
     graphs = [(p, catalog_artifact(p)) for p in paths]
     elapsed = time.perf_counter() - t
     for p, g in graphs:
-        found[p.name] = {(c.name, c.version) for c in g.packages()}
+        # a Rust crate named like a C library (the openssl crate) is not that library
+        # a library merged into another's component (libwebpmux into libwebp) keeps its names
+        found[p.name] = {(name, c.version) for c in g.packages() if not c.purl.startswith("pkg:cargo/")
+                         for name in (c.name, *filter(None, (n.strip() for n in
+                                                             (c.prop("assay:also-named") or "").split(","))))}
     return elapsed, found
 
 

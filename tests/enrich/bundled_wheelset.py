@@ -192,10 +192,12 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     f"zstandard-0.22.0-cp311-cp311-{ML}.whl": {("zstd", "1.5.5")},
     f"lz4-4.3.3-cp311-cp311-{ML}.whl": {("lz4", "1.9.4")},
     f"Brotli-1.1.0-cp311-cp311-{ML}.whl": {("brotli", "1.1.0")},
-    # IJG libjpeg 9c (not libjpeg-turbo); GDAL's internal 12-bit libjpeg 6b; no GDAL version
-    # is in the bytes (a docstring's "GDAL 1.1.7, released 2002/04/16" must not count)
+    # IJG libjpeg 9c (not libjpeg-turbo); GDAL's internal 12-bit libjpeg 6b; GDAL's version only
+    # in its build paths (.../gdal-3.6.4/port/cpl_conv.cpp; the file name's 32.3.6.4 agrees): a
+    # docstring's "GDAL 1.1.7, released 2002/04/16" must not count
     "rasterio-1.3.9-cp311-cp311-manylinux2014_x86_64.whl": {
-        ("libjpeg", "9c"), ("libjpeg", "6b"), ("proj", "9.0.1"), ("sqlite", "3.33.0"), ("expat", "2.2.6"),
+        ("gdal", "3.6.4"), ("libjpeg", "9c"), ("libjpeg", "6b"), ("proj", "9.0.1"), ("sqlite", "3.33.0"),
+        ("expat", "2.2.6"),
         ("hdf5", "1.12.1"), ("libpng", "1.6.35"), ("libtiff", "4.3.0"), ("libwebp", "1.3.2"),
         ("openjpeg", "2.4.0"), ("openssl", "1.1.1w"), ("zlib", "1.2.7"), ("zstd", "1.5.0"), ("xz", "5.2.2"),
     },
@@ -244,5 +246,4 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
 # libraries whose version these wheels' bytes do not prove: assay must leave it unknown
 UNPROVEN: dict[str, set[str]] = {
     "PyMuPDFb-1.23.7-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl": {"lcms2"},
-    "rasterio-1.3.9-cp311-cp311-manylinux2014_x86_64.whl": {"gdal"},
 }

@@ -31,6 +31,8 @@ def found(graph: Graph) -> dict[str, set[str | None]]:
     keeps the other files' library names (libwebp also-named libwebpmux, libwebpdemux)."""
     out: dict[str, set[str | None]] = defaultdict(set)
     for c in graph.packages([Kind.NATIVE_LIBRARY.value]):
+        if c.purl.startswith("pkg:cargo/"):  # a Rust crate is not the C library of that name
+            continue
         out[c.name].add(c.version)
         for other in filter(None, (c.prop("assay:also-named") or "").split(", ")):
             out[other].add(c.version)
@@ -111,7 +113,10 @@ def test_static_copies_are_found_in_every_file() -> None:
                      "lxml/objectify.cpython-311-x86_64-linux-gnu.so"]
     assert c.prop("assay:linkage") == "static"
     crypto = scanned(NAMED[2])
-    (ossl,) = [c for c in crypto.packages() if c.name == "openssl"]
+    (ossl,) = [c for c in crypto.packages() if c.name == "openssl" and c.purl.startswith("pkg:generic/")]
+    # the Rust crate of that name is a component of its own (its purl says so)
+    (crate,) = [c for c in crypto.packages() if c.name == "openssl" and c.purl.startswith("pkg:cargo/")]
+    assert crate.version == "0.10.54" and crate.prop("assay:linkage") == "static"
     assert ossl.version == "3.1.2" and ossl.prop("assay:path") == "cryptography/hazmat/bindings/_rust.abi3.so"
     assert any(e.kind == "version-string" and e.detail.startswith("OpenSSL 3.1.2") for e in ossl.evidence)
 

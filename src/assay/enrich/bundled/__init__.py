@@ -24,8 +24,8 @@ from packaging.utils import canonicalize_name
 
 from assay.enrich.bundled import pep770, vendored
 from assay.enrich.bundled.binary import sniff
-from assay.enrich.bundled.native import BinaryScan, scan_binary
-from assay.enrich.bundled.rules import Library, LibraryMatcher, matcher
+from assay.enrich.bundled.native import BinaryScan, Detection, scan_binary
+from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, matcher
 from assay.errors import InputError
 from assay.identity.purl import distro_purl
 from assay.identity.versions import split_distro
@@ -72,6 +72,9 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
     built artifacts, whose shipped headers describe the compiled library already found."""
     m = matcher()
     stats = ScanStats()
+    parent = graph.components.get(parent_id)
+    exclude = frozenset({_norm(parent.name)} if parent is not None and parent.name else ())
+    deferred: list[tuple[Detection, BinaryScan]] = []  # static copies, added once every file is read
     files = list(paths if paths is not None else resolver.files())
     stats.members = len(files)
     binaries: list[BinaryScan] = []
@@ -111,7 +114,7 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
             with resolver.buffer(path) as data:
                 stats.binaries += 1
                 stats.bytes_scanned += len(data)
-                result = scan_binary(loc(path), data, m)
+                result = scan_binary(loc(path), data, m, exclude=exclude)
                 if result is not None:
                     result.info.release()  # keep the summary, not the bytes
         except (OSError, KeyError) as exc:
@@ -123,7 +126,14 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
         if result is None:
             continue
         binaries.append(result)
+        if result.own is None and file_key(base) is not None:
+            graph.unknown(loc(path), "unidentified-library",
+                          f"{base}: a shared library that no name, version function, build path "
+                          "or note identifies")
         for det in result.detections:
+            if det.library is not result.own:
+                deferred.append((det, result))
+                continue
             comp = _native_component(det.library, det.version, parent_id, loc(path), result,
                                      tuple(det.evidence))
             graph.add(comp)
@@ -136,6 +146,21 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
             if comp.version is None:
                 graph.unknown(comp.id, "unknown-version",
                               f"{det.library.name} in {loc(path)}: no version the bytes prove")
+
+    # static copies; one that only headers name is dropped when the library is a file of its own here
+    own_names = {graph.components[c].name for ids in comp_of_file.values() for c in ids}
+    for det, result in deferred:
+        if det.library.name in own_names and all(e.kind in ("build-path-header", "symbol-prefix")
+                                                 for e in det.evidence):
+            continue
+        comp = _native_component(det.library, det.version, parent_id, result.path, result,
+                                 tuple(det.evidence))
+        graph.add(comp)
+        graph.relate(parent_id, comp.id, RelType.CONTAINS)
+        stats.components.append(comp.id)
+        if comp.version is None:
+            graph.unknown(comp.id, "unknown-version",
+                          f"{det.library.name} in {result.path}: no version the bytes prove")
 
     # bundled libraries linking bundled libraries
     for result in binaries:
@@ -166,7 +191,8 @@ def _library_key(comp: Component) -> tuple[str, str | None]:
         parts = cpe.split(":")
         if len(parts) > 4:
             return f"cpe:{parts[3]}:{parts[4]}", comp.version
-    return f"name:{comp.name.lower()}", comp.version
+    kind = comp.purl.split(":", 1)[-1].split("/", 1)[0]  # a Rust crate is never the C library of its name
+    return f"name:{kind}:{comp.name.lower()}", comp.version
 
 
 def _one_per_library(graph: Graph, stats: ScanStats) -> None:
@@ -216,9 +242,10 @@ def _native_component(lib: Library, version: str | None, parent_id: str, locatio
         props.append(("assay:distro-version", distro.full))
         version = distro.upstream
     cpe = lib.cpe23(version)
+    kind = Kind.CARGO_LIBRARY if lib.purl_type == "cargo" else Kind.NATIVE_LIBRARY  # crates: build paths
     return Component(
-        id=make_id(Kind.NATIVE_LIBRARY, lib.name, version, parent_id, location),
-        kind=Kind.NATIVE_LIBRARY, name=lib.name, version=version, purl=purl,
+        id=make_id(kind, lib.name, version, parent_id, location),
+        kind=kind, name=lib.name, version=version, purl=purl,
         cpes=(cpe,) if cpe else (), evidence=evidence, found_by=f"bundled.{result.info.format}",
         description=lib.description or None, properties=tuple(sorted(props)),
     )
@@ -349,9 +376,11 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
     libraries = {lib.name: lib for lib in matcher().libraries}
     for claim in claimed:
         # a crate is not the library it wraps: openssl-sys 0.9 or the crate openssl 0.10 never
-        # lend their version to the OpenSSL 3.x the bytes show
-        same = [] if claim.kind_hint == "cargo" else \
-            [c for c in detected if _norm(c.name) == _norm(claim.name)]
+        # lend their version to the OpenSSL 3.x the bytes show; a crate claim meets only the crates
+        # the build paths named
+        crate = claim.kind_hint == "cargo"
+        same = [c for c in detected if _norm(c.name) == _norm(claim.name)
+                and (c.kind is Kind.CARGO_LIBRARY) == crate]
         exact = [c for c in same if c.version == claim.version]
         unproven = [c for c in same if c.version is None]
         if exact or unproven:

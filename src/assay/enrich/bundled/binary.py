@@ -10,7 +10,10 @@ input gives an empty or partial answer, never an exception.
 
 from __future__ import annotations
 
+import functools
+import re
 import struct
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -47,6 +50,13 @@ class BinaryInfo:
     _lookup: Callable[[str], Symbol | None] | None = None
     _v2o: Callable[[int], int | None] | None = None  # virtual address -> file offset
     _ptr: Callable[[int], int | None] | None = None  # address of a pointer -> address it holds
+    # sections by name: (file offset, size); ELF and PE names, Mach-O section names
+    sections: dict[str, tuple[int, int]] = field(default_factory=dict)
+    slices: list[BinaryInfo] = field(default_factory=list)  # the thin files of a fat Mach-O
+    # defined symbols whose names match a pattern; defined symbols counted by a pattern's group 1
+    _matching: Callable[[bytes, tuple[bytes, ...]], list[Symbol]] | None = None
+    _counting: Callable[[bytes], Counter[str]] | None = None
+    _present: Callable[[bytes], set[str]] | None = None
 
     def symbol(self, name: str) -> Symbol | None:
         if self._lookup is None:
@@ -65,10 +75,42 @@ class BinaryInfo:
             return None
         return self._ptr(vaddr)
 
+    def symbols_matching(self, pattern: bytes, needles: tuple[bytes, ...]) -> list[Symbol]:
+        """Defined symbols whose whole name contains one of ``needles`` and matches ``pattern`` (a
+        regex over the bare name, no Mach-O underscore); imports never count."""
+        if self._matching is None:
+            return []
+        return self._matching(pattern, needles)
+
+    def present(self, pattern: bytes) -> set[str] | None:
+        """The names matching ``pattern`` (whole names) anywhere in the symbol string tables, defined
+        or not: a cheap filter before :meth:`symbol`. None when the format cannot tell."""
+        if self._present is None:
+            return None
+        return self._present(pattern)
+
+    def prefix_counts(self, pattern: bytes) -> Counter[str]:
+        """How many defined symbols match ``pattern`` (anchored at the name's start), per the text
+        of its group 1: what prefixes a binary defines (``hb_`` 412, ``FT_`` 230)."""
+        if self._counting is None:
+            return Counter()
+        return self._counting(pattern)
+
+    def section(self, data: bytes, name: str, limit: int = 1 << 20) -> bytes | None:
+        """The bytes of a named section (at most ``limit``), or None."""
+        where = self.sections.get(name)
+        if where is None:
+            return None
+        off, size = where
+        return bytes(data[off:off + min(size, limit)])
+
     def release(self) -> None:
         """Drop the lookups (they hold the binary's bytes): what stays is the summary above, so a
         scan of many binaries keeps none of their bytes alive."""
         self._names = self._lookup = self._v2o = self._ptr = None
+        self._matching = self._counting = self._present = None
+        for part in self.slices:
+            part.release()
 
 
 def sniff(head: bytes) -> str | None:
@@ -175,6 +217,8 @@ def _parse_elf(data: bytes) -> BinaryInfo:
     for name, s_type, _addr, off, size, _link, _ent in sections:
         if s_type != 8 and name.startswith(_DATA_SECTIONS_ELF) and size:  # 8 = NOBITS (.bss)
             info.data_ranges.append((off, min(off + size, len(data))))
+        if s_type != 8 and name and size and off < len(data):
+            info.sections.setdefault(name, (off, min(size, len(data) - off)))
     if not sections:
         info.data_ranges.append((0, len(data)))
 
@@ -208,12 +252,11 @@ def _parse_elf(data: bytes) -> BinaryInfo:
 
     def lookup(name: str) -> Symbol | None:
         needle = name.encode() + b"\x00"
-        for sym_off, sym_size, str_off, str_size in tables:
-            strtab = data[str_off:str_off + str_size]
+        for symtab, strtab in _once(tables_bytes):
             pos = strtab.find(needle)
             while pos >= 0:
                 # a string table may share tails ("foo" inside "barfoo"): any offset spelling name counts
-                hit = _find_sym(data, sym_off, sym_size, symsize, pos, end, is64)
+                hit = _find_sym_in(symtab, symsize, pos, end, is64)
                 if hit is not None:
                     value, size, _shndx, st_type = hit
                     off = v2o(value)
@@ -222,6 +265,45 @@ def _parse_elf(data: bytes) -> BinaryInfo:
         return None
 
     info._lookup = lookup
+
+    def tables_bytes() -> list[tuple[bytes, bytes]]:
+        return [(bytes(data[so:so + ss]), bytes(data[to:to + ts])) for so, ss, to, ts in tables]
+
+    def matching(pattern: bytes, needles: tuple[bytes, ...]) -> list[Symbol]:
+        rx = re.compile(pattern)
+        out: dict[str, Symbol] = {}
+        for symtab, strtab in _once(tables_bytes):
+            for off, raw in _names_with(strtab, needles, rx, b"").items():
+                name = raw.decode("latin-1")
+                if name in out:
+                    continue
+                found = _find_sym_in(symtab, symsize, off, end, is64)
+                if found is not None:
+                    value, size, _shndx, st_type = found
+                    foff = v2o(value)
+                    out[name] = Symbol(name, foff if foff is not None else -1, value, size, st_type == 2)
+        return list(out.values())
+
+    defined_by_table: dict[int, set[int]] = {}  # each table's defined names, found once
+
+    def counting(pattern: bytes) -> Counter[str]:
+        rx = _name_starts(pattern, b"")
+        counts: Counter[str] = Counter()
+        for i, (symtab, strtab) in enumerate(_once(tables_bytes)):
+            hits = list(rx.finditer(strtab))
+            if not hits:
+                continue
+            defined = defined_by_table.get(i)
+            if defined is None:
+                defined = defined_by_table[i] = _elf_defined(symtab, is64, end)
+            for hit in hits:
+                if hit.start() + 1 in defined:
+                    counts[hit.group(1).decode("latin-1")] += 1
+        return counts
+
+    # (no cheap "present" filter: ELF string tables share tails, "foo" may be the end of "__foo")
+    info._matching = matching
+    info._counting = counting
 
     rela = [(s[3], s[4]) for s in sections if s[1] == 4]  # SHT_RELA
 
@@ -248,10 +330,82 @@ def _parse_elf(data: bytes) -> BinaryInfo:
     return info
 
 
-def _find_sym(data: bytes, sym_off: int, sym_size: int, symsize: int, name_off: int, end: str,
-              is64: bool) -> tuple[int, int, int, int] | None:
+@functools.lru_cache(maxsize=256)
+def _name_starts(pattern: bytes, lead: bytes) -> re.Pattern[bytes]:
+    """``pattern`` at the start of a NUL-terminated name in a string table (after ``lead``)."""
+    return re.compile(b"\x00" + re.escape(lead) + b"(?:" + pattern + b")")
+
+
+@functools.lru_cache(maxsize=64)
+def _whole(pattern: bytes, lead: bytes) -> re.Pattern[bytes]:
+    """``pattern`` as a whole NUL-terminated name (group 1) in a string table, after ``lead``."""
+    return re.compile(b"\x00" + re.escape(lead) + b"(" + pattern + b")(?=\x00)")
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: bytes) -> re.Pattern[bytes]:
+    return re.compile(pattern)
+
+
+def _fullmatch(pattern: bytes, name: str) -> bool:
+    return _compiled(pattern).fullmatch(name.encode("latin-1")) is not None
+
+
+def _names_with(strtab: bytes, needles: tuple[bytes, ...], rx: re.Pattern[bytes],
+                lead: bytes) -> dict[int, bytes]:
+    """{offset: name} of the names in ``strtab`` that contain a needle and fullmatch ``rx``
+    (``lead``, Mach-O's underscore, is not part of the name; the offset points at it)."""
+    out: dict[int, bytes] = {}
+    for needle in needles:
+        pos = strtab.find(needle)
+        while pos >= 0:
+            start = strtab.rfind(b"\x00", 0, pos) + 1
+            stop = strtab.find(b"\x00", pos)
+            if stop < 0:
+                break
+            if start not in out and strtab.startswith(lead, start):
+                name = strtab[start + len(lead):stop]
+                if rx.fullmatch(name):
+                    out[start] = name
+            pos = strtab.find(needle, stop)
+    return out
+
+
+def _once(fn: Callable[[], list[tuple[bytes, bytes]]]) -> list[tuple[bytes, bytes]]:
+    cached = getattr(fn, "_value", None)
+    if cached is None:
+        cached = fn()
+        fn._value = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _elf_defined(symtab: bytes, is64: bool, end: str) -> set[int]:
+    """The string-table offsets of the names of defined symbols (st_shndx != 0)."""
+    step = 24 if is64 else 16
+    n = len(symtab) // step
+    if end == "<" and n:
+        view = memoryview(symtab[:n * step])
+        words = view.cast("I")
+        halves = view.cast("H")
+        names = words[0::step // 4]
+        shndx = halves[3::12] if is64 else halves[7::8]
+        return {name for name, sec in zip(names, shndx, strict=False) if sec}
+    out = set()
+    for i in range(n):
+        base = i * step
+        if is64:
+            name, _inf, _oth, sec = struct.unpack_from(end + "IBBH", symtab, base)
+        else:
+            (name,) = struct.unpack_from(end + "I", symtab, base)
+            (sec,) = struct.unpack_from(end + "H", symtab, base + 14)
+        if sec:
+            out.add(name)
+    return out
+
+
+def _find_sym_in(table: bytes, symsize: int, name_off: int, end: str,
+                 is64: bool) -> tuple[int, int, int, int] | None:
     key = struct.pack(end + "I", name_off)
-    table = data[sym_off:sym_off + sym_size]
     pos = table.find(key)
     while pos >= 0:
         if pos % symsize == 0:
@@ -290,6 +444,8 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
         name = raw[0].rstrip(b"\x00").decode("ascii", "replace")
         vsize, va, rsize, roff = raw[1:]
         secs.append((name, va, max(vsize, rsize), roff, rsize))
+        if rsize and roff < len(data):
+            info.sections.setdefault(name, (roff, min(rsize, len(data) - roff)))
         if name.startswith(_DATA_SECTIONS_PE) and rsize:
             info.data_ranges.append((roff, min(roff + rsize, len(data))))
     if not secs:
@@ -348,6 +504,25 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
 
     info._lookup = lookup
 
+    def matching(pattern: bytes, needles: tuple[bytes, ...]) -> list[Symbol]:
+        rx = re.compile(pattern)
+        names = [n for n in exports if any(x.decode("latin-1") in n for x in needles)
+                 and rx.fullmatch(n.encode("latin-1"))]
+        return [sym for sym in map(lookup, names) if sym]
+
+    def counting(pattern: bytes) -> Counter[str]:
+        rx = re.compile(pattern)
+        counts: Counter[str] = Counter()
+        for n in exports:
+            hit = rx.match(n.encode("latin-1"))
+            if hit:
+                counts[hit.group(1).decode("latin-1")] += 1
+        return counts
+
+    info._matching = matching
+    info._counting = counting
+    info._present = lambda pattern: {n for n in exports if _fullmatch(pattern, n)}
+
     def pointer_at(vaddr: int) -> int | None:
         off = info.offset_of(vaddr)
         if off is None:
@@ -376,12 +551,22 @@ def _parse_macho(data: bytes) -> BinaryInfo:
                 _cpu, _sub, off, size, _al = struct.unpack_from(">iiIII", data, 8 + 20 * i)
             slices.append((off, size))
         infos = [_parse_thin_macho(data, off, off + size) for off, size in slices]
+        if len(infos) == 1:
+            return infos[0]
         first = infos[0] if infos else BinaryInfo(format="macho", machine="other")
-        for other in infos[1:]:
-            first.data_ranges.extend(other.data_ranges)
-            first.needed.extend(n for n in other.needed if n not in first.needed)
-        first.machine = "universal" if len(infos) > 1 else first.machine
-        return first
+        fat = BinaryInfo(format="macho", machine="universal", soname=first.soname,
+                         needed=list(first.needed), rpath=list(first.rpath), slices=infos)
+        for thin in infos:
+            fat.data_ranges.extend(thin.data_ranges)
+            fat.needed.extend(n for n in thin.needed if n not in fat.needed)
+        # lookups answer from the first slice that has the symbol (each slice is read on its own
+        # by the version readers, which need its machine)
+        fat._lookup = first._lookup
+        fat._v2o = first._v2o
+        fat._ptr = first._ptr
+        fat._matching = first._matching
+        fat._counting = first._counting
+        return fat
     return _parse_thin_macho(data, 0, len(data))
 
 
@@ -415,6 +600,8 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
                     _a, size, sec_off = struct.unpack_from(end + "III", data, sb + 32)
                 if sectname in _DATA_SECTIONS_MACHO and size and sec_off:
                     info.data_ranges.append((base + sec_off, min(base + sec_off + size, limit)))
+                if size and sec_off and base + sec_off < limit:
+                    info.sections.setdefault(sectname, (base + sec_off, min(size, limit - base - sec_off)))
         elif cmd in (0xC, 0x80000018, 0x1F, 0x80000023):  # LOAD_DYLIB, LOAD_WEAK, REEXPORT, LAZY
             (name_off,) = struct.unpack_from(end + "I", data, off + 8)
             info.needed.append(_cstr(data, off + name_off, 1024))
@@ -467,6 +654,56 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
 
     info._lookup = lookup
 
+    def tables_bytes() -> list[tuple[bytes, bytes]]:
+        if symtab is None:
+            return []
+        symoff, nsyms, stroff, strsize = symtab
+        esize = 16 if is64 else 12
+        return [(bytes(data[base + symoff:base + symoff + nsyms * esize]),
+                 bytes(data[base + stroff:base + stroff + strsize]))]
+
+    def defined(table: bytes) -> set[int]:
+        esize = 16 if is64 else 12
+        out = set()
+        for i in range(len(table) // esize):
+            strx, n_type, n_sect = struct.unpack_from(end + "IBB", table, i * esize)
+            if n_sect and not n_type & 0xE0:  # in a section, not a debugging (stab) entry
+                out.add(strx)
+        return out
+
+    def matching(pattern: bytes, needles: tuple[bytes, ...]) -> list[Symbol]:
+        rx = re.compile(pattern)
+        out: dict[str, Symbol] = {}
+        for _table, strtab in _once(tables_bytes):
+            for raw in _names_with(strtab, needles, rx, b"_").values():
+                name = raw.decode("latin-1")
+                if name not in out:
+                    sym = lookup(name)
+                    if sym is not None:
+                        out[name] = sym
+        return list(out.values())
+
+    def counting(pattern: bytes) -> Counter[str]:
+        rx = _name_starts(pattern, b"_")
+        counts: Counter[str] = Counter()
+        for table, strtab in _once(tables_bytes):
+            hits = list(rx.finditer(strtab))
+            if hits:
+                names = defined(table)
+                for hit in hits:
+                    if hit.start() + 1 in names:
+                        counts[hit.group(1).decode("latin-1")] += 1
+        return counts
+
+    def present(pattern: bytes) -> set[str]:
+        rx = _whole(pattern, b"_")
+        return {hit.group(1).decode("latin-1") for _table, strtab in _once(tables_bytes)
+                for hit in rx.finditer(strtab)}
+
+    info._matching = matching
+    info._counting = counting
+    info._present = present
+
     def pointer_at(vaddr: int) -> int | None:
         fo = v2o(vaddr)
         if fo is None:
@@ -477,3 +714,44 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
 
     info._ptr = pointer_at
     return info
+
+
+# -- PE VERSIONINFO ------------------------------------------------------------
+
+_VS_KEY = "VS_VERSION_INFO".encode("utf-16-le")
+_FIXED_SIG = struct.pack("<I", 0xFEEF04BD)
+_VS_STRINGS = ("ProductVersion", "FileVersion", "ProductName", "FileDescription", "InternalName",
+               "OriginalFilename", "CompanyName")
+
+
+def version_resource(data: bytes, info: BinaryInfo) -> dict[str, str]:
+    """A PE file's VERSIONINFO: ``FixedFileVersion``/``FixedProductVersion`` and the StringFileInfo
+    values named in ``_VS_STRINGS``; {} when there is none (searched in ``.rsrc`` only)."""
+    where = info.sections.get(".rsrc")
+    if info.format != "pe" or where is None:
+        return {}
+    lo, size = where
+    start = data.find(_VS_KEY, lo, lo + size)
+    if start < 0:
+        return {}
+    out: dict[str, str] = {}
+    sig = data.find(_FIXED_SIG, start, start + 128)
+    if sig >= 0 and sig + 24 <= len(data):
+        _sig, _struc, fms, fls, pms, pls = struct.unpack_from("<IIIIII", data, sig)
+        out["FixedFileVersion"] = f"{fms >> 16}.{fms & 0xFFFF}.{fls >> 16}.{fls & 0xFFFF}"
+        out["FixedProductVersion"] = f"{pms >> 16}.{pms & 0xFFFF}.{pls >> 16}.{pls & 0xFFFF}"
+    block = bytes(data[start:min(start + 16384, lo + size)])
+    for key in _VS_STRINGS:
+        pos = block.find(key.encode("utf-16-le") + b"\x00\x00")
+        if pos < 0 or pos % 2:
+            continue
+        pos += 2 * len(key) + 2
+        while pos + 1 < len(block) and block[pos:pos + 2] == b"\x00\x00":
+            pos += 2
+        stop = pos
+        while stop + 1 < len(block) and block[stop:stop + 2] != b"\x00\x00":
+            stop += 2
+        value = block[pos:stop].decode("utf-16-le", "replace").strip()
+        if value and len(value) < 200:
+            out[key] = value
+    return out

@@ -59,6 +59,11 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
     return None
 
 
+def _at(data: bytes, pos: int, literal: bytes) -> bool:
+    """``data.startswith(literal, pos)`` for bytes and memory maps alike."""
+    return data[pos:pos + len(literal)] == literal
+
+
 def _str_at(data: bytes, info: BinaryInfo, vaddr: int | None) -> str | None:
     if vaddr is None:
         return None
@@ -184,10 +189,15 @@ def _x86_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | No
 
 
 def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
-    """movz/movk into w0/x0, or adrp+add into x0, then ret (paciasp/bti allowed)."""
+    """movz/movk into w0/x0, or adrp+add into x0, then ret (paciasp/bti allowed).
+
+    An optional out-parameter in x0 (``const char *f(int *v) { if (v) *v = N; return "1.2.3"; }``,
+    c-ares' ``ares_version``) is allowed: ``cbz x0`` forward, a constant built in a scratch
+    register and stored through x0; the store is not the answer, only x0 at ``ret`` is."""
     reg: int | None = None
     addr: int | None = None
     kind = "none"
+    scratch: set[int] = set()  # w8..w17 holding a constant for the out-parameter store
     for i in range(12):
         pos = off + 4 * i
         if pos + 4 > len(data):
@@ -203,9 +213,19 @@ def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
                 return "addr", addr
             return "none", None
         rd = ins & 0x1F
+        op = ins & 0x7F800000
+        if kind == "none" and ins & 0x7F000000 == 0x34000000 and rd == 0 and (ins >> 5) & 0x7FFFF \
+                and not (ins >> 23) & 1:
+            continue  # cbz w0/x0, forward: skips only the out-parameter store
+        if 8 <= rd <= 17 and kind == "none":
+            if op == 0x52800000 or (op == 0x72800000 and rd in scratch):  # movz/movk w8..w17
+                scratch.add(rd)
+                continue
+            if ins & 0xBFC003E0 == 0xB9000000 and rd in scratch:  # str w8..w17, [x0, #imm]
+                continue
+            return "none", None
         if rd != 0:
             return "none", None
-        op = ins & 0x7F800000
         hw = (ins >> 21) & 3
         imm16 = (ins >> 5) & 0xFFFF
         if op == 0x52800000:  # movz w0
@@ -255,3 +275,105 @@ def format_int(value: int, fields: list[str]) -> str | None:
             v %= int(mod, 0)
         parts.append(str(v))
     return ".".join(parts)
+
+
+# -- "check version" functions, read on their NULL-argument path --------------------------------
+
+def null_arg_returned(data: bytes, info: BinaryInfo, sym: Symbol) -> int | None:
+    """The address ``const char *f(const char *req)`` returns when ``req`` is NULL, for the
+    ``if (!req || strverscmp(req, VERSION) <= 0) return VERSION;`` shape that GNU libraries use for
+    ``*_check_version``: registers loaded with constant addresses, the branch on the first
+    argument taken, a register copied to the result, ``ret``. Anything else: None."""
+    if sym.offset < 0 or sym.offset >= len(data):
+        return None
+    if info.machine == "aarch64":
+        return _aarch64_null_path(data, sym.offset, sym.vaddr)
+    if info.machine == "x86_64":
+        return _x86_null_path(data, sym.offset, sym.vaddr, win64=info.format == "pe")
+    return None
+
+
+def _aarch64_null_path(data: bytes, off: int, vaddr: int) -> int | None:
+    regs: dict[int, int] = {}
+    pos = off
+    for _ in range(24):
+        if pos + 4 > len(data) or pos < off:
+            return None
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = vaddr + (pos - off)
+        pos += 4
+        rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins in (0xD503233F, 0xD503245F, 0xD503241F, 0xD503201F, 0xD50323BF):
+            continue  # paciasp, bti c, bti, nop, autiasp
+        if ins & 0xFFC00000 in (0xA9000000, 0xA9800000, 0xA8800000) and rn == 31:
+            continue  # stp: saving registers on the stack
+        if ins & 0xFFC00000 in (0xA9400000, 0xA9C00000, 0xA8C00000) and rn == 31:
+            if 0 in (rd, (ins >> 10) & 0x1F):
+                return None
+            regs.pop(rd, None)  # ldp: the caller's registers restored
+            regs.pop((ins >> 10) & 0x1F, None)
+            continue
+        if ins & 0xFFC003FF == 0x910003FD or ins & 0xFF0003FF == 0xD10003FF:
+            continue  # add x29, sp, #imm / sub sp, sp, #imm
+        if ins == 0xD65F03C0 or ins == 0xD65F0BFF:  # ret / retaa
+            return regs.get(0)
+        if ins & 0x9F000000 == 0x90000000:  # adrp xd, page
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            if imm & (1 << 20):
+                imm -= 1 << 21
+            regs[rd] = (pc & ~0xFFF) + (imm << 12)
+        elif ins & 0xFFC00000 == 0x91000000 and rd == rn and rd in regs:  # add xd, xd, #imm12
+            regs[rd] += (ins >> 10) & 0xFFF
+        elif ins & 0xFF000000 == 0xB4000000 and rd == 0 and not (ins >> 23) & 1:
+            pos = pos - 4 + (((ins >> 5) & 0x7FFFF) << 2)  # cbz x0, forward: the NULL argument's path
+        elif ins & 0xFFE0FFE0 == 0xAA0003E0 and ((ins >> 16) & 0x1F) in regs:  # mov xd, xm
+            regs[rd] = regs[(ins >> 16) & 0x1F]
+        else:
+            return None
+    return None
+
+
+def _x86_null_path(data: bytes, off: int, vaddr: int, *, win64: bool) -> int | None:
+    arg = 1 if win64 else 7  # rcx / rdi
+    regs: dict[int, int] = {}
+    pos, end = off, min(off + 96, len(data))
+    for _ in range(24):
+        if pos >= end or pos < off:
+            return None
+        b = data[pos]
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+            pos += 4
+        elif 0x50 <= b <= 0x5F:  # push/pop of a low register
+            if b == 0x58:
+                return None
+            if b > 0x58:
+                regs.pop(b - 0x58, None)  # the caller's register restored
+            pos += 1
+        elif b == 0x41 and 0x50 <= data[pos + 1] <= 0x5F:  # push/pop r8..r15
+            pos += 2
+        elif _at(data, pos, b"\x48\x83\xec") or _at(data, pos, b"\x48\x83\xc4"):  # sub/add rsp, imm8
+            pos += 4
+        elif b == 0x48 and data[pos + 1] == 0x8D and data[pos + 2] & 0xC7 == 0x05:  # lea r64, [rip+d]
+            disp = struct.unpack_from("<i", data, pos + 3)[0]
+            pos += 7
+            regs[(data[pos - 5] >> 3) & 7] = vaddr + (pos - off) + disp
+        elif b == 0x48 and data[pos + 1] == 0x85 and data[pos + 2] == 0xC0 | (arg << 3) | arg:
+            pos += 3  # test arg, arg
+            if data[pos] == 0x74:  # je rel8: the NULL argument's path
+                pos += 2 + struct.unpack_from("<b", data, pos + 1)[0]
+            elif _at(data, pos, b"\x0f\x84"):
+                pos += 6 + struct.unpack_from("<i", data, pos + 2)[0]
+            else:
+                return None
+        elif b == 0x48 and data[pos + 1] in (0x89, 0x8B) and data[pos + 2] >> 6 == 3:  # mov r64, r64
+            reg, rm = (data[pos + 2] >> 3) & 7, data[pos + 2] & 7
+            dst, src = (rm, reg) if data[pos + 1] == 0x89 else (reg, rm)
+            if src not in regs:
+                return None
+            regs[dst] = regs[src]
+            pos += 3
+        elif b == 0xC3:
+            return regs.get(0)
+        else:
+            return None
+    return None

@@ -17,9 +17,18 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from assay.enrich.bundled import evidence as generic
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, parse
 from assay.enrich.bundled.decode import read_symbol
-from assay.enrich.bundled.rules import Library, LibraryMatcher, SymbolReader, int_version
+from assay.enrich.bundled.rules import (
+    Library,
+    LibraryMatcher,
+    SymbolReader,
+    file_key,
+    generic_library,
+    int_version,
+)
+from assay.identity.versions import split_distro
 from assay.model import Evidence
 
 _VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~][0-9A-Za-z.]+)?$")
@@ -46,7 +55,13 @@ _MALFORMED = (struct.error, IndexError, ValueError, OverflowError, UnicodeDecode
 _SYMBOL_WEIGHT = 1000  # a library's own version API outweighs any number of strings
 
 
-def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher) -> BinaryScan | None:
+# folders where wheel repair tools put the libraries they graft (auditwheel, delvewheel, delocate)
+_GRAFTED = re.compile(r"(?:^|/)(?:[^/]+\.libs|\.dylibs|\.libs)/[^/]+$")
+
+
+def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
+                exclude: frozenset[str] = frozenset()) -> BinaryScan | None:
+    """``exclude``: normalised names that are the scanned project itself (its own build paths)."""
     info = parse(data)
     if info is None:
         return None
@@ -57,13 +72,14 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher) -> Binary
     libs: dict[str, Library] = {}
 
     def add(lib: Library, version: str | None, ev: Evidence, w: int = 1) -> None:
-        libs[lib.name] = lib
-        bucket = found.setdefault(lib.name, {})
+        k = _key(lib)
+        libs[k] = lib
+        bucket = found.setdefault(k, {})
         evs = bucket.setdefault(version, [])
         if ev not in evs:
             evs.append(ev)
         if version is not None:
-            weight[(lib.name, version)] = weight.get((lib.name, version), 0) + w
+            weight[(k, version)] = weight.get((k, version), 0) + w
 
     # what the file name / SONAME says it is (decided below, once the content has spoken)
     named: list[tuple[Library, Evidence]] = []
@@ -99,22 +115,69 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher) -> Binary
                     add(lib, version, Evidence("version-string", path,
                                                vm.group().decode("latin-1").strip("\x00 \n"), "version"))
 
-    # symbols whose code or constant yields the version
+    # symbols whose code or constant yields the version (each slice of a universal binary)
     named_libs = {lib.name for lib, _ev in named}
+    parts = info.slices or [info]
+    present = info.present(m.symbol_pattern) if m.symbol_pattern else None
     for lib in m.with_symbols:
         for reader in lib.symbols:
-            try:
-                sym = info.symbol(reader.symbol)
-                if sym is None:
-                    continue
-                version, shown = _symbol_version(data, info, sym, reader)
-            except _MALFORMED:
-                continue  # a damaged symbol table or code: this reader proves nothing
-            if version:
-                add(lib, version, Evidence("symbol", path, f"{reader.symbol}: {shown}", "version"),
-                    _SYMBOL_WEIGHT)
-            elif lib.name not in found and lib.name not in named_libs:
-                add(lib, None, Evidence("symbol", path, f"defines {reader.symbol}", "presence"))
+            if present is not None and reader.symbol not in present:
+                continue
+            for part in parts:
+                try:
+                    sym = part.symbol(reader.symbol)
+                    if sym is None:
+                        continue
+                    version, shown = _symbol_version(data, part, sym, reader)
+                except _MALFORMED:
+                    continue  # a damaged symbol table or code: this reader proves nothing
+                if version:
+                    add(lib, version, Evidence("symbol", path, f"{reader.symbol}: {shown}", "version"),
+                        _SYMBOL_WEIGHT)
+                elif lib.name not in found and lib.name not in named_libs:
+                    add(lib, None, Evidence("symbol", path, f"defines {reader.symbol}", "presence"))
+
+    # generic evidence (no entry per library): version functions, build paths, symbol prefixes,
+    # package notes, VERSIONINFO, build-information blocks
+    key = file_key(basename) or (file_key(info.soname.rsplit("/", 1)[-1]) if info.soname else None)
+    own_lib = named[0][0] if named else (generic_library(_generic_name(basename, info.soname, key))
+                                         if key else None)
+
+    def hits(rx: re.Pattern[bytes]):
+        for _start, _end, hit in _hits(rx, data, info.data_ranges):
+            yield hit
+
+    claims: list[generic.Claim] = []
+    try:
+        claims += generic.version_functions(path, data, info, m, own_lib, key, not named)
+        claims += generic.source_paths(path, data, info, m, hits)
+        claims += generic.prefix_presence(path, info, m, named_libs)
+        claims += generic.build_info(path, data, m, hits)
+        if own_lib is not None and key:
+            claims += generic.package_claims(path, data, info, own_lib, key)
+    except _MALFORMED:
+        pass  # damaged tables: what was read so far stands
+    for claim in claims:
+        if _norm_name(claim.library.name) in exclude:
+            continue  # the project's own sources
+        if claim.static and own_lib is not None and claim.library.name == own_lib.name:
+            claim = generic.Claim(claim.library, claim.version, claim.evidence, claim.weight)
+        add(claim.library, claim.version, claim.evidence, claim.weight)
+    # VERSIONINFO only where nothing in the bytes said the file's version: a resource is written
+    # by whoever packaged the DLL (a plugin's date, a wrapper's own numbering)
+    if own_lib is not None and key and info.format == "pe" and \
+            not any(v is not None for v in found.get(_key(own_lib), {})):
+        try:
+            for claim in generic.versioninfo_claims(path, data, info, own_lib, key):
+                add(claim.library, claim.version, claim.evidence, claim.weight)
+        except _MALFORMED:
+            pass
+    if not named and own_lib is not None and (own_lib.name in found or _GRAFTED.search(path)):
+        # a library the table does not name: its file name (and SONAME) say which, its own
+        # version functions, package notes or VERSIONINFO its version
+        named.append((own_lib, Evidence("file-name", path, basename, "presence")))
+        if info.soname:
+            named.append((own_lib, Evidence("soname", path, info.soname, "presence")))
 
     # the file is the first named candidate whose version its content proves, else the first named
     own: Library | None = None
@@ -138,7 +201,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher) -> Binary
     # a library that imitates another takes its look-alike strings and file names: when its
     # version is proven, or when its marker is there and the other's version is not
     for lib in list(libs.values()):
-        evidence = found.get(lib.name, {})
+        evidence = found.get(_key(lib), {})
         versioned = any(v is not None for v in evidence)
         marked = any(e.kind == "marker" for evs in evidence.values() for e in evs)
         for shadowed in lib.shadows:
@@ -146,11 +209,25 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher) -> Binary
             if versioned or (marked and not other_versioned):
                 found.pop(shadowed, None)
 
+    # a library this file links dynamically is not also copied into it: its version strings here
+    # are the headers it was built against (libssh quoting OpenSSL's), not code
+    linked = {_key(lib) for n in info.needed for lib in m.libraries_for_file(n.rsplit("/", 1)[-1])
+              if lib.quoted_by_clients}
+    for name in list(found):
+        if name in linked and (own is None or name != _key(own)):
+            del found[name]
+
     detections = []
     for name, by_version in found.items():
         lib = libs[name]
+        _fold_distro(name, by_version, weight)
         presence = by_version.get(None, [])
         versions = [v for v in by_version if v is not None]
+        if lib.purl_type == "cargo" and len(versions) > 1:
+            # Rust links semver-incompatible versions of one crate side by side: each is a crate
+            for v in sorted(versions):
+                detections.append(Detection(lib, path, v, presence + by_version[v]))
+            continue
         if len(versions) > 1:
             # one binary links one copy: the best-backed version is the library's, the rest are
             # mentions (RHEL's libcrypto quotes older OpenSSL releases for old ABIs)
@@ -168,6 +245,36 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher) -> Binary
         v = versions[0]
         detections.append(Detection(lib, path, v, presence + by_version[v]))
     return BinaryScan(path, info, detections, own)
+
+
+def _fold_distro(name: str, by_version: dict[str | None, list[Evidence]],
+                 weight: dict[tuple[str, str], int]) -> None:
+    """A distribution's build (1.2.7-21.el7_9) and the upstream version it says (1.2.7) are one
+    version: the build's, backed by both."""
+    for v in [v for v in by_version if v is not None]:
+        split = split_distro(v)
+        if split is None or split.upstream not in by_version:
+            continue
+        by_version[v] = by_version[v] + [e for e in by_version.pop(split.upstream) if e not in by_version[v]]
+        weight[(name, v)] = weight.get((name, v), 0) + weight.pop((name, split.upstream), 0)
+
+
+def _key(lib: Library) -> str:
+    """Libraries by name, a Rust crate apart from the C library of the same name (openssl)."""
+    return lib.name if lib.purl_type != "cargo" else f"cargo:{lib.name}"
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower()).removeprefix("lib")
+
+
+def _generic_name(basename: str, soname: str | None, key: str) -> str:
+    """A library's name from its SONAME or file name: ``libgeotiff``, ``geos_c``, ``zmq``."""
+    for candidate in filter(None, ((soname or "").rsplit("/", 1)[-1], basename)):
+        if file_key(candidate) == key:
+            low = candidate.lower()
+            return f"lib{key}" if low.startswith("lib") else key
+    return key
 
 
 # constant data is searched in windows: a huge member (memory-mapped, see Resolver.buffer) then

@@ -68,6 +68,11 @@ class Library:
     description: str = ""
     shadows: tuple[str, ...] = ()  # libraries this one imitates (zlib-ng's zlib-compatible strings)
     headers: tuple[HeaderReader, ...] = ()
+    prefixes: tuple[str, ...] = ()  # symbol prefixes only its code defines ("hb_", "FT_")
+    min_symbols: int = 8  # defined symbols with a prefix that make a static copy
+    prefix_versions: bool = True  # its prefixed version functions state the release (not ffmpeg's)
+    quoted_by_clients: bool = False  # its version text is a header macro its clients print too
+    sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
 
     def purl(self, version: str | None) -> str:
         from assay.identity.purl import purl
@@ -97,6 +102,16 @@ class LibraryMatcher:
     with_symbols: list[Library] = field(default_factory=list)
     markers: dict[bytes, Library] = field(default_factory=dict)
     by_header: dict[str, list[tuple[Library, HeaderReader]]] = field(default_factory=dict)
+    by_prefix: list[tuple[str, Library]] = field(default_factory=list)  # longest prefix first
+    prefix_pattern: bytes | None = None  # group 1 = a declared prefix, at a symbol name's start
+    prefix_min: dict[str, tuple[Library, int]] = field(default_factory=dict)
+    by_source: dict[str, Library] = field(default_factory=dict)  # normalised source-tree name -> library
+    symbol_pattern: bytes | None = None  # every symbol the table's readers read, as one trie
+
+    def library_for_source(self, name: str) -> Library | None:
+        """The table library a source tree or build label names (``libpng``, ``tiff``, ``zlib-ng``)."""
+        key = _source_key(name)
+        return self.by_source.get(key) or self.by_source.get(key.removeprefix("lib"))
 
     def libraries_for_file(self, basename: str) -> list[Library]:
         """The libraries a shared-library file name may be (auditwheel/delocate/delvewheel names too).
@@ -115,6 +130,30 @@ class LibraryMatcher:
 _PYEXT = re.compile(r"\.(cpython-|abi3\.|cp\d+-win|pypy)|\.pyd$", re.I)
 _SHLIB = re.compile(r"^(?P<stem>.+?)(?:\.so(?:\.[0-9][0-9a-z.]*)?|(?:\.[0-9]+)*\.dylib|\.dll)$", re.I)
 _HASH = re.compile(r"-[0-9a-f]{8}$|-[0-9a-f]{32}$")
+
+
+def _source_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9+]", "", name.lower())
+
+
+def file_key(basename: str) -> str | None:
+    """What a shared library's file name says it is: ``libgeotiff-5a7d2b.so.5.2.0`` -> ``geotiff``;
+    None for a Python extension module or a file that is no shared library."""
+    return _file_stem(basename)
+
+
+_GENERIC: dict[tuple[str, str], Library] = {}
+
+
+def generic_library(name: str, purl_type: str = "generic") -> Library:
+    """A library the table does not name (from a file name, a build path, a version function):
+    its name and a purl, no CPE (none is known for sure)."""
+    key = (name, purl_type)
+    lib = _GENERIC.get(key)
+    if lib is None:
+        lib = _GENERIC[key] = Library(name=name, kind="native", cpe=None, purl_type=purl_type, purl_name=name,
+                                      files=(), strings=(), symbols=(), sonames=(), markers=())
+    return lib
 
 
 def _file_stem(basename: str) -> str | None:
@@ -161,6 +200,10 @@ def _compile_library(entry: dict, kind: str) -> Library:
         symbols=tuple(symbols), sonames=tuple(sonames),
         markers=tuple(m.encode("latin-1") for m in entry.get("markers", ())),
         description=entry.get("description", ""), shadows=tuple(entry.get("shadows", ())),
+        prefixes=tuple(entry.get("prefixes", ())), min_symbols=int(entry.get("min_symbols", 8)),
+        prefix_versions=bool(entry.get("prefix_versions", True)),
+        quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
+        sources=tuple(entry.get("sources", ())),
         headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
                                    tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
     )
@@ -208,6 +251,17 @@ def matcher() -> LibraryMatcher:
             m.with_symbols.append(lib)
         for header in lib.headers:
             m.by_header.setdefault(header.file, []).append((lib, header))
+        for prefix in lib.prefixes:
+            m.by_prefix.append((prefix, lib))
+            m.prefix_min[prefix] = (lib, lib.min_symbols)
+        for source in (lib.name, *lib.files, *lib.sources):
+            m.by_source.setdefault(_source_key(source), lib)
+    m.by_prefix.sort(key=lambda pl: -len(pl[0]))
+    names = sorted({r.symbol.encode() for lib in m.with_symbols for r in lib.symbols})
+    if names:
+        m.symbol_pattern = trie_regex(names).pattern
+    if m.prefix_min:
+        m.prefix_pattern = b"(" + trie_regex(sorted(p.encode() for p in m.prefix_min)).pattern + b")"
     m.anchors = trie_regex(sorted(set(m.by_anchor) | set(m.markers)))
     js = sorted({r.anchor for lib in m.javascript for r in lib.strings})
     m.js_anchors = trie_regex(js) if js else None

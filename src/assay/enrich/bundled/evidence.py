@@ -1,0 +1,576 @@
+"""Generic evidence: what any binary says about the libraries in it, with no entry per library.
+
+The table (``libraries.toml``) names libraries and their own version readers; these rules work
+for every library, named in the table or not:
+
+- **version functions**: every defined function or object whose name says version
+  (``*_version``, ``*_get_version``, ``*_Linked_Version``, ``*VersionString``...) is read with the
+  readers of :mod:`assay.enrich.bundled.decode` (a constant string, a pointer to one, values
+  stored through out-parameters, a packed integer). It is tied to a library by its prefix (the
+  table's ``prefixes``) or by the file's own name; a packed integer proves a version only when
+  exactly one of its usual encodings is also written in the file.
+- **build paths**: ``__FILE__`` strings and Rust panic locations keep the source tree's path
+  (``.../libfoo-1.2.3/src/x.c``, ``.../registry/src/<index>/serde-1.0.193/src/de.rs``): code
+  of that project at that version was compiled into the file.
+- **symbol prefixes**: many defined symbols with a known library's prefix (the table's
+  ``prefixes``) are a static copy of it.
+- **package notes and debug links**: ``.note.package`` (the distribution's package JSON) and an
+  RPM ``.gnu_debuglink`` (``libz.so.1.2.7-1.2.7-21.el7_9.x86_64.debug``) give the version the
+  distribution built.
+- **VERSIONINFO** (Windows): a DLL's own ProductVersion/FileVersion, when its names describe
+  the library (never a Python extension's).
+- **build-information blocks**: ``NAME: build (ver 1.2.3)`` lines a library keeps to list the
+  components compiled into it.
+
+Each claim carries its evidence and a weight (its strength); :mod:`assay.enrich.bundled.native`
+decides. A version that no claim proves stays unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from assay.enrich.bundled.binary import BinaryInfo, Symbol, version_resource
+from assay.enrich.bundled.decode import _returned, _x86_stores, null_arg_returned, read_symbol
+from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, generic_library
+from assay.model import Evidence
+
+# weights: how strongly a claim backs a version (see native.scan_binary)
+W_OWN_API = 1000  # the library's own version function or symbol
+W_PACKAGE = 2000  # the distribution's package note / debug link for this very file
+W_CORROBORATED = 500  # a packed integer whose one decoding is also written in the file
+W_VERSIONINFO = 300
+W_BUILD_PATH = 200
+W_BUILD_INFO = 300
+
+# a version as libraries write it: 1.2.3, 1.2.3a, 1.11.1_DEV, 2.0.0-rc1, 1.3.0.dev2, 2.5.0-12-gabc1234
+VERSION = (r"[0-9]+\.[0-9]+(?:\.[0-9]+){0,3}[a-z]?"
+           r"(?:[-_.~+]?(?:rc|alpha|beta|pre|dev|DEV|post|a|b|p)[0-9]*)?(?:-[0-9]+-g[0-9a-f]{6,40})?")
+_VERSION_ONLY = re.compile(rf"v?({VERSION})")
+# "libopus 1.3.1", "LIBTIFF, Version 4.5.1\n...", "expat_2.5.0", "libsndfile-1.2.2", "4.9.2 of Jan 1"
+_VERSION_TEXT = re.compile(
+    r"(?:\(?(?P<label>[A-Za-z][A-Za-z0-9+.]*(?:[ _-][A-Za-z][A-Za-z0-9+.]*)*?)\)?"
+    rf"(?:,? [Vv]ersion |[ _/-]v?)|v)?(?P<v>{VERSION})(?=$|[ ,;(\n\t])")
+
+# -- version functions ----------------------------------------------------------------------
+
+_VERSION_NEEDLES = (b"ersion", b"ERSION")
+_VERSION_NAME = re.compile(
+    rb"(?P<pre>[A-Za-z][A-Za-z0-9_]*?)_{0,2}(?:[Gg]et_?|GET_)?(?:[Ll]ib_?|LIB_?)?(?:[Ll]inked_?|LINKED_)?"
+    rb"(?:[Vv]ersion|VERSION)(?:_?(?:[Gg]et_)?(?:[Ss]tring|STRING|[Ss]tr|STR|[Nn]umber|NUMBER|[Nn]um|NUM|[Tt]ext|"
+    rb"[Ii]nfo))?")
+# "const char *X_check_version(const char *req)": NULL gives the library's version (GNU libraries)
+_CHECK_VERSION = re.compile(rb"(?P<pre>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)??)_check_version")
+# a C++ member or namespace function taking no arguments: ns::Class::Version(), ns::GetVersion()
+_CXX_VERSION = re.compile(
+    rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,3}?)(?P<n>[0-9]{1,2})"
+    rb"(?P<fn>(?:[Gg]et)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)Ev")
+_ANY_VERSION = (rb"(?:" + re.sub(rb"\(\?P<[a-z]+>", b"(", _VERSION_NAME.pattern) + rb")|(?:"
+                + re.sub(rb"\(\?P<[a-z]+>", b"(", _CXX_VERSION.pattern) + rb")")
+# names that say version but not the library's release: ABI, API, protocol, file format, minimum or
+# required versions, compilers and interpreters, runtime checks with arguments
+_NOT_RELEASE = re.compile(
+    r"abi|api|proto|format|schema|file|min|max|compat|requir|check|header|python|^py|cython|numpy|"
+    r"glibc|gcc|compiler|plugin|driver|cuda|opengl|^gl|shader|encoder|decoder|runtime|os_|"
+    r"kernel|firmware|device|struct|module|build|abi|feature|dll|major|minor|patch|micro|unicode|"
+    r"ucd|icu|tzdata|cldr|utf", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    library: Library
+    version: str | None
+    evidence: Evidence
+    weight: int = 1
+    static: bool = False  # the library's code compiled into this file (not the file itself)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+# what may stand between a library's prefix and "version" in its own version function's name:
+# anything else names the version of something else (fribidi_unicode_version is Unicode's)
+_TAILS = {"", "lib", "library", "get", "codec", "access", "release", "package", "pkg"}
+
+
+def _tail_ok(pre: str, key: str) -> bool:
+    low, key = pre.lower().rstrip("_"), key.lower().rstrip("_")
+    if low == key:
+        return True
+    return low.startswith(key + "_") and low[len(key) + 1:].strip("_") in _TAILS
+
+
+def _tie_prefix(pre: str, m: LibraryMatcher) -> Library | None:
+    """The table library whose declared prefix is ``pre`` (``hb`` -> harfbuzz, ``png_access`` ->
+    libpng via ``png_``)."""
+    for prefix, lib in m.by_prefix:
+        if _tail_ok(pre, prefix):
+            return lib
+    return None
+
+
+def _ties_file(pre: str, key: str) -> bool:
+    """Whether a symbol prefix names the file's own library (``GEOS`` ~ ``geos_c``, ``aom_codec``
+    ~ ``aom``)."""
+    low = pre.lower().rstrip("_").removeprefix("lib")
+    key = key.lower()
+    return bool(low) and (_tail_ok(low, key) or key.startswith(low + "_") or _norm(low) == _norm(key))
+
+
+def version_from_text(text: str, library: Library | None = None) -> str | None:
+    """The version a version function's string states, or None when it states something else."""
+    text = text.strip()
+    m = _VERSION_TEXT.match(text)
+    if not m:
+        return None
+    label = m.group("label")
+    if label and library is not None and len(label) > 3:
+        names = {_norm(library.name), _norm(library.name).removeprefix("lib"),
+                 *(_norm(f) for f in library.files)}
+        lab = _norm(label).removeprefix("lib").removesuffix("version")
+        if lab and not any(n and (n in lab or lab in n) for n in names):
+            return None  # "OtherLib 1.2.3": not this library's version
+    return m.group("v")
+
+
+def _decodings(value: int) -> list[str]:
+    """The usual packings of major.minor.patch into one integer."""
+    out = []
+    if 0 < value < 1 << 32:
+        if value >> 24 == 0 and value > 0xFF:
+            out.append(f"{value >> 16 & 0xFF}.{value >> 8 & 0xFF}.{value & 0xFF}")  # 0x010301
+        else:
+            out.append(f"{value >> 24}.{value >> 16 & 0xFF}.{value >> 8 & 0xFF}")  # 0x01030100
+        out.append(f"{value // 10000}.{value // 100 % 100}.{value % 100}")  # 10301
+        out.append(f"{value // 1000000}.{value // 1000 % 1000}.{value % 1000}")  # 1003001
+        out.append(f"{value // 10000000}.{value // 10000 % 1000}.{value // 10 % 1000}")  # xz 50040032
+        out.append(f"{value // 1000}.{value // 10 % 100}")  # lcms 2150 -> 2.15
+        out.append(f"{value // 100}.{value % 100}")  # 305 -> 3.5
+    seen = []
+    for v in out:
+        if not v.startswith("0.0") and v not in seen and re.fullmatch(r"[0-9]+(?:\.[0-9]+)+", v):
+            seen.append(v)
+    return seen
+
+
+def _written(data: bytes, info: BinaryInfo, text: str) -> bool:
+    """Whether ``text`` is written in the constant data as a whole version (not part of 1.2.30)."""
+    needle = text.encode()
+    for lo, hi in info.data_ranges:
+        pos = data.find(needle, lo, hi)  # a literal search (memchr), then the boundaries
+        while pos >= 0:
+            end = pos + len(needle)
+            before = data[pos - 1:pos] if pos > 0 else b""
+            after = data[end:end + 2]
+            if not (before.isdigit() or before == b".") and not after[:1].isdigit() \
+                    and not (after[:1] == b"." and after[1:2].isdigit()):
+                return True
+            pos = data.find(needle, pos + 1, hi)
+    return False
+
+
+def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
+                      own: Library | None, own_key: str | None, own_generic: bool) -> list[Claim]:
+    """Claims from every defined symbol whose name says version."""
+    parts = info.slices or [info]
+    # one pass over the symbol tables: C names that say version (check_version among them) and
+    # C++ ones
+    symbols = info.symbols_matching(_ANY_VERSION, _VERSION_NEEDLES)
+    api: list[Counter[str]] = []  # the file's API prefixes, counted once if needed
+    claims: list[Claim] = []
+    for sym in symbols:
+        raw = sym.name.encode("latin-1")
+        nm = _CHECK_VERSION.fullmatch(raw) or _CXX_VERSION.fullmatch(raw) or _VERSION_NAME.fullmatch(raw)
+        if nm is None:
+            continue
+        if nm.re is _CHECK_VERSION:
+            pre = nm.group("pre").decode("latin-1")
+            if _NOT_RELEASE.search(pre):
+                continue
+        elif nm.re is _CXX_VERSION:
+            # the outermost namespace is the library's (tesseract::TessBaseAPI::Version); a class
+            # whose name says format, file, protocol... versions something else ("API" in a class
+            # name is the library's interface: TessBaseAPI)
+            names = _cxx_names(nm.group("parts").decode("latin-1"))
+            if not names or any(_NOT_RELEASE.search(n.replace("API", "")) for n in names):
+                continue
+            pre = names[0]
+        else:
+            if _NOT_RELEASE.search(sym.name) or sym.name.startswith("_"):
+                continue
+            pre = nm.group("pre").decode("latin-1")
+        lib = _tie_prefix(pre, m) or (_tie_prefix(pre[4:], m) if pre[:4].lower() == "get_" else None)
+        if lib is not None and not lib.prefix_versions:
+            continue
+        static = False
+        if lib is None and own is not None and own_generic and own_key and \
+                (_ties_file(pre, own_key) or _related(pre, own_key)):
+            lib = own  # a library the table does not name, tied by its own file name
+        if lib is None and nm.re is _VERSION_NAME:
+            # a library the table does not name, compiled into this file: its version function's
+            # prefix is the prefix of its API (get_lame_version beside a hundred lame_* functions)
+            lib = _static_by_prefix(pre, info, own_key, m, api)
+            static = lib is not None
+        if lib is None:
+            continue
+        if any(sym.name == r.symbol for r in lib.symbols):
+            continue  # the table reads this one itself, with its own encoding
+        for part in parts:
+            psym = part.symbol(sym.name) if part is not info else sym
+            if psym is None:
+                continue
+            claim = _evaluate_check(path, data, part, psym, lib) if nm.re is _CHECK_VERSION else \
+                _evaluate(path, data, part, psym, lib)
+            if claim is not None:
+                claims.append(Claim(claim.library, claim.version, claim.evidence, claim.weight, static=True)
+                              if static else claim)
+    return claims
+
+
+_API_COUNT = rb"([a-z][a-z0-9]{2,15}_)[A-Za-z0-9]"
+_MIN_API = 20  # defined functions sharing a prefix before it is taken for a library's API
+_API_PREFIX = re.compile(r"(?:[Gg]et_)?(?P<name>[a-z][a-z0-9]{2,15})")
+
+
+def _cxx_names(mangled: str) -> list[str]:
+    """``9tesseract11TessBaseAPI`` -> ["tesseract", "TessBaseAPI"] (length-prefixed source names)."""
+    out, pos = [], 0
+    while pos < len(mangled):
+        m = re.match(r"([0-9]+)", mangled[pos:])
+        if m is None:
+            return []
+        n, pos = int(m.group(1)), pos + m.end()
+        if n == 0 or pos + n > len(mangled):
+            return []
+        out.append(mangled[pos:pos + n])
+        pos += n
+    return out
+
+
+def _related(pre: str, own_key: str) -> bool:
+    """Whether a version function's prefix is a spelling of the file's own name (``fluid`` in
+    libfluidsynth, ``get_lame`` in libmp3lame, ``dwfl`` in libdw): its API, not a static copy."""
+    pm = _API_PREFIX.fullmatch(pre.rstrip("_"))
+    if pm is None:
+        return False
+    a, b = _norm(pm.group("name")).removeprefix("lib"), _norm(own_key).removeprefix("lib")
+    return bool(a and b) and (a in b or b in a or a[:2] == b[:2])
+
+
+def _static_by_prefix(pre: str, info: BinaryInfo, own_key: str | None, m: LibraryMatcher,
+                      api: list[Counter[str]]) -> Library | None:
+    """The unnamed library whose API prefix ``pre`` is, when at least ``_MIN_API`` defined symbols
+    carry it (one version function alone names nothing)."""
+    pm = _API_PREFIX.fullmatch(pre.rstrip("_"))
+    if pm is None:
+        return None
+    name = pm.group("name")
+    if name in _TOOLCHAIN or (own_key and _related(name, own_key)) or _NOT_RELEASE.search(name):
+        return None
+    if not api:
+        api.append(info.prefix_counts(_API_COUNT))
+    n = api[0].get(name + "_", 0)
+    if n < _MIN_API:
+        return None
+    lib = m.library_for_source(name)
+    if lib is not None:
+        return lib if lib.prefix_versions else None
+    return generic_library(name)
+
+
+def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
+    try:
+        if sym.is_func or info.format == "pe":
+            kind, value = _returned(data, info, sym)
+            if kind == "addr":
+                text = _string_at(data, info, value)
+                if text is not None:
+                    v = version_from_text(text, lib)
+                    if v:
+                        return Claim(lib, v, Evidence("version-function", path, f"{sym.name}() = {text!r}",
+                                                      "version"), W_OWN_API)
+                    return None
+            if kind == "int" and value is not None:
+                return _corroborated(path, data, info, sym, lib, value, f"{sym.name}() = {value:#x}")
+            if info.machine == "x86_64":
+                stored = _x86_stores(data, sym.offset, win64=info.format == "pe")
+                if stored and len(stored) >= 3 and all(0 <= v < 10000 for v in stored):
+                    v = ".".join(str(x) for x in stored)
+                    return Claim(lib, v, Evidence("version-function", path,
+                                                  f"{sym.name}() stores {', '.join(map(str, stored))}",
+                                                  "version"), W_OWN_API)
+            if sym.is_func and info.format == "elf":
+                return None
+        # a data object: a string, a pointer to one, or an integer
+        if 2 <= sym.size <= 64 or info.format != "elf":
+            text = read_symbol(data, info, sym, "str")
+            if isinstance(text, str) and text:
+                v = version_from_text(text, lib)
+                if v:
+                    return Claim(lib, v, Evidence("version-symbol", path, f"{sym.name} = {text!r}",
+                                                  "version"), W_OWN_API)
+        if sym.size in (8, 4) or info.format != "elf":
+            text = read_symbol(data, info, sym, "ptr-str")
+            if isinstance(text, str) and text:
+                v = version_from_text(text, lib)
+                if v:
+                    return Claim(lib, v, Evidence("version-symbol", path, f"*{sym.name} = {text!r}",
+                                                  "version"), W_OWN_API)
+        if sym.size == 4:
+            value = read_symbol(data, info, sym, "int")
+            if isinstance(value, int) and value > 0:
+                return _corroborated(path, data, info, sym, lib, value, f"{sym.name} = {value:#x}")
+    except (struct.error, IndexError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _evaluate_check(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
+    """``X_check_version(NULL)`` returns the library's own version string (GnuTLS, libidn2, libtasn1)."""
+    try:
+        text = _string_at(data, info, null_arg_returned(data, info, sym))
+    except (struct.error, IndexError, ValueError):
+        return None
+    v = _VERSION_ONLY.fullmatch(text or "")
+    if v is None:
+        return None
+    shown = f"{sym.name}(NULL) = {text!r}"
+    return Claim(lib, v.group(1), Evidence("version-function", path, shown, "version"), W_OWN_API)
+
+
+def _string_at(data: bytes, info: BinaryInfo, vaddr: int | None) -> str | None:
+    if vaddr is None:
+        return None
+    off = info.offset_of(vaddr)
+    if off is None or off >= len(data):
+        return None
+    m = re.match(rb"[\x20-\x7e\t\n]{1,200}\x00", data[off:off + 202])
+    return m.group()[:-1].decode("ascii") if m else None
+
+
+def _corroborated(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library, value: int,
+                  shown: str) -> Claim | None:
+    hits = [v for v in _decodings(value) if _written(data, info, v)]
+    if len(hits) != 1:
+        return None
+    return Claim(lib, hits[0], Evidence("version-function", path,
+                                        f"{shown}, and {hits[0]!r} is written in the file", "version"),
+                 W_CORROBORATED)
+
+
+# -- build paths ----------------------------------------------------------------------------
+
+_NAME = rb"[A-Za-z][A-Za-z0-9_+]*(?:[.-][A-Za-z][A-Za-z0-9_+]*)*"
+_PATH = re.compile(
+    rb"[/\\](?P<name>" + _NAME + rb")-(?P<ver>v?[0-9]+(?:\.[0-9]+)+[A-Za-z0-9]*(?:[-_.+~][A-Za-z0-9]+)*)[/\\]"
+    rb"(?P<rest>[A-Za-z0-9_+.,@~ -]{0,120}(?:[/\\][A-Za-z0-9_+.,@~ -]{1,120}){0,12})")
+_CELLAR = re.compile(rb"[/\\]Cellar[/\\](?P<name>[A-Za-z0-9_+.-]+?)(?:@[0-9.]+)?[/\\]"
+                     rb"(?P<ver>[0-9][A-Za-z0-9.]*)(?:_[0-9]+)?[/\\](?P<rest>[A-Za-z0-9_+.,@~/\\ -]{1,240})")
+# vcpkg extracts each port's source at buildtrees/<port>/src/<git ref>-<10 hex>.clean/ (v3.12.4, url-8_20_0)
+_VCPKG = re.compile(rb"[/\\]buildtrees[/\\](?P<name>[A-Za-z0-9_+.-]{1,60})[/\\]src[/\\]"
+                    rb"(?P<ver>[A-Za-z0-9_.+-]{1,60}?)-[0-9a-f]{10}\.clean[/\\]"
+                    rb"(?P<rest>[A-Za-z0-9_+.,@~ -]{1,120}(?:[/\\][A-Za-z0-9_+.,@~ -]{1,120}){0,12})")
+_VCPKG_REF = re.compile(r"(?:[A-Za-z][A-Za-z0-9]*[-_])*v?(?P<v>[0-9]+(?:[._][0-9]+)+)")
+_SOURCE = re.compile(r"\.(?:c|cc|cpp|cxx|c\+\+|rs|go|f|f90|f77|s|asm|m|mm|h|hh|hpp|hxx|inl|inc|ipp|tcc)$",
+                     re.I)
+_HEADER = re.compile(r"\.(?:h|hh|hpp|hxx|inl|inc|ipp|tcc)$", re.I)
+# toolchains and interpreters whose headers every build includes, not libraries in the file
+_TOOLCHAIN = {"python", "cpython", "pypy", "gcc", "glibc", "binutils", "devtoolset", "gcc-toolset",
+              "clang", "llvm-toolset", "rustc", "rust", "cargo", "msvc", "cmake", "ninja", "meson",
+              "setuptools", "pip", "numpy", "include", "lib", "python3", "mingw", "mingw64", "msys",
+              "xcode", "macosx", "sdk", "windows", "ucrt", "vc", "tools", "build", "src", "temp", "tmp",
+              "opt", "usr", "release", "debug", "x86_64", "manylinux", "manylinux2014", "musllinux"}
+_MAX_PATH_HITS = 4096
+# literal-led seeds, fast to search for; the full patterns are then matched where a seed is
+_PATH_SEED = re.compile(rb"-v?[0-9]+\.[0-9]")
+_CELLAR_SEED = re.compile(rb"Cellar[/\\]")
+_VCPKG_SEED = re.compile(rb"buildtrees[/\\]")
+_BUILD_SEED = re.compile(rb"\(ver [0-9]")
+
+
+def _path_matches(data: bytes, hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]
+                  ) -> Iterable[re.Match[bytes]]:
+    last = -1
+    for seed in hits(_PATH_SEED):
+        pos = seed.start()
+        if pos < last:
+            continue
+        lo = max(seed.pos, pos - 100)
+        slash = max(data.rfind(b"/", lo, pos), data.rfind(b"\\", lo, pos))
+        if slash < 0:
+            continue
+        m = _PATH.match(data, slash, min(seed.endpos, pos + 2000))
+        if m is not None and m.end("name") == pos:
+            last = m.end("ver")
+            yield m
+    for seed in hits(_CELLAR_SEED):
+        m = _CELLAR.match(data, seed.start() - 1, min(seed.endpos, seed.start() + 600))
+        if m is not None:
+            yield m
+    for seed in hits(_VCPKG_SEED):
+        m = _VCPKG.match(data, seed.start() - 1, min(seed.endpos, seed.start() + 1800))
+        if m is not None:
+            yield m
+
+
+def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
+                 hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
+    """Static copies named by the source paths compiled into the file."""
+    seen: dict[tuple[str, str, str], list[str]] = {}  # (purl type, name, version) -> source files
+    headers_only: dict[tuple[str, str, str], bool] = {}
+    n = 0
+    for hit in _path_matches(data, hits):
+        n += 1
+        if n > _MAX_PATH_HITS:
+            break
+        name = hit.group("name").decode("latin-1")
+        version = hit.group("ver").decode("latin-1").removeprefix("v")
+        if hit.re is _VCPKG:
+            # a port's git ref: v3.12.4, url-8_20_0, R_2_6_2; a commit hash names no release
+            rm = _VCPKG_REF.fullmatch(hit.group("ver").decode("latin-1"))
+            if rm is None:
+                continue
+            version = rm.group("v").replace("_", ".")
+        rest = hit.group("rest").decode("latin-1").replace("\\", "/")
+        # the source file: the last path component up to its suffix (Rust paths run on)
+        fm = re.match(r"((?:[^/]+/){0,12}?[^/]*?\.(?:c\+\+|[A-Za-z0-9]{1,3}))(?![A-Za-z0-9])", rest)
+        if fm is None or not _SOURCE.search(fm.group(1)):
+            continue
+        if name.lower() in _TOOLCHAIN or not _VERSION_ONLY.fullmatch(version):
+            continue
+        ptype = "cargo" if fm.group(1).endswith(".rs") else "generic"  # a crate's sources
+        key = (ptype, name, version)
+        files = seen.setdefault(key, [])
+        if len(files) < 3:
+            ref = hit.group("ver").decode("latin-1")
+            where = f"buildtrees/{name}/src/{ref}-*.clean" if hit.re is _VCPKG else f"{name}-{version}"
+            files.append(f"{'.../' if hit.start() else ''}{where}/{fm.group(1)}")
+        headers_only[key] = headers_only.get(key, True) and bool(_HEADER.search(fm.group(1)))
+    claims = []
+    for (ptype, name, version), files in seen.items():
+        lib = m.library_for_source(name) if ptype == "generic" else None
+        if lib is None:
+            lib = generic_library(name.lower() if ptype == "generic" else name, ptype)
+        kind = "build-path-header" if headers_only[(ptype, name, version)] else "build-path"
+        claims.append(Claim(lib, version, Evidence(kind, path, "; ".join(files), "version"), W_BUILD_PATH,
+                            static=True))
+    return claims
+
+
+# -- symbol prefixes ------------------------------------------------------------------------
+
+def prefix_presence(path: str, info: BinaryInfo, m: LibraryMatcher, skip: set[str]) -> list[Claim]:
+    if m.prefix_pattern is None:
+        return []
+    counts = info.prefix_counts(m.prefix_pattern)
+    claims = []
+    for prefix, n in counts.items():
+        lib, need = m.prefix_min[prefix]
+        if n >= need and lib.name not in skip:
+            claims.append(Claim(lib, None, Evidence("symbol-prefix", path, f"{n} defined {prefix}* symbols",
+                                                    "presence"), 1, static=True))
+    return claims
+
+
+# -- package notes and debug links ------------------------------------------------------------
+
+_DEBUGLINK = re.compile(r"^(?P<file>.+?)-(?P<ver>[0-9][^-/]*)-(?P<rel>[0-9][^-/]*)\."
+                        r"(?:x86_64|aarch64|i686|i386|ppc64le|ppc64|s390x|armv7hl|noarch)\.debug$")
+
+
+def package_claims(path: str, data: bytes, info: BinaryInfo, own: Library, own_key: str) -> list[Claim]:
+    from assay.identity.versions import split_distro
+
+    claims = []
+    note = info.section(data, ".note.package", 8192)
+    if note and len(note) >= 12:
+        namesz, descsz, _ntype = struct.unpack_from("<III", note, 0)
+        desc_at = 12 + (namesz + 3) // 4 * 4
+        try:
+            doc = json.loads(note[desc_at:desc_at + descsz].rstrip(b"\x00").decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            doc = None
+        if isinstance(doc, dict) and isinstance(doc.get("version"), str) and split_distro(doc["version"]):
+            shown = ", ".join(f"{k}={doc[k]}" for k in ("type", "name", "version", "osVersion") if k in doc)
+            claims.append(Claim(own, doc["version"], Evidence("package-note", path, shown, "version"),
+                                W_PACKAGE))
+    link = info.section(data, ".gnu_debuglink", 512)
+    if link:
+        name = link.split(b"\x00", 1)[0].decode("latin-1", "replace")
+        dm = _DEBUGLINK.match(name)
+        if dm:
+            linked = file_key(dm.group("file"))
+            full = f"{dm.group('ver')}-{dm.group('rel')}"
+            if linked and _norm(linked) == _norm(own_key) and split_distro(full):
+                claims.append(Claim(own, full, Evidence("debuglink", path, name, "version"), W_PACKAGE))
+    return claims
+
+
+# -- Windows VERSIONINFO ---------------------------------------------------------------------
+
+def versioninfo_claims(path: str, data: bytes, info: BinaryInfo, own: Library, own_key: str) -> list[Claim]:
+    res = version_resource(data, info)
+    if not res:
+        return []
+    names = " ".join(res.get(k, "") for k in ("ProductName", "FileDescription", "InternalName",
+                                              "OriginalFilename"))
+    keys = {_norm(own.name).removeprefix("lib"), _norm(own_key).removeprefix("lib"),
+            *(_norm(f) for f in own.files)}
+    said = _norm(names)
+    if not any(k and len(k) >= 2 and k in said for k in keys):
+        return []  # the resource describes something else (a product, a Python extension)
+    for field in ("ProductVersion", "FileVersion"):
+        raw = res.get(field, "").replace(",", ".").replace(" ", "")
+        vm = _VERSION_ONLY.fullmatch(raw)
+        if not vm:
+            continue  # "0.165.x", "4.3+1-e9b8812": not a version this reader can state exactly
+        version = vm.group(1)
+        parts = version.split(".")
+        while len(parts) > 3 and parts[-1] == "0":
+            parts.pop()
+        version = ".".join(parts)
+        shown = ", ".join(f"{k} {res[k]}" for k in ("ProductName", "ProductVersion", "FileVersion")
+                          if k in res)
+        return [Claim(own, version, Evidence("versioninfo", path, shown, "version"), W_VERSIONINFO)]
+    return []
+
+
+# -- build-information blocks ---------------------------------------------------------------
+
+_BUILD_LINE = re.compile(
+    rb"\n[ \t]+(?P<label>[A-Za-z][A-Za-z0-9 ._/+-]{0,30}):[ \t]+(?P<what>build[A-Za-z0-9_+-]*)[ \t]*"
+    rb"\(ver (?P<ver>[0-9][A-Za-z0-9._-]{0,30})\)")
+
+
+def build_info(path: str, data: bytes, m: LibraryMatcher,
+               hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
+    """``JPEG: build-libjpeg-turbo (ver 3.0.1-62)``: a component built into this file, its version."""
+    claims = []
+    for seed in hits(_BUILD_SEED):
+        nl = data.rfind(b"\n", max(seed.pos, seed.start() - 200), seed.start())
+        hit = _BUILD_LINE.match(data, nl, min(seed.endpos, seed.start() + 64)) if nl >= 0 else None
+        if hit is None:
+            continue
+        what = hit.group("what").decode("latin-1").removeprefix("build").lstrip("-")
+        label = hit.group("label").decode("latin-1").strip()
+        lib = (m.library_for_source(what) if what else None) or m.library_for_source(label)
+        if lib is None:
+            continue
+        raw = hit.group("ver").decode("latin-1")
+        vm = _VERSION_ONLY.match(raw)
+        if vm is None or (vm.end() < len(raw) and raw[vm.end()] not in "-"):
+            continue
+        shown = hit.group().decode("latin-1").strip()
+        claims.append(Claim(lib, vm.group(1), Evidence("build-info", path, shown, "version"), W_BUILD_INFO,
+                            static=True))
+    return claims
+
+
+__all__ = ["Claim", "build_info", "package_claims", "prefix_presence", "source_paths", "version_from_text",
+           "version_functions", "versioninfo_claims"]

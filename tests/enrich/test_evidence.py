@@ -1,0 +1,172 @@
+"""Generic evidence (evidence.py): rules with no entry per library, each checked on two real binaries."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assay.catalog.artifact import catalog_artifact
+from assay.enrich.bundled.evidence import version_from_text
+from assay.model import Graph
+from pypi import pypi_file
+
+from .bundled_wheelset import ML, WHEELS
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bundled"
+UNTUNED = json.loads((BENCH / "untuned.json").read_text())
+UNTUNED2 = json.loads((BENCH / "untuned2.json").read_text())
+
+
+def _wheel(platform: str, prefix: str) -> Path:
+    for doc in (UNTUNED, UNTUNED2):
+        for name, w in doc.get(platform, {}).items():
+            if name.startswith(prefix):
+                return pypi_file(name, w["sha256"])
+    raise LookupError(prefix)
+
+
+@cache
+def _graph(platform: str, prefix: str) -> Graph:
+    return catalog_artifact(_wheel(platform, prefix))
+
+
+def _native(graph: Graph) -> list:
+    return [c for c in graph.packages(["native-library"]) if not c.purl.startswith("pkg:cargo/")]
+
+
+@pytest.mark.parametrize(("text", "version"), [
+    ("(GNU FriBidi) 1.0.13\nCopyright", "1.0.13"), ("libopus 1.4", "1.4"),
+    ("LIBTIFF, Version 4.5.1\nCopyright (c) 1988-1996 Sam Leffler", "4.5.1"), ("expat_2.5.0", "2.5.0"),
+    ("libsndfile-1.2.2", "1.2.2"), ("4.9.2 of Jan  1 2024 $", "4.9.2"),
+    ("1.11.1_DEV", "1.11.1_DEV"), ("2.0.0-rc1", "2.0.0-rc1"), ("1.21.7.dev", "1.21.7.dev"),
+    ("1.5.3-0-gb546257", "1.5.3-0-gb546257"), ("v3.8.0", "3.8.0"),
+    ("3.12.1-CAPI-1.18.1", None), ("n6.1", None), ("2", None), ("", None),
+])
+def test_version_notations_are_kept_as_written(text: str, version: str | None) -> None:
+    assert version_from_text(text) == version
+
+
+@pytest.mark.slow
+def test_version_functions_of_libraries_the_table_does_not_name() -> None:
+    # mpc_get_version() -> "1.4.1" (gmpy2's libmpc), vips_version_string() -> "8.18.7" (pyvips'
+    # libvips): tied by the symbol's prefix to the file's own name, no table entry
+    mpc = [c for c in _native(_graph("linux", "gmpy2-")) if c.name == "libmpc"]
+    assert [(c.version, c.purl) for c in mpc] == [("1.4.1", "pkg:generic/libmpc@1.4.1")]
+    assert any(e.kind == "version-function" and "mpc_get_version" in e.detail for e in mpc[0].evidence)
+    assert not mpc[0].cpes  # no CPE is known for sure
+    vips = [c for c in _native(_graph("linux", "pyvips_binary-")) if c.name == "libvips"]
+    assert [c.version for c in vips] == ["8.18.7"]
+
+
+@pytest.mark.slow
+def test_a_version_of_something_else_is_not_the_librarys() -> None:
+    # fribidi_unicode_version is the Unicode version (14.0.0), not FriBidi's
+    name = f"av-12.0.0-cp311-cp311-{ML}.whl"
+    graph = catalog_artifact(pypi_file(name, WHEELS[name]))
+    assert all(c.version != "14.0.0" for c in _native(graph) if "fribidi" in c.name)
+
+
+@pytest.mark.slow
+def test_versioninfo_describing_the_dll() -> None:
+    # the Microsoft runtime DLLs delvewheel copies: their own VERSIONINFO (FileVersion 14.40.33810.0)
+    for prefix in ("faiss_cpu-", "sentencepiece-"):
+        found = {(c.name, c.version) for c in _native(_graph("win", prefix))}
+        assert ("msvcp140", "14.40.33810") in found, found
+        assert ("vcomp140", "14.51.36231") in found, found
+
+
+@pytest.mark.slow
+def test_versioninfo_that_is_no_whole_version_or_describes_a_plugin_is_not_used() -> None:
+    av = {(c.name, c.version) for c in _native(_graph("win", "av-"))}
+    assert not any(n == "x264" and v for n, v in av), av  # FileVersion "0.165.x"
+    assert ("ffmpeg", "9.0.2") in av
+    cv = {(c.name, c.version) for c in _native(_graph("win", "opencv_python_headless-"))}
+    assert ("opencv", "2024.11.0") not in cv  # the FFmpeg wrapper plugin's own numbering
+    assert ("opencv", "5.0.0") in cv
+
+
+@pytest.mark.slow
+def test_a_header_macro_in_a_client_is_no_static_copy() -> None:
+    # libssh quotes OPENSSL_VERSION_TEXT 3.3.1 from the headers it was built with; it links the
+    # wheel's libcrypto (3.6.0), which is the only OpenSSL there
+    graph = _graph("mac", "opencv_python_headless-")
+    ossl = sorted((c.prop("assay:path"), c.version) for c in _native(graph)
+                  if c.name == "openssl" and c.version)
+    assert ossl == [("cv2/.dylibs/libcrypto.3.dylib", "3.6.0")]
+    # and OpenCV's build information names its own static libjpeg-turbo and libpng
+    static = {(c.name, c.version) for c in _native(graph) if c.prop("assay:path") == "cv2/cv2.abi3.so"}
+    assert {("libjpeg-turbo", "3.1.2"), ("libpng", "1.6.57")} <= static
+
+
+@pytest.mark.slow
+def test_a_crate_linked_in_two_versions_is_two_components() -> None:
+    # Rust links semver-incompatible versions of one crate side by side: ruff's executable has
+    # hashbrown 0.14.5 and 0.17.1 (their build paths), not a conflict to leave unknown
+    wheel = pypi_file("ruff-0.17.6-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+                      "aa3b08254a732acba246891089a152c47c5733dc36b8ecb76ce8602f8326e5e4")
+    graph = catalog_artifact(wheel)
+    versions = sorted(c.version for c in graph.packages(["cargo-library"]) if c.name == "hashbrown")
+    assert versions == ["0.14.5", "0.17.1"]
+    assert all(c.purl.startswith("pkg:cargo/hashbrown@") for c in graph.packages(["cargo-library"])
+               if c.name == "hashbrown")
+
+
+@pytest.mark.slow
+def test_an_optional_out_parameter_on_arm64() -> None:
+    # c-ares' ares_version(int *v): "cbz x0; mov w8, #..; str w8, [x0]" before it returns
+    # "1.34.9"; the same code in pycares' extension and inside curl_cffi's
+    for prefix in ("pycares-", "curl_cffi-"):
+        cares = {(c.name, c.version) for c in _native(_graph("mac", prefix)) if c.name == "c-ares"}
+        assert cares == {("c-ares", "1.34.9")}, (prefix, cares)
+
+
+@pytest.mark.slow
+def test_a_static_copy_named_by_its_api_prefix() -> None:
+    # libsndfile compiles LAME in: get_lame_version() beside a hundred lame_* functions
+    sndfile = [c for c in _native(_graph("mac", "soundfile-")) if c.name == "lame"]
+    assert [(c.version, c.prop("assay:path")) for c in sndfile] == \
+        [("3.100", "_soundfile_data/libsndfile_arm64.dylib")]
+    # Pillow's _imagingft compiles libraqm in, which the table does not name: raqm_version_string()
+    # returns "0.10.1" (raqm_version stores 0, 10, 1)
+    name = f"Pillow-10.0.1-cp311-cp311-{ML}.whl"
+    raqm = [c for c in _native(catalog_artifact(pypi_file(name, WHEELS[name]))) if c.name == "raqm"]
+    assert [(c.version, c.prop("assay:path")) for c in raqm] == \
+        [("0.10.1", "PIL/_imagingft.cpython-311-x86_64-linux-gnu.so")]
+    assert any("raqm_version_string" in e.detail for e in raqm[0].evidence)
+
+
+@pytest.mark.slow
+def test_version_functions_spelled_otherwise() -> None:
+    # mbedtls_version_get_number() = 0x03060300 with "3.6.3" written; tesseract's C++
+    # tesseract::TessBaseAPI::Version() returns "5.5.1"; LAME's get_lame_version() in its own file
+    found = {(c.name, c.version) for c in _native(_graph("mac", "opencv_python_headless-"))}
+    assert {("mbedtls", "3.6.3"), ("libtesseract", "5.5.1"), ("lame", "3.100")} <= found, found
+
+
+@pytest.mark.slow
+def test_check_version_functions_read_on_their_null_path() -> None:
+    # gnutls_check_version(NULL), idn2_check_version(NULL), asn1_check_version(NULL) return the
+    # version string (arm64: adrp/add into x19, cbz x0, mov x0, x19); x86-64 (test rdi, rdi; je)
+    found = {(c.name, c.version) for c in _native(_graph("mac", "opencv_python_headless-"))}
+    assert {("libgnutls", "3.8.9"), ("libidn2", "2.3.8"), ("libtasn1", "4.20.0")} <= found, found
+    pycurl = pypi_file("pycurl-7.49.0-cp315-cp315-manylinux_2_28_x86_64.whl",
+                       "684747cca0e1a8d045c4a3b9a4db3e604bedfbc932955377a58998491c7d29e8")
+    idn2 = [c for c in _native(catalog_artifact(pycurl)) if c.name == "libidn2"]
+    assert [c.version for c in idn2] == ["2.3.7"]
+    assert any("idn2_check_version(NULL)" in e.detail for e in idn2[0].evidence)
+
+
+@pytest.mark.slow
+def test_vcpkg_build_trees_name_the_ports_and_their_versions() -> None:
+    # buildtrees/gdal/src/v3.12.4-ae01cc4ed9.clean/gcore/...: GDAL, whose bytes state no other
+    # version, in pyogrio's libgdal; curl's ref is url-8_20_0
+    gdal = {(c.name, c.version) for c in _native(_graph("mac", "pyogrio-"))}
+    assert {("gdal", "3.12.4"), ("curl", "8.20.0"), ("libtiff", "4.7.1")} <= gdal, gdal
+    ev = next(c for c in _native(_graph("mac", "pyogrio-")) if c.name == "gdal").evidence
+    assert any(e.kind == "build-path" and "buildtrees/gdal/src/v3.12.4-" in e.detail for e in ev), ev
+    # tiledb's libtiledb (Linux) links abseil and the AWS C libraries from vcpkg ports
+    tiledb = {(c.name, c.version) for c in _native(_graph("linux", "tiledb-"))}
+    assert {("abseil", "20250814.1"), ("aws-c-common", "0.12.6"), ("curl", "8.18.0")} <= tiledb, tiledb
