@@ -195,6 +195,30 @@ def test_disk_cache_survives_the_process(tmp_path: Path) -> None:
     assert second.stdout == first.stdout
 
 
+@pytest.mark.slow
+def test_the_default_cache_keeps_only_the_current_versions_file(tmp_path: Path) -> None:
+    # results of another data or matcher version are never read again: an upgrade drops them
+    folder = tmp_path / "assay"
+    folder.mkdir()
+    stale = folder / "licenses-0123456789abcdef.json"
+    stale.write_text("{}")
+    unrelated = folder / "other.json"
+    unrelated.write_text("{}")
+    text_file = tmp_path / "LICENSE"
+    text_file.write_text(text_of("six", "LICENSE"))
+    code = ("import sys; from assay.identity.licenses import match_text; "
+            "print(match_text(open(sys.argv[1]).read()).ids)")
+    env = {k: v for k, v in os.environ.items() if k != "ASSAY_LICENSE_CACHE"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    run = subprocess.run([sys.executable, "-c", code, str(text_file)], env=env, capture_output=True,
+                         text=True, check=True)
+    assert run.stdout.strip() == "('MIT',)"
+    caches = sorted(p.name for p in folder.glob("licenses-*.json"))
+    assert len(caches) == 1 and caches[0] != stale.name
+    assert json.loads((folder / caches[0]).read_text())
+    assert unrelated.exists()
+
+
 def test_list_version_is_shipped() -> None:
     assert list_version()
 

@@ -10,6 +10,7 @@ license under another copyright line), and only then runs the matcher
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
@@ -112,7 +113,14 @@ def _flush(path: Path) -> None:
         tmp.write_text(json.dumps(_DISK, separators=(",", ":")))
         tmp.replace(path)
     except OSError:
-        pass
+        return
+    if not os.environ.get("ASSAY_LICENSE_CACHE"):
+        # in assay's own cache folder, the files of other data or matcher versions are never
+        # read again: without this, every upgrade would leave one behind
+        for old in path.parent.glob("licenses-*.json"):
+            if old.name != path.name:
+                with contextlib.suppress(OSError):
+                    old.unlink()
 
 
 def _to_row(m: TextMatch) -> list:
