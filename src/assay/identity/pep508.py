@@ -240,8 +240,10 @@ class Marker:
         return f"<Marker({self._str!r})>"
 
     def evaluate(self, environment: Mapping[str, str]) -> bool:
-        """True or False for a target environment that names every variable the marker uses
-        (``extra`` canonical or empty); raises ValueError/KeyError as packaging does."""
+        """True or False for a target environment; raises ValueError/KeyError as packaging does."""
+        extra = environment.get("extra")
+        if extra and extra != (canonical := canonical_name(extra)):
+            environment = {**environment, "extra": canonical}  # as packaging prepares it
         if self._tree is not None:
             try:
                 return _evaluate(self._tree, environment)
