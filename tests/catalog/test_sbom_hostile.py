@@ -101,19 +101,21 @@ print(time.process_time() - start, len(graph))
 
 
 def _generate(path: Path, n: int) -> Path:
-    comps = [{"type": "library", "bom-ref": f"r{i}", "name": f"pkg{i}", "version": f"1.{i % 100}.0",
-              "purl": f"pkg:pypi/pkg{i}@1.{i % 100}.0", "licenses": [{"license": {"id": "MIT"}}]}
+    # every component the same length in bytes (fixed-width numbers): 100k is ten times the document
+    comps = [{"type": "library", "bom-ref": f"r{i:06d}", "name": f"pkg{i:06d}", "version": f"1.{i % 100:02d}.0",
+              "purl": f"pkg:pypi/pkg{i:06d}@1.{i % 100:02d}.0", "licenses": [{"license": {"id": "MIT"}}]}
              for i in range(n)]
-    deps = [{"ref": f"r{i}", "dependsOn": [f"r{(i * 7 + k) % n}" for k in range(1, 4)]} for i in range(n)]
-    path.write_text(json.dumps(_bom(comps, dependencies=[{"ref": "app", "dependsOn": ["r0"]}, *deps])))
+    deps = [{"ref": f"r{i:06d}", "dependsOn": [f"r{(i * 7 + k) % n:06d}" for k in range(1, 4)]} for i in range(n)]
+    path.write_text(json.dumps(_bom(comps, dependencies=[{"ref": "app", "dependsOn": ["r000000"]}, *deps])))
     return path
 
 
 @pytest.mark.slow
 def test_reading_is_linear_in_the_size_of_the_document(tmp_path: Path) -> None:
     """100k components within 10x the time of 10k (main read 10k in 5.2 s and 100k in 584 s).
-    CPU time of catalog.load (parse and read), in a fresh process each, best of three."""
+    CPU time of catalog.load (parse and read), each read in a fresh process."""
     docs = {n: _generate(tmp_path / f"bom-{n}.cdx.json", n) for n in (10_000, 100_000)}
+    assert docs[100_000].stat().st_size < 10.01 * docs[10_000].stat().st_size
 
     def read(n: int) -> float:
         out = subprocess.run([sys.executable, "-c", _READ, str(docs[n])], capture_output=True, text=True,
@@ -121,12 +123,29 @@ def test_reading_is_linear_in_the_size_of_the_document(tmp_path: Path) -> None:
         assert int(out[1]) == n + 1
         return float(out[0])
 
-    # linear reads at about 8.5x on a quiet machine; a shared one is noisy, so the sizes alternate
-    # and each keeps its best of three (quadratic reading was about 110x)
-    times = {10_000: float("inf"), 100_000: float("inf")}
-    for _ in range(3):
-        for n in times:
-            times[n] = min(times[n], read(n))
-    ratio = times[100_000] / times[10_000]
-    print(f"10k: {times[10_000]:.2f} s, 100k: {times[100_000]:.2f} s, ratio {ratio:.1f}")
-    assert ratio < 10, times
+    # A shared machine's speed drifts over seconds, and the best of a few 1-second reads catches a
+    # fast moment a 10-second read cannot: so the small document is read ten times (one
+    # measurement as long as one large read) and each size keeps its best of two such rounds.
+    # Linear reading measured 7.5x to 9x this way on a quiet machine, quadratic reading 110x.
+    small, large = float("inf"), float("inf")
+    for _ in range(2):
+        small = min(small, sum(read(10_000) for _ in range(10)) / 10)
+        large = min(large, read(100_000))
+    ratio = large / small
+    print(f"10k: {small:.2f} s (mean of ten), 100k: {large:.2f} s, ratio {ratio:.1f}")
+    assert ratio < 10, (small, large)
+
+
+def test_a_target_read_twice_gives_the_same_graph(tmp_path: Path) -> None:
+    """The SBOM reader empties the parsed document as it builds the model; the target must not
+    keep that emptied document for a second read."""
+    from assay.catalog.base import Options, Target
+    from assay.catalog.registry import choose
+
+    doc = _generate(tmp_path / "bom.cdx.json", 50)
+    target = Target(doc)
+    reader = choose(target)
+    first = reader.catalog(target, Options()).graph
+    second = reader.catalog(target, Options()).graph
+    assert len(first) == 51 and len(first.relationships) == 151
+    assert first.components == second.components and first.relationships == second.relationships

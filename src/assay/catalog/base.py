@@ -105,6 +105,13 @@ class Target:
                 raise
         return self._json[0]
 
+    def take_json(self) -> Any:
+        """:meth:`json`, handed over: the target forgets the document (a later call parses the file
+        again), so its reader may let each part go once read."""
+        doc = self.json()
+        self._json = None
+        return doc
+
     def raw(self) -> bytes:
         """The file's bytes as read for :meth:`json` (parsing it first when needed)."""
         self.json()

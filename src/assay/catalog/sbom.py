@@ -35,5 +35,5 @@ def catalog_sbom(target: Target | str) -> Graph:
     from assay.formats._reading import read_document
 
     t = target if isinstance(target, Target) else Target(target)
-    graph, _fmt = read_document(t.json(), str(t.path))
+    graph, _fmt = read_document(t.take_json(), str(t.path), consume=True)
     return graph

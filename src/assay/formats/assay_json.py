@@ -136,8 +136,9 @@ def recognise(doc: Any) -> bool:
     return isinstance(doc, dict) and doc.get("schema") == SCHEMA
 
 
-def read(doc: dict[str, Any], origin: str) -> Graph:
-    """The Graph of a parsed assay JSON document (findings are not part of an inventory)."""
+def read(doc: dict[str, Any], origin: str, *, consume: bool = False) -> Graph:
+    """The Graph of a parsed assay JSON document (findings are not part of an inventory; the
+    document is left as it is, whatever ``consume`` says)."""
     graph, _findings = from_dict(doc)
     return graph
 

@@ -42,6 +42,7 @@ from assay.formats._common import (
 from assay.formats._reading import (
     FOUND_BY,
     MAX_DEPTH,
+    drain,
     kind_from,
     license_from,
     opt_str,
@@ -539,7 +540,7 @@ def _named(c: Any) -> str:
     return f" ({', '.join(shown)})" if shown else ""
 
 
-def read(doc: dict[str, Any], path: str) -> Graph:
+def read(doc: dict[str, Any], path: str, *, consume: bool = False) -> Graph:
     spec = str(doc.get("specVersion", ""))
     if not re.fullmatch(r"1\.[2-7]", spec):
         raise InputError(f"{path}: CycloneDX {spec or '(no specVersion)'} is not supported (1.4-1.6 are)")
@@ -548,7 +549,7 @@ def read(doc: dict[str, Any], path: str) -> Graph:
     refs: dict[str, str] = {}
     extra_edges: list[tuple[str, RelType, str, dict[str, str]]] = []
     # (source, target, type) -> edge details; edges are added once all components are known
-    edges: dict[tuple[str, str, RelType], dict[str, str]] = {}
+    edges: dict[tuple[str, str, RelType], dict[str, str] | None] = {}  # None: no details
 
     if not isinstance(doc.get("components") or [], list):
         raise InputError(f"{path}: malformed CycloneDX document (components is not a list)")
@@ -558,7 +559,7 @@ def read(doc: dict[str, Any], path: str) -> Graph:
     def visit(items: Any, parent: str | None, prefix: str, where: str) -> None:
         # depth-first in document order, with an explicit stack: nesting costs no recursion
         Frame = tuple[Any, str | None, str, str]  # items left, their owner, id prefix, JSON path
-        stack: list[Frame] = [(iter(enumerate(items or ())), parent, prefix, where)]
+        stack: list[Frame] = [(enumerate(drain(items, consume)), parent, prefix, where)]
         while stack:
             it, owner, pre, at = stack[-1]
             step = next(it, None)
@@ -576,12 +577,12 @@ def read(doc: dict[str, Any], path: str) -> Graph:
             if c.get("bom-ref"):
                 refs[str(c["bom-ref"])] = comp.id
             if owner is not None:
-                edges.setdefault((owner, comp.id, RelType.CONTAINS), {})
+                edges.setdefault((owner, comp.id, RelType.CONTAINS), None)
             extra_edges.extend((comp.id, rtype, target, props) for rtype, target, props in extra)
             if c.get("components"):
                 if len(stack) >= MAX_DEPTH:
                     raise InputError(f"{path}: CycloneDX components nested deeper than {MAX_DEPTH} levels")
-                stack.append((iter(enumerate(c["components"])), comp.id, f"{index}.",
+                stack.append((enumerate(drain(c["components"], consume)), comp.id, f"{index}.",
                               f"{at}[{n}].components"))
 
     meta = doc.get("metadata") or {}
@@ -597,17 +598,19 @@ def read(doc: dict[str, Any], path: str) -> Graph:
         graph.add_unknown(Unknown(str(path), "invalid-component",
                                   f"… and {len(invalid) - _INVALID_SHOWN} more invalid components skipped"))
     dynamic = {(s, t) for s, rtype, t, _ in extra_edges if rtype is RelType.DYNAMIC_LINK}
-    for dep in doc.get("dependencies") or ():
+    for dep in drain(doc.get("dependencies"), consume):
         src = refs.get(str(dep["ref"]))
         for target in dep.get("dependsOn") or ():
             dst = refs.get(str(target))
             if src is None or dst is None or (src, str(target)) in dynamic:
                 continue
-            edges.setdefault((src, dst, RelType.DEPENDS_ON), {})
+            edges.setdefault((src, dst, RelType.DEPENDS_ON), None)
     for src, rtype, target, props in extra_edges:
         dst = refs.get(target, target)
         if dst in graph.components:
-            details = edges.setdefault((src, dst, rtype), {})
+            details = edges.get((src, dst, rtype))
+            if details is None:
+                details = edges[src, dst, rtype] = {}
             details.update(props)
     for (src, dst, rtype), props in edges.items():
         if props:

@@ -43,6 +43,7 @@ from assay.formats._common import (
 )
 from assay.formats._reading import (
     FOUND_BY,
+    drain,
     evidence_from,
     kind_from,
     license_from,
@@ -459,7 +460,7 @@ def _read_package(p: dict[str, Any], extracted: dict[str, str], path: str) -> Co
         properties=tuple((str(k), str(v)) for k, v in extras.get("properties") or ()))
 
 
-def read(doc: dict[str, Any], path: str) -> Graph:
+def read(doc: dict[str, Any], path: str, *, consume: bool = False) -> Graph:
     version = str(doc.get("spdxVersion"))
     if version not in ("SPDX-2.2", "SPDX-2.3"):
         raise InputError(f"{path}: {version} is not supported (SPDX 2.2 and 2.3 JSON are)")
@@ -467,13 +468,13 @@ def read(doc: dict[str, Any], path: str) -> Graph:
                  for e in doc.get("hasExtractedLicensingInfos") or ()}
     graph = Graph()
     ids: dict[str, str] = {}
-    for p in doc.get("packages") or ():
+    for p in drain(doc.get("packages"), consume):
         comp = _read_package(p, extracted, path)
         ids[str(p["SPDXID"])] = comp.id
         graph.add(comp)
     doc_id = str(doc.get("SPDXID") or "SPDXRef-DOCUMENT")
     described = [str(d) for d in doc.get("documentDescribes") or ()]
-    for rel in doc.get("relationships") or ():
+    for rel in drain(doc.get("relationships"), consume):
         rtype = str(rel["relationshipType"])
         src, dst = str(rel["spdxElementId"]), str(rel["relatedSpdxElement"])
         mapped = _SPDX_REL.get(rtype)
