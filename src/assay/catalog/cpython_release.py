@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-import struct
 from pathlib import Path
 
 from assay.catalog.base import Cataloger, Catalogue, Options, Target
@@ -59,38 +58,12 @@ CATALOGERS = (CPythonReleaseCataloger(),)
 
 # -- VERSIONINFO ------------------------------------------------------------------------------
 
-_VS_KEY = "VS_VERSION_INFO".encode("utf-16-le")
-_FIXED_SIG = struct.pack("<I", 0xFEEF04BD)
-_STRING_KEYS = ("ProductVersion", "FileVersion", "ProductName", "CompanyName", "FileDescription")
-
-
 def version_info(data: bytes) -> dict[str, str]:
     """A PE file's VERSIONINFO resource: the fixed file/product versions (``FixedFileVersion``,
     ``FixedProductVersion``) and the StringFileInfo values; {} when it has none."""
-    start = data.find(_VS_KEY)
-    if start < 0:
-        return {}
-    out: dict[str, str] = {}
-    sig = data.find(_FIXED_SIG, start, start + 128)
-    if sig >= 0 and sig + 24 <= len(data):
-        _sig, _struc, fms, fls, pms, pls = struct.unpack_from("<IIIIII", data, sig)
-        out["FixedFileVersion"] = f"{fms >> 16}.{fms & 0xFFFF}.{fls >> 16}.{fls & 0xFFFF}"
-        out["FixedProductVersion"] = f"{pms >> 16}.{pms & 0xFFFF}.{pls >> 16}.{pls & 0xFFFF}"
-    block = data[start:start + 16384]
-    for key in _STRING_KEYS:
-        pos = block.find(key.encode("utf-16-le") + b"\x00\x00")
-        if pos < 0:
-            continue
-        pos += 2 * len(key) + 2
-        while pos + 1 < len(block) and block[pos:pos + 2] == b"\x00\x00":
-            pos += 2
-        end = pos
-        while end + 1 < len(block) and block[end:end + 2] != b"\x00\x00":
-            end += 2
-        value = block[pos:end].decode("utf-16-le", "replace").strip()
-        if value and len(value) < 200:
-            out[key] = value
-    return out
+    from assay.enrich.bundled.binary import version_info_in
+
+    return version_info_in(data)
 
 
 def _dotted(text: str) -> str | None:

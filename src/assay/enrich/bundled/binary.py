@@ -731,16 +731,23 @@ def version_resource(data: bytes, info: BinaryInfo) -> dict[str, str]:
     if info.format != "pe" or where is None:
         return {}
     lo, size = where
-    start = data.find(_VS_KEY, lo, lo + size)
+    return version_info_in(data, lo, lo + size)
+
+
+def version_info_in(data: bytes, lo: int = 0, hi: int | None = None) -> dict[str, str]:
+    """The first VERSIONINFO resource in ``data[lo:hi]`` (the fixed versions and the StringFileInfo
+    values named in ``_VS_STRINGS``), read from its bytes alone: {} when there is none."""
+    hi = len(data) if hi is None else min(hi, len(data))
+    start = data.find(_VS_KEY, lo, hi)
     if start < 0:
         return {}
     out: dict[str, str] = {}
-    sig = data.find(_FIXED_SIG, start, start + 128)
-    if sig >= 0 and sig + 24 <= len(data):
+    sig = data.find(_FIXED_SIG, start, min(start + 128, hi))
+    if sig >= 0 and sig + 24 <= hi:
         _sig, _struc, fms, fls, pms, pls = struct.unpack_from("<IIIIII", data, sig)
         out["FixedFileVersion"] = f"{fms >> 16}.{fms & 0xFFFF}.{fls >> 16}.{fls & 0xFFFF}"
         out["FixedProductVersion"] = f"{pms >> 16}.{pms & 0xFFFF}.{pls >> 16}.{pls & 0xFFFF}"
-    block = bytes(data[start:min(start + 16384, lo + size)])
+    block = bytes(data[start:min(start + 16384, hi)])
     for key in _VS_STRINGS:
         pos = block.find(key.encode("utf-16-le") + b"\x00\x00")
         if pos < 0 or pos % 2:
