@@ -102,10 +102,12 @@ print(time.process_time() - start, len(graph))
 
 def _generate(path: Path, n: int) -> Path:
     # every component the same length in bytes (fixed-width numbers): 100k is ten times the document
-    comps = [{"type": "library", "bom-ref": f"r{i:06d}", "name": f"pkg{i:06d}", "version": f"1.{i % 100:02d}.0",
-              "purl": f"pkg:pypi/pkg{i:06d}@1.{i % 100:02d}.0", "licenses": [{"license": {"id": "MIT"}}]}
+    comps = [{"type": "library", "bom-ref": f"r{i:06d}", "name": f"pkg{i:06d}",
+              "version": f"1.{i % 100:02d}.0", "purl": f"pkg:pypi/pkg{i:06d}@1.{i % 100:02d}.0",
+              "licenses": [{"license": {"id": "MIT"}}]}
              for i in range(n)]
-    deps = [{"ref": f"r{i:06d}", "dependsOn": [f"r{(i * 7 + k) % n:06d}" for k in range(1, 4)]} for i in range(n)]
+    deps = [{"ref": f"r{i:06d}", "dependsOn": [f"r{(i * 7 + k) % n:06d}" for k in range(1, 4)]}
+            for i in range(n)]
     path.write_text(json.dumps(_bom(comps, dependencies=[{"ref": "app", "dependsOn": ["r000000"]}, *deps])))
     return path
 
