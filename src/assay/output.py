@@ -22,7 +22,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -173,7 +172,7 @@ def write_atomic(path: PathLike, data: bytes | str, *, inputs: Iterable[PathLike
         raise InputError(f"{given}: folder {directory} does not exist")
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = _create_beside(directory, f".{target.name}.", ".tmp")
     except OSError as exc:
         raise InputError(f"{given}: cannot write into {directory} ({_why(exc)})") from None
     try:
@@ -189,6 +188,19 @@ def write_atomic(path: PathLike, data: bytes | str, *, inputs: Iterable[PathLike
         if isinstance(exc, OSError):
             raise InputError(f"{given}: cannot write ({_why(exc)})") from None
         raise
+
+
+def _create_beside(directory: Path, prefix: str, suffix: str) -> tuple[int, str]:
+    """A new file of a random name in ``directory``, created exclusively and readable by its owner
+    only (as tempfile.mkstemp does, without importing tempfile, random and shutil on every start)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = str(directory / f"{prefix}{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no unused file name in {directory}")
 
 
 _UMASK: int | None = None

@@ -37,11 +37,11 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from assay.catalog.base import SHAPE, Cataloger, Catalogue, Options, Target
+from assay.data import read_text
 from assay.errors import InputError
 from assay.identity.cpe import cpe23, python_cpe
 from assay.identity.purl import generic_purl, purl, pypi_purl
@@ -104,7 +104,7 @@ def _norm(name: str) -> str:
 def projects() -> tuple[Project, ...]:
     import tomllib  # only when a CPython source is read (the registry imports this module)
 
-    text = resources.files("assay.data").joinpath("cpython/vendored.toml").read_text("utf-8")
+    text = read_text("cpython", "vendored.toml")
     out = []
     for p in tomllib.loads(text)["project"]:
         provers = tuple(Prover(v["file"], re.compile(v["regex"].encode(), re.S), v.get("decode", ""),

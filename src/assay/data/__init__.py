@@ -13,3 +13,8 @@ def read_text(*parts: str) -> str:
     Read from the package folder directly: assay is installed as files, and this avoids loading
     importlib.resources' zip machinery on every start."""
     return _HERE.joinpath(*parts).read_text(encoding="utf-8")
+
+
+def read_bytes(*parts: str) -> bytes:
+    """A data file's bytes, e.g. ``read_bytes("licenses", "spdx.dat")`` (see :func:`read_text`)."""
+    return _HERE.joinpath(*parts).read_bytes()

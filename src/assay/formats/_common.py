@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii as _escape
 
@@ -18,8 +17,8 @@ from assay.model import Graph, Hash, License
 
 TOOL_NAME = "assay"
 TOOL_VERSION = __version__
-# A fixed namespace for document UUIDs (uuid5 over the content digest).
-_DOC_NAMESPACE = uuid.UUID("6f1d7b0e-3c4a-5b8e-9a51-2a55a7c0ffee")
+# A fixed namespace for document UUIDs (uuid5 over the content digest), as bytes.
+_DOC_NAMESPACE = bytes.fromhex("6f1d7b0e3c4a5b8e9a512a55a7c0ffee")
 
 def cdx_hash_alg(h: Hash) -> str | None:
     """CycloneDX ``hash-alg`` for a model hash, or None when CycloneDX cannot carry it."""
@@ -96,13 +95,23 @@ def timestamp(created: datetime) -> str:
     return created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def document_uuid(graph: Graph, created: datetime, fmt: str) -> uuid.UUID:
+def document_uuid(graph: Graph, created: datetime, fmt: str) -> str:
     """A UUID derived from the graph's content, the timestamp and the format."""
     from assay.formats._lossless import graph_to_dict
 
     payload = json.dumps(graph_to_dict(graph), sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(payload.encode()).hexdigest()
-    return uuid.uuid5(_DOC_NAMESPACE, f"{fmt}\x00{timestamp(created)}\x00{digest}")
+    return uuid5(_DOC_NAMESPACE, f"{fmt}\x00{timestamp(created)}\x00{digest}")
+
+
+def uuid5(namespace: bytes, name: str) -> str:
+    """``str(uuid.uuid5(UUID(bytes=namespace), name))`` without importing uuid (which imports
+    platform and asks the system for its MAC address machinery on every start)."""
+    b = bytearray(hashlib.sha1(namespace + name.encode(), usedforsecurity=False).digest()[:16])
+    b[6] = (b[6] & 0x0F) | 0x50  # version 5
+    b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = b.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def dumps_json(doc: object) -> str:

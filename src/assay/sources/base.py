@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import mmap
 import posixpath
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -101,6 +100,8 @@ class Resolver(ABC):
             with open(local, "rb") as fh, MappedFile(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
                 yield mm
             return
+        import tempfile
+
         with tempfile.TemporaryFile(prefix="assay-member-") as spool:
             for chunk in self.iter_chunks(path):
                 spool.write(chunk)

@@ -173,9 +173,9 @@ def data() -> _Data:
 
 def data_bytes() -> bytes:
     """The shipped data file (a file beside the package, or a package resource)."""
-    from importlib import resources
+    from assay.data import read_bytes
 
-    return resources.files("assay.data").joinpath(DATA).read_bytes()
+    return read_bytes(*DATA.split("/"))
 
 
 def _compiled(key: str) -> _Program:

@@ -78,13 +78,14 @@ def _disk_path() -> Path | None:
         return None
     if setting:
         return Path(setting)
-    from importlib import resources
+    from assay.data import read_bytes
+    from assay.identity.licenses._store import DATA
 
-    from assay.identity.licenses._engine import data_bytes
-
-    h = hashlib.sha256(data_bytes())
+    # the files' bytes, read directly: importing the matcher and importlib.resources to find
+    # them cost a warm run more than matching from the cache does
+    h = hashlib.sha256(read_bytes(*DATA.split("/")))
     for mod in ("_match.py", "_engine.py", "_template.py"):
-        h.update(resources.files("assay.identity.licenses").joinpath(mod).read_bytes())
+        h.update(Path(__file__).with_name(mod).read_bytes())
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "assay" / f"licenses-{h.hexdigest()[:16]}.json"
 
