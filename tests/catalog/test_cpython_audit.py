@@ -17,7 +17,7 @@ import pytest
 from assay import catalog
 from assay.audit import audit_graph
 from assay.formats import render
-from assay.formats._reading import read_document
+from assay.formats.documents import read_document
 from assay.model import Graph
 
 from ..vulndb.storehelp import cpython, shared_store_path

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from assay.catalog.artifact import catalog_artifact
-from assay.formats._reading import read_document
 from assay.formats.cyclonedx import dumps as cdx_dumps
+from assay.formats.documents import read_document
 from assay.formats.spdx import dumps as spdx_dumps
 from assay.identity.licenses import WARNING, resolve_license, with_license
 from assay.model import Component, Graph, Kind, make_id

@@ -18,10 +18,12 @@ class SbomCataloger(Cataloger):
     description = "an SPDX 2.2/2.3, CycloneDX 1.4-1.6 or assay JSON document"
 
     def recognise(self, target: Target) -> int:
-        from assay.formats._reading import recognise
-
         doc = target.json_object()
-        return SHAPE if doc is not None and recognise(doc) else 0
+        if doc is None:
+            return 0
+        from assay.formats.documents import recognise
+
+        return SHAPE if recognise(doc) else 0
 
     def catalog(self, target: Target, options: Options) -> Catalogue:
         return Catalogue(catalog_sbom(target), self.name)
@@ -32,7 +34,7 @@ CATALOGERS = (SbomCataloger(),)
 
 def catalog_sbom(target: Target | str) -> Graph:
     """Read the SBOM at ``target`` into a Graph."""
-    from assay.formats._reading import read_document
+    from assay.formats.documents import read_document
 
     t = target if isinstance(target, Target) else Target(target)
     graph, _fmt = read_document(t.take_json(), str(t.path), consume=True)

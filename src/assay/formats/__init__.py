@@ -16,7 +16,7 @@ and ``created`` (sorted keys and lists, ids derived from content).
 | ``scan``        | :class:`~assay.model.report.ScanReport` | html                                     |
 
 Document formats that assay also reads (SPDX, CycloneDX, assay JSON) live in one module each
-that reads and writes them; :mod:`assay.formats._reading` dispatches a parsed document.
+that reads and writes them; :mod:`assay.formats.documents` reads a parsed document of any of them.
 Adding an output is one renderer module and one line in :data:`RENDERERS`.
 """
 

@@ -3,7 +3,7 @@ plausibly is, licenses from expressions or text, evidence and edges.
 
 Readers take a parsed document and an ``origin`` (the path, for messages and evidence) and
 return a Graph; malformed documents raise KeyError/TypeError/ValueError that the caller turns
-into one line naming the file (:func:`read_document`).
+into one line naming the file (:func:`assay.formats.documents.read_document`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from assay.errors import InputError
 from assay.formats._common import valid_expression
 from assay.identity.purl import purl_type
 from assay.model import Evidence, Graph, Kind, License, Relationship, RelType
@@ -79,43 +78,3 @@ def drain(items: Any, consume: bool) -> Iterator[Any]:
     for i, item in enumerate(items):
         items[i] = None
         yield item
-
-
-def read_document(doc: Any, origin: str, *, consume: bool = False) -> tuple[Graph, str]:
-    """(Graph, format name) of a parsed SBOM document: SPDX 2.2/2.3, CycloneDX 1.4-1.6 or assay
-    JSON. Anything else, or a malformed document, is an InputError naming ``origin``.
-
-    ``consume``: the caller hands the document over; its lists of components, packages and
-    relationships are emptied as they are read (see :func:`drain`)."""
-    from assay.formats import assay_json, cyclonedx, spdx
-
-    if not isinstance(doc, dict):
-        raise InputError(f"{origin}: not an SBOM (the JSON is a {type(doc).__name__}, not an object)")
-    found = next(((fmt, module) for fmt, module in (("assay JSON", assay_json), ("SPDX", spdx),
-                                                    ("CycloneDX", cyclonedx)) if module.recognise(doc)), None)
-    if found is None:
-        raise InputError(f"{origin}: not an SPDX, CycloneDX or assay JSON document")
-    fmt, module = found
-    import gc
-
-    paused = gc.isenabled()
-    gc.disable()  # a document's values form no cycles: collecting while reading 100k of them is waste
-    try:
-        return module.read(doc, origin, consume=consume), fmt
-    except InputError:
-        raise
-    except RecursionError:
-        raise InputError(f"{origin}: {fmt} document nested too deeply") from None
-    except KeyError as exc:
-        raise InputError(f"{origin}: malformed {fmt} document (missing field {exc})") from None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise InputError(f"{origin}: malformed {fmt} document ({exc})") from None
-    finally:
-        if paused:
-            gc.enable()
-
-
-def recognise(doc: Any) -> bool:
-    from assay.formats import assay_json, cyclonedx, spdx
-
-    return any(m.recognise(doc) for m in (assay_json, spdx, cyclonedx))

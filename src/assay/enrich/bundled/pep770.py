@@ -36,7 +36,7 @@ def read_sbom(path: str, data: bytes) -> tuple[list[Claimed], str | None]:
     A thin adapter over the document readers of :mod:`assay.formats`: every component of the
     document except what it describes (its root) is a claim."""
     from assay.errors import InputError
-    from assay.formats._reading import read_document
+    from assay.formats.documents import read_document
 
     try:
         doc = json.loads(data)

@@ -53,9 +53,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from assay.identity.licenses._match import Hit, TextMatch, list_version, match_text
+from assay.identity.licenses._match import list_version, match_text
 from assay.identity.licenses._metadata import ALIASES, CLASSIFIERS, spdx_expression
 from assay.identity.licenses._resolve import LicenseResult, resolve_license
+from assay.identity.licenses._results import Hit, TextMatch
 from assay.model import Component, License
 
 _FIELDS = ("license-expression", "license", "classifier", "license-file")

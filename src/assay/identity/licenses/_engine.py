@@ -34,7 +34,7 @@ from functools import cache
 from itertools import accumulate, chain, compress, count
 from operator import add, not_
 
-from assay.identity.licenses._match import MAX_TEXT, Hit, TextMatch
+from assay.identity.licenses._results import MAX_TEXT, Hit, TextMatch
 from assay.identity.licenses._store import DATA, read_chunk, read_header
 from assay.identity.licenses._template import bullet_lines, canonical, line_words, normalize
 

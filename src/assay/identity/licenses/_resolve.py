@@ -11,8 +11,9 @@ from pathlib import PurePosixPath
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
-from assay.identity.licenses._match import Hit, TextMatch, match_text
+from assay.identity.licenses._match import match_text
 from assay.identity.licenses._metadata import CLASSIFIERS, spdx_expression
+from assay.identity.licenses._results import Hit, TextMatch
 from assay.model import Evidence, License
 
 MAX_FILE = 512 * 1024
