@@ -83,7 +83,10 @@ def _schema_dir() -> Path:
 _NAME_MAPS = ("properties", "definitions", "$defs", "patternProperties")  # keys are names, not keywords
 
 
-_PREPARED = "2"  # bump when _prepare changes: it is part of the cache key
+_PREPARED = "3"  # bump when _prepare or the rewriting of the code changes: part of the cache key
+# the generated code formats the path of every nested value as "...[{data_x}]".format(**locals()),
+# valid or not: locals() builds a dict each time. An f-string of the same literal says the same.
+_FORMAT_LOCALS = re.compile(r'("(?:[^"\\\n]|\\.)*")\.format\(\*\*locals\(\)\)')
 _LONG_ENUM = 16
 _ENUM_PATTERN = re.compile(r"must match pattern \^\(\?:.*\)\\Z")
 
@@ -154,6 +157,7 @@ def _compile(name: str) -> Callable[[Any], str | None]:
         source = fastjsonschema.compile_to_code(
             _prepare(schema), handlers={"http": local, "https": local, "": local}, use_formats=False,
             detailed_exceptions=False)
+        source = _FORMAT_LOCALS.sub(r"f\1", source)
         entry = re.search(r"^def (validate\w*)\(", source, re.M)
         if entry is None:
             raise RuntimeError(f"schema {name}: the compiled validator has no entry point")
