@@ -5,6 +5,7 @@ Pure functions over model values; nothing here reads files.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -39,8 +40,10 @@ except ImportError:  # pragma: no cover - older packaging
     InvalidLicenseExpression = ValueError  # type: ignore[assignment,misc]
 
 
+@functools.lru_cache(maxsize=4096)
 def valid_expression(expr: str | None) -> str | None:
-    """The canonical form of ``expr`` if it is a valid SPDX license expression, else None."""
+    """The canonical form of ``expr`` if it is a valid SPDX license expression, else None
+    (remembered: an SBOM repeats a few expressions over thousands of components)."""
     if not expr or not expr.strip():
         return None
     if canonicalize_license_expression is None:  # pragma: no cover

@@ -8,6 +8,7 @@ into one line naming the file (:func:`assay.formats.documents.read_document`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,7 +44,10 @@ def kind_from(purl: str | None, doc_type: str | None, name: str) -> Kind:
     return Kind.APPLICATION if t == "application" else Kind.NATIVE_LIBRARY
 
 
+@functools.lru_cache(maxsize=4096)
 def license_from(expression: str | None, text: str | None, source: str) -> License | None:
+    """The License of an entry's expression and text (one shared, immutable value per distinct
+    triple: 100k components under the same license hold one License)."""
     expr = valid_expression(expression) if expression else None
     if expression and expr is None:  # not a valid expression: keep it as text
         text = expression if not text else f"{expression}\n{text}"
