@@ -70,7 +70,9 @@ _CHECK_VERSION = re.compile(rb"(?P<pre>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)??)_
 # a C++ member or namespace function taking no arguments: ns::Class::Version(), ns::GetVersion()
 _CXX_VERSION = re.compile(
     rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,3}?)(?P<n>[0-9]{1,2})"
-    rb"(?P<fn>(?:[Gg]et)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)Ev")
+    rb"(?P<fn>(?:[Gg]et)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)Ev")
+_CXX_FN = re.compile(r"(?:[Gg]et)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)"
+                     r"(?:[Ss]tring|[Ss]tr)?")
 _ANY_VERSION = (rb"(?:" + re.sub(rb"\(\?P<[a-z]+>", b"(", _VERSION_NAME.pattern) + rb")|(?:"
                 + re.sub(rb"\(\?P<[a-z]+>", b"(", _CXX_VERSION.pattern) + rb")")
 # names that say version but not the library's release: ABI, API, protocol, file format, minimum or
@@ -198,9 +200,14 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             # the outermost namespace is the library's (tesseract::TessBaseAPI::Version); a class
             # whose name says format, file, protocol... versions something else ("API" in a class
             # name is the library's interface: TessBaseAPI)
-            names = _cxx_names(nm.group("parts").decode("latin-1"))
-            if not names or any(_NOT_RELEASE.search(n.replace("API", "")) for n in names):
+            # (the whole nested name, split by its lengths: "4QPDF11QPDFVersion" is QPDF, QPDFVersion)
+            names = _cxx_names(sym.name[3:-2])
+            fn = _CXX_FN.fullmatch(names[-1]) if len(names) >= 2 else None
+            names = names[:-1]
+            if fn is None or any(_NOT_RELEASE.search(n.replace("API", "")) for n in names):
                 continue
+            if fn.group("own") and fn.group("own").lower() not in {n.lower() for n in names}:
+                continue  # QPDF::QPDFVersion() is QPDF's; QPDFWriter::getFinalVersion() is not
             pre = names[0]
         else:
             if _NOT_RELEASE.search(sym.name) or sym.name.startswith("_"):
