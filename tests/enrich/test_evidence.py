@@ -19,10 +19,11 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "bundled"
 UNTUNED = json.loads((BENCH / "untuned.json").read_text())
 UNTUNED2 = json.loads((BENCH / "untuned2.json").read_text())
 UNTUNED3 = json.loads((BENCH / "untuned3.json").read_text())
+UNTUNED4 = json.loads((BENCH / "untuned4.json").read_text())
 
 
 def _wheel(platform: str, prefix: str) -> Path:
-    for doc in (UNTUNED, UNTUNED2, UNTUNED3):
+    for doc in (UNTUNED, UNTUNED2, UNTUNED3, UNTUNED4):
         for name, w in doc.get(platform, {}).items():
             if name.startswith(prefix):
                 return pypi_file(name, w["sha256"])
@@ -230,3 +231,25 @@ def test_a_cxx_version_function_named_after_its_class() -> None:
     assert [c.version for c in qpdf] == ["12.4.2"]
     assert any("_ZN4QPDF11QPDFVersionEv" in e.detail for e in qpdf[0].evidence)
     assert not any("getFinalVersion" in e.detail for e in qpdf[0].evidence)
+
+
+NETCDF_LINUX = ("netcdf4-1.7.5.1.post1-cp311-abi3-manylinux_2_28_x86_64.whl",
+                "fde13b1fc71bf2b0f684a272fe279fa7d01ee45e6098b4711840a4ab6ae42130")
+RDKIT_LINUX = ("rdkit-2026.9.1-cp312-cp312-manylinux_2_28_x86_64.whl",
+               "c700cb37954d84bb864d8e02a55cff8b0f5ee6daff6d79a53a1cfe12459fa8c0")
+
+
+@pytest.mark.slow
+def test_readers_added_after_the_fourth_batch() -> None:
+    # written after untuned4's first measurement (so that batch is tuned for them now), each checked
+    # on the same project's Linux wheel: nc_inq_libvers() -> "4.10.1 of <date> $" (netCDF-C), and
+    # "InChI version 1, Software 1.07.3 (API Library)" in RDKit's InChI wrapper
+    for graph in (_graph("mac", "netcdf4-"), catalog_artifact(pypi_file(*NETCDF_LINUX))):
+        assert {c.version for c in _native(graph) if c.name == "netcdf"} == {"4.10.1"}
+    for graph in (_graph("mac", "rdkit-"), catalog_artifact(pypi_file(*RDKIT_LINUX))):
+        assert {c.version for c in _native(graph) if c.name == "inchi"} == {"1.07.3"}
+    # zip_libzip_version(): the library's own name after its prefix (one binary: no second libzip
+    # was found); libarchive's archive_libzstd_version() in OpenCV's dylibs names zstd, not libarchive
+    assert {c.version for c in _native(_graph("mac", "netcdf4-")) if c.name == "libzip"} == {"1.12.1"}
+    ev = [e for c in _native(_graph("mac", "opencv_python_headless-")) for e in c.evidence]
+    assert not any("archive_lib" in e.detail for e in ev)

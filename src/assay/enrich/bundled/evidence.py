@@ -106,7 +106,8 @@ def _tail_ok(pre: str, key: str) -> bool:
     low, key = pre.lower().rstrip("_"), key.lower().rstrip("_")
     if low == key:
         return True
-    return low.startswith(key + "_") and low[len(key) + 1:].strip("_") in _TAILS
+    # the library's own name may follow its prefix (zip_libzip_version: libzip's release)
+    return low.startswith(key + "_") and low[len(key) + 1:].strip("_") in {*_TAILS, key, "lib" + key}
 
 
 def _tie_prefix(pre: str, m: LibraryMatcher) -> Library | None:
