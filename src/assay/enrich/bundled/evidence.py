@@ -476,8 +476,10 @@ def _stab_matches(data: bytes, info: BinaryInfo) -> Iterable[re.Match[bytes]]:
             start = data.rfind(b"\x00", max(lo, hit.start() - 1000), hit.start()) + 1
             if start <= 0 or data[start:start + 1] not in (b"/", b"."):
                 continue  # a compilation unit's directory is absolute (or relative: "../")
-            joined = bytes(data[start:hit.start() + 1]) + hit.group("file")
-            yield from _PATH.finditer(joined)
+            folder = bytes(data[start:hit.start() + 1])
+            if _PATH_SEED.search(folder) is None:
+                continue  # no "-1.2" in the folder: no versioned source tree
+            yield from _PATH.finditer(folder + hit.group("file"))
             n += 1
             if n > _MAX_PATH_HITS:
                 return
