@@ -5,9 +5,9 @@
 
 - tuned: the wheel set of tests/enrich/bundled_wheelset.py (EXPECTED, UNPROVEN), which the rules
   were written and fixed against;
-- untuned: bench/bundled/untuned.json (and untuned2.json, untuned3.json: later macOS batches, each
-  chosen by the same kind of rule after the rules were last changed), wheels chosen by a fixed
-  rule before the rules were looked at against them (newest releases of projects outside the
+- untuned: bench/bundled/untuned.json (and untuned2.json, untuned3.json, untuned4.json: later
+  macOS batches, each chosen by the same kind of rule after the rules were last changed), wheels
+  chosen by a fixed rule before the rules were looked at against them (newest releases of projects outside the
   tuning set and, for Windows and macOS, of projects ranked below the corpus's top 100), each
   library's version established without assay: runtime calls of the library's own version
   function via ctypes in a throwaway venv (Linux), strings, VERSIONINFO read with strings -el,
@@ -141,6 +141,7 @@ def main() -> None:
     report("untuned (bench/bundled/untuned.json)", untuned_set(), args.verbose)
     report("untuned, second batch (bench/bundled/untuned2.json)", untuned_set("untuned2.json"), args.verbose)
     report("untuned, third batch (bench/bundled/untuned3.json)", untuned_set("untuned3.json"), args.verbose)
+    report("untuned, fourth batch (bench/bundled/untuned4.json)", untuned_set("untuned4.json"), args.verbose)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ import struct
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, version_resource
 from assay.enrich.bundled.decode import _returned, _x86_stores, null_arg_returned, read_symbol
@@ -63,13 +64,15 @@ _VERSION_NEEDLES = (b"ersion", b"ERSION")
 _VERSION_NAME = re.compile(
     rb"(?P<pre>[A-Za-z][A-Za-z0-9_]*?)_{0,2}(?:[Gg]et_?|GET_)?(?:[Ll]ib_?|LIB_?)?(?:[Ll]inked_?|LINKED_)?"
     rb"(?:[Vv]ersion|VERSION)(?:_?(?:[Gg]et_)?(?:[Ss]tring|STRING|[Ss]tr|STR|[Nn]umber|NUMBER|[Nn]um|NUM|[Tt]ext|"
-    rb"[Ii]nfo))?")
+    rb"[Ii]nfo|[Ss]hort|SHORT|[Ff]ull|FULL))?")
 # "const char *X_check_version(const char *req)": NULL gives the library's version (GNU libraries)
 _CHECK_VERSION = re.compile(rb"(?P<pre>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)??)_check_version")
 # a C++ member or namespace function taking no arguments: ns::Class::Version(), ns::GetVersion()
 _CXX_VERSION = re.compile(
     rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,3}?)(?P<n>[0-9]{1,2})"
-    rb"(?P<fn>(?:[Gg]et)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)Ev")
+    rb"(?P<fn>(?:[Gg]et)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)Ev")
+_CXX_FN = re.compile(r"(?:[Gg]et)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)"
+                     r"(?:[Ss]tring|[Ss]tr)?")
 _ANY_VERSION = (rb"(?:" + re.sub(rb"\(\?P<[a-z]+>", b"(", _VERSION_NAME.pattern) + rb")|(?:"
                 + re.sub(rb"\(\?P<[a-z]+>", b"(", _CXX_VERSION.pattern) + rb")")
 # names that say version but not the library's release: ABI, API, protocol, file format, minimum or
@@ -103,7 +106,8 @@ def _tail_ok(pre: str, key: str) -> bool:
     low, key = pre.lower().rstrip("_"), key.lower().rstrip("_")
     if low == key:
         return True
-    return low.startswith(key + "_") and low[len(key) + 1:].strip("_") in _TAILS
+    # the library's own name may follow its prefix (zip_libzip_version: libzip's release)
+    return low.startswith(key + "_") and low[len(key) + 1:].strip("_") in {*_TAILS, key, "lib" + key}
 
 
 def _tie_prefix(pre: str, m: LibraryMatcher) -> Library | None:
@@ -197,9 +201,14 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             # the outermost namespace is the library's (tesseract::TessBaseAPI::Version); a class
             # whose name says format, file, protocol... versions something else ("API" in a class
             # name is the library's interface: TessBaseAPI)
-            names = _cxx_names(nm.group("parts").decode("latin-1"))
-            if not names or any(_NOT_RELEASE.search(n.replace("API", "")) for n in names):
+            # (the whole nested name, split by its lengths: "4QPDF11QPDFVersion" is QPDF, QPDFVersion)
+            names = _cxx_names(sym.name[3:-2])
+            fn = _CXX_FN.fullmatch(names[-1]) if len(names) >= 2 else None
+            names = names[:-1]
+            if fn is None or any(_NOT_RELEASE.search(n.replace("API", "")) for n in names):
                 continue
+            if fn.group("own") and fn.group("own").lower() not in {n.lower() for n in names}:
+                continue  # QPDF::QPDFVersion() is QPDF's; QPDFWriter::getFinalVersion() is not
             pre = names[0]
         else:
             if _NOT_RELEASE.search(sym.name) or sym.name.startswith("_"):
@@ -392,6 +401,7 @@ _PATH_SEED = re.compile(rb"-v?[0-9]+\.[0-9]")
 _CELLAR_SEED = re.compile(rb"Cellar[/\\]")
 _VCPKG_SEED = re.compile(rb"buildtrees[/\\]")
 _BUILD_SEED = re.compile(rb"\(ver [0-9]")
+_VERSION_LINE_SEED = re.compile(rb": VERSION[ \t]+[0-9]")
 
 
 def _path_matches(data: bytes, hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]
@@ -419,13 +429,70 @@ def _path_matches(data: bytes, hits: Callable[[re.Pattern[bytes]], Iterable[re.M
             yield m
 
 
+# a Mach-O debug map: each compilation unit's N_SO stabs put its directory and its file name side
+# by side in the string table (".../pcre2-10.44/src/\0pcre2_compile.c\0")
+_STAB_SO = re.compile(rb"/\x00(?P<file>[A-Za-z0-9_+.-]{1,120}\.(?:c|cc|cpp|cxx|c\+\+|m|mm|rs|f|f90))\x00")
+
+
+def _macho_string_tables(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of the symbol string table of each thin file of a Mach-O (LC_SYMTAB)."""
+    bases = [0]
+    if data[:4] in (b"\xca\xfe\xba\xbe", b"\xca\xfe\xba\xbf"):  # fat: one thin file per arch
+        (n,) = struct.unpack_from(">I", data, 4)
+        wide = data[3] == 0xBF
+        bases = [struct.unpack_from(">Q" if wide else ">I", data, 8 + i * (32 if wide else 20) + 8)[0]
+                 for i in range(min(n, 8))]
+    out = []
+    for base in bases:
+        magic = data[base:base + 4]
+        if magic not in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe"):
+            continue
+        ncmds = struct.unpack_from("<I", data, base + 16)[0]
+        pos = base + (32 if magic[0] == 0xCF else 28)
+        for _ in range(min(ncmds, 4096)):
+            cmd, size = struct.unpack_from("<II", data, pos)
+            if cmd == 0x2:  # LC_SYMTAB: symoff, nsyms, stroff, strsize
+                _symoff, _nsyms, stroff, strsize = struct.unpack_from("<IIII", data, pos + 8)
+                lo = base + stroff
+                out.append((lo, min(lo + strsize, len(data))))
+                break
+            if size < 8:
+                break
+            pos += size
+    return out
+
+
+def _stab_matches(data: bytes, info: BinaryInfo) -> Iterable[re.Match[bytes]]:
+    """Build paths of a Mach-O's debug map, its directory and file name joined."""
+    if info.format != "macho":
+        return
+    try:
+        tables = _macho_string_tables(data)
+    except struct.error:
+        return
+    n = 0
+    for lo, hi in tables:
+        for hit in _STAB_SO.finditer(data, lo, hi):
+            start = data.rfind(b"\x00", max(lo, hit.start() - 1000), hit.start()) + 1
+            if start <= 0 or data[start:start + 1] not in (b"/", b"."):
+                continue  # a compilation unit's directory is absolute (or relative: "../")
+            folder = bytes(data[start:hit.start() + 1])
+            if _PATH_SEED.search(folder) is None:
+                continue  # no "-1.2" in the folder: no versioned source tree
+            yield from _PATH.finditer(folder + hit.group("file"))
+            n += 1
+            if n > _MAX_PATH_HITS:
+                return
+
+
 def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
                  hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
-    """Static copies named by the source paths compiled into the file."""
+    """Static copies named by the source paths compiled into the file (and by a Mach-O's debug
+    map)."""
     seen: dict[tuple[str, str, str], list[str]] = {}  # (purl type, name, version) -> source files
     headers_only: dict[tuple[str, str, str], bool] = {}
     n = 0
-    for hit in _path_matches(data, hits):
+    for hit in chain(_path_matches(data, hits), _stab_matches(data, info)):
         n += 1
         if n > _MAX_PATH_HITS:
             break
@@ -453,8 +520,15 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
             files.append(f"{'.../' if hit.start() else ''}{where}/{fm.group(1)}")
         headers_only[key] = headers_only.get(key, True) and bool(_HEADER.search(fm.group(1)))
     claims = []
+    base = path.rsplit("/", 1)[-1]
+    key = file_key(base)
     for (ptype, name, version), files in seen.items():
         lib = m.library_for_source(name) if ptype == "generic" else None
+        if lib is None and ptype == "generic" and key and \
+                _norm(name).removeprefix("lib") == _norm(key).removeprefix("lib"):
+            # the file's own sources (json-c-0.15/ in libjson-c.5.dylib): the file's own library,
+            # named as native.scan_binary names a library the table does not know
+            lib = generic_library(f"lib{key}" if base.lower().startswith("lib") else key)
         if lib is None:
             lib = generic_library(name.lower() if ptype == "generic" else name, ptype)
         kind = "build-path-header" if headers_only[(ptype, name, version)] else "build-path"
@@ -548,10 +622,31 @@ _BUILD_LINE = re.compile(
     rb"\(ver (?P<ver>[0-9][A-Za-z0-9._-]{0,30})\)")
 
 
+# "TBB: VERSION\t\t2020.3\nTBB: INTERFACE VERSION\t11103\n...": a block in which a library states its
+# own release beside its build's other facts, one "NAME: KEY\tvalue" line each
+_VERSION_LINE = re.compile(
+    rb"[\x00\n](?P<label>[A-Za-z][A-Za-z0-9+_-]{0,30}): VERSION[ \t]+(?P<ver>[0-9][A-Za-z0-9._-]{0,30})"
+    rb"[ \t]*\n(?P=label): [A-Z][A-Z_ ]{1,30}[ \t]")
+
+
 def build_info(path: str, data: bytes, m: LibraryMatcher,
                hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
-    """``JPEG: build-libjpeg-turbo (ver 3.0.1-62)``: a component built into this file, its version."""
+    """``JPEG: build-libjpeg-turbo (ver 3.0.1-62)``: a component built into this file, its version;
+    ``TBB: VERSION 2020.3`` (then more ``TBB: KEY value`` lines): the library's own release."""
     claims = []
+    for seed in hits(_VERSION_LINE_SEED):
+        lo = max(seed.pos, seed.start() - 33)
+        start = max(data.rfind(b"\x00", lo, seed.start()), data.rfind(b"\n", lo, seed.start()))
+        hit = _VERSION_LINE.match(data, start, min(seed.endpos, seed.start() + 160)) if start >= 0 else None
+        if hit is None:
+            continue
+        lib = m.library_for_source(hit.group("label").decode("latin-1"))
+        vm = _VERSION_ONLY.fullmatch(hit.group("ver").decode("latin-1"))
+        if lib is None or vm is None:
+            continue
+        shown = re.sub(r"\s+", " ", data[hit.start() + 1:hit.end("ver")].decode("latin-1"))
+        claims.append(Claim(lib, vm.group(1), Evidence("build-info", path, shown, "version"), W_BUILD_INFO,
+                            static=True))
     for seed in hits(_BUILD_SEED):
         nl = data.rfind(b"\n", max(seed.pos, seed.start() - 200), seed.start())
         hit = _BUILD_LINE.match(data, nl, min(seed.endpos, seed.start() + 64)) if nl >= 0 else None
