@@ -19,7 +19,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assay.enrich.bundled import evidence as generic
-from assay.enrich.bundled.binary import BinaryInfo, Symbol, parse
+from assay.enrich.bundled.binary import (
+    _OVERLAP,
+    _WINDOW,
+    BinaryInfo,
+    LiteralSearch,
+    Symbol,
+    literal_search,
+    parse,
+)
 from assay.enrich.bundled.decode import read_symbol
 from assay.enrich.bundled.rules import (
     Library,
@@ -119,6 +127,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     named_libs = {lib.name for lib, _ev in named}
     parts = info.slices or [info]
     present = info.present(m.symbol_pattern) if m.symbol_pattern else None
+    if present is None and m.with_symbols:
+        present = info.spelled(tuple(sorted({r.symbol for lib in m.with_symbols for r in lib.symbols})))
     for lib in m.with_symbols:
         for reader in lib.symbols:
             if present is not None and reader.symbol not in present:
@@ -277,12 +287,6 @@ def _generic_name(basename: str, soname: str | None, key: str) -> str:
     return key
 
 
-# constant data is searched in windows: a huge member (memory-mapped, see Resolver.buffer) then
-# costs the pages of one window at a time, which are given back to the system after each
-_WINDOW = 16 << 20
-_OVERLAP = 4096  # longer than any anchor: a hit that starts in a window ends inside its overlap
-
-
 def _hits(rx: re.Pattern[bytes], data: bytes | mmap.mmap,
           ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int, re.Match[bytes]]]:
     """(range start, range end, hit) for every hit of ``rx`` in the data ranges, in order, exactly
@@ -346,117 +350,14 @@ def _anchor_hits(m: LibraryMatcher, data: bytes | mmap.mmap,
     yield from search.hits(data, ranges)
 
 
-# How often each byte value occurs in the constant data of native libraries, per 10,000 bytes
-# (measured once on the 124 MB of data sections of bench/bundled's wheels). Only the speed of the
-# anchor search depends on it: it picks the rare bytes the search stops at.
-_BYTE_FREQUENCY = (
-    2443, 157, 94, 71, 59, 57, 66, 65, 57, 35, 102, 43, 38, 41, 54, 69,
-    100, 27, 29, 25, 25, 52, 26, 28, 24, 22, 24, 24, 22, 27, 28, 31,
-    314, 23, 24, 36, 19, 30, 28, 34, 31, 29, 20, 17, 33, 35, 47, 23,
-    43, 37, 34, 43, 25, 37, 26, 29, 22, 19, 37, 18, 22, 26, 27, 36,
-    36, 36, 23, 32, 26, 35, 23, 21, 20, 27, 15, 16, 25, 21, 26, 31,
-    31, 15, 28, 32, 34, 21, 19, 15, 18, 15, 15, 16, 14, 16, 13, 86,
-    25, 142, 45, 86, 85, 216, 54, 50, 56, 140, 18, 27, 93, 66, 140, 136,
-    76, 16, 133, 121, 176, 74, 34, 31, 32, 46, 21, 15, 14, 15, 13, 16,
-    36, 14, 14, 12, 13, 13, 14, 13, 16, 13, 15, 14, 16, 14, 15, 14,
-    18, 14, 14, 15, 16, 13, 14, 13, 14, 14, 13, 12, 13, 12, 12, 12,
-    17, 12, 11, 11, 13, 11, 11, 11, 12, 11, 12, 10, 11, 10, 10, 10,
-    13, 10, 10, 10, 10, 10, 10, 9, 11, 10, 10, 10, 12, 12, 14, 18,
-    18, 10, 10, 9, 10, 9, 9, 10, 10, 9, 9, 9, 10, 9, 12, 13,
-    17, 11, 8, 8, 10, 8, 9, 8, 10, 8, 8, 8, 9, 8, 8, 8,
-    16, 11, 10, 8, 9, 10, 9, 10, 13, 12, 9, 9, 11, 9, 10, 12,
-    14, 11, 11, 10, 10, 9, 10, 57, 22, 14, 12, 54, 22, 22, 24, 186,
-)
-
-
-class _LiteralSearch:
-    """Every occurrence of a set of literal words, as ``finditer`` of their trie regex reports them
-    (left to right, the longest word at a position, none overlapping the previous), found faster.
-
-    The regex engine scans a pattern that starts with one of several bytes one byte at a time
-    through a set test (about 100 MB/s); it scans for one literal byte several times faster. So
-    each word gets a *core* byte, chosen so that few, rare byte values cover every word; the data
-    is translated so that those bytes all read as 0x01, and one regex, 0x01 followed (lookahead)
-    by the translated rest of some word, finds the candidates. Each is then checked against the
-    real bytes, so the translation can only add candidates, never lose an occurrence."""
-
-    def __init__(self, words: tuple[bytes, ...]) -> None:
-        def eligible(w: bytes) -> range:
-            return range(max(1, len(w) - 3))  # a core with three bytes after it, when possible
-
-        # greedy weighted set cover: the byte values that cover every word at least cost
-        uncovered = set(words)
-        keys: set[int] = set()
-        while uncovered:
-            cover: dict[int, int] = {}
-            for w in uncovered:
-                for b in {w[i] for i in eligible(w)}:
-                    cover[b] = cover.get(b, 0) + 1
-            best = min(cover, key=lambda b: (_BYTE_FREQUENCY[b] / cover[b], b))
-            keys.add(best)
-            uncovered = {w for w in uncovered if best not in {w[i] for i in eligible(w)}}
-        table = bytearray(b if b != 1 else 0 for b in range(256))
-        for b in keys:
-            table[b] = 1
-        self.table = bytes(table)
-        self.by_byte: dict[int, list[tuple[int, bytes]]] = {}
-        rests = set()
-        for w in words:
-            k = min((i for i in eligible(w) if w[i] in keys), key=lambda i: (_BYTE_FREQUENCY[w[i]], i))
-            self.by_byte.setdefault(w[k], []).append((k, w))
-            rests.add(w[k + 1:].translate(self.table))
-        self.lead = max(k for entries in self.by_byte.values() for k, _w in entries)
-        self.rx = re.compile(b"\x01" if b"" in rests else
-                             b"\x01(?=" + trie_regex(sorted(rests)).pattern + b")")
-
-    def hits(self, data: bytes | mmap.mmap,
-             ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int, int, int, bytes]]:
-        release = getattr(data, "madvise", None) if isinstance(data, mmap.mmap) else None
-        by_byte, lead = self.by_byte, self.lead
-        for start, end in ranges:
-            pending: list[tuple[int, int, bytes]] = []  # (start, -length, word), not yet reported
-            resume = start  # finditer never reports a hit overlapping the previous one
-            pos = start
-            while pos < end:
-                stop = min(end, pos + _WINDOW)
-                seg = data[pos:min(end, stop + _OVERLAP)].translate(self.table)
-                for cand in self.rx.finditer(seg):
-                    if cand.start() >= stop - pos:
-                        break  # the next window's
-                    q = pos + cand.start()
-                    for k, w in by_byte[data[q]]:
-                        at = q - k
-                        if at >= start and at + len(w) <= end and data[at:at + len(w)] == w:
-                            pending.append((at, -len(w), w))
-                if release is not None and stop - pos >= _WINDOW:
-                    first = pos - pos % mmap.PAGESIZE
-                    try:
-                        release(mmap.MADV_DONTNEED, first, stop - first)
-                    except (OSError, ValueError):
-                        release = None
-                pos = stop
-                # a word whose core is in a later window starts at or after pos - lead
-                ready = end if pos >= end else pos - lead
-                pending.sort()
-                keep = 0
-                for at, neg, w in pending:
-                    if at >= ready:
-                        break
-                    keep += 1
-                    if at >= resume:
-                        resume = at - neg
-                        yield start, end, at, resume, w
-                del pending[:keep]
-
-
 @functools.lru_cache(maxsize=4)
-def _literal_search(words: tuple[bytes, ...], compiled: re.Pattern[bytes] | None) -> _LiteralSearch | None:
+def _literal_search(words: tuple[bytes, ...], compiled: re.Pattern[bytes] | None) -> LiteralSearch | None:
     """The fast search for ``words``, when ``compiled`` is exactly their trie regex (else None: the
     regex is used as it is)."""
     if not words or compiled is None or compiled.pattern != trie_regex(list(words)).pattern or \
             max(map(len, words)) > _OVERLAP:
         return None
-    return _LiteralSearch(words)
+    return literal_search(words)
 
 
 def _group(vm: re.Match[bytes]) -> str | None:
