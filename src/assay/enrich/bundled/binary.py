@@ -11,6 +11,7 @@ input gives an empty or partial answer, never an exception.
 from __future__ import annotations
 
 import functools
+import itertools
 import mmap
 import re
 import struct
@@ -278,6 +279,10 @@ def _cstr(data: bytes, off: int, limit: int = 4096) -> str:
     return data[off:end].decode("utf-8", "replace")
 
 
+# byte maps for reading symbol tables a column at a time: 1 where the entry counts, else 0
+_NONZERO = bytes([0]) + bytes([1]) * 255
+_NOT_STAB = bytes(int(not b & 0xE0) for b in range(256))
+
 # -- ELF ---------------------------------------------------------------------
 
 _ELF_MACHINES = {3: "x86", 62: "x86_64", 183: "aarch64", 40: "arm", 21: "ppc64le", 22: "s390x"}
@@ -423,9 +428,7 @@ def _parse_elf(data: bytes) -> BinaryInfo:
             defined = defined_by_table.get(i)
             if defined is None:
                 defined = defined_by_table[i] = _elf_defined(symtab, is64, end)
-            for hit in hits:
-                if hit.start() + 1 in defined:
-                    counts[hit.group(1).decode("latin-1")] += 1
+            _count_defined(hits, defined, counts)
         return counts
 
     def spelled(names: tuple[str, ...]) -> set[str] | None:
@@ -524,12 +527,12 @@ def _elf_defined(symtab: bytes, is64: bool, end: str) -> set[int]:
     step = 24 if is64 else 16
     n = len(symtab) // step
     if end == "<" and n:
-        view = memoryview(symtab[:n * step])
+        view = memoryview(symtab)[:n * step]
         words = view.cast("I")
         halves = view.cast("H")
         names = words[0::step // 4]
         shndx = halves[3::12] if is64 else halves[7::8]
-        return {name for name, sec in zip(names, shndx, strict=False) if sec}
+        return set(itertools.compress(names, shndx))
     out = set()
     for i in range(n):
         base = i * step
@@ -541,6 +544,13 @@ def _elf_defined(symtab: bytes, is64: bool, end: str) -> set[int]:
         if sec:
             out.add(name)
     return out
+
+
+def _count_defined(hits: list[re.Match[bytes]], defined: set[int], counts: Counter[str]) -> None:
+    """Count the hits (at the NUL before a name) whose name is defined, per the text of group 1, in
+    the order first seen."""
+    for text, n in Counter([hit.group(1) for hit in hits if hit.start() + 1 in defined]).items():
+        counts[text.decode("latin-1")] += n
 
 
 def _find_sym_in(table: bytes, symsize: int, name_off: int, end: str,
@@ -809,13 +819,24 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
                  bytes(data[base + stroff:base + stroff + strsize]))]
 
     def defined(table: bytes) -> set[int]:
+        """The string offsets of the names of entries in a section and not debugging (stab) ones."""
         esize = 16 if is64 else 12
+        n = len(table) // esize
+        if end == "<" and n:
+            strx = memoryview(table[:n * esize]).cast("I")[0::esize // 4]
+            wanted = table[4:n * esize:esize].translate(_NOT_STAB)  # n_type
+            in_sect = table[5:n * esize:esize].translate(_NONZERO)  # n_sect
+            both = int.from_bytes(wanted, "little") & int.from_bytes(in_sect, "little")
+            both = both.to_bytes(n, "little")
+            return set(itertools.compress(strx, both))
         out = set()
-        for i in range(len(table) // esize):
+        for i in range(n):
             strx, n_type, n_sect = struct.unpack_from(end + "IBB", table, i * esize)
             if n_sect and not n_type & 0xE0:  # in a section, not a debugging (stab) entry
                 out.add(strx)
         return out
+
+    defined_by_table: dict[int, set[int]] = {}  # each table's defined names, found once
 
     def matching(pattern: bytes, needles: tuple[bytes, ...]) -> list[Symbol]:
         rx = re.compile(pattern)
@@ -832,13 +853,13 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
     def counting(pattern: bytes) -> Counter[str]:
         rx = _name_starts(pattern, b"_")
         counts: Counter[str] = Counter()
-        for table, strtab in _once(tables_bytes):
+        for i, (table, strtab) in enumerate(_once(tables_bytes)):
             hits = list(rx.finditer(strtab))
             if hits:
-                names = defined(table)
-                for hit in hits:
-                    if hit.start() + 1 in names:
-                        counts[hit.group(1).decode("latin-1")] += 1
+                names = defined_by_table.get(i)
+                if names is None:
+                    names = defined_by_table[i] = defined(table)
+                _count_defined(hits, names, counts)
         return counts
 
     def present(pattern: bytes) -> set[str]:
