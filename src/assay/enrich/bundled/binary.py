@@ -164,14 +164,16 @@ class LiteralSearch:
     by the translated rest of some word, finds the candidates. Each is then checked against the
     real bytes, so the translation can only add candidates, never lose an occurrence."""
 
-    def __init__(self, words: tuple[bytes, ...]) -> None:
+    def __init__(self, words: tuple[bytes, ...], silent: tuple[bytes, ...] = ()) -> None:
+        """``silent``: words whose occurrences are only recorded (see :meth:`hits`), not reported."""
         from assay.enrich.bundled.rules import trie_regex  # rules reads binaries through decode
 
         def eligible(w: bytes) -> range:
             return range(max(1, len(w) - 3))  # a core with three bytes after it, when possible
 
+        everything = set(words) | set(silent)
         # greedy weighted set cover: the byte values that cover every word at least cost
-        uncovered = set(words)
+        uncovered = set(everything)
         keys: set[int] = set()
         while uncovered:
             cover: dict[int, int] = {}
@@ -185,21 +187,31 @@ class LiteralSearch:
         for b in keys:
             table[b] = 1
         self.table = bytes(table)
-        self.by_byte: dict[int, list[tuple[int, bytes]]] = {}
+        # core byte -> (core offset, word, reported, recorded)
+        self.by_byte: dict[int, list[tuple[int, bytes, bool, bool]]] = {}
         rests = set()
-        for w in words:
+        for w in sorted(everything):
             k = min((i for i in eligible(w) if w[i] in keys), key=lambda i: (_BYTE_FREQUENCY[w[i]], i))
-            self.by_byte.setdefault(w[k], []).append((k, w))
+            self.by_byte.setdefault(w[k], []).append((k, w, w in words, w in silent))
             rests.add(w[k + 1:].translate(self.table))
-        self.lead = max(k for entries in self.by_byte.values() for k, _w in entries)
+        self.lead = max(entry[0] for entries in self.by_byte.values() for entry in entries)
         self.rx = re.compile(b"\x01" if b"" in rests else
                              b"\x01(?=" + trie_regex(sorted(rests)).pattern + b")")
 
-    def hits(self, data: bytes | mmap.mmap,
-             ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int, int, int, bytes]]:
+    def hits(self, data: bytes | mmap.mmap, ranges: list[tuple[int, int]],
+             record: dict[bytes, list[list[int]]] | None = None,
+             ) -> Iterator[tuple[int, int, int, int, bytes]]:
+        """(range start, range end, start, end, word) per reported hit; ``record`` gets, for every
+        silent word, the start of each of its occurrences, per range (all of them, overlapping or
+        not), once the generator is exhausted."""
         release = getattr(data, "madvise", None) if isinstance(data, mmap.mmap) else None
         by_byte, lead = self.by_byte, self.lead
-        for start, end in ranges:
+        if record is not None:
+            for entries in by_byte.values():
+                for _k, w, _reported, recorded in entries:
+                    if recorded:
+                        record[w] = [[] for _ in ranges]
+        for index, (start, end) in enumerate(ranges):
             pending: list[tuple[int, int, bytes]] = []  # (start, -length, word), not yet reported
             resume = start  # finditer never reports a hit overlapping the previous one
             pos = start
@@ -210,10 +222,13 @@ class LiteralSearch:
                     if cand.start() >= stop - pos:
                         break  # the next window's
                     q = pos + cand.start()
-                    for k, w in by_byte[data[q]]:
+                    for k, w, reported, recorded in by_byte[data[q]]:
                         at = q - k
                         if at >= start and at + len(w) <= end and data[at:at + len(w)] == w:
-                            pending.append((at, -len(w), w))
+                            if reported:
+                                pending.append((at, -len(w), w))
+                            if recorded and record is not None:
+                                record[w][index].append(at)
                 if release is not None and stop - pos >= _WINDOW:
                     first = pos - pos % mmap.PAGESIZE
                     try:
@@ -236,9 +251,9 @@ class LiteralSearch:
 
 
 @functools.lru_cache(maxsize=8)
-def literal_search(words: tuple[bytes, ...]) -> LiteralSearch:
-    """The search for ``words`` (built once per set of words)."""
-    return LiteralSearch(words)
+def literal_search(words: tuple[bytes, ...], silent: tuple[bytes, ...] = ()) -> LiteralSearch:
+    """The search for ``words`` (and ``silent`` ones, see :class:`LiteralSearch`), built once per set."""
+    return LiteralSearch(words, silent)
 
 
 def sniff(head: bytes) -> str | None:
@@ -494,6 +509,21 @@ def _fullmatch(pattern: bytes, name: str) -> bool:
     return _compiled(pattern).fullmatch(name.encode("latin-1")) is not None
 
 
+_FULLMATCHES: dict[tuple[bytes, int, bytes], bool] = {}
+
+
+def _fullmatches(rx: re.Pattern[bytes], name: bytes) -> bool:
+    """``rx.fullmatch(name)``, remembered: one name is in a file's dynamic and full symbol tables,
+    and in many files (a library's API), and a pattern with lazy parts is slow on long names."""
+    key = (rx.pattern, rx.flags, name)
+    answer = _FULLMATCHES.get(key)
+    if answer is None:
+        if len(_FULLMATCHES) >= 1 << 16:
+            _FULLMATCHES.clear()
+        answer = _FULLMATCHES[key] = rx.fullmatch(name) is not None
+    return answer
+
+
 def _names_with(strtab: bytes, needles: tuple[bytes, ...], rx: re.Pattern[bytes],
                 lead: bytes) -> dict[int, bytes]:
     """{offset: name} of the names in ``strtab`` that contain a needle and fullmatch ``rx``
@@ -508,7 +538,7 @@ def _names_with(strtab: bytes, needles: tuple[bytes, ...], rx: re.Pattern[bytes]
                 break
             if start not in out and strtab.startswith(lead, start):
                 name = strtab[start + len(lead):stop]
-                if rx.fullmatch(name):
+                if _fullmatches(rx, name):
                     out[start] = name
             pos = strtab.find(needle, stop)
     return out

@@ -11,6 +11,7 @@ libxml2 in lxml) is found by the same strings and symbols.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import mmap
 import re
@@ -102,8 +103,9 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
 
     # version strings and markers in constant data: one pass per range finds every anchor
     counts: dict[bytes, int] = {}
+    seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
     if m.anchors is not None:
-        for start, end, at, stop, anchor in _anchor_hits(m, data, info.data_ranges):
+        for start, end, at, stop, anchor in _anchor_hits(m, data, info.data_ranges, seen):
             n = counts.get(anchor, 0)
             if n >= _MAX_PER_ANCHOR:
                 continue
@@ -154,7 +156,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                                          if key else None)
 
     def hits(rx: re.Pattern[bytes]):
-        for _start, _end, hit in _hits(rx, data, info.data_ranges):
+        for _start, _end, hit in _hits(rx, data, info.data_ranges, seen):
             yield hit
 
     claims: list[generic.Claim] = []
@@ -287,22 +289,39 @@ def _generic_name(basename: str, soname: str | None, key: str) -> str:
     return key
 
 
-def _hits(rx: re.Pattern[bytes], data: bytes | mmap.mmap,
-          ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int, re.Match[bytes]]]:
+# the literal leads of the regexes _hits was asked for (the generic evidence's seeds): the anchor
+# pass of the next binaries records where they are, so _hits skips the windows without them
+_LEADS: dict[bytes, None] = {}
+
+
+def _hits(rx: re.Pattern[bytes], data: bytes | mmap.mmap, ranges: list[tuple[int, int]],
+          seen: dict[bytes, list[list[int]]] | None = None) -> Iterator[tuple[int, int, re.Match[bytes]]]:
     """(range start, range end, hit) for every hit of ``rx`` in the data ranges, in order, exactly
-    as one ``finditer`` per range finds them."""
+    as one ``finditer`` per range finds them. ``seen``: where literal words start, per range (from
+    the anchor pass)."""
     release = getattr(data, "madvise", None) if isinstance(data, mmap.mmap) else None
     lead = _literal_prefix(rx)
-    for start, end in ranges:
+    if lead and lead not in _LEADS and len(_LEADS) < 16:
+        _LEADS[lead] = None
+    where = seen.get(lead) if lead and seen else None
+    for index, (start, end) in enumerate(ranges):
         pos = start
         resume = start  # finditer never reports a hit overlapping the previous one
         while pos < end:
             stop = min(end, pos + _WINDOW)
-            # a window without the text every hit starts with has no hit: one memchr-speed find
-            # instead of the regex engine's byte-by-byte scan
-            if lead and data.find(lead, pos, min(end, stop + _OVERLAP)) < 0:
-                pos = stop
-                continue
+            # a window without the text every hit starts with has no hit: known from the anchor
+            # pass, else one memchr-speed find instead of the regex engine's byte-by-byte scan
+            if lead:
+                upto = min(end, stop + _OVERLAP)
+                if where is not None:
+                    starts = where[index]
+                    i = bisect.bisect_left(starts, pos)
+                    absent = i == len(starts) or starts[i] + len(lead) > upto
+                else:
+                    absent = data.find(lead, pos, upto) < 0
+                if absent:
+                    pos = stop
+                    continue
             for hit in rx.finditer(data, pos, min(end, stop + _OVERLAP)):
                 if hit.start() >= stop:
                     break
@@ -338,26 +357,29 @@ def _literal_prefix(rx: re.Pattern[bytes]) -> bytes:
     return bytes(out) if len(out) >= 3 else b""
 
 
-def _anchor_hits(m: LibraryMatcher, data: bytes | mmap.mmap,
-                 ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int, int, int, bytes]]:
+def _anchor_hits(m: LibraryMatcher, data: bytes | mmap.mmap, ranges: list[tuple[int, int]],
+                 seen: dict[bytes, list[list[int]]]) -> Iterator[tuple[int, int, int, int, bytes]]:
     """(range start, range end, hit start, hit end, anchor) for every hit of the matcher's anchor
-    regex in the data ranges, exactly as one ``m.anchors.finditer`` per range reports them."""
-    search = _literal_search(tuple(sorted(set(m.by_anchor) | set(m.markers))), m.anchors)
+    regex in the data ranges, exactly as one ``m.anchors.finditer`` per range reports them; and in
+    ``seen``, where the leads of ``_LEADS`` start (once the generator is exhausted)."""
+    search = _literal_search(tuple(sorted(set(m.by_anchor) | set(m.markers))), tuple(sorted(_LEADS)),
+                             m.anchors)
     if search is None:
         for start, end, hit in _hits(m.anchors, data, ranges):
             yield start, end, hit.start(), hit.end(), hit.group()
         return
-    yield from search.hits(data, ranges)
+    yield from search.hits(data, ranges, seen)
 
 
 @functools.lru_cache(maxsize=4)
-def _literal_search(words: tuple[bytes, ...], compiled: re.Pattern[bytes] | None) -> LiteralSearch | None:
-    """The fast search for ``words``, when ``compiled`` is exactly their trie regex (else None: the
-    regex is used as it is)."""
+def _literal_search(words: tuple[bytes, ...], silent: tuple[bytes, ...],
+                    compiled: re.Pattern[bytes] | None) -> LiteralSearch | None:
+    """The fast search for ``words`` (and ``silent`` ones, only recorded), when ``compiled`` is
+    exactly their trie regex (else None: the regex is used as it is)."""
     if not words or compiled is None or compiled.pattern != trie_regex(list(words)).pattern or \
-            max(map(len, words)) > _OVERLAP:
+            max(map(len, words + silent)) > _OVERLAP:
         return None
-    return literal_search(words)
+    return literal_search(words, silent)
 
 
 def _group(vm: re.Match[bytes]) -> str | None:
