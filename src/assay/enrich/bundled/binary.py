@@ -197,6 +197,14 @@ class LiteralSearch:
         self.lead = max(entry[0] for entries in self.by_byte.values() for entry in entries)
         self.rx = re.compile(b"\x01" if b"" in rests else
                              b"\x01(?=" + trie_regex(sorted(rests)).pattern + b")")
+        # one or two core bytes (a set of names that all say "version"): a literal scan per byte
+        # costs less than translating the data first
+        self.direct: list[re.Pattern[bytes]] = []
+        if len(keys) <= 2:
+            for key, entries in sorted(self.by_byte.items()):
+                tails = sorted({w[k + 1:] for k, w, _r, _s in entries})
+                self.direct.append(re.compile(re.escape(bytes([key])) + (
+                    b"" if b"" in tails else b"(?=" + trie_regex(tails).pattern + b")")))
 
     def hits(self, data: bytes | mmap.mmap, ranges: list[tuple[int, int]],
              record: dict[bytes, list[list[int]]] | None = None,
@@ -217,11 +225,7 @@ class LiteralSearch:
             pos = start
             while pos < end:
                 stop = min(end, pos + _WINDOW)
-                seg = data[pos:min(end, stop + _OVERLAP)].translate(self.table)
-                for cand in self.rx.finditer(seg):
-                    if cand.start() >= stop - pos:
-                        break  # the next window's
-                    q = pos + cand.start()
+                for q in self._candidates(data, pos, stop, min(end, stop + _OVERLAP)):
                     for k, w, reported, recorded in by_byte[data[q]]:
                         at = q - k
                         if at >= start and at + len(w) <= end and data[at:at + len(w)] == w:
@@ -248,6 +252,25 @@ class LiteralSearch:
                         resume = at - neg
                         yield start, end, at, resume, w
                 del pending[:keep]
+
+
+    def _candidates(self, data: bytes | mmap.mmap, pos: int, stop: int, upto: int) -> list[int]:
+        """The positions in [pos, stop) where a core byte is followed by the rest of its word (in
+        the translated data: possibly a different core byte, or the translated rest), in order."""
+        if self.direct:
+            found: list[int] = []
+            for rx in self.direct:
+                for cand in rx.finditer(data, pos, upto):
+                    if cand.start() >= stop:
+                        break  # the next window's
+                    found.append(cand.start())
+            return sorted(found) if len(self.direct) > 1 else found
+        out = []
+        for cand in self.rx.finditer(data[pos:upto].translate(self.table)):
+            if cand.start() >= stop - pos:
+                break  # the next window's
+            out.append(pos + cand.start())
+        return out
 
 
 @functools.lru_cache(maxsize=8)
