@@ -195,8 +195,11 @@ class LiteralSearch:
             self.by_byte.setdefault(w[k], []).append((k, w, w in words, w in silent))
             rests.add(w[k + 1:].translate(self.table))
         self.lead = max(entry[0] for entries in self.by_byte.values() for entry in entries)
+        # the set of bytes that may follow first: one bitmap test turns most candidates away
+        # before the alternatives of the rests are tried one by one
+        follow = re.escape(bytes(sorted({r[0] for r in rests if r})))
         self.rx = re.compile(b"\x01" if b"" in rests else
-                             b"\x01(?=" + trie_regex(sorted(rests)).pattern + b")")
+                             b"\x01(?=[" + follow + b"])(?=" + trie_regex(sorted(rests)).pattern + b")")
         # one or two core bytes (a set of names that all say "version"): a literal scan per byte
         # costs less than translating the data first
         self.direct: list[re.Pattern[bytes]] = []
