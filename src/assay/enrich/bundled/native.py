@@ -311,24 +311,23 @@ def _hits(rx: re.Pattern[bytes], data: bytes | mmap.mmap, ranges: list[tuple[int
             stop = min(end, pos + _WINDOW)
             # a window without the text every hit starts with has no hit: known from the anchor
             # pass, else one memchr-speed find instead of the regex engine's byte-by-byte scan
+            upto = min(end, stop + _OVERLAP)
+            absent = False
             if lead:
-                upto = min(end, stop + _OVERLAP)
                 if where is not None:
                     starts = where[index]
                     i = bisect.bisect_left(starts, pos)
                     absent = i == len(starts) or starts[i] + len(lead) > upto
                 else:
                     absent = data.find(lead, pos, upto) < 0
-                if absent:
-                    pos = stop
-                    continue
-            for hit in rx.finditer(data, pos, min(end, stop + _OVERLAP)):
+            for hit in () if absent else rx.finditer(data, pos, upto):
                 if hit.start() >= stop:
                     break
                 if hit.start() < resume:
                     continue
                 resume = hit.end()
                 yield start, end, hit
+            # (the find read the window too: its pages are given back like the regex's)
             if release is not None and stop - pos >= _WINDOW:
                 first = pos - pos % mmap.PAGESIZE
                 try:
