@@ -532,7 +532,7 @@ def _compiled(pattern: bytes) -> re.Pattern[bytes]:
 
 
 def _fullmatch(pattern: bytes, name: str) -> bool:
-    return _compiled(pattern).fullmatch(name.encode("latin-1")) is not None
+    return _compiled(pattern).fullmatch(name.encode("latin-1", "replace")) is not None
 
 
 _FULLMATCHES: dict[tuple[bytes, int, bytes], bool] = {}
@@ -713,14 +713,14 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
     def matching(pattern: bytes, needles: tuple[bytes, ...]) -> list[Symbol]:
         rx = re.compile(pattern)
         names = [n for n in exports if any(x.decode("latin-1") in n for x in needles)
-                 and rx.fullmatch(n.encode("latin-1"))]
+                 and rx.fullmatch(n.encode("latin-1", "replace"))]
         return [sym for sym in map(lookup, names) if sym]
 
     def counting(pattern: bytes) -> Counter[str]:
         rx = re.compile(pattern)
         counts: Counter[str] = Counter()
         for n in exports:
-            hit = rx.match(n.encode("latin-1"))
+            hit = rx.match(n.encode("latin-1", "replace"))
             if hit:
                 counts[hit.group(1).decode("latin-1")] += 1
         return counts
