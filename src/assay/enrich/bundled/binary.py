@@ -11,10 +11,12 @@ input gives an empty or partial answer, never an exception.
 from __future__ import annotations
 
 import functools
+import itertools
+import mmap
 import re
 import struct
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 ELF_MAGIC = b"\x7fELF"
@@ -57,6 +59,7 @@ class BinaryInfo:
     _matching: Callable[[bytes, tuple[bytes, ...]], list[Symbol]] | None = None
     _counting: Callable[[bytes], Counter[str]] | None = None
     _present: Callable[[bytes], set[str]] | None = None
+    _spelled: Callable[[tuple[str, ...]], set[str] | None] | None = None
 
     def symbol(self, name: str) -> Symbol | None:
         if self._lookup is None:
@@ -89,6 +92,14 @@ class BinaryInfo:
             return None
         return self._present(pattern)
 
+    def spelled(self, names: tuple[str, ...]) -> set[str] | None:
+        """Those of ``names`` that a symbol string table spells, NUL-terminated and anywhere (an ELF
+        string table shares tails: "foo" may be the end of "__foo"): a name not spelled is one
+        :meth:`symbol` does not find. None when the format cannot tell."""
+        if self._spelled is None:
+            return None
+        return self._spelled(names)
+
     def prefix_counts(self, pattern: bytes) -> Counter[str]:
         """How many defined symbols match ``pattern`` (anchored at the name's start), per the text
         of its group 1: what prefixes a binary defines (``hb_`` 412, ``FT_`` 230)."""
@@ -108,9 +119,167 @@ class BinaryInfo:
         """Drop the lookups (they hold the binary's bytes): what stays is the summary above, so a
         scan of many binaries keeps none of their bytes alive."""
         self._names = self._lookup = self._v2o = self._ptr = None
-        self._matching = self._counting = self._present = None
+        self._matching = self._counting = self._present = self._spelled = None
         for part in self.slices:
             part.release()
+
+
+# constant data is searched in windows: a huge member (memory-mapped, see Resolver.buffer) then
+# costs the pages of one window at a time, which are given back to the system after each
+_WINDOW = 16 << 20
+_OVERLAP = 4096  # longer than any anchor: a hit that starts in a window ends inside its overlap
+
+
+# How often each byte value occurs in the constant data of native libraries, per 10,000 bytes
+# (measured once on the 124 MB of data sections of bench/bundled's wheels). Only the speed of the
+# anchor search depends on it: it picks the rare bytes the search stops at.
+_BYTE_FREQUENCY = (
+    2443, 157, 94, 71, 59, 57, 66, 65, 57, 35, 102, 43, 38, 41, 54, 69,
+    100, 27, 29, 25, 25, 52, 26, 28, 24, 22, 24, 24, 22, 27, 28, 31,
+    314, 23, 24, 36, 19, 30, 28, 34, 31, 29, 20, 17, 33, 35, 47, 23,
+    43, 37, 34, 43, 25, 37, 26, 29, 22, 19, 37, 18, 22, 26, 27, 36,
+    36, 36, 23, 32, 26, 35, 23, 21, 20, 27, 15, 16, 25, 21, 26, 31,
+    31, 15, 28, 32, 34, 21, 19, 15, 18, 15, 15, 16, 14, 16, 13, 86,
+    25, 142, 45, 86, 85, 216, 54, 50, 56, 140, 18, 27, 93, 66, 140, 136,
+    76, 16, 133, 121, 176, 74, 34, 31, 32, 46, 21, 15, 14, 15, 13, 16,
+    36, 14, 14, 12, 13, 13, 14, 13, 16, 13, 15, 14, 16, 14, 15, 14,
+    18, 14, 14, 15, 16, 13, 14, 13, 14, 14, 13, 12, 13, 12, 12, 12,
+    17, 12, 11, 11, 13, 11, 11, 11, 12, 11, 12, 10, 11, 10, 10, 10,
+    13, 10, 10, 10, 10, 10, 10, 9, 11, 10, 10, 10, 12, 12, 14, 18,
+    18, 10, 10, 9, 10, 9, 9, 10, 10, 9, 9, 9, 10, 9, 12, 13,
+    17, 11, 8, 8, 10, 8, 9, 8, 10, 8, 8, 8, 9, 8, 8, 8,
+    16, 11, 10, 8, 9, 10, 9, 10, 13, 12, 9, 9, 11, 9, 10, 12,
+    14, 11, 11, 10, 10, 9, 10, 57, 22, 14, 12, 54, 22, 22, 24, 186,
+)
+
+
+class LiteralSearch:
+    """Every occurrence of a set of literal words, as ``finditer`` of their trie regex reports them
+    (left to right, the longest word at a position, none overlapping the previous), found faster.
+
+    The regex engine scans a pattern that starts with one of several bytes one byte at a time
+    through a set test (about 100 MB/s); it scans for one literal byte several times faster. So
+    each word gets a *core* byte, chosen so that few, rare byte values cover every word; the data
+    is translated so that those bytes all read as 0x01, and one regex, 0x01 followed (lookahead)
+    by the translated rest of some word, finds the candidates. Each is then checked against the
+    real bytes, so the translation can only add candidates, never lose an occurrence."""
+
+    def __init__(self, words: tuple[bytes, ...], silent: tuple[bytes, ...] = ()) -> None:
+        """``silent``: words whose occurrences are only recorded (see :meth:`hits`), not reported."""
+        from assay.enrich.bundled.rules import trie_regex  # rules reads binaries through decode
+
+        def eligible(w: bytes) -> range:
+            return range(max(1, len(w) - 3))  # a core with three bytes after it, when possible
+
+        everything = set(words) | set(silent)
+        # greedy weighted set cover: the byte values that cover every word at least cost
+        uncovered = set(everything)
+        keys: set[int] = set()
+        while uncovered:
+            cover: dict[int, int] = {}
+            for w in uncovered:
+                for b in {w[i] for i in eligible(w)}:
+                    cover[b] = cover.get(b, 0) + 1
+            best = min(cover, key=lambda b: (_BYTE_FREQUENCY[b] / cover[b], b))
+            keys.add(best)
+            uncovered = {w for w in uncovered if best not in {w[i] for i in eligible(w)}}
+        table = bytearray(b if b != 1 else 0 for b in range(256))
+        for b in keys:
+            table[b] = 1
+        self.table = bytes(table)
+        # core byte -> (core offset, word, reported, recorded)
+        self.by_byte: dict[int, list[tuple[int, bytes, bool, bool]]] = {}
+        rests = set()
+        for w in sorted(everything):
+            k = min((i for i in eligible(w) if w[i] in keys), key=lambda i: (_BYTE_FREQUENCY[w[i]], i))
+            self.by_byte.setdefault(w[k], []).append((k, w, w in words, w in silent))
+            rests.add(w[k + 1:].translate(self.table))
+        self.lead = max(entry[0] for entries in self.by_byte.values() for entry in entries)
+        # the set of bytes that may follow first: one bitmap test turns most candidates away
+        # before the alternatives of the rests are tried one by one
+        follow = re.escape(bytes(sorted({r[0] for r in rests if r})))
+        self.rx = re.compile(b"\x01" if b"" in rests else
+                             b"\x01(?=[" + follow + b"])(?=" + trie_regex(sorted(rests)).pattern + b")")
+        # one or two core bytes (a set of names that all say "version"): a literal scan per byte
+        # costs less than translating the data first
+        self.direct: list[re.Pattern[bytes]] = []
+        if len(keys) <= 2:
+            for key, entries in sorted(self.by_byte.items()):
+                tails = sorted({w[k + 1:] for k, w, _r, _s in entries})
+                self.direct.append(re.compile(re.escape(bytes([key])) + (
+                    b"" if b"" in tails else b"(?=" + trie_regex(tails).pattern + b")")))
+
+    def hits(self, data: bytes | mmap.mmap, ranges: list[tuple[int, int]],
+             record: dict[bytes, list[list[int]]] | None = None,
+             ) -> Iterator[tuple[int, int, int, int, bytes]]:
+        """(range start, range end, start, end, word) per reported hit; ``record`` gets, for every
+        silent word, the start of each of its occurrences, per range (all of them, overlapping or
+        not), once the generator is exhausted."""
+        release = getattr(data, "madvise", None) if isinstance(data, mmap.mmap) else None
+        by_byte, lead = self.by_byte, self.lead
+        if record is not None:
+            for entries in by_byte.values():
+                for _k, w, _reported, recorded in entries:
+                    if recorded:
+                        record[w] = [[] for _ in ranges]
+        for index, (start, end) in enumerate(ranges):
+            pending: list[tuple[int, int, bytes]] = []  # (start, -length, word), not yet reported
+            resume = start  # finditer never reports a hit overlapping the previous one
+            pos = start
+            while pos < end:
+                stop = min(end, pos + _WINDOW)
+                for q in self._candidates(data, pos, stop, min(end, stop + _OVERLAP)):
+                    for k, w, reported, recorded in by_byte[data[q]]:
+                        at = q - k
+                        if at >= start and at + len(w) <= end and data[at:at + len(w)] == w:
+                            if reported:
+                                pending.append((at, -len(w), w))
+                            if recorded and record is not None:
+                                record[w][index].append(at)
+                if release is not None and stop - pos >= _WINDOW:
+                    first = pos - pos % mmap.PAGESIZE
+                    try:
+                        release(mmap.MADV_DONTNEED, first, stop - first)
+                    except (OSError, ValueError):
+                        release = None
+                pos = stop
+                # a word whose core is in a later window starts at or after pos - lead
+                ready = end if pos >= end else pos - lead
+                pending.sort()
+                keep = 0
+                for at, neg, w in pending:
+                    if at >= ready:
+                        break
+                    keep += 1
+                    if at >= resume:
+                        resume = at - neg
+                        yield start, end, at, resume, w
+                del pending[:keep]
+
+
+    def _candidates(self, data: bytes | mmap.mmap, pos: int, stop: int, upto: int) -> list[int]:
+        """The positions in [pos, stop) where a core byte is followed by the rest of its word (in
+        the translated data: possibly a different core byte, or the translated rest), in order."""
+        if self.direct:
+            found: list[int] = []
+            for rx in self.direct:
+                for cand in rx.finditer(data, pos, upto):
+                    if cand.start() >= stop:
+                        break  # the next window's
+                    found.append(cand.start())
+            return sorted(found) if len(self.direct) > 1 else found
+        out = []
+        for cand in self.rx.finditer(data[pos:upto].translate(self.table)):
+            if cand.start() >= stop - pos:
+                break  # the next window's
+            out.append(pos + cand.start())
+        return out
+
+
+@functools.lru_cache(maxsize=8)
+def literal_search(words: tuple[bytes, ...], silent: tuple[bytes, ...] = ()) -> LiteralSearch:
+    """The search for ``words`` (and ``silent`` ones, see :class:`LiteralSearch`), built once per set."""
+    return LiteralSearch(words, silent)
 
 
 def sniff(head: bytes) -> str | None:
@@ -150,6 +319,10 @@ def _cstr(data: bytes, off: int, limit: int = 4096) -> str:
         end = min(len(data), off + limit)
     return data[off:end].decode("utf-8", "replace")
 
+
+# byte maps for reading symbol tables a column at a time: 1 where the entry counts, else 0
+_NONZERO = bytes([0]) + bytes([1]) * 255
+_NOT_STAB = bytes(int(not b & 0xE0) for b in range(256))
 
 # -- ELF ---------------------------------------------------------------------
 
@@ -296,13 +469,24 @@ def _parse_elf(data: bytes) -> BinaryInfo:
             defined = defined_by_table.get(i)
             if defined is None:
                 defined = defined_by_table[i] = _elf_defined(symtab, is64, end)
-            for hit in hits:
-                if hit.start() + 1 in defined:
-                    counts[hit.group(1).decode("latin-1")] += 1
+            _count_defined(hits, defined, counts)
         return counts
 
-    # (no cheap "present" filter: ELF string tables share tails, "foo" may be the end of "__foo")
+    def spelled(names: tuple[str, ...]) -> set[str] | None:
+        words = tuple(sorted({n.encode() + b"\x00" for n in names}))
+        if not words or max(map(len, words)) > _OVERLAP:
+            return None
+        search = literal_search(words)
+        found: set[bytes] = set()
+        for _symtab, strtab in _once(tables_bytes):
+            found.update(hit[4] for hit in search.hits(strtab, [(0, len(strtab))]))
+        # a spelling inside a reported one is its tail (both end at that one NUL), not reported itself
+        return {n for n in names for w in found if w.endswith(n.encode() + b"\x00")}
+
+    # (no "present" filter by pattern: ELF string tables share tails, "foo" may be the end of "__foo";
+    # "spelled" searches the tails too)
     info._matching = matching
+    info._spelled = spelled
     info._counting = counting
 
     rela = [(s[3], s[4]) for s in sections if s[1] == 4]  # SHT_RELA
@@ -348,7 +532,22 @@ def _compiled(pattern: bytes) -> re.Pattern[bytes]:
 
 
 def _fullmatch(pattern: bytes, name: str) -> bool:
-    return _compiled(pattern).fullmatch(name.encode("latin-1")) is not None
+    return _compiled(pattern).fullmatch(name.encode("latin-1", "replace")) is not None
+
+
+_FULLMATCHES: dict[tuple[bytes, int, bytes], bool] = {}
+
+
+def _fullmatches(rx: re.Pattern[bytes], name: bytes) -> bool:
+    """``rx.fullmatch(name)``, remembered: one name is in a file's dynamic and full symbol tables,
+    and in many files (a library's API), and a pattern with lazy parts is slow on long names."""
+    key = (rx.pattern, rx.flags, name)
+    answer = _FULLMATCHES.get(key)
+    if answer is None:
+        if len(_FULLMATCHES) >= 1 << 16:
+            _FULLMATCHES.clear()
+        answer = _FULLMATCHES[key] = rx.fullmatch(name) is not None
+    return answer
 
 
 def _names_with(strtab: bytes, needles: tuple[bytes, ...], rx: re.Pattern[bytes],
@@ -365,7 +564,7 @@ def _names_with(strtab: bytes, needles: tuple[bytes, ...], rx: re.Pattern[bytes]
                 break
             if start not in out and strtab.startswith(lead, start):
                 name = strtab[start + len(lead):stop]
-                if rx.fullmatch(name):
+                if _fullmatches(rx, name):
                     out[start] = name
             pos = strtab.find(needle, stop)
     return out
@@ -384,12 +583,12 @@ def _elf_defined(symtab: bytes, is64: bool, end: str) -> set[int]:
     step = 24 if is64 else 16
     n = len(symtab) // step
     if end == "<" and n:
-        view = memoryview(symtab[:n * step])
+        view = memoryview(symtab)[:n * step]
         words = view.cast("I")
         halves = view.cast("H")
         names = words[0::step // 4]
         shndx = halves[3::12] if is64 else halves[7::8]
-        return {name for name, sec in zip(names, shndx, strict=False) if sec}
+        return set(itertools.compress(names, shndx))
     out = set()
     for i in range(n):
         base = i * step
@@ -401,6 +600,13 @@ def _elf_defined(symtab: bytes, is64: bool, end: str) -> set[int]:
         if sec:
             out.add(name)
     return out
+
+
+def _count_defined(hits: list[re.Match[bytes]], defined: set[int], counts: Counter[str]) -> None:
+    """Count the hits (at the NUL before a name) whose name is defined, per the text of group 1, in
+    the order first seen."""
+    for text, n in Counter([hit.group(1) for hit in hits if hit.start() + 1 in defined]).items():
+        counts[text.decode("latin-1")] += n
 
 
 def _find_sym_in(table: bytes, symsize: int, name_off: int, end: str,
@@ -507,14 +713,14 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
     def matching(pattern: bytes, needles: tuple[bytes, ...]) -> list[Symbol]:
         rx = re.compile(pattern)
         names = [n for n in exports if any(x.decode("latin-1") in n for x in needles)
-                 and rx.fullmatch(n.encode("latin-1"))]
+                 and rx.fullmatch(n.encode("latin-1", "replace"))]
         return [sym for sym in map(lookup, names) if sym]
 
     def counting(pattern: bytes) -> Counter[str]:
         rx = re.compile(pattern)
         counts: Counter[str] = Counter()
         for n in exports:
-            hit = rx.match(n.encode("latin-1"))
+            hit = rx.match(n.encode("latin-1", "replace"))
             if hit:
                 counts[hit.group(1).decode("latin-1")] += 1
         return counts
@@ -566,6 +772,12 @@ def _parse_macho(data: bytes) -> BinaryInfo:
         fat._ptr = first._ptr
         fat._matching = first._matching
         fat._counting = first._counting
+
+        def present(pattern: bytes) -> set[str] | None:  # a name any slice has (each is read)
+            found = [thin.present(pattern) for thin in infos]
+            return None if any(f is None for f in found) else set().union(*found)
+
+        fat._present = present
         return fat
     return _parse_thin_macho(data, 0, len(data))
 
@@ -663,13 +875,24 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
                  bytes(data[base + stroff:base + stroff + strsize]))]
 
     def defined(table: bytes) -> set[int]:
+        """The string offsets of the names of entries in a section and not debugging (stab) ones."""
         esize = 16 if is64 else 12
+        n = len(table) // esize
+        if end == "<" and n:
+            strx = memoryview(table[:n * esize]).cast("I")[0::esize // 4]
+            wanted = table[4:n * esize:esize].translate(_NOT_STAB)  # n_type
+            in_sect = table[5:n * esize:esize].translate(_NONZERO)  # n_sect
+            both = int.from_bytes(wanted, "little") & int.from_bytes(in_sect, "little")
+            both = both.to_bytes(n, "little")
+            return set(itertools.compress(strx, both))
         out = set()
-        for i in range(len(table) // esize):
+        for i in range(n):
             strx, n_type, n_sect = struct.unpack_from(end + "IBB", table, i * esize)
             if n_sect and not n_type & 0xE0:  # in a section, not a debugging (stab) entry
                 out.add(strx)
         return out
+
+    defined_by_table: dict[int, set[int]] = {}  # each table's defined names, found once
 
     def matching(pattern: bytes, needles: tuple[bytes, ...]) -> list[Symbol]:
         rx = re.compile(pattern)
@@ -686,13 +909,13 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
     def counting(pattern: bytes) -> Counter[str]:
         rx = _name_starts(pattern, b"_")
         counts: Counter[str] = Counter()
-        for table, strtab in _once(tables_bytes):
+        for i, (table, strtab) in enumerate(_once(tables_bytes)):
             hits = list(rx.finditer(strtab))
             if hits:
-                names = defined(table)
-                for hit in hits:
-                    if hit.start() + 1 in names:
-                        counts[hit.group(1).decode("latin-1")] += 1
+                names = defined_by_table.get(i)
+                if names is None:
+                    names = defined_by_table[i] = defined(table)
+                _count_defined(hits, names, counts)
         return counts
 
     def present(pattern: bytes) -> set[str]:

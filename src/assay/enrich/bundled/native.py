@@ -11,6 +11,8 @@ libxml2 in lxml) is found by the same strings and symbols.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import mmap
 import re
 import struct
@@ -18,7 +20,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assay.enrich.bundled import evidence as generic
-from assay.enrich.bundled.binary import BinaryInfo, Symbol, parse
+from assay.enrich.bundled.binary import (
+    _OVERLAP,
+    _WINDOW,
+    BinaryInfo,
+    LiteralSearch,
+    Symbol,
+    literal_search,
+    parse,
+)
 from assay.enrich.bundled.decode import read_symbol
 from assay.enrich.bundled.rules import (
     Library,
@@ -27,6 +37,7 @@ from assay.enrich.bundled.rules import (
     file_key,
     generic_library,
     int_version,
+    trie_regex,
 )
 from assay.identity.versions import split_distro
 from assay.model import Evidence
@@ -90,12 +101,11 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         for lib in m.libraries_for_file(so_base):
             named.append((lib, Evidence("soname", path, info.soname, "presence")))
 
-    # version strings and markers in constant data: one pass of one regex per range
-    rx = m.anchors
+    # version strings and markers in constant data: one pass per range finds every anchor
     counts: dict[bytes, int] = {}
-    if rx is not None:
-        for start, end, hit in _hits(rx, data, info.data_ranges):
-            anchor = hit.group()
+    seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
+    if m.anchors is not None:
+        for start, end, at, stop, anchor in _anchor_hits(m, data, info.data_ranges, seen):
             n = counts.get(anchor, 0)
             if n >= _MAX_PER_ANCHOR:
                 continue
@@ -104,11 +114,11 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             if marker_lib is not None:
                 add(marker_lib, None, Evidence("marker", path, anchor.decode("latin-1"), "presence"))
             for lib, reader in m.by_anchor.get(anchor, ()):
-                lo = max(start, hit.start() - reader.window)
-                hi = min(end, hit.end() + 256)
+                lo = max(start, at - reader.window)
+                hi = min(end, stop + 256)
                 vm = reader.regex.search(data, lo, hi) if reader.window else \
-                    reader.regex.match(data, hit.start(), hi)
-                if vm is None or vm.start() > hit.start():
+                    reader.regex.match(data, at, hi)
+                if vm is None or vm.start() > at:
                     continue
                 version = _group(vm)
                 if version:
@@ -119,6 +129,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     named_libs = {lib.name for lib, _ev in named}
     parts = info.slices or [info]
     present = info.present(m.symbol_pattern) if m.symbol_pattern else None
+    if present is None and m.with_symbols:
+        present = info.spelled(tuple(sorted({r.symbol for lib in m.with_symbols for r in lib.symbols})))
     for lib in m.with_symbols:
         for reader in lib.symbols:
             if present is not None and reader.symbol not in present:
@@ -144,7 +156,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                                          if key else None)
 
     def hits(rx: re.Pattern[bytes]):
-        for _start, _end, hit in _hits(rx, data, info.data_ranges):
+        for _start, _end, hit in _hits(rx, data, info.data_ranges, seen):
             yield hit
 
     claims: list[generic.Claim] = []
@@ -277,29 +289,45 @@ def _generic_name(basename: str, soname: str | None, key: str) -> str:
     return key
 
 
-# constant data is searched in windows: a huge member (memory-mapped, see Resolver.buffer) then
-# costs the pages of one window at a time, which are given back to the system after each
-_WINDOW = 16 << 20
-_OVERLAP = 4096  # longer than any anchor: a hit that starts in a window ends inside its overlap
+# the literal leads of the regexes _hits was asked for (the generic evidence's seeds): the anchor
+# pass of the next binaries records where they are, so _hits skips the windows without them
+_LEADS: dict[bytes, None] = {}
 
 
-def _hits(rx: re.Pattern[bytes], data: bytes | mmap.mmap,
-          ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int, re.Match[bytes]]]:
-    """(range start, range end, hit) for every anchor hit in the data ranges, in order, exactly as
-    one ``finditer`` per range finds them."""
+def _hits(rx: re.Pattern[bytes], data: bytes | mmap.mmap, ranges: list[tuple[int, int]],
+          seen: dict[bytes, list[list[int]]] | None = None) -> Iterator[tuple[int, int, re.Match[bytes]]]:
+    """(range start, range end, hit) for every hit of ``rx`` in the data ranges, in order, exactly
+    as one ``finditer`` per range finds them. ``seen``: where literal words start, per range (from
+    the anchor pass)."""
     release = getattr(data, "madvise", None) if isinstance(data, mmap.mmap) else None
-    for start, end in ranges:
+    lead = _literal_prefix(rx)
+    if lead and lead not in _LEADS and len(_LEADS) < 16:
+        _LEADS[lead] = None
+    where = seen.get(lead) if lead and seen else None
+    for index, (start, end) in enumerate(ranges):
         pos = start
         resume = start  # finditer never reports a hit overlapping the previous one
         while pos < end:
             stop = min(end, pos + _WINDOW)
-            for hit in rx.finditer(data, pos, min(end, stop + _OVERLAP)):
+            # a window without the text every hit starts with has no hit: known from the anchor
+            # pass, else one memchr-speed find instead of the regex engine's byte-by-byte scan
+            upto = min(end, stop + _OVERLAP)
+            absent = False
+            if lead:
+                if where is not None:
+                    starts = where[index]
+                    i = bisect.bisect_left(starts, pos)
+                    absent = i == len(starts) or starts[i] + len(lead) > upto
+                else:
+                    absent = data.find(lead, pos, upto) < 0
+            for hit in () if absent else rx.finditer(data, pos, upto):
                 if hit.start() >= stop:
                     break
                 if hit.start() < resume:
                     continue
                 resume = hit.end()
                 yield start, end, hit
+            # (the find read the window too: its pages are given back like the regex's)
             if release is not None and stop - pos >= _WINDOW:
                 first = pos - pos % mmap.PAGESIZE
                 try:
@@ -307,6 +335,50 @@ def _hits(rx: re.Pattern[bytes], data: bytes | mmap.mmap,
                 except (OSError, ValueError):
                     release = None
             pos = stop
+
+
+@functools.lru_cache(maxsize=64)
+def _literal_prefix(rx: re.Pattern[bytes]) -> bytes:
+    """The bytes every match of ``rx`` starts with, when there are at least three of them (b""
+    otherwise, or when the pattern cannot be read so)."""
+    if rx.flags & re.IGNORECASE:
+        return b""
+    try:
+        from re import _parser  # the parser re compiles with (CPython 3.11+)
+
+        out = bytearray()
+        for op, arg in _parser.parse(rx.pattern, rx.flags):
+            if op is not _parser.LITERAL:
+                break
+            out.append(arg)
+    except Exception:  # only a speed-up: without it every window is searched
+        return b""
+    return bytes(out) if len(out) >= 3 else b""
+
+
+def _anchor_hits(m: LibraryMatcher, data: bytes | mmap.mmap, ranges: list[tuple[int, int]],
+                 seen: dict[bytes, list[list[int]]]) -> Iterator[tuple[int, int, int, int, bytes]]:
+    """(range start, range end, hit start, hit end, anchor) for every hit of the matcher's anchor
+    regex in the data ranges, exactly as one ``m.anchors.finditer`` per range reports them; and in
+    ``seen``, where the leads of ``_LEADS`` start (once the generator is exhausted)."""
+    search = _literal_search(tuple(sorted(set(m.by_anchor) | set(m.markers))), tuple(sorted(_LEADS)),
+                             m.anchors)
+    if search is None:
+        for start, end, hit in _hits(m.anchors, data, ranges):
+            yield start, end, hit.start(), hit.end(), hit.group()
+        return
+    yield from search.hits(data, ranges, seen)
+
+
+@functools.lru_cache(maxsize=4)
+def _literal_search(words: tuple[bytes, ...], silent: tuple[bytes, ...],
+                    compiled: re.Pattern[bytes] | None) -> LiteralSearch | None:
+    """The fast search for ``words`` (and ``silent`` ones, only recorded), when ``compiled`` is
+    exactly their trie regex (else None: the regex is used as it is)."""
+    if not words or compiled is None or compiled.pattern != trie_regex(list(words)).pattern or \
+            max(map(len, words + silent)) > _OVERLAP:
+        return None
+    return literal_search(words, silent)
 
 
 def _group(vm: re.Match[bytes]) -> str | None:
