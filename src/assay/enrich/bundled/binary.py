@@ -127,6 +127,17 @@ class BinaryInfo:
 # constant data is searched in windows: a huge member (memory-mapped, see Resolver.buffer) then
 # costs the pages of one window at a time, which are given back to the system after each
 _WINDOW = 16 << 20
+
+
+def give_back(release: Callable[..., None], pos: int, stop: int) -> Callable[..., None] | None:
+    """Give a memory-mapped member's pages of ``[pos, stop)`` back once a pass has read them
+    (``release`` is the map's madvise); None when the system refuses, so callers stop asking."""
+    first = pos - pos % mmap.PAGESIZE
+    try:
+        release(mmap.MADV_DONTNEED, first, stop - first)
+    except (OSError, ValueError):
+        return None
+    return release
 _OVERLAP = 4096  # longer than any anchor: a hit that starts in a window ends inside its overlap
 
 
@@ -237,11 +248,7 @@ class LiteralSearch:
                             if recorded and record is not None:
                                 record[w][index].append(at)
                 if release is not None and stop - pos >= _WINDOW:
-                    first = pos - pos % mmap.PAGESIZE
-                    try:
-                        release(mmap.MADV_DONTNEED, first, stop - first)
-                    except (OSError, ValueError):
-                        release = None
+                    release = give_back(release, pos, stop)
                 pos = stop
                 # a word whose core is in a later window starts at or after pos - lead
                 ready = end if pos >= end else pos - lead

@@ -317,20 +317,16 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
             if sym.is_func and info.format == "elf":
                 return None
         # a data object: a string, a pointer to one, or an integer
-        if 2 <= sym.size <= 64 or info.format != "elf":
-            text = read_symbol(data, info, sym, "str")
-            if isinstance(text, str) and text:
-                v = version_from_text(text, lib)
-                if v:
-                    return Claim(lib, v, Evidence("version-symbol", path, f"{sym.name} = {text!r}",
-                                                  "version"), W_OWN_API)
-        if sym.size in (8, 4) or info.format != "elf":
-            text = read_symbol(data, info, sym, "ptr-str")
-            if isinstance(text, str) and text:
-                v = version_from_text(text, lib)
-                if v:
-                    return Claim(lib, v, Evidence("version-symbol", path, f"*{sym.name} = {text!r}",
-                                                  "version"), W_OWN_API)
+        # the string itself (an array), then a pointer to one; ELF sizes say which can fit
+        for mode, fits, shown in (("str", 2 <= sym.size <= 64, sym.name), ("ptr-str", sym.size in (8, 4),
+                                                                         f"*{sym.name}")):
+            if fits or info.format != "elf":
+                text = read_symbol(data, info, sym, mode)
+                if isinstance(text, str) and text:
+                    v = version_from_text(text, lib)
+                    if v:
+                        return Claim(lib, v, Evidence("version-symbol", path, f"{shown} = {text!r}",
+                                                      "version"), W_OWN_API)
         if sym.size == 4:
             value = read_symbol(data, info, sym, "int")
             if isinstance(value, int) and value > 0:

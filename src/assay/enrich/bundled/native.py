@@ -26,6 +26,7 @@ from assay.enrich.bundled.binary import (
     BinaryInfo,
     LiteralSearch,
     Symbol,
+    give_back,
     literal_search,
     parse,
 )
@@ -329,11 +330,7 @@ def _hits(rx: re.Pattern[bytes], data: bytes | mmap.mmap, ranges: list[tuple[int
                 yield start, end, hit
             # (the find read the window too: its pages are given back like the regex's)
             if release is not None and stop - pos >= _WINDOW:
-                first = pos - pos % mmap.PAGESIZE
-                try:
-                    release(mmap.MADV_DONTNEED, first, stop - first)
-                except (OSError, ValueError):
-                    release = None
+                release = give_back(release, pos, stop)
             pos = stop
 
 
