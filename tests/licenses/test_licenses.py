@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -196,14 +197,21 @@ def test_disk_cache_survives_the_process(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_default_cache_keeps_only_the_current_versions_file(tmp_path: Path) -> None:
-    # results of another data or matcher version are never read again: an upgrade drops them
+def test_the_default_cache_drops_other_versions_files_once_they_are_a_month_old(tmp_path: Path) -> None:
+    # an upgrade leaves the old version's results behind: removed once unwritten for a month;
+    # another installed version's recent file is kept (two versions must not delete each
+    # other's cache on every run)
     folder = tmp_path / "assay"
     folder.mkdir()
     stale = folder / "licenses-0123456789abcdef.json"
     stale.write_text("{}")
+    old = time.time() - 31 * 24 * 3600
+    os.utime(stale, (old, old))
+    recent = folder / "licenses-fedcba9876543210.json"
+    recent.write_text("{}")
     unrelated = folder / "other.json"
     unrelated.write_text("{}")
+    os.utime(unrelated, (old, old))
     text_file = tmp_path / "LICENSE"
     text_file.write_text(text_of("six", "LICENSE"))
     code = ("import sys; from assay.identity.licenses import match_text; "
@@ -214,9 +222,10 @@ def test_the_default_cache_keeps_only_the_current_versions_file(tmp_path: Path) 
                          text=True, check=True)
     assert run.stdout.strip() == "('MIT',)"
     caches = sorted(p.name for p in folder.glob("licenses-*.json"))
-    assert len(caches) == 1 and caches[0] != stale.name
-    assert json.loads((folder / caches[0]).read_text())
-    assert unrelated.exists()
+    assert not stale.exists()
+    assert recent.exists() and unrelated.exists()
+    mine = [c for c in caches if c != recent.name]
+    assert len(mine) == 1 and json.loads((folder / mine[0]).read_text())
 
 
 def test_list_version_is_shipped() -> None:

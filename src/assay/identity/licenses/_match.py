@@ -22,6 +22,7 @@ _CACHE: dict[str, TextMatch] = {}
 _BODIES: dict[str, TextMatch] = {}
 _DISK: dict[str, list] | None = None
 _DIRTY = False
+_STALE = 30 * 24 * 3600  # seconds: another version's cache file unwritten this long is removed
 
 
 def _disk_path() -> Path | None:
@@ -70,11 +71,16 @@ def _flush(path: Path) -> None:
     except OSError:
         return
     if not os.environ.get("ASSAY_LICENSE_CACHE"):
-        # in assay's own cache folder, the files of other data or matcher versions are never
-        # read again: without this, every upgrade would leave one behind
+        # in assay's own cache folder, the files of other data or matcher versions: an upgrade
+        # leaves one behind, removed once it has not been written for a month (deleting every
+        # other one at once would make two installed versions of assay, a pipx one and a
+        # project's, delete each other's cache on every run)
+        import time
+
+        month_ago = time.time() - _STALE
         for old in path.parent.glob("licenses-*.json"):
-            if old.name != path.name:
-                with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):
+                if old.name != path.name and old.stat().st_mtime < month_ago:
                     old.unlink()
 
 
@@ -88,13 +94,14 @@ def _from_row(r: list) -> TextMatch:
     return TextMatch(hits, r[1], r[2], r[3], tuple(r[4]) if r[4] else None, tuple(r[5]), r[6], r[7])
 
 
-def match_text(text: str) -> TextMatch:
+def match_text(text: str, sha256: str | None = None) -> TextMatch:
     """Every SPDX license (full text, standard notice, exception) found in ``text``.
 
     Cached by the text's sha256 in this process and on disk (see :func:`_disk_path`), so a
-    license file is matched once per SPDX data and matcher version."""
+    license file is matched once per SPDX data and matcher version. A caller that has already
+    hashed the text's UTF-8 bytes passes that hex digest as ``sha256``."""
     global _DIRTY
-    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    key = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     hit = _CACHE.get(key)
     if hit is not None:
         return hit

@@ -42,6 +42,8 @@ class LicenseResult:
 
 @dataclass
 class _File:
+    """One license file read, its template match and what it contributes."""
+
     name: str
     sha256: str
     text: str
@@ -344,8 +346,11 @@ def resolve_license(metadata: Mapping[str, object],
             continue
         if _NOT_LICENSE_NAME.match(PurePosixPath(name).name) and name not in declared_set:
             continue  # an author list or changelog in licenses/: no license terms to match
-        text = data.decode("utf-8", errors="replace")
-        files.append(_File(name, sha, text, match_text(text)))
+        try:  # valid UTF-8: the text's bytes are the file's, already hashed
+            text, text_sha = data.decode("utf-8"), sha
+        except UnicodeDecodeError:
+            text, text_sha = data.decode("utf-8", errors="replace"), None
+        files.append(_File(name, sha, text, match_text(text, text_sha)))
     for f in files:
         _file_parts(f, files, hints, where, evidence)
     from_files = _combine(files)
