@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from assay import catalog
-from assay.catalog.cpython_source import decode_mimalloc
+from assay.catalog._cpython_source import decode_mimalloc
 from assay.formats import render
 from assay.model import Kind, RelType
 

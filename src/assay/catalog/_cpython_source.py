@@ -1,29 +1,5 @@
-"""CPython source tarballs and trees → a Graph rooted at CPython X.Y.Z.
-
-``Python-3.13.5.tar.xz`` (or ``.tgz``, Debian's ``python3.13_3.13.5.orig.tar.xz``) and an
-unpacked tree or git checkout. The root is CPython, its version read from
-``Include/patchlevel.h`` (CPE ``cpe:2.3:a:python:python:X.Y.Z``, as the PSF's release SBOMs
-write it; they give CPython no purl, so assay's ``pkg:generic/cpython@X.Y.Z`` is the same one
-its interpreter scans give). Every vendored third-party project is a contained component,
-its version proven from its own files (the provers are data: ``data/cpython/vendored.toml``);
-the ensurepip wheels are read like any nested wheel (pip and what it vendors).
-
-Vendored projects are found by mechanisms, not only by the table: every package of the
-tree's own ``Misc/sbom.spdx.json`` (with the folders its files live in), every folder under
-``Modules/``, ``Lib/``, ``Include/``, ``Objects/``, ``Python/`` holding a third-party licence
-file, every header the bundled-library table knows (zlib.h, sqlite3.h, ...), and the version
-pins of refresh scripts. A project whose version nothing proves stays ``unknown``; one whose
-only version is the official SBOM's claim says so.
-
-``Misc/sbom.spdx.json`` is checked, not trusted: every file hash it lists is compared with the
-tree (normalising CRLF as CPython's ``Tools/build/generate_sbom.py`` does), and each
-disagreement (a version the files contradict, a file whose hash differs or that is missing, a
-vendored project it omits) is a warning and an unknown in the document. Build-time externals
-(``Misc/externals.spdx.json``: Windows/macOS dependencies fetched at build time) are not
-tarball content and are not listed.
-
-Nothing in the tree is executed; a tarball is read in memory, in archive order (one pass
-over the compressed stream).
+"""How :mod:`assay.catalog.cpython_source` reads a CPython source tarball or tree (imported
+only when one is catalogued: the registry imports the cataloger module for every input).
 """
 
 from __future__ import annotations
@@ -40,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from assay.catalog.base import SHAPE, Cataloger, Catalogue, Options, Target
+from assay.catalog.base import Catalogue
 from assay.data import read_text
 from assay.errors import InputError
 from assay.identity.cpe import cpe23, python_cpe
@@ -49,10 +25,6 @@ from assay.model import Component, Evidence, Graph, Hash, Kind, License, RelType
 from assay.sources.base import Resolver
 
 FOUND_BY = "cpython-source"
-_TARBALL = re.compile(r"^python-(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)\.(?:tgz|tar\.xz|tar\.gz|tar\.bz2|tar)$",
-                      re.I)
-_DEB_ORIG = re.compile(r"^python\d+\.\d+_(\d+\.\d+\.\d+(?:~?(?:a|b|rc)\d+)?)\.orig\.tar\.(?:xz|gz|bz2)$",
-                       re.I)
 _PY_VERSION = re.compile(rb'#\s*define\s+PY_VERSION\s+"([^"]+)"')
 # where vendored code lives (test data is not catalogued)
 _SCAN_ROOTS = ("Modules/", "Lib/", "Include/", "Objects/", "Python/", "Parser/")
@@ -128,29 +100,6 @@ def decode_mimalloc(value: int) -> str:
 
 # -- recognising and reading the tree ----------------------------------------------------
 
-def _is_tree(path: Path) -> bool:
-    return (path / "Include" / "patchlevel.h").is_file() and (path / "Modules").is_dir() \
-        and (path / "Lib").is_dir()
-
-
-class CPythonSourceCataloger(Cataloger):
-    name = "cpython-source"
-    description = "a CPython source tarball (Python-X.Y.Z.tar.xz, .tgz) or source tree"
-
-    def recognise(self, target: Target) -> int:
-        if target.is_file and (_TARBALL.match(target.name) or _DEB_ORIG.match(target.name)):
-            return 90  # beats the sdist reader's suffix match
-        if target.is_dir and _is_tree(target.path):  # type: ignore[arg-type]
-            return SHAPE
-        return 0
-
-    def catalog(self, target: Target, options: Options) -> Catalogue:
-        catalogue = catalog_source(target.path)  # type: ignore[arg-type]
-        catalogue.kind = self.name
-        return catalogue
-
-
-CATALOGERS = (CPythonSourceCataloger(),)
 
 
 class _Memory(Resolver):
@@ -450,6 +399,8 @@ def _root(path: Path, tree: _Tree, version: str, version_ev: Evidence) -> Compon
         hashes = (Hash("sha256", h.hexdigest()),)
         evidence.append(Evidence("file", str(path), f"sha256:{hashes[0].value}", "integrity"))
         props.append(("assay:artifact", path.name))
+        from assay.catalog.cpython_source import _TARBALL
+
         tm = _TARBALL.match(path.name)
         if tm:
             release = re.match(r"\d+\.\d+\.\d+", tm.group(1)).group()  # type: ignore[union-attr]
@@ -783,4 +734,4 @@ def _check_hashes(tree: _Tree, sbom_files: dict[str, dict[str, Any]], file_set: 
                      f"({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''})")
 
 
-__all__ = ["CATALOGERS", "CPythonSourceCataloger", "catalog_source", "decode_mimalloc", "projects"]
+__all__ = ["catalog_source", "decode_mimalloc", "projects"]
