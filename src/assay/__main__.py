@@ -1,4 +1,4 @@
-from assay.cli import main
+from assay.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -184,3 +184,38 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+def run() -> None:
+    """The console script: :func:`main` with fewer garbage collections, then a quick exit.
+
+    An inventory allocates hundreds of thousands of objects, most of them kept until it is
+    written, and very few in reference cycles: the collector's default young-generation
+    threshold (700 allocations) makes it scan them again and again. At the end, the objects
+    are not freed one by one: the exit handlers run (the license cache is written then),
+    the output streams are flushed, and the process ends. Only when assay started no other
+    thread (a thread might still be finishing work), otherwise the interpreter exits as usual.
+    """
+    import gc
+
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if "threading" in sys.modules and sys.modules["threading"].active_count() > 1:
+        sys.exit(code)
+    status = 0 if code is None else code if isinstance(code, int) else 1
+    if not isinstance(code, int | None):
+        print(code, file=sys.stderr)
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+            pass
+    os._exit(status)
