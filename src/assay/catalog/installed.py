@@ -113,6 +113,8 @@ CATALOGERS = (EnvironmentCataloger(), SitePackagesCataloger(), InterpreterCatalo
 
 @dataclass(slots=True)
 class _Found:
+    """One distribution read: its Dist, where it lives and its parsed metadata."""
+
     dist: Dist
     where: InstalledDist
     metadata: CoreMetadata | None
@@ -227,9 +229,9 @@ class _DistReader:
         under PEP 639's ``licenses/`` (paths relative to the folder)."""
         names = [n for n in present if n != "licenses"]
         if "licenses" in present:
-            base = self.r.path(f"{meta}/licenses")
+            base = self.r.local_path(f"{meta}/licenses")
             for dirpath, _dirs, files in os.walk(base):
-                rel = os.path.relpath(dirpath, self.r.path(meta)).replace(os.sep, "/")
+                rel = "licenses" + dirpath[len(base):].replace(os.sep, "/")  # type: ignore[arg-type]
                 names += [f"{rel}/{f}" for f in files]
         return sorted(names)
 

@@ -33,6 +33,8 @@ from assay.errors import ConfigError
 
 @dataclass(frozen=True, slots=True)
 class Renderer:
+    """One output format of one subject, and the function that writes it."""
+
     subject: str  # what it renders (see the table above)
     format: str  # the name users give to -f
     target: str  # "module:function"

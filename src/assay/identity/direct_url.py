@@ -12,6 +12,8 @@ from assay.model import Hash
 
 @dataclass(frozen=True, slots=True)
 class DownloadInfo:
+    """What PEP 610 direct URL data says of where a distribution came from."""
+
     url: str | None
     location: str | None  # the download location an SBOM should show (VCS: vcs+url@commit)
     hashes: tuple[Hash, ...] = ()

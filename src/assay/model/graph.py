@@ -42,6 +42,8 @@ class RelType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Relationship:
+    """An edge: ``source`` relates to ``target`` as ``type`` says (both component ids)."""
+
     source: str  # component id
     target: str  # component id
     type: RelType = RelType.DEPENDS_ON

@@ -72,6 +72,8 @@ print(json.dumps({
 
 @dataclass(frozen=True, slots=True)
 class InterpreterInfo:
+    """What is known of the interpreter of an environment, and how it was learnt."""
+
     executable: str  # the interpreter that was run; "" when nothing was run
     prefix: str
     base_prefix: str

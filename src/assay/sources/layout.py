@@ -18,6 +18,8 @@ from assay.sources.directory import DirectoryResolver
 
 @dataclass(frozen=True, slots=True)
 class InstalledDist:
+    """Where one installed distribution's metadata lives."""
+
     component_id: str
     site: str  # absolute path of the site-packages (or sys.path) folder
     meta: str  # the .dist-info / .egg-info folder or file, relative to ``site`` (POSIX)
@@ -34,6 +36,8 @@ class InstalledDist:
 
 @dataclass(slots=True)
 class InstalledLayout:
+    """An installed environment as read: its prefixes, site folders and distributions."""
+
     prefix: str  # the environment's prefix (a venv's folder)
     base_prefix: str | None = None  # the interpreter's installation (ensurepip wheels live there)
     dists: dict[str, InstalledDist] = field(default_factory=dict)  # component id -> where
