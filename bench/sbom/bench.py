@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """assay sbom vs cyclonedx-py environment (and cdxgen where it installs), same run.
 
-    python bench/sbom/bench.py [--runs 5] [--assay PATH-TO-assay]
+    python bench/sbom/bench.py [--runs 5] [--assay PATH-TO-assay] [--peers NAME,...]
+    python bench/sbom/bench.py --instructions     # counted by valgrind instead of timed
 
 Builds (once, cached under ~/.cache/assay-fixtures/bench) a venv from
 requirements.txt beside this file (> 250 real distributions from PyPI), and a
@@ -9,6 +10,11 @@ separate venv with the peer tools. Each tool writes CycloneDX JSON of the same
 venv; runs alternate A B A B after one warm-up; the median of each and the
 median of the pairwise ratios are printed, then a field-coverage table read
 from each tool's own output. Not run by CI.
+
+``--instructions`` counts each tool's instructions once under ``valgrind --tool=callgrind``
+(after one warm run each, so caches are as on any later run): on a shared machine, short
+processes' times move by tens of percent, instruction counts do not. The processes the tools
+start (both ask the venv's interpreter) are not counted for either.
 """
 
 from __future__ import annotations
@@ -84,6 +90,19 @@ def time_once(cmd: list[str], out: Path) -> tuple[float, float]:
     return wall, cpu
 
 
+def instructions_once(cmd: list[str], out: Path) -> int:
+    """Instructions the process executed, counted by callgrind."""
+    out.unlink(missing_ok=True)
+    argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+            *[a.replace("{out}", str(out)) for a in cmd]]
+    done = subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV,
+                          text=True)
+    for line in done.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.split(":")[-1])
+    raise SystemExit(f"valgrind printed no instruction count for {cmd[0]}")
+
+
 def coverage(path: Path) -> dict[str, str]:
     doc = json.loads(path.read_text())
     comps = []
@@ -122,11 +141,20 @@ def main() -> int:
     ap.add_argument("--assay", default=shutil.which("assay") or str(Path(sys.executable).parent / "assay"))
     ap.add_argument("--bundled", action="store_true", help="also look inside wheels (default: off, "
                     "so both tools do the same job)")
+    ap.add_argument("--peers", default="", help="comma-separated peer names to run (default: all; "
+                    "e.g. 'cdx-py no-val')")
+    ap.add_argument("--instructions", action="store_true", help="count instructions with valgrind "
+                    "(one run each after a warm-up) instead of timing")
     args = ap.parse_args()
     venv = ensure_venv()
     tools = {"assay": [args.assay, "-q", "sbom", str(venv), "-f", "cyclonedx-json", "--reproducible",
                        "-o", "{out}", *([] if args.bundled else ["--no-bundled"])]}
-    tools.update(ensure_peers())
+    peers = ensure_peers()
+    wanted = [p.strip() for p in args.peers.split(",") if p.strip()]
+    unknown = [p for p in wanted if p not in peers]
+    if unknown:
+        ap.error(f"unknown peer {unknown[0]!r} (known: {', '.join(peers)})")
+    tools.update({k: v for k, v in peers.items() if not wanted or k in wanted})
     n_dists = len(list(next(venv.glob("lib/python*/site-packages")).glob("*.dist-info")))
     print(f"venv: {n_dists} distributions; runs: {args.runs} (+1 warm-up), alternating")
     outdir = CACHE / "sbom-out"
@@ -135,6 +163,14 @@ def main() -> int:
     cpus: dict[str, list[float]] = {name: [] for name in tools}
     for name, cmd in tools.items():  # warm-up
         time_once(cmd, outdir / f"{name}.json")
+    if args.instructions:
+        if not shutil.which("valgrind"):
+            ap.error("--instructions needs valgrind (apt-get install valgrind)")
+        counts = {name: instructions_once(cmd, outdir / f"{name}.json") for name, cmd in tools.items()}
+        print(f"\n{'tool':<14}{'instructions':>16}{'ratio':>10}   (tool/assay)")
+        for name, n in counts.items():
+            print(f"{name:<14}{n:>16,}{n / counts['assay']:>9.2f}x")
+        return 0
     for _ in range(args.runs):
         for name, cmd in tools.items():
             wall, cpu = time_once(cmd, outdir / f"{name}.json")
