@@ -253,3 +253,27 @@ def test_readers_added_after_the_fourth_batch() -> None:
     assert {c.version for c in _native(_graph("mac", "netcdf4-")) if c.name == "libzip"} == {"1.12.1"}
     ev = [e for c in _native(_graph("mac", "opencv_python_headless-")) for e in c.evidence]
     assert not any("archive_lib" in e.detail for e in ev)
+
+
+PILLOW_MAC = ("pillow-13.0.0-cp315-cp315-macosx_11_0_arm64.whl",
+              "04a63720f79e22fd54d897c233a68314c50ca0603360f54ce2bd5db8f0f43782")
+
+
+@pytest.mark.slow
+def test_arm64_functions_read_on_every_path() -> None:
+    # nghttp2_version(int least_version) returns NULL or &{age, version_num, ...}: "cmp w0, w9;
+    # csel x0, xzr, x8, gt" (netcdf4's grafted libnghttp2, and the copy inside curl_cffi's
+    # extension), or -O0 code that stores the address in a stack slot and loads it back before
+    # ret (fiona's; no second -O0 build of a version function was found in the cached wheels)
+    for platform, prefix, version in (("mac", "netcdf4-", "1.68.1"), ("mac", "curl_cffi-", "1.63.0"),
+                                      ("mac", "fiona-", "1.46.0")):
+        found = {c.version for c in _native(_graph(platform, prefix)) if c.name == "nghttp2"}
+        assert found == {version}, (prefix, found)
+        assert any(e.kind == "symbol" and e.detail.startswith("nghttp2_version:")
+                   for e in _evidence(_graph(platform, prefix), "nghttp2"))
+    # a frame record pushed and popped around the answer (stp x29, x30 / ldp): Pillow's static
+    # libraqm, raqm_version_string() -> "0.11.0", read in the extension itself
+    raqm = [c for c in _native(catalog_artifact(pypi_file(*PILLOW_MAC))) if c.name == "raqm"
+            and c.prop("assay:path", "").startswith("PIL/_imagingft")]
+    assert [c.version for c in raqm] == ["0.11.0"]
+    assert any("raqm_version_string() = '0.11.0'" in e.detail for e in raqm[0].evidence)

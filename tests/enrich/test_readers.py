@@ -93,6 +93,30 @@ def test_aarch64_movz_movk_and_adrp_add() -> None:
     assert _read(code, "ret-str", "aarch64", tail=b"\0" * 4 + b"2.5.0\0") == "2.5.0"
 
 
+def test_aarch64_paths_on_an_argument() -> None:
+    def ins(*words: int) -> bytes:
+        return b"".join(struct.pack("<I", w) for w in words)
+
+    # netcdf4's nghttp2_version(int least_version), its adrp made an adr to the tail: adr x8, #24;
+    # mov w9, #0x4401; movk w9, #1, lsl #16; cmp w0, w9; csel x0, xzr, x8, gt; ret
+    body = (0x52888029, 0x72A00029, 0x6B09001F)
+    code = ins(0x100000C8, *body, 0x9A88C3E0, 0xD65F03C0)
+    assert _read(code, "ret-str", "aarch64", tail=b"1.68.1\0") == "1.68.1"
+    # -O0: the argument spilled and reloaded, cset/tbnz, the answer stored in a stack slot and
+    # loaded back (fiona's nghttp2_version, adrp+add made adr+nop)
+    o0 = ins(0xD10043FF, 0xB90007E0, 0xB94007E8, 0x5285C009, 0x72A00029, 0x6B090108, 0x1A9FC7E8,
+             0x37000088, 0x14000001, 0xF90007FF, 0x14000005, 0x100000E8, 0xD503201F, 0xF90007E8, 0x14000001,
+             0xF94007E0, 0x910043FF, 0xD65F03C0)
+    assert _read(o0, "ret-str", "aarch64", tail=b"1.46.0\0") == "1.46.0"
+    # two paths, two different strings (a switch on the argument): no answer
+    two = ins(0x100000E8, 0x100000EA, *body, 0x9A8AC100, 0xD65F03C0)
+    assert _read(two, "ret-str", "aarch64", tail=b"1.0\0" + b"2.0\0") is None
+    # an integer that depends on the argument (cset): no answer
+    assert _read(ins(0x6B09001F, 0x1A9FC7E0, 0xD65F03C0), "ret-int", "aarch64") is None
+    # a call on the way: no answer
+    assert _read(ins(0x94000010, 0x100000C8, 0xD65F03C0), "ret-str", "aarch64", tail=b"1.0\0") is None
+
+
 def test_format_int_specs() -> None:
     assert format_int(0x10301, [">>16&0xff", ">>8&0xff", ">>0&0xff"]) == "1.3.1"
     assert format_int(2150, ["//1000", "//10%100"]) == "2.15"
