@@ -277,3 +277,27 @@ def test_arm64_functions_read_on_every_path() -> None:
             and c.prop("assay:path", "").startswith("PIL/_imagingft")]
     assert [c.version for c in raqm] == ["0.11.0"]
     assert any("raqm_version_string() = '0.11.0'" in e.detail for e in raqm[0].evidence)
+
+
+PYHDF_LINUX = ("pyhdf-0.11.7-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+               "610fd02cd7e5535d932dcd301f2bdf51292a78494691cb4156bfbbc0354f5ed2")
+
+
+@pytest.mark.slow
+def test_a_version_joined_from_several_groups() -> None:
+    # HDF4's "HDF Version 4.2 Release 15, November 28, 2019" is 4.2.15 (the table's version
+    # template "{1}.{2}.{3}"): netcdf4's libdf on macOS arm64, and pyhdf's RHEL libdf (4.2.14)
+    for graph, version in ((_graph("mac", "netcdf4-"), "4.2.15"),
+                           (catalog_artifact(pypi_file(*PYHDF_LINUX)), "4.2.14")):
+        assert {c.version for c in _native(graph) if c.name == "hdf4"} - {None} == {version}
+        assert any(e.kind == "version-string" and e.detail.startswith(f"HDF Version {version[:3]} Release")
+                   for e in _evidence(graph, "hdf4"))
+
+
+@pytest.mark.slow
+def test_a_file_name_two_projects_share_names_neither() -> None:
+    # RHEL's libcom_err.so.2 is e2fsprogs' (its debug link says 1.45.6-7.el8_10): no Kerberos
+    # release, while the libkrb5 beside it is krb5 1.18.2
+    found = {(c.name, c.version) for c in _native(catalog_artifact(pypi_file(*PYHDF_LINUX)))}
+    assert ("krb5", "1.18.2") in found, found
+    assert not any(n == "krb5" and v != "1.18.2" for n, v in found), found

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, sniff
 from assay.enrich.bundled.decode import format_int, read_symbol
-from assay.enrich.bundled.rules import matcher, trie_regex
+from assay.enrich.bundled.rules import _compile_library, fill_template, matcher, trie_regex
 
 
 def _info(machine: str, base: int = 0x1000) -> BinaryInfo:
@@ -115,6 +115,18 @@ def test_aarch64_paths_on_an_argument() -> None:
     assert _read(ins(0x6B09001F, 0x1A9FC7E0, 0xD65F03C0), "ret-int", "aarch64") is None
     # a call on the way: no answer
     assert _read(ins(0x94000010, 0x100000C8, 0xD65F03C0), "ret-str", "aarch64", tail=b"1.0\0") is None
+
+
+def test_version_templates_join_groups() -> None:
+    rx = re.compile(rb"HDF Version ([0-9]+)\.([0-9]+) Release ([0-9]+),")
+    m = rx.match(b"HDF Version 4.2 Release 15, November 28, 2019")
+    assert fill_template("{1}.{2}.{3}", m.groups()) == "4.2.15"
+    assert rx.match(b"HDF Version 4.3 Release 1-1, February 29, 2024") is None  # a pre-release
+    assert fill_template("{1}.{2}", (b"1", None)) is None
+    for bad in ("{4}.{1}", "v{1}", "{1} and {2}"):  # a group the regex lacks, text besides the groups
+        entry = {"name": "x", "versions": [{"anchor": "A", "regex": "A(1)(2)(3)", "version": bad}]}
+        with pytest.raises(ValueError, match="version template"):
+            _compile_library(entry, "native")
 
 
 def test_format_int_specs() -> None:
