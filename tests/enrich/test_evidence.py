@@ -301,3 +301,21 @@ def test_a_file_name_two_projects_share_names_neither() -> None:
     found = {(c.name, c.version) for c in _native(catalog_artifact(pypi_file(*PYHDF_LINUX)))}
     assert ("krb5", "1.18.2") in found, found
     assert not any(n == "krb5" and v != "1.18.2" for n, v in found), found
+
+
+NUMCODECS_LINUX = ("numcodecs-0.17.1-cp314-cp314-manylinux2014_x86_64.manylinux_2_17_x86_64."
+                   "manylinux_2_28_x86_64.whl",
+                   "6c0bdf72039d55538c774ac2f695146ab6e36392660664904bfcce1731f0a862")
+BLOSC2_LINUX = ("blosc2-4.14.1-cp311-abi3-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+                "d5e65efe80740651c3b39a9fd98478f073c57bed51f7eebe1fdfe248dc259e37")
+
+
+@pytest.mark.slow
+def test_blosc_development_builds_and_blosc2_3() -> None:
+    # blosc_get_version_string() -> "1.21.7.dev": a development build, kept as written (the blosc
+    # wheel's libblosc, numcodecs' static copy); c-blosc2 3.3.5 (imagecodecs' libblosc2, and
+    # python-blosc2's extension)
+    for graph in (_graph("linux", "blosc-"), catalog_artifact(pypi_file(*NUMCODECS_LINUX))):
+        assert {c.version for c in _native(graph) if c.name == "blosc"} == {"1.21.7.dev"}
+    for graph in (_graph("linux", "imagecodecs-"), catalog_artifact(pypi_file(*BLOSC2_LINUX))):
+        assert {c.version for c in _native(graph) if c.name == "blosc2"} == {"3.3.5"}
