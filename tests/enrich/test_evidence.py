@@ -319,3 +319,20 @@ def test_blosc_development_builds_and_blosc2_3() -> None:
         assert {c.version for c in _native(graph) if c.name == "blosc"} == {"1.21.7.dev"}
     for graph in (_graph("linux", "imagecodecs-"), catalog_artifact(pypi_file(*BLOSC2_LINUX))):
         assert {c.version for c in _native(graph) if c.name == "blosc2"} == {"3.3.5"}
+
+
+PYCURL = {"linux": ("pycurl-7.49.0-cp315-cp315-manylinux_2_28_x86_64.whl",
+                    "684747cca0e1a8d045c4a3b9a4db3e604bedfbc932955377a58998491c7d29e8"),
+          "mac": ("pycurl-7.49.0-cp315-cp315-macosx_11_0_arm64.whl",
+                  "4c2c6059651ef9859a350877001c2155810def14fcca1e7ad88f6e845251e930")}
+
+
+@pytest.mark.slow
+def test_a_development_version_in_a_banner_is_kept_whole() -> None:
+    # libssh2 built from a git checkout: "SSH-2.0-libssh2_1.11.1_DEV" and libssh2_version() agree
+    # on "1.11.1_DEV" (pycurl's grafted libssh2, Linux x86-64 and macOS arm64); a release says 1.11.1
+    for platform in ("linux", "mac"):
+        graph = catalog_artifact(pypi_file(*PYCURL[platform]))
+        assert {c.version for c in _native(graph) if c.name == "libssh2"} == {"1.11.1_DEV"}, platform
+        assert "SSH-2.0-libssh2_1.11.1_DEV" in {e.detail for e in _evidence(graph, "libssh2")}
+    assert {c.version for c in _native(_graph("mac", "netcdf4-")) if c.name == "libssh2"} == {"1.11.1"}

@@ -44,7 +44,7 @@ from assay.enrich.bundled.rules import (
 from assay.identity.versions import split_distro
 from assay.model import Evidence
 
-_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~][0-9A-Za-z.]+)?$")
+_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~_][0-9A-Za-z.]+)?$")
 _MAX_PER_ANCHOR = 64  # a string repeated thousands of times proves nothing more
 
 
