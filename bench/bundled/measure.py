@@ -5,8 +5,9 @@
 
 - tuned: the wheel set of tests/enrich/bundled_wheelset.py (EXPECTED, UNPROVEN), which the rules
   were written and fixed against;
-- untuned: bench/bundled/untuned.json (and untuned2.json, untuned3.json, untuned4.json: later
-  macOS batches, each chosen by the same kind of rule after the rules were last changed), wheels
+- untuned: bench/bundled/untuned.json (and untuned2.json ... untuned5.json: later macOS
+  batches, each chosen by the same kind of rule after the rules were last changed; untuned5's
+  rule is in untuned5-rule.md), wheels
   chosen by a fixed rule before the rules were looked at against them (newest releases of projects outside the
   tuning set and, for Windows and macOS, of projects ranked below the corpus's top 100), each
   library's version established without assay: runtime calls of the library's own version
@@ -142,6 +143,7 @@ def main() -> None:
     report("untuned, second batch (bench/bundled/untuned2.json)", untuned_set("untuned2.json"), args.verbose)
     report("untuned, third batch (bench/bundled/untuned3.json)", untuned_set("untuned3.json"), args.verbose)
     report("untuned, fourth batch (bench/bundled/untuned4.json)", untuned_set("untuned4.json"), args.verbose)
+    report("untuned, fifth batch (bench/bundled/untuned5.json)", untuned_set("untuned5.json"), args.verbose)
 
 
 if __name__ == "__main__":

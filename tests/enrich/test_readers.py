@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, sniff
 from assay.enrich.bundled.decode import format_int, read_symbol
-from assay.enrich.bundled.rules import matcher, trie_regex
+from assay.enrich.bundled.rules import _compile_library, fill_template, matcher, trie_regex
 
 
 def _info(machine: str, base: int = 0x1000) -> BinaryInfo:
@@ -91,6 +91,42 @@ def test_aarch64_movz_movk_and_adrp_add() -> None:
     # adr x0, #+12; ret  -> the string 12 bytes after the adr
     code = ins(0x10000060, 0xD65F03C0)
     assert _read(code, "ret-str", "aarch64", tail=b"\0" * 4 + b"2.5.0\0") == "2.5.0"
+
+
+def test_aarch64_paths_on_an_argument() -> None:
+    def ins(*words: int) -> bytes:
+        return b"".join(struct.pack("<I", w) for w in words)
+
+    # netcdf4's nghttp2_version(int least_version), its adrp made an adr to the tail: adr x8, #24;
+    # mov w9, #0x4401; movk w9, #1, lsl #16; cmp w0, w9; csel x0, xzr, x8, gt; ret
+    body = (0x52888029, 0x72A00029, 0x6B09001F)
+    code = ins(0x100000C8, *body, 0x9A88C3E0, 0xD65F03C0)
+    assert _read(code, "ret-str", "aarch64", tail=b"1.68.1\0") == "1.68.1"
+    # -O0: the argument spilled and reloaded, cset/tbnz, the answer stored in a stack slot and
+    # loaded back (fiona's nghttp2_version, adrp+add made adr+nop)
+    o0 = ins(0xD10043FF, 0xB90007E0, 0xB94007E8, 0x5285C009, 0x72A00029, 0x6B090108, 0x1A9FC7E8,
+             0x37000088, 0x14000001, 0xF90007FF, 0x14000005, 0x100000E8, 0xD503201F, 0xF90007E8, 0x14000001,
+             0xF94007E0, 0x910043FF, 0xD65F03C0)
+    assert _read(o0, "ret-str", "aarch64", tail=b"1.46.0\0") == "1.46.0"
+    # two paths, two different strings (a switch on the argument): no answer
+    two = ins(0x100000E8, 0x100000EA, *body, 0x9A8AC100, 0xD65F03C0)
+    assert _read(two, "ret-str", "aarch64", tail=b"1.0\0" + b"2.0\0") is None
+    # an integer that depends on the argument (cset): no answer
+    assert _read(ins(0x6B09001F, 0x1A9FC7E0, 0xD65F03C0), "ret-int", "aarch64") is None
+    # a call on the way: no answer
+    assert _read(ins(0x94000010, 0x100000C8, 0xD65F03C0), "ret-str", "aarch64", tail=b"1.0\0") is None
+
+
+def test_version_templates_join_groups() -> None:
+    rx = re.compile(rb"HDF Version ([0-9]+)\.([0-9]+) Release ([0-9]+),")
+    m = rx.match(b"HDF Version 4.2 Release 15, November 28, 2019")
+    assert fill_template("{1}.{2}.{3}", m.groups()) == "4.2.15"
+    assert rx.match(b"HDF Version 4.3 Release 1-1, February 29, 2024") is None  # a pre-release
+    assert fill_template("{1}.{2}", (b"1", None)) is None
+    for bad in ("{4}.{1}", "v{1}", "{1} and {2}"):  # a group the regex lacks, text besides the groups
+        entry = {"name": "x", "versions": [{"anchor": "A", "regex": "A(1)(2)(3)", "version": bad}]}
+        with pytest.raises(ValueError, match="version template"):
+            _compile_library(entry, "native")
 
 
 def test_format_int_specs() -> None:

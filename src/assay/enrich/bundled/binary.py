@@ -939,9 +939,15 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
         if fo is None:
             return None
         raw = struct.unpack_from(end + ("Q" if is64 else "I"), data, fo)[0]
-        # chained fixups keep the target in the low bits of a rebase entry
-        return (raw & 0xFFFFFFFFF) or None
+        # chained fixups keep the target in the low bits of a rebase entry: an address, or (the
+        # 64_OFFSET format of executables) an offset from the image's base, 0x100000000
+        target = raw & 0xFFFFFFFFF
+        if target and v2o(target) is None and image_base and v2o(image_base + target) is not None:
+            return image_base + target
+        return target or None
 
+    # the image's base: the segment that maps the file's start (__TEXT)
+    image_base = min((va for va, size, fo in segs if size and fo == base), default=0)
     info._ptr = pointer_at
     return info
 

@@ -87,7 +87,8 @@ def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | No
     if info.machine in ("x86_64", "x86"):
         return _x86(data, sym.offset, sym.vaddr, info.machine == "x86_64")
     if info.machine == "aarch64":
-        return _aarch64(data, sym.offset, sym.vaddr)
+        found = _aarch64(data, sym.offset, sym.vaddr)
+        return found if found[0] != "none" else _aarch64_paths(data, sym.offset, sym.vaddr)
     return "none", None
 
 
@@ -250,6 +251,246 @@ def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
             addr, kind = pc + imm, "addr"
         else:
             return "none", None
+    return "none", None
+
+
+# a value in the arm64 path reader: ("int", n) a constant, ("addr", a) an address in the file,
+# ("sp", d) the stack pointer at entry + d, ("arg", i) an argument's unknown value; None: unknown
+_Val = tuple[str, int] | None
+_SP = 32  # the stack pointer's slot in the register file (register 31 is sp or zr by instruction)
+_MASK64 = (1 << 64) - 1
+
+
+def _cond(cond: int, flags: tuple[int, int, int, int]) -> bool:
+    n, z, c, v = flags
+    base = (z == 1, c == 1, n == 1, v == 1, c == 1 and z == 0, n == v, z == 0 and n == v, True)[cond >> 1]
+    return base if cond & 1 == 0 or cond == 15 else not base
+
+
+def _aarch64_paths(data: bytes, off: int, vaddr: int, *, max_paths: int = 8,
+                   max_steps: int = 160) -> tuple[str, int | None]:
+    """What an arm64 function returns on every path it can take, its arguments unknown.
+
+    Straight-line code over registers and its own stack frame (``-O0`` code stores a value in a
+    stack slot and loads it back before ``ret``), with branches: a condition on an argument
+    (``nghttp2_version(int least_version)``: ``cmp w0, w9; csel x0, xzr, x8, gt``) makes two paths,
+    followed both. The answer is the one value every path returns; or, when the paths differ only
+    by an argument's check, the one address the paths that do not return NULL return (the x86-64
+    reader's "NULL alternative"). Any instruction not modelled here (a call, a load from memory
+    other than the frame, an indirect branch) makes the answer None: unknown, never a guess."""
+    regs: dict[int, _Val] = {i: ("arg", i) for i in range(8)}
+    regs[_SP] = ("sp", 0)
+    states: list[tuple[int, dict[int, _Val], dict[int, tuple[int, _Val]], tuple | None]] = \
+        [(off, regs, {}, None)]
+    results: list[_Val] = []
+    forked = False
+    steps = 0
+    while states:
+        pos, regs, stack, flags = states.pop()
+        while True:
+            steps += 1
+            if steps > max_steps or pos < 0 or pos + 4 > len(data):
+                return "none", None
+            (ins,) = struct.unpack_from("<I", data, pos)
+            pc = vaddr + (pos - off)
+            nxt = pos + 4
+            rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+            sf = ins >> 31
+
+            def get(r: int, sp: bool = False, regs: dict = regs, sf: int = sf) -> _Val:
+                if r == 31:
+                    return regs.get(_SP) if sp else ("int", 0)
+                val = regs.get(r)
+                if val is None or sf or val[0] == "arg":
+                    return val
+                return ("int", val[1] & 0xFFFFFFFF) if val[0] == "int" else None
+
+            def put(r: int, val: _Val, sp: bool = False, regs: dict = regs, sf: int = sf) -> None:
+                if r == 31 and not sp:
+                    return
+                if val is not None and not sf and val[0] != "arg":
+                    val = ("int", val[1] & 0xFFFFFFFF) if val[0] == "int" else None
+                regs[_SP if r == 31 else r] = val
+
+            if ins & 0xFFFFF01F == 0xD503201F:  # hints: nop, paciasp, autiasp, bti
+                pos = nxt
+                continue
+            if ins in (0xD65F03C0, 0xD65F0BFF):  # ret / retaa
+                results.append(regs.get(0))
+                break
+            if ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+                imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+                put(rd, ("int", imm if ins & 0x40000000 else ~imm & _MASK64))
+            elif ins & 0x7F800000 == 0x72800000:  # movk
+                old, shift = get(rd), 16 * ((ins >> 21) & 3)
+                put(rd, ("int", (old[1] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift))
+                    if old is not None and old[0] == "int" else None)
+            elif ins & 0x9F000000 in (0x90000000, 0x10000000):  # adrp / adr
+                imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+                if imm & (1 << 20):
+                    imm -= 1 << 21
+                regs[rd] = ("addr", (pc & ~0xFFF) + (imm << 12)) if ins >> 31 else ("addr", pc + imm)
+            elif ins & 0x7FE0FFE0 == 0x2A0003E0:  # mov rd, rm (orr rd, zr, rm)
+                put(rd, get((ins >> 16) & 0x1F))
+            elif ins & 0x1F000000 == 0x11000000 or ins & 0x1F200000 == 0x0B000000:
+                # add/sub (immediate, or shifted register), setting flags or not
+                sub, setf = (ins >> 30) & 1, (ins >> 29) & 1
+                a = get(rn, sp=ins & 0x1F000000 == 0x11000000)
+                if ins & 0x1F000000 == 0x11000000:
+                    b: _Val = ("int", ((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0))
+                else:
+                    b = get((ins >> 16) & 0x1F)
+                    shift, amount = (ins >> 22) & 3, (ins >> 10) & 0x3F
+                    if b is not None and (shift or amount):
+                        b = ("int", (b[1] << amount) & _MASK64) if shift == 0 and b[0] == "int" else None
+                width = 64 if sf else 32
+                mask = (1 << width) - 1
+                out: _Val = None
+                if a is not None and b is not None and b[0] == "int":
+                    if a[0] in ("int", "addr", "sp"):
+                        raw = a[1] - b[1] if sub else a[1] + b[1]
+                        out = (a[0], raw & mask) if a[0] != "sp" else ("sp", raw)
+                elif a is not None and b is not None and a[0] == "int" and b[0] in ("addr",) and not sub:
+                    out = ("addr", (a[1] + b[1]) & mask)
+                if setf:
+                    if a is not None and b is not None and a[0] in ("int", "addr") and b[0] == "int":
+                        x, y = a[1] & mask, b[1] & mask
+                        yy = (~y & mask) if sub else y
+                        total = x + yy + (1 if sub else 0)
+                        res = total & mask
+                        sign = 1 << (width - 1)
+                        flags = (int(bool(res & sign)), int(res == 0), int(total > mask),
+                                 int(bool(~(x ^ yy) & (x ^ res) & sign)))
+                    else:
+                        flags = None
+                put(rd, out, sp=not setf and ins & 0x1F000000 == 0x11000000)
+            elif ins & 0x7FE00800 == 0x1A800000:  # csel / csinc (bit 30: csinv / csneg)
+                cond = (ins >> 12) & 0xF
+                inc, inv = (ins >> 10) & 1, (ins >> 30) & 1
+                a, b = get(rn), get((ins >> 16) & 0x1F)
+                if b is not None and b[0] == "int" and (inc or inv):
+                    mask = _MASK64 if sf else 0xFFFFFFFF
+                    b = ("int", ((~b[1] if inv else b[1]) + inc) & mask) if not (inc and inv) else \
+                        ("int", -b[1] & mask)
+                elif inc or inv:
+                    b = None
+                if flags is None:
+                    if cond >> 1 == 7:  # always
+                        put(rd, a)
+                    else:
+                        forked = True  # a condition on an argument: both values
+                        other = dict(regs)
+                        put(rd, b, regs=other)
+                        states.append((nxt, other, dict(stack), None))
+                        put(rd, a)
+                else:
+                    put(rd, a if _cond(cond, flags) else b)
+            elif ins >> 30 >= 2 and (ins >> 22) & 3 in (0, 1) and (ins & 0x3F000000 == 0x39000000 or (
+                    ins & 0x3F200000 == 0x38000000 and (ins >> 10) & 3 != 2)):
+                # str/ldr of a w or x register: unsigned scaled offset, or ldur/stur (unscaled),
+                # or pre/post-indexed
+                size = 4 << ((ins >> 30) - 2)
+                index = 0 if ins & 0x3F000000 == 0x39000000 else (ins >> 10) & 3  # 1 post, 3 pre
+                if ins & 0x3F000000 == 0x39000000:
+                    disp = ((ins >> 10) & 0xFFF) * size
+                else:
+                    disp = (ins >> 12) & 0x1FF
+                    disp -= 0x200 if disp & 0x100 else 0
+                base = get(rn, sp=True, sf=1)
+                if index:
+                    if base is None or base[0] != "sp":
+                        return "none", None
+                    regs[_SP if rn == 31 else rn] = ("sp", base[1] + disp)
+                    if index == 1:
+                        disp = 0
+                if (ins >> 22) & 1 == 0:  # store
+                    if base is not None and base[0] == "arg":
+                        pass  # a store through an argument: an out-parameter, not the answer
+                    elif base is not None and base[0] == "sp":
+                        val = ("int", 0) if rd == 31 else regs.get(rd)
+                        if val is not None and size == 4 and val[0] != "arg":
+                            val = ("int", val[1] & 0xFFFFFFFF) if val[0] == "int" else None
+                        stack[base[1] + disp] = (size, val)
+                    else:
+                        return "none", None
+                else:
+                    slot = stack.get(base[1] + disp) if base is not None and base[0] == "sp" else None
+                    if slot is None or slot[0] != size:
+                        return "none", None  # memory the function did not write itself
+                    regs[rd] = slot[1]
+            elif ins & 0x7FC00000 in (0x29000000, 0x29800000, 0x28800000) or \
+                    ins & 0x7FC00000 in (0x29400000, 0x29C00000, 0x28C00000):
+                # stp/ldp of w or x registers: offset, pre-index, post-index (saving callee registers)
+                size = 8 if ins >> 31 else 4
+                disp = (ins >> 15) & 0x7F
+                disp = (disp - 0x80 if disp & 0x40 else disp) * size
+                rt2 = (ins >> 10) & 0x1F
+                base = get(rn, sp=True, sf=1)
+                if base is None or base[0] != "sp":
+                    if base is not None and base[0] == "arg" and not (ins >> 22) & 1:
+                        pos = nxt  # stores through an argument: out-parameters
+                        continue
+                    return "none", None
+                mode = (ins >> 23) & 3  # 1 post, 2 offset, 3 pre
+                at = base[1] + (0 if mode == 1 else disp)
+                if (ins >> 22) & 1:
+                    slots = stack.get(at), stack.get(at + size)
+                    regs[rd] = slots[0][1] if slots[0] and slots[0][0] == size else None
+                    regs[rt2] = slots[1][1] if slots[1] and slots[1][0] == size else None
+                else:
+                    stack[at] = (size, ("int", 0) if rd == 31 else regs.get(rd))
+                    stack[at + size] = (size, ("int", 0) if rt2 == 31 else regs.get(rt2))
+                if mode != 2:
+                    regs[_SP if rn == 31 else rn] = ("sp", base[1] + disp)
+            elif ins & 0xFC000000 == 0x14000000:  # b
+                imm = ins & 0x3FFFFFF
+                nxt = pos + ((imm - (1 << 26) if imm & (1 << 25) else imm) << 2)
+            elif ins & 0xFF000010 == 0x54000000:  # b.cond
+                imm = (ins >> 5) & 0x7FFFF
+                target = pos + ((imm - (1 << 19) if imm & (1 << 18) else imm) << 2)
+                cond = ins & 0xF
+                if flags is None and cond >> 1 != 7:
+                    forked = True
+                    states.append((target, dict(regs), dict(stack), None))
+                elif flags is None or _cond(cond, flags):
+                    nxt = target
+            elif ins & 0x7E000000 in (0x34000000, 0x36000000):  # cbz/cbnz, tbz/tbnz
+                test = ins & 0x7E000000 == 0x36000000
+                if test:
+                    imm = (ins >> 5) & 0x3FFF
+                    target = pos + ((imm - (1 << 14) if imm & (1 << 13) else imm) << 2)
+                    bit = ((ins >> 31) << 5) | ((ins >> 19) & 0x1F)
+                    val = get(rd, sf=1)
+                    zero = None if val is None or val[0] != "int" else not (val[1] >> bit) & 1
+                else:
+                    imm = (ins >> 5) & 0x7FFFF
+                    target = pos + ((imm - (1 << 19) if imm & (1 << 18) else imm) << 2)
+                    val = get(rd)
+                    zero = None if val is None or val[0] not in ("int", "addr") else \
+                        (val[0] == "int" and val[1] == 0)
+                if zero is None:
+                    if val is None or val[0] != "arg":
+                        return "none", None
+                    forked = True
+                    states.append((target, dict(regs), dict(stack), flags))
+                elif zero != bool((ins >> 24) & 1):  # cbz/tbz on zero, cbnz/tbnz on non-zero
+                    nxt = target
+            else:
+                return "none", None
+            pos = nxt
+        if len(states) + len(results) > max_paths:
+            return "none", None
+    if not results or any(r is None or r[0] not in ("int", "addr") for r in results):
+        return "none", None
+    distinct = set(results)
+    if len(distinct) == 1:
+        kind, value = results[0]
+        return kind, value
+    if forked:
+        kept = distinct - {("int", 0)}
+        if len(kept) == 1 and next(iter(kept))[0] == "addr":
+            kind, value = next(iter(kept))
+            return kind, value
     return "none", None
 
 

@@ -49,9 +49,11 @@ W_VERSIONINFO = 300
 W_BUILD_PATH = 200
 W_BUILD_INFO = 300
 
-# a version as libraries write it: 1.2.3, 1.2.3a, 1.11.1_DEV, 2.0.0-rc1, 1.3.0.dev2, 2.5.0-12-gabc1234
+# a version as libraries write it: 1.2.3, 1.2.3a, 1.11.1_DEV, 2.0.0-rc1, 1.3.0.dev2, 2.5.0-12-gabc1234,
+# 4.1+1-1d117be (x265's: one commit after 4.1)
 VERSION = (r"[0-9]+\.[0-9]+(?:\.[0-9]+){0,3}[a-z]?"
-           r"(?:[-_.~+]?(?:rc|alpha|beta|pre|dev|DEV|post|a|b|p)[0-9]*)?(?:-[0-9]+-g[0-9a-f]{6,40})?")
+           r"(?:[-_.~+]?(?:rc|alpha|beta|pre|dev|DEV|post|a|b|p)[0-9]*)?"
+           r"(?:-[0-9]+-g[0-9a-f]{6,40}|\+[0-9]+-[0-9a-f]{6,40})?")
 _VERSION_ONLY = re.compile(rf"v?({VERSION})")
 # "libopus 1.3.1", "LIBTIFF, Version 4.5.1\n...", "expat_2.5.0", "libsndfile-1.2.2", "4.9.2 of Jan 1"
 _VERSION_TEXT = re.compile(
@@ -73,15 +75,20 @@ _CXX_VERSION = re.compile(
     rb"(?P<fn>(?:[Gg]et)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)Ev")
 _CXX_FN = re.compile(r"(?:[Gg]et)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)"
                      r"(?:[Ss]tring|[Ss]tr)?")
+# a C library compiled inside a C++ namespace (DuckDB's duckdb_lz4::LZ4_versionString(), SAP's
+# lttc::LZ4_versionString()): its C function under the namespace, taking no arguments
+_CXX_WRAPPED = re.compile(rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,2}?)(?P<n>[0-9]{1,2})"
+                          rb"(?P<fn>[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)Ev")
 _ANY_VERSION = (rb"(?:" + re.sub(rb"\(\?P<[a-z]+>", b"(", _VERSION_NAME.pattern) + rb")|(?:"
-                + re.sub(rb"\(\?P<[a-z]+>", b"(", _CXX_VERSION.pattern) + rb")")
+                + re.sub(rb"\(\?P<[a-z]+>", b"(", _CXX_VERSION.pattern) + rb")|(?:"
+                + re.sub(rb"\(\?P<[a-z]+>", b"(", _CXX_WRAPPED.pattern) + rb")")
 # names that say version but not the library's release: ABI, API, protocol, file format, minimum or
 # required versions, compilers and interpreters, runtime checks with arguments
 _NOT_RELEASE = re.compile(
     r"abi|api|proto|format|schema|file|min|max|compat|requir|check|header|python|^py|cython|numpy|"
     r"glibc|gcc|compiler|plugin|driver|cuda|opengl|^gl|shader|encoder|decoder|runtime|os_|"
     r"kernel|firmware|device|struct|module|build|abi|feature|dll|major|minor|patch|micro|unicode|"
-    r"ucd|icu|tzdata|cldr|utf", re.I)
+    r"ucd|icu|tzdata|cldr|utf(?:8|16|32)?_?ver", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +194,19 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
     # C++ ones
     symbols = info.symbols_matching(_ANY_VERSION, _VERSION_NEEDLES)
     api: list[Counter[str]] = []  # the file's API prefixes, counted once if needed
+    wrapped_api: list[Counter[str]] = []  # and those of C functions inside C++ namespaces
     claims: list[Claim] = []
     for sym in symbols:
         raw = sym.name.encode("latin-1")
         nm = _CHECK_VERSION.fullmatch(raw) or _CXX_VERSION.fullmatch(raw) or _VERSION_NAME.fullmatch(raw)
+        wrapped = False
+        if nm is None and _CXX_WRAPPED.fullmatch(raw):
+            # the C name under the namespace, its lengths checked, read as that C function
+            names = _cxx_names(sym.name[3:-2])
+            nm = _VERSION_NAME.fullmatch(names[-1].encode("latin-1")) if len(names) >= 2 else None
+            if nm is None or _NOT_RELEASE.search(names[-1]):
+                continue
+            wrapped = True
         if nm is None:
             continue
         if nm.re is _CHECK_VERSION:
@@ -210,6 +226,8 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             if fn.group("own") and fn.group("own").lower() not in {n.lower() for n in names}:
                 continue  # QPDF::QPDFVersion() is QPDF's; QPDFWriter::getFinalVersion() is not
             pre = names[0]
+        elif wrapped:
+            pre = nm.group("pre").decode("latin-1")
         else:
             if _NOT_RELEASE.search(sym.name) or sym.name.startswith("_"):
                 continue
@@ -223,8 +241,10 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             lib = own  # a library the table does not name, tied by its own file name
         if lib is None and nm.re is _VERSION_NAME:
             # a library the table does not name, compiled into this file: its version function's
-            # prefix is the prefix of its API (get_lame_version beside a hundred lame_* functions)
-            lib = _static_by_prefix(pre, info, own_key, m, api)
+            # prefix is the prefix of its API (get_lame_version beside a hundred lame_* functions;
+            # inside a namespace, duckdb::utf8proc_version beside duckdb::utf8proc_* ones)
+            lib = _static_by_prefix(pre, info, own_key, m, wrapped_api if wrapped else api,
+                                    _API_COUNT_WRAPPED if wrapped else _API_COUNT)
             static = lib is not None
         if lib is None:
             continue
@@ -243,6 +263,7 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
 
 
 _API_COUNT = rb"([a-z][a-z0-9]{2,15}_)[A-Za-z0-9]"
+_API_COUNT_WRAPPED = rb"_ZN[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*?[0-9]{1,3}([a-z][a-z0-9]{2,15}_)[A-Za-z0-9]"
 _MIN_API = 20  # defined functions sharing a prefix before it is taken for a library's API
 _API_PREFIX = re.compile(r"(?:[Gg]et_)?(?P<name>[a-z][a-z0-9]{2,15})")
 
@@ -273,7 +294,7 @@ def _related(pre: str, own_key: str) -> bool:
 
 
 def _static_by_prefix(pre: str, info: BinaryInfo, own_key: str | None, m: LibraryMatcher,
-                      api: list[Counter[str]]) -> Library | None:
+                      api: list[Counter[str]], count: bytes = _API_COUNT) -> Library | None:
     """The unnamed library whose API prefix ``pre`` is, when at least ``_MIN_API`` defined symbols
     carry it (one version function alone names nothing)."""
     pm = _API_PREFIX.fullmatch(pre.rstrip("_"))
@@ -283,7 +304,7 @@ def _static_by_prefix(pre: str, info: BinaryInfo, own_key: str | None, m: Librar
     if name in _TOOLCHAIN or (own_key and _related(name, own_key)) or _NOT_RELEASE.search(name):
         return None
     if not api:
-        api.append(info.prefix_counts(_API_COUNT))
+        api.append(info.prefix_counts(count))
     n = api[0].get(name + "_", 0)
     if n < _MIN_API:
         return None

@@ -36,6 +36,7 @@ from assay.enrich.bundled.rules import (
     LibraryMatcher,
     SymbolReader,
     file_key,
+    fill_template,
     generic_library,
     int_version,
     trie_regex,
@@ -43,7 +44,7 @@ from assay.enrich.bundled.rules import (
 from assay.identity.versions import split_distro
 from assay.model import Evidence
 
-_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~][0-9A-Za-z.]+)?$")
+_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~_][0-9A-Za-z.]+)?$")
 _MAX_PER_ANCHOR = 64  # a string repeated thousands of times proves nothing more
 
 
@@ -121,7 +122,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     reader.regex.match(data, at, hi)
                 if vm is None or vm.start() > at:
                     continue
-                version = _group(vm)
+                version = _group(vm, reader.template)
                 if version:
                     add(lib, version, Evidence("version-string", path,
                                                vm.group().decode("latin-1").strip("\x00 \n"), "version"))
@@ -378,7 +379,10 @@ def _literal_search(words: tuple[bytes, ...], silent: tuple[bytes, ...],
     return literal_search(words, silent)
 
 
-def _group(vm: re.Match[bytes]) -> str | None:
+def _group(vm: re.Match[bytes], template: str | None = None) -> str | None:
+    if template is not None:
+        text = fill_template(template, vm.groups())
+        return text if text and _VERSIONISH.match(text) else None
     try:
         raw = vm.group("v")
     except IndexError:

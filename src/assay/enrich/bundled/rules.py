@@ -23,6 +23,7 @@ class StringReader:
     anchor: bytes
     regex: re.Pattern[bytes]  # group "v" (or group 1) is the version
     window: int  # bytes before the anchor that the regex may start at
+    template: str | None = None  # the version from several groups: "{1}.{2}.{3}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +172,24 @@ def _load_table() -> dict:
     return tomllib.loads(text)
 
 
+_TEMPLATE_GROUP = re.compile(r"\{([0-9])\}")
+
+
+def fill_template(template: str, groups: tuple[bytes | None, ...]) -> str | None:
+    """``"{1}.{2}.{3}"`` filled with a match's groups (1-based); None when one of them is missing."""
+    parts = []
+    pos = 0
+    for m in _TEMPLATE_GROUP.finditer(template):
+        g = groups[int(m.group(1)) - 1]
+        if g is None:
+            return None
+        parts.append(template[pos:m.start()])
+        parts.append(g.decode("latin-1"))
+        pos = m.end()
+    parts.append(template[pos:])
+    return "".join(parts)
+
+
 def _compile_library(entry: dict, kind: str) -> Library:
     name = entry["name"]
     strings = []
@@ -181,9 +200,14 @@ def _compile_library(entry: dict, kind: str) -> Library:
             rx = re.compile(v["regex"].encode("latin-1"), re.S)
             if rx.groups < 1:
                 raise ValueError(f"{name}: version regex needs a group: {v['regex']}")
+            template = v.get("version")
+            if template is not None:
+                used = {int(g) for g in _TEMPLATE_GROUP.findall(template)}
+                if not used or max(used) > rx.groups or _TEMPLATE_GROUP.sub("", template).strip(".-_"):
+                    raise ValueError(f"{name}: version template {template!r} needs groups of {v['regex']}")
             anchors = v["anchor"] if isinstance(v["anchor"], list) else [v["anchor"]]
             for anchor in anchors:
-                strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0))))
+                strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0)), template))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
