@@ -173,6 +173,18 @@ def test_metadata_only_callers_keep_working() -> None:
     assert identify_text("short") is None
 
 
+def test_metadata_only_answers_depend_on_the_license_fields_alone() -> None:
+    # remembered per (expression, License field, License classifiers): other classifiers and
+    # the order of calls change nothing, and the answer is the one resolve_license gives
+    mit = ["License :: OSI Approved :: MIT License"]
+    plain = from_metadata(None, None, mit)
+    noisy = from_metadata(None, None, ["Programming Language :: Python :: 3", *mit, "Topic :: Utilities"])
+    assert plain == noisy and plain is not None and plain.expression == "MIT"
+    fields = {"License-Expression": [], "License": ["BSD"], "Classifier": mit}
+    assert from_metadata(None, "BSD", mit) == resolve_license(fields).license
+    assert from_metadata(None, "BSD", []) == resolve_license({"License": ["BSD"]}).license
+
+
 @pytest.mark.slow
 def test_identify_text_delegates_to_the_matcher() -> None:
     assert identify_text(text_of("alabaster", "LICENSE.rst")) == "BSD-3-Clause"
