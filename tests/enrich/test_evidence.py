@@ -179,12 +179,17 @@ def _evidence(graph: Graph, name: str) -> list:
     return [e for c in _native(graph) if c.name == name for e in c.evidence]
 
 
+def _versions(graph: Graph, name: str) -> set:
+    """The versions assay reports for the native library ``name`` (None: found, version unknown)."""
+    return {c.version for c in _native(graph) if c.name == name}
+
+
 @pytest.mark.slow
 def test_a_macho_debug_map_names_the_sources_compiled_in() -> None:
     # N_SO stabs: ".../pcre2-10.44/src/" then "pcre2_compile.c" side by side in the string table;
     # pcre2's bytes state its version nowhere else readable (fiona's libpcre2-8.0.dylib)
     fiona = _graph("mac", "fiona-")
-    assert {c.version for c in _native(fiona) if c.name == "pcre2"} == {"10.44"}
+    assert _versions(fiona, "pcre2") == {"10.44"}
     assert any(e.kind == "build-path" and "pcre2-10.44/src/pcre2_compile.c" in e.detail
                for e in _evidence(fiona, "pcre2"))
     # the file's own sources name the file's own library, not a second component beside it
@@ -205,7 +210,7 @@ def test_a_version_block_of_name_value_lines() -> None:
     # (libtbbmalloc_proxy states no version: one component of version unknown beside it) and the
     # auditwheel-grafted libtbb-<hash>.so.2 of its Linux wheel
     for graph in (_graph("mac", "prophet-"), catalog_artifact(pypi_file(*PROPHET_LINUX))):
-        assert {c.version for c in _native(graph) if c.name == "tbb"} - {None} == {"2020.3"}
+        assert _versions(graph, "tbb") - {None} == {"2020.3"}
         assert any(e.kind == "build-info" and e.detail == "TBB: VERSION 2020.3"
                    for e in _evidence(graph, "tbb"))
 
@@ -246,12 +251,12 @@ def test_readers_added_after_the_fourth_batch() -> None:
     # on the same project's Linux wheel: nc_inq_libvers() -> "4.10.1 of <date> $" (netCDF-C), and
     # "InChI version 1, Software 1.07.3 (API Library)" in RDKit's InChI wrapper
     for graph in (_graph("mac", "netcdf4-"), catalog_artifact(pypi_file(*NETCDF_LINUX))):
-        assert {c.version for c in _native(graph) if c.name == "netcdf"} == {"4.10.1"}
+        assert _versions(graph, "netcdf") == {"4.10.1"}
     for graph in (_graph("mac", "rdkit-"), catalog_artifact(pypi_file(*RDKIT_LINUX))):
-        assert {c.version for c in _native(graph) if c.name == "inchi"} == {"1.07.3"}
+        assert _versions(graph, "inchi") == {"1.07.3"}
     # zip_libzip_version(): the library's own name after its prefix (one binary: no second libzip
     # was found); libarchive's archive_libzstd_version() in OpenCV's dylibs names zstd, not libarchive
-    assert {c.version for c in _native(_graph("mac", "netcdf4-")) if c.name == "libzip"} == {"1.12.1"}
+    assert _versions(_graph("mac", "netcdf4-"), "libzip") == {"1.12.1"}
     ev = [e for c in _native(_graph("mac", "opencv_python_headless-")) for e in c.evidence]
     assert not any("archive_lib" in e.detail for e in ev)
 
@@ -268,7 +273,7 @@ def test_arm64_functions_read_on_every_path() -> None:
     # ret (fiona's; no second -O0 build of a version function was found in the cached wheels)
     for platform, prefix, version in (("mac", "netcdf4-", "1.68.1"), ("mac", "curl_cffi-", "1.63.0"),
                                       ("mac", "fiona-", "1.46.0")):
-        found = {c.version for c in _native(_graph(platform, prefix)) if c.name == "nghttp2"}
+        found = _versions(_graph(platform, prefix), "nghttp2")
         assert found == {version}, (prefix, found)
         assert any(e.kind == "symbol" and e.detail.startswith("nghttp2_version:")
                    for e in _evidence(_graph(platform, prefix), "nghttp2"))
@@ -290,7 +295,7 @@ def test_a_version_joined_from_several_groups() -> None:
     # template "{1}.{2}.{3}"): netcdf4's libdf on macOS arm64, and pyhdf's RHEL libdf (4.2.14)
     for graph, version in ((_graph("mac", "netcdf4-"), "4.2.15"),
                            (catalog_artifact(pypi_file(*PYHDF_LINUX)), "4.2.14")):
-        assert {c.version for c in _native(graph) if c.name == "hdf4"} - {None} == {version}
+        assert _versions(graph, "hdf4") - {None} == {version}
         assert any(e.kind == "version-string" and e.detail.startswith(f"HDF Version {version[:3]} Release")
                    for e in _evidence(graph, "hdf4"))
 
@@ -317,9 +322,9 @@ def test_blosc_development_builds_and_blosc2_3() -> None:
     # wheel's libblosc, numcodecs' static copy); c-blosc2 3.3.5 (imagecodecs' libblosc2, and
     # python-blosc2's extension)
     for graph in (_graph("linux", "blosc-"), catalog_artifact(pypi_file(*NUMCODECS_LINUX))):
-        assert {c.version for c in _native(graph) if c.name == "blosc"} == {"1.21.7.dev"}
+        assert _versions(graph, "blosc") == {"1.21.7.dev"}
     for graph in (_graph("linux", "imagecodecs-"), catalog_artifact(pypi_file(*BLOSC2_LINUX))):
-        assert {c.version for c in _native(graph) if c.name == "blosc2"} == {"3.3.5"}
+        assert _versions(graph, "blosc2") == {"3.3.5"}
 
 
 PYCURL = {"linux": ("pycurl-7.49.0-cp315-cp315-manylinux_2_28_x86_64.whl",
@@ -334,9 +339,9 @@ def test_a_development_version_in_a_banner_is_kept_whole() -> None:
     # on "1.11.1_DEV" (pycurl's grafted libssh2, Linux x86-64 and macOS arm64); a release says 1.11.1
     for platform in ("linux", "mac"):
         graph = catalog_artifact(pypi_file(*PYCURL[platform]))
-        assert {c.version for c in _native(graph) if c.name == "libssh2"} == {"1.11.1_DEV"}, platform
+        assert _versions(graph, "libssh2") == {"1.11.1_DEV"}, platform
         assert "SSH-2.0-libssh2_1.11.1_DEV" in {e.detail for e in _evidence(graph, "libssh2")}
-    assert {c.version for c in _native(_graph("mac", "netcdf4-")) if c.name == "libssh2"} == {"1.11.1"}
+    assert _versions(_graph("mac", "netcdf4-"), "libssh2") == {"1.11.1"}
 
 
 DUCKDB_LINUX = ("duckdb-2.0.1-cp312-abi3-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
@@ -373,7 +378,7 @@ def test_utf8proc_is_a_library_not_a_unicode_version() -> None:
     # libarrow_compute); utf8proc_unicode_version() ("14.0.0") is Unicode's and never read
     for graph, version in ((_graph("mac", "ddtrace-"), "2.7.0"),
                            (catalog_artifact(pypi_file(*PYARROW_MAC)), "2.12.0")):
-        assert {c.version for c in _native(graph) if c.name == "utf8proc"} == {version}
+        assert _versions(graph, "utf8proc") == {version}
         assert not any("unicode" in e.detail for e in _evidence(graph, "utf8proc"))
 
 
@@ -385,7 +390,7 @@ def test_fontconfig_and_x265_versions() -> None:
     ffmpeg = _graph("mac", "imageio_ffmpeg-")
     cv = _graph("mac", "opencv_python_headless-")
     for graph, version in ((ffmpeg, "2.16.0"), (cv, "2.16.0"), (_graph("mac", "rdkit-"), "2.15.0")):
-        assert {c.version for c in _native(graph) if c.name == "fontconfig"} == {version}
+        assert _versions(graph, "fontconfig") == {version}
     # x265_version_str points to "4.1+1-1d117be" (one commit after 4.1, kept as written): in the
     # ffmpeg executable the pointer is a chained fixup holding an offset from the image base
     # 0x100000000 (no second executable with such a pointer was found); in OpenCV's libx265 dylib
