@@ -175,6 +175,21 @@ def test_vcpkg_build_trees_name_the_ports_and_their_versions() -> None:
     assert {("abseil", "20250814.1"), ("aws-c-common", "0.12.6"), ("curl", "8.18.0")} <= tiledb, tiledb
 
 
+ARCTICDB_LINUX = ("arcticdb-6.28.2-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+                  "1a34657be9a22b79b8940d5c989dd3a277524f164a7cd3efeed40f7f3d2bb165")
+
+
+@pytest.mark.slow
+def test_a_vcpkg_ref_cut_to_its_last_ten_characters_proves_no_version() -> None:
+    # vcpkg names a port's source folder after the last 10 characters of its git ref: arcticdb's
+    # folly (tag v2026.02.23.00) is at buildtrees/folly/src/6.02.23.00-*.clean, which is no
+    # folly release; url-8_20_0 (curl-8_20_0) lost only letters and still proves curl 8.20.0,
+    # as tiledb's 10-character abseil ref 20250814.1 (a date cut on the left would not be one)
+    found = {(c.name, c.version) for c in _native(catalog_artifact(pypi_file(*ARCTICDB_LINUX)))}
+    assert not {v for n, v in found if n == "folly"} - {None}, found
+    assert {("curl", "8.20.0"), ("libbson", "1.30.3"), ("aws-c-io", "0.26.3")} <= found, found
+
+
 def _evidence(graph: Graph, name: str) -> list:
     return [e for c in _native(graph) if c.name == name for e in c.evidence]
 

@@ -402,6 +402,7 @@ _CELLAR = re.compile(rb"[/\\]Cellar[/\\](?P<name>[A-Za-z0-9_+.-]+?)(?:@[0-9.]+)?
 _VCPKG = re.compile(rb"[/\\]buildtrees[/\\](?P<name>[A-Za-z0-9_+.-]{1,60})[/\\]src[/\\]"
                     rb"(?P<ver>[A-Za-z0-9_.+-]{1,60}?)-[0-9a-f]{10}\.clean[/\\]"
                     rb"(?P<rest>[A-Za-z0-9_+.,@~ -]{1,120}(?:[/\\][A-Za-z0-9_+.,@~ -]{1,120}){0,12})")
+_VCPKG_REF_KEPT = 10  # characters of a git ref vcpkg keeps in a source folder's name (the last ones)
 _VCPKG_REF = re.compile(r"(?:[A-Za-z][A-Za-z0-9]*[-_])*v?(?P<v>[0-9]+(?:[._][0-9]+)+)")
 _SOURCE = re.compile(r"\.(?:c|cc|cpp|cxx|c\+\+|rs|go|f|f90|f77|s|asm|m|mm|h|hh|hpp|hxx|inl|inc|ipp|tcc)$",
                      re.I)
@@ -517,8 +518,15 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
         version = hit.group("ver").decode("latin-1").removeprefix("v")
         if hit.re is _VCPKG:
             # a port's git ref: v3.12.4, url-8_20_0, R_2_6_2; a commit hash names no release
-            rm = _VCPKG_REF.fullmatch(hit.group("ver").decode("latin-1"))
+            ref = hit.group("ver").decode("latin-1")
+            rm = _VCPKG_REF.fullmatch(ref)
             if rm is None:
+                continue
+            if len(ref) >= _VCPKG_REF_KEPT and rm.start("v") == 0 and \
+                    len(rm.group("v").split(".")[0].split("_")[0]) < 8:
+                # vcpkg keeps only the last 10 characters of a ref: a version that fills them
+                # from the first may have lost its start (folly's v2026.02.23.00 is written
+                # 6.02.23.00). A date (20250814.1) cut on the left would no longer be one.
                 continue
             version = rm.group("v").replace("_", ".")
         rest = hit.group("rest").decode("latin-1").replace("\\", "/")
