@@ -24,7 +24,8 @@ def _at(data: bytes | mmap.mmap, pos: int, prefix: bytes) -> bool:
 
 
 def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
-    """``how``: "ret-int" | "ret-str" (functions), "int" | "str" | "ptr-str" (data objects)."""
+    """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" (functions),
+    "int" | "str" | "ptr-str" (data objects)."""
     if sym.offset < 0 or sym.offset >= len(data):
         return None
     if how == "int":
@@ -48,6 +49,8 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         if off is None or off + 4 > len(data):
             return None
         return struct.unpack_from("<i", data, off)[0]
+    if how == "ret-ptr-u16-version":
+        return _u16_version(data, info, sym)
     if how in ("ret-int", "ret-str"):
         kind, value = _returned(data, info, sym)
         if kind == "int" and how == "ret-int":
@@ -62,6 +65,28 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
 def _at(data: bytes, pos: int, literal: bytes) -> bool:
     """``data.startswith(literal, pos)`` for bytes and memory maps alike."""
     return data[pos:pos + len(literal)] == literal
+
+
+def _u16_version(data: bytes, info: BinaryInfo, sym: Symbol) -> str | None:
+    """A function returning a pointer to ``{uint16 major, minor, micro, nano; const char *suffix}``
+    (libusb's ``libusb_get_version()``): "major.minor.micro" and the suffix ("-rc1"; empty for
+    a release). Without a readable suffix pointer nothing is proven: a release candidate would
+    pass for the release."""
+    kind, value = _returned(data, info, sym)
+    if kind != "addr" or value is None:
+        return None
+    off = info.offset_of(value)
+    if off is None or off + 8 > len(data):
+        return None
+    major, minor, micro = struct.unpack_from("<HHH", data, off)
+    target = info.pointer_at(value + 8)
+    at = None if target is None else info.offset_of(target)
+    if at is None or at >= len(data):
+        return None
+    suffix = "" if data[at] == 0 else _cstr(data, at)
+    if suffix is None:
+        return None
+    return f"{major}.{minor}.{micro}{suffix}"
 
 
 def _str_at(data: bytes, info: BinaryInfo, vaddr: int | None) -> str | None:
