@@ -412,3 +412,35 @@ def test_fontconfig_and_x265_versions() -> None:
     # the same notation
     for graph in (ffmpeg, cv):
         assert {c.version for c in _native(graph) if "x265" in c.name} == {"4.1+1-1d117be"}
+
+
+LIBUSB_LINUX = ("libusb_package-1.0.30.0-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64."
+                "manylinux_2_28_x86_64.whl",
+                "f502ad5a0527b8c0431de817662325c88a1bba2cc334173665b04ad168d7b6d3")
+LIBUSB_MAC = ("libusb_package-1.0.30.0-py3-none-macosx_11_0_arm64.whl",
+              "4ad25f8d254bbbdd234446d5580b24d62d59bb0e690d8090457dac347f044437")
+HIDAPI_LINUX = ("hidapi-0.15.0-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+                "cfdbc74d5c4b5fdeef58a246d80f7dbf4ca33fe741c889505a4a350dd2eb54fb")
+
+
+@pytest.mark.slow
+def test_a_version_function_returning_a_struct_of_uint16s() -> None:
+    # libusb_get_version() returns &{major, minor, micro, nano, rc, describe}: x86-64 (lea; ret,
+    # the rc pointer set by a RELATIVE relocation) and arm64 (adrp/add, a chained-fixup pointer)
+    for wheel in (LIBUSB_LINUX, LIBUSB_MAC):
+        usb = [c for c in _native(catalog_artifact(pypi_file(*wheel))) if c.name == "libusb"]
+        assert [c.version for c in usb] == ["1.0.30"], wheel
+        assert any("libusb_get_version" in e.detail for e in usb[0].evidence)
+    # a second project: hidapi grafts CentOS 7's libusb (libusbx 1.0.21-1.el7 in its own SBOM)
+    hidapi = catalog_artifact(pypi_file(*HIDAPI_LINUX))
+    assert _versions(hidapi, "libusb") == {"1.0.21"}
+
+
+@pytest.mark.slow
+def test_auditwheel_hashes_and_release_numbers_are_not_part_of_a_library_name() -> None:
+    # auditwheel puts its hash before the first dot: libdw-0.176.so -> libdw-0-780627ce.176.so
+    hidapi = catalog_artifact(pypi_file(*HIDAPI_LINUX))
+    names = {c.name for c in _native(hidapi)}
+    assert {"libdw", "libelf", "libudev"} <= names, names
+    assert not [n for n in names if "780627ce" in n or "3d9de92a" in n or n.endswith(".176")], names
+    assert _versions(hidapi, "libdw") == {"0.176"}  # dwfl_version(), not the file name

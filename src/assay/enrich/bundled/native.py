@@ -284,11 +284,17 @@ def _norm_name(name: str) -> str:
 
 def _generic_name(basename: str, soname: str | None, key: str) -> str:
     """A library's name from its SONAME or file name: ``libgeotiff``, ``geos_c``, ``zmq``."""
+    # a file named with its release or API version names the library without it: libdw-0.176.so
+    # is libdw, libusb-1.0.so is libusb, avcodec-61.dll is avcodec (the number proves nothing)
+    name = _RELEASE_TAIL.sub("", key) or key
     for candidate in filter(None, ((soname or "").rsplit("/", 1)[-1], basename)):
         if file_key(candidate) == key:
             low = candidate.lower()
-            return f"lib{key}" if low.startswith("lib") else key
-    return key
+            return f"lib{name}" if low.startswith("lib") else name
+    return name
+
+
+_RELEASE_TAIL = re.compile(r"-[0-9]+(?:\.[0-9]+)*$")
 
 
 # the literal leads of the regexes _hits was asked for (the generic evidence's seeds): the anchor

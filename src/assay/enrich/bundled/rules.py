@@ -131,6 +131,9 @@ class LibraryMatcher:
 _PYEXT = re.compile(r"\.(cpython-|abi3\.|cp\d+-win|pypy)|\.pyd$", re.I)
 _SHLIB = re.compile(r"^(?P<stem>.+?)(?:\.so(?:\.[0-9][0-9a-z.]*)?|(?:\.[0-9]+)*\.dylib|\.dll)$", re.I)
 _HASH = re.compile(r"-[0-9a-f]{8}$|-[0-9a-f]{32}$")
+# auditwheel inserts its hash before the SONAME's first dot: libdw-0.176.so -> libdw-0-780627ce.176.so,
+# libusb-1.0.so.0 -> libusb-1-150b88da.0.so.0 (a hash of digits only is left: it could be a date)
+_MID_HASH = re.compile(r"-(?=[0-9]*[a-f])[0-9a-f]{8}(?=\.)")
 
 
 def _source_key(name: str) -> str:
@@ -163,7 +166,7 @@ def _file_stem(basename: str) -> str | None:
     m = _SHLIB.match(basename)
     if not m:
         return None
-    stem = _HASH.sub("", m.group("stem").lower())
+    stem = _HASH.sub("", _MID_HASH.sub("", m.group("stem").lower(), count=1))
     return stem.removeprefix("lib")
 
 
