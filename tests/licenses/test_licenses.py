@@ -185,6 +185,16 @@ def test_metadata_only_answers_depend_on_the_license_fields_alone() -> None:
     assert from_metadata(None, "BSD", []) == resolve_license({"License": ["BSD"]}).license
 
 
+def test_a_license_field_naming_a_classifier_means_what_the_classifier_means() -> None:
+    # sqlean.py's PKG-INFO says "License: zlib/libpng" (the OSI classifier's name), no file
+    assert from_metadata(None, "zlib/libpng", []).expression == "Zlib"
+    assert from_metadata(None, "zlib/libpng License", []).expression == "Zlib"
+    assert from_metadata(None, "Mozilla Public License 2.0 (MPL 2.0)", []).expression == "MPL-2.0"
+    # a name without the version a versioned license needs stays free text
+    artistic = from_metadata(None, "Artistic License", [])
+    assert artistic.expression is None and artistic.text == "Artistic License"
+
+
 @pytest.mark.slow
 def test_identify_text_delegates_to_the_matcher() -> None:
     assert identify_text(text_of("alabaster", "LICENSE.rst")) == "BSD-3-Clause"

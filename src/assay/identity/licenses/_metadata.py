@@ -72,13 +72,35 @@ ALIASES: dict[str, str] = {
     "dual license": "", "other/proprietary license": "", "proprietary": "",
 }
 
+
+def _classifier_names() -> dict[str, str]:
+    """A classifier's own name written as the License field ("zlib/libpng License", "zlib/libpng")
+    means what the classifier means, when that is unambiguous: the name states the version, or
+    the license has none ("Artistic License" is not taken: Artistic-1.0 or -2.0)."""
+    out: dict[str, str] = {}
+    for classifier, spdx in CLASSIFIERS.items():
+        name = classifier.rsplit(" :: ", 1)[-1].lower()
+        if not spdx or (any(ch.isdigit() for ch in spdx) and not any(ch.isdigit() for ch in name)):
+            continue
+        bare = name.split(" (", 1)[0]
+        for form in (name, bare, bare.removesuffix(" license")):
+            out.setdefault(form, spdx)
+    return out
+
+
+_NAMES = _classifier_names()
+
+
 @lru_cache(maxsize=4096)
 def spdx_expression(text: str) -> str | None:
-    """A canonical SPDX expression when ``text`` is one (or a known alias), else None."""
+    """A canonical SPDX expression when ``text`` is one (or a known alias, or a license
+    classifier's name), else None."""
     stripped = text.strip().strip(".").strip()
     if not stripped or "\n" in stripped or len(stripped) > 200:
         return None
     alias = ALIASES.get(stripped.lower())
+    if alias is None:
+        alias = _NAMES.get(stripped.lower())
     if alias is not None:
         return alias or None
     try:
