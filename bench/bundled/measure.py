@@ -34,6 +34,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "tests" / "enrich")]
 CACHE = Path.home() / ".cache" / "assay-corpus" / "untuned"
+# batches whose wheels are kept in a folder of their own
+CACHES = {"untuned7.json": Path.home() / ".cache" / "assay-corpus" / "untuned7"}
 
 
 def platform_of(filename: str) -> str:
@@ -104,7 +106,7 @@ def untuned_set(file: str = "untuned.json") -> dict[str, tuple[Path, set, set]]:
     out = {}
     for plat, wheels in doc.items():
         for name, w in sorted(wheels.items()):
-            dest = CACHE / plat / name
+            dest = CACHES.get(file, CACHE) / plat / name
             if not dest.exists():
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 net.download(w["url"], dest, sha256=w["sha256"], timeout=120)
@@ -136,7 +138,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--untuned", action="store_true", help="only the untuned set")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and wrong versions per wheel")
+    ap.add_argument("--only", metavar="FILE", help="only this untuned batch, e.g. untuned7.json")
     args = ap.parse_args()
+    if args.only:
+        report(f"untuned ({args.only})", untuned_set(args.only), args.verbose)
+        return
     if not args.untuned:
         report("tuned (tests/enrich/bundled_wheelset.py)", tuned_set(), args.verbose)
     report("untuned (bench/bundled/untuned.json)", untuned_set(), args.verbose)
@@ -144,6 +150,8 @@ def main() -> None:
     report("untuned, third batch (bench/bundled/untuned3.json)", untuned_set("untuned3.json"), args.verbose)
     report("untuned, fourth batch (bench/bundled/untuned4.json)", untuned_set("untuned4.json"), args.verbose)
     report("untuned, fifth batch (bench/bundled/untuned5.json)", untuned_set("untuned5.json"), args.verbose)
+    report("untuned, seventh batch, Linux and Windows (bench/bundled/untuned7.json)",
+           untuned_set("untuned7.json"), args.verbose)
 
 
 if __name__ == "__main__":

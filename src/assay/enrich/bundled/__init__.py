@@ -381,7 +381,10 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
         crate = claim.kind_hint == "cargo"
         same = [c for c in detected if _norm(c.name) == _norm(claim.name)
                 and (c.kind is Kind.CARGO_LIBRARY) == crate]
-        exact = [c for c in same if c.version == claim.version]
+        # (an SBOM's distribution build, 4.4.6-11.el8, is the upstream 4.4.6 the bytes proved)
+        upstream = split_distro(claim.version).upstream if claim.version and split_distro(claim.version) \
+            else claim.version
+        exact = [c for c in same if c.version in (claim.version, upstream)]
         unproven = [c for c in same if c.version is None]
         if exact or unproven:
             # the SBOM backs what the bytes proved; it proves a version itself only where the
@@ -392,9 +395,21 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
                                                                 if e not in c.evidence))
                 if fill and c.version is None:
                     lib = libraries.get(c.name)
-                    cpe = lib.cpe23(fill) if lib else None
-                    merged = replace(merged, version=fill, purl=lib.purl(fill) if lib else claim.purl,
-                                     cpes=(cpe,) if cpe else claim.cpes)
+                    version, purl, cpes = fill, lib.purl(fill) if lib else claim.purl, claim.cpes
+                    distro = split_distro(fill)
+                    if distro is not None:
+                        # an SBOM's distribution build (2.4.46-21.el8_10) is upstream 2.4.46, as for
+                        # the builds the bytes name (_native_component)
+                        purl = distro_purl(distro.kind, distro.distro, lib.purl_name if lib else c.name,
+                                           distro.full)
+                        version, cpes = distro.upstream, ()
+                        said = Evidence("distro-release", dict(c.properties).get("assay:path", ""),
+                                        f"{distro.full} is the {distro.distro} build of upstream "
+                                        f"{distro.upstream}", "version")
+                        merged = replace(merged, evidence=(*merged.evidence, said), properties=tuple(
+                            sorted((*c.properties, ("assay:distro-version", distro.full)))))
+                    cpe = lib.cpe23(version) if lib else None
+                    merged = replace(merged, version=version, purl=purl, cpes=(cpe,) if cpe else cpes)
                     graph.unknowns[:] = [u for u in graph.unknowns
                                          if not (u.subject == c.id and u.reason == "unknown-version")]
                 graph.components[c.id] = merged

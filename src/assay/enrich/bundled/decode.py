@@ -24,7 +24,8 @@ def _at(data: bytes | mmap.mmap, pos: int, prefix: bytes) -> bool:
 
 
 def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
-    """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" (functions),
+    """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" |
+    "ret-float@SCALE" (functions),
     "int" | "str" | "ptr-str" (data objects)."""
     if sym.offset < 0 or sym.offset >= len(data):
         return None
@@ -51,6 +52,10 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         return struct.unpack_from("<i", data, off)[0]
     if how == "ret-ptr-u16-version":
         return _u16_version(data, info, sym)
+    if how.startswith("ret-float@"):
+        # a function returning a float constant, scaled to an integer (CFITSIO's ffvers: 4.0603)
+        value = _x86_float(data, info, sym)
+        return round(value * int(how.partition("@")[2])) if value is not None else None
     if how in ("ret-int", "ret-str"):
         kind, value = _returned(data, info, sym)
         if kind == "int" and how == "ret-int":
@@ -60,6 +65,43 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         if kind == "addr" and how == "ret-int":
             return None
     return None
+
+
+def _x86_float(data: bytes, info: BinaryInfo, sym: Symbol) -> float | None:
+    """``movss xmm0, [rip+d]`` (the constant), optionally stored through the out-parameter and read
+    back (-O0 keeps the pointer in a stack slot), then ``ret``: the float32 constant."""
+    if info.machine != "x86_64":
+        return None
+    pos, end = sym.offset, min(sym.offset + 64, len(data))
+    target: int | None = None
+    while pos < end:
+        b = data[pos]
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+            pos += 4
+        elif b in (0x55, 0x5D):  # push/pop rbp
+            pos += 1
+        elif _at(data, pos, b"\x48\x89\xe5"):  # mov rbp, rsp
+            pos += 3
+        elif _at(data, pos, b"\x48\x89\x7d") or _at(data, pos, b"\x48\x8b\x45") or \
+                _at(data, pos, b"\x48\x89\x4d"):
+            pos += 4  # the out-parameter to and from its stack slot (rdi or rcx; rax)
+        elif _at(data, pos, b"\xf3\x0f\x10\x05") and target is None:
+            target = sym.vaddr + (pos - sym.offset) + 8 + struct.unpack_from("<i", data, pos + 4)[0]
+            pos += 8
+        elif data[pos:pos + 3] == b"\xf3\x0f\x11" and data[pos + 3] in (0x00, 0x01, 0x07):
+            pos += 4  # movss [rax|rcx|rdi], xmm0: the same value through the out-parameter
+        elif data[pos:pos + 4] == b"\xf3\x0f\x10\x00" and target is not None:
+            pos += 4  # movss xmm0, [rax]: read back what was just stored
+        elif b == 0xC3:
+            break
+        else:
+            return None
+    else:
+        return None
+    off = info.offset_of(target) if target is not None else None
+    if off is None or off + 4 > len(data):
+        return None
+    return struct.unpack_from("<f", data, off)[0]
 
 
 def _at(data: bytes, pos: int, literal: bytes) -> bool:
@@ -117,7 +159,7 @@ def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | No
     return "none", None
 
 
-def _x86(data: bytes, off: int, vaddr: int, is64: bool) -> tuple[str, int | None]:
+def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[str, int | None]:
     """Follow a prologue-free or frame-pointer function to its ``ret``; track only eax/rax."""
     pos, end = off, min(off + 48, len(data))
     value: tuple[str, int | None] = ("none", None)
@@ -125,6 +167,13 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool) -> tuple[str, int | None
         b = data[pos]
         if _at(data, pos, b"\xf3\x0f\x1e\xfa") or _at(data, pos, b"\xf3\x0f\x1e\xfb"):
             pos += 4  # endbr64 / endbr32
+        elif b == 0xE9 and hops and value == ("none", None) and pos + 5 <= end:
+            # the entry is a jump thunk (MSVC's incremental linking): read the function it jumps to
+            disp = struct.unpack_from("<i", data, pos + 1)[0]
+            target = pos + 5 + disp
+            if not 0 <= target < len(data):
+                return "none", None
+            return _x86(data, target, vaddr + (target - off), is64, hops - 1)
         elif b == 0x55:  # push rbp
             pos += 1
         elif _at(data, pos, b"\x48\x89\xe5") or _at(data, pos, b"\x89\xe5"):  # mov rbp, rsp
@@ -212,6 +261,114 @@ def _x86_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | No
         else:
             return None
     return None
+
+
+def x86_array_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | None:
+    """``void f(int v[3]) { if (v) { v[0] = X; v[1] = Y; v[2] = Z; } }`` -> [X, Y, Z] (SuiteSparse's
+    ``cholmod_version``, ``SuiteSparse_version``): 32-bit stores through the first argument, also
+    written two at a time (``movq $imm32`` sign-extends: X, 0; ``movabs`` then ``mov [rdi], rax``)."""
+    base = 0x01 if win64 else 0x07  # modrm r/m of rcx or rdi
+    pos, end = off, min(off + 64, len(data))
+    stored: dict[int, int] = {}  # byte offset in the array -> 32-bit value
+    rax: int | None = None
+
+    def put(at: int, value: int, width: int) -> None:
+        for i in range(width // 4):
+            stored[at + 4 * i] = (value >> (32 * i)) & 0xFFFFFFFF
+
+    def disp(modrm: int, at: int) -> tuple[int, int] | None:  # (displacement, its length)
+        if modrm == base:
+            return 0, 0
+        if modrm == 0x40 | base:
+            return data[at], 1
+        return None
+
+    while pos < end:
+        b = data[pos]
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+            pos += 4
+        elif _at(data, pos, b"\x48\x85\xff" if not win64 else b"\x48\x85\xc9"):
+            pos += 3  # test the array pointer
+        elif b == 0x74:  # je short: the NULL-pointer path skips the stores
+            pos += 2
+        elif b in (0x48, 0xC7) and (b == 0xC7 or data[pos + 1] == 0xC7) and \
+                (d := disp(data[pos + (2 if b == 0x48 else 1)], pos + (3 if b == 0x48 else 2))) is not None:
+            at = pos + (3 if b == 0x48 else 2) + d[1]  # mov dword/qword [reg + d8], simm32
+            imm = struct.unpack_from("<i", data, at)[0]
+            put(d[0], imm & (0xFFFFFFFFFFFFFFFF if b == 0x48 else 0xFFFFFFFF), 8 if b == 0x48 else 4)
+            pos = at + 4
+        elif _at(data, pos, b"\x48\xb8"):  # movabs rax, imm64
+            rax = struct.unpack_from("<Q", data, pos + 2)[0]
+            pos += 10
+        elif _at(data, pos, b"\x48\x89") and rax is not None and \
+                (d := disp(data[pos + 2], pos + 3)) is not None:  # mov [reg + d8], rax
+            put(d[0], rax, 8)
+            pos += 3 + d[1]
+        elif b == 0xB8:  # mov eax, imm32: the return value
+            pos += 5
+        elif b == 0xC3:
+            n = len(stored)
+            if n >= 3 and sorted(stored) == [4 * i for i in range(n)]:
+                values = [stored[4 * i] for i in range(n)]
+                return values if all(v < 10000 for v in values) else None
+            return None
+        else:
+            return None
+    return None
+
+
+def x86_immediate_text(data: bytes, start: int, lead: bytes) -> bytes | None:
+    """The text x86-64 code writes from 8-byte immediates (``movabs rax, "OpenBLAS"`` ... ``mov
+    [rip+d], rax``): compilers turn a strcpy of a constant into such stores (OpenBLAS's config
+    string in MinGW builds). From the ``movabs`` at ``start``: the bytes stored contiguously from
+    where ``lead`` (the first 8) is stored, in address order; None when they are not found."""
+    regs: dict[int, bytes] = {}
+    stores: dict[int, bytes] = {}  # target (relative to the code's own offsets) -> bytes
+    pos, end = start, min(start + 512, len(data))
+    for _ in range(96):
+        if pos >= end:
+            break
+        b = data[pos]
+        rex = b if 0x40 <= b <= 0x4F else 0
+        op = data[pos + 1] if rex else b
+        at = pos + (1 if rex else 0)
+        if rex & 8 and 0xB8 <= op <= 0xBF:  # movabs r64, imm64
+            regs[(op - 0xB8) + (8 if rex & 1 else 0)] = bytes(data[at + 1:at + 9])
+            pos = at + 9
+        elif rex & 8 and op == 0x89 and data[at + 1] & 0xC7 == 0x05:  # mov [rip+d32], r64
+            reg = ((data[at + 1] >> 3) & 7) + (8 if rex & 4 else 0)
+            nxt = at + 6
+            if reg in regs:
+                stores[nxt + struct.unpack_from("<i", data, at + 2)[0]] = regs[reg]
+            pos = nxt
+        elif not rex and b == 0xC7 and data[pos + 1] == 0x05:  # mov dword [rip+d32], imm32
+            nxt = pos + 10
+            stores[nxt + struct.unpack_from("<i", data, pos + 2)[0]] = bytes(data[pos + 6:pos + 10])
+            pos = nxt
+        elif not rex and b == 0x66 and data[pos + 1:pos + 3] == b"\xc7\x05":  # mov word [rip+d32], imm16
+            nxt = pos + 9
+            stores[nxt + struct.unpack_from("<i", data, pos + 3)[0]] = bytes(data[pos + 7:pos + 9])
+            pos = nxt
+        elif not rex and b == 0xC6 and data[pos + 1] == 0x05:  # mov byte [rip+d32], imm8
+            nxt = pos + 7
+            stores[nxt + struct.unpack_from("<i", data, pos + 2)[0]] = bytes(data[pos + 6:pos + 7])
+            pos = nxt
+        elif 0x50 <= op <= 0x5F and (not rex or rex == 0x41):  # push/pop r64
+            pos = at + 1
+        elif rex == 0x48 and op == 0x83 and data[at + 1] in (0xEC, 0xC4):  # sub/add rsp, imm8
+            pos = at + 3
+        elif rex in (0x48, 0x4C) and op == 0x8D and data[at + 1] & 0xC7 == 0x44 and data[at + 2] == 0x24:
+            pos = at + 4  # lea r64, [rsp+d8]
+        else:
+            break
+    first = next((k for k, v in stores.items() if v == lead), None)
+    if first is None:
+        return None
+    out, k = bytearray(), first
+    while k in stores and len(out) < 512:
+        out += stores[k]
+        k += len(stores[k])
+    return bytes(out)
 
 
 def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:

@@ -37,7 +37,13 @@ from dataclasses import dataclass
 from itertools import chain
 
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, version_resource
-from assay.enrich.bundled.decode import _returned, _x86_stores, null_arg_returned, read_symbol
+from assay.enrich.bundled.decode import (
+    _returned,
+    _x86_stores,
+    null_arg_returned,
+    read_symbol,
+    x86_array_stores,
+)
 from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, generic_library
 from assay.model import Evidence
 
@@ -55,10 +61,12 @@ VERSION = (r"[0-9]+\.[0-9]+(?:\.[0-9]+){0,3}[a-z]?"
            r"(?:[-_.~+]?(?:rc|alpha|beta|pre|dev|DEV|post|a|b|p)[0-9]*)?"
            r"(?:-[0-9]+-g[0-9a-f]{6,40}|\+[0-9]+-[0-9a-f]{6,40})?")
 _VERSION_ONLY = re.compile(rf"v?({VERSION})")
-# "libopus 1.3.1", "LIBTIFF, Version 4.5.1\n...", "expat_2.5.0", "libsndfile-1.2.2", "4.9.2 of Jan 1"
+# "libopus 1.3.1", "LIBTIFF, Version 4.5.1\n...", "expat_2.5.0", "libsndfile-1.2.2", "4.9.2 of Jan 1",
+# "0.22.2-Release" (LibRaw's; krb5's "-final": the release itself)
 _VERSION_TEXT = re.compile(
     r"(?:\(?(?P<label>[A-Za-z][A-Za-z0-9+.]*(?:[ _-][A-Za-z][A-Za-z0-9+.]*)*?)\)?"
-    rf"(?:,? [Vv]ersion |[ _/-]v?)|v)?(?P<v>{VERSION})(?=$|[ ,;(\n\t])")
+    rf"(?:,? [Vv]ersion |[ _/-]v?)|v)?(?P<v>{VERSION})"
+    r"(?=$|[ ,;(\n\t]|-(?:[Rr]elease|RELEASE|[Ff]inal|FINAL)(?:$|[^A-Za-z0-9]))")
 
 # -- version functions ----------------------------------------------------------------------
 
@@ -327,13 +335,20 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
                                                       "version"), W_OWN_API)
                     return None
             if kind == "int" and value is not None:
-                return _corroborated(path, data, info, sym, lib, value, f"{sym.name}() = {value:#x}")
+                claim = _corroborated(path, data, info, sym, lib, value, f"{sym.name}() = {value:#x}")
+                if claim is not None or info.machine != "x86_64":
+                    return claim
             if info.machine == "x86_64":
-                stored = _x86_stores(data, sym.offset, win64=info.format == "pe")
+                win64 = info.format == "pe"
+                stored = _x86_stores(data, sym.offset, win64=win64)
+                how = "stores"
+                if not stored or len(stored) < 3:
+                    # or through one array argument: SuiteSparse's cholmod_version(int v[3])
+                    stored, how = x86_array_stores(data, sym.offset, win64=win64), "stores in its array"
                 if stored and len(stored) >= 3 and all(0 <= v < 10000 for v in stored):
                     v = ".".join(str(x) for x in stored)
                     return Claim(lib, v, Evidence("version-function", path,
-                                                  f"{sym.name}() stores {', '.join(map(str, stored))}",
+                                                  f"{sym.name}() {how} {', '.join(map(str, stored))}",
                                                   "version"), W_OWN_API)
             if sym.is_func and info.format == "elf":
                 return None
@@ -414,6 +429,7 @@ _TOOLCHAIN = {"python", "cpython", "pypy", "gcc", "glibc", "binutils", "devtools
               "xcode", "macosx", "sdk", "windows", "ucrt", "vc", "tools", "build", "src", "temp", "tmp",
               "opt", "usr", "release", "debug", "x86_64", "manylinux", "manylinux2014", "musllinux"}
 _MAX_PATH_HITS = 4096
+_TAG_WORD = re.compile(r"[-_](?:version|release)$", re.I)
 # literal-led seeds, fast to search for; the full patterns are then matched where a seed is
 _PATH_SEED = re.compile(rb"-v?[0-9]+\.[0-9]")
 _CELLAR_SEED = re.compile(rb"Cellar[/\\]")
@@ -514,7 +530,8 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
         n += 1
         if n > _MAX_PATH_HITS:
             break
-        name = hit.group("name").decode("latin-1")
+        # a tag archive keeps the tag's word: jasper-version-4.2.5/ is JasPer 4.2.5
+        name = _TAG_WORD.sub("", hit.group("name").decode("latin-1")) or hit.group("name").decode("latin-1")
         version = hit.group("ver").decode("latin-1").removeprefix("v")
         if hit.re is _VCPKG:
             # a port's git ref: v3.12.4, url-8_20_0, R_2_6_2; a commit hash names no release

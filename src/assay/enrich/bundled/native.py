@@ -30,7 +30,7 @@ from assay.enrich.bundled.binary import (
     literal_search,
     parse,
 )
-from assay.enrich.bundled.decode import read_symbol
+from assay.enrich.bundled.decode import read_symbol, x86_immediate_text
 from assay.enrich.bundled.rules import (
     Library,
     LibraryMatcher,
@@ -177,9 +177,11 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         if claim.static and own_lib is not None and claim.library.name == own_lib.name:
             claim = generic.Claim(claim.library, claim.version, claim.evidence, claim.weight)
         add(claim.library, claim.version, claim.evidence, claim.weight)
+    if own_lib is not None:
+        _package_against_api(found, weight, _key(own_lib))
     # VERSIONINFO only where nothing in the bytes said the file's version: a resource is written
     # by whoever packaged the DLL (a plugin's date, a wrapper's own numbering)
-    if own_lib is not None and key and info.format == "pe" and \
+    if own_lib is not None and key and info.format == "pe" and own_lib.versioninfo and \
             not any(v is not None for v in found.get(_key(own_lib), {})):
         try:
             for claim in generic.versioninfo_claims(path, data, info, own_lib, key):
@@ -213,15 +215,24 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     break
 
     # a library that imitates another takes its look-alike strings and file names: when its
-    # version is proven, or when its marker is there and the other's version is not
+    # version is proven, when the file is it (MPIR's loader mpir.dll defines GMP's names too), or
+    # when its marker is there and the other's version is not
     for lib in list(libs.values()):
         evidence = found.get(_key(lib), {})
         versioned = any(v is not None for v in evidence)
         marked = any(e.kind == "marker" for evs in evidence.values() for e in evs)
         for shadowed in lib.shadows:
             other_versioned = any(v is not None for v in found.get(shadowed, {}))
-            if versioned or (marked and not other_versioned):
+            if versioned or (lib is own and not other_versioned) or (marked and not other_versioned):
                 found.pop(shadowed, None)
+
+    # the file's own library without a version, whose version text its code writes from immediates
+    # (a strcpy of a constant compiled into 8-byte stores: OpenBLAS's config string in MinGW DLLs)
+    if own is not None and info.machine == "x86_64" and own.strings and \
+            not any(v is not None for v in found.get(_key(own), {})):
+        for version, shown in _immediate_versions(data, own):
+            add(own, version, Evidence("version-string", path, f"written from immediates: {shown}",
+                                       "version"))
 
     # a library this file links dynamically is not also copied into it: its version strings here
     # are the headers it was built against (libssh quoting OpenSSL's), not code
@@ -259,6 +270,50 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         v = versions[0]
         detections.append(Detection(lib, path, v, presence + by_version[v]))
     return BinaryScan(path, info, detections, own)
+
+
+def _immediate_versions(data: bytes | mmap.mmap, lib: Library) -> Iterator[tuple[str, str]]:
+    """(version, text) from the text the code writes as 8-byte immediates, read with ``lib``'s
+    string readers whose anchor has at least 8 bytes (its first 8 are the first immediate)."""
+    for reader in lib.strings:
+        lead = reader.anchor[:8]
+        if len(lead) < 8:
+            continue
+        pos, seen = data.find(lead), 0
+        while pos >= 2 and seen < 16:
+            seen += 1
+            if data[pos - 2] in (0x48, 0x49) and 0xB8 <= data[pos - 1] <= 0xBF:
+                text = x86_immediate_text(data, pos - 2, lead)
+                vm = reader.regex.search(text + b"\x00") if text else None
+                version = _group(vm, reader.template) if vm else None
+                if version:
+                    yield version, text.decode("latin-1")
+                    return
+            pos = data.find(lead, pos + 1)
+
+
+_PACKAGE_KINDS = ("debuglink", "package-note")
+_API_KINDS = ("version-function", "version-symbol", "symbol")
+
+
+def _package_against_api(found: dict[str, dict[str | None, list[Evidence]]],
+                         weight: dict[tuple[str, str], int], name: str) -> None:
+    """A distribution package's version (its debug link, its package note) that the library's own
+    version function contradicts is a suite's: SuiteSparse 4.4.6's RPM builds libcholmod, whose
+    cholmod_version() says 3.0.6. The library's own word stands; a package that agrees with it
+    (OpenSSL 1.1.1k's libcrypto) keeps backing it."""
+    by_version = found.get(name)
+    if not by_version:
+        return
+    api = {v for v, evs in by_version.items() if v is not None and any(e.kind in _API_KINDS for e in evs)}
+    if not api:
+        return
+    for v in [v for v, evs in by_version.items() if v is not None and v not in api
+              and all(e.kind in _PACKAGE_KINDS for e in evs)]:
+        split = split_distro(v)
+        if (split.upstream if split else v) not in api:
+            by_version.pop(v)
+            weight.pop((name, v), None)
 
 
 def _fold_distro(name: str, by_version: dict[str | None, list[Evidence]],

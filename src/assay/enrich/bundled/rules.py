@@ -73,6 +73,7 @@ class Library:
     min_symbols: int = 8  # defined symbols with a prefix that make a static copy
     prefix_versions: bool = True  # its prefixed version functions state the release (not ffmpeg's)
     quoted_by_clients: bool = False  # its version text is a header macro its clients print too
+    versioninfo: bool = True  # its Windows VERSIONINFO numbers its releases (not a fixed 1,0,0,0)
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
 
     def purl(self, version: str | None) -> str:
@@ -131,9 +132,10 @@ class LibraryMatcher:
 _PYEXT = re.compile(r"\.(cpython-|abi3\.|cp\d+-win|pypy)|\.pyd$", re.I)
 _SHLIB = re.compile(r"^(?P<stem>.+?)(?:\.so(?:\.[0-9][0-9a-z.]*)?|(?:\.[0-9]+)*\.dylib|\.dll)$", re.I)
 _HASH = re.compile(r"-[0-9a-f]{8}$|-[0-9a-f]{32}$")
-# auditwheel inserts its hash before the SONAME's first dot: libdw-0.176.so -> libdw-0-780627ce.176.so,
-# libusb-1.0.so.0 -> libusb-1-150b88da.0.so.0 (a hash of digits only is left: it could be a date)
-_MID_HASH = re.compile(r"-(?=[0-9]*[a-f])[0-9a-f]{8}(?=\.)")
+# auditwheel puts its hash before the first dot: libldap-2.4.so.2 -> libldap-2-cea2a960.4.so.2.10.9
+_INNER_HASH = re.compile(r"-[0-9a-f]{8}(?=\.[0-9])")
+# a MinGW/libtool DLL carries its ABI number after a dash: libmpc-3.dll, flint-23.dll, libgmp-10.dll
+_DLL_ABI = re.compile(r"-[0-9]{1,3}$")
 
 
 def _source_key(name: str) -> str:
@@ -166,7 +168,9 @@ def _file_stem(basename: str) -> str | None:
     m = _SHLIB.match(basename)
     if not m:
         return None
-    stem = _HASH.sub("", _MID_HASH.sub("", m.group("stem").lower(), count=1))
+    stem = _INNER_HASH.sub("", _HASH.sub("", m.group("stem").lower()), count=1)
+    if basename.lower().endswith(".dll"):
+        stem = _DLL_ABI.sub("", stem)
     return stem.removeprefix("lib")
 
 
@@ -230,6 +234,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         prefixes=tuple(entry.get("prefixes", ())), min_symbols=int(entry.get("min_symbols", 8)),
         prefix_versions=bool(entry.get("prefix_versions", True)),
         quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
+        versioninfo=bool(entry.get("versioninfo", True)),
         sources=tuple(entry.get("sources", ())),
         headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
                                    tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
