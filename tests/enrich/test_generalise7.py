@@ -142,9 +142,10 @@ def test_auditwheel_names_with_an_inner_hash_keep_their_debug_link() -> None:
     ldap = next(c for c in _native(eckit) if c.name == "openldap")
     assert ldap.purl == "pkg:rpm/redhat/openldap@2.4.46-21.el8_10"
     assert any(e.kind == "debuglink" and e.detail.startswith("libldap-2.4.so") for e in ldap.evidence)
-    # memray's elfutils: libelf-0-61754c0b.191.so is libelf-0.191.so, not a library named after the hash
+    # memray's elfutils: libelf-0-61754c0b.191.so is libelf-0.191.so, named libelf (the release in
+    # a file name proves nothing and is no part of the name), not after the hash
     names = {c.name for c in _native(_graph("corpus:memray"))}
-    assert "libelf-0.191" in names and not any("61754c0b" in n for n in names)
+    assert "libelf" in names and not any("61754c0b" in n or n.endswith(".191") for n in names)
 
 
 @pytest.mark.slow
