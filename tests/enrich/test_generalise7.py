@@ -183,6 +183,11 @@ def test_llvm_version_banner() -> None:
     symengine = _graph("symengine-", "win")
     assert _versions(symengine, "llvm") == {"16.0.6"}
     assert _versions(_graph("corpus:llvmlite", "win"), "llvm") == {"22.1.0"}
+    # "LLVM version 23.0.0git" (NVIDIA's tileiras.exe) is a snapshot of main before 23.0.0: as written
+    tileiras = catalog_artifact(pypi_file(
+        "nvidia_cuda_tileiras-13.5.37-py3-none-win_amd64.whl",
+        "fc7fa9d276e5fab1f754201aaa4c5e77edc97d1aebaca2e8fdd8a38b7bff097b"))
+    assert _versions(tileiras, "llvm") == {"23.0.0git"}
 
 
 @pytest.mark.slow
