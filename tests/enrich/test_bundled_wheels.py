@@ -133,6 +133,28 @@ def test_pip_vendored_projects() -> None:
     assert not graph.packages([Kind.NATIVE_LIBRARY.value])
 
 
+PIP_26 = ("pip-26.3-py3-none-any.whl", "f3b60b20ffaadd4415ed7957212a38ac63fa4c5fa375bd0f4a797777940fad13")
+SETUPTOOLS_84 = ("setuptools-84.2.1-py3-none-any.whl",
+                 "ca140b45d5325a9478f880e351484f62fef15f336462e449ca0c03c873d589c2")
+
+
+def test_vendored_projects_get_the_license_their_files_prove() -> None:
+    # pip keeps each vendored project's license files where PEP 639 puts them, under their
+    # source path: pip-26.3.dist-info/licenses/src/pip/_vendor/certifi/LICENSE
+    pip = {c.name: c for c in catalog_artifact(pypi_file(*PIP_26)).packages([Kind.VENDORED_PACKAGE.value])}
+    assert pip["certifi"].license.expression == "MPL-2.0"
+    assert pip["packaging"].license.expression == "Apache-2.0 OR BSD-2-Clause"  # LICENSE's choice
+    assert pip["CacheControl"].license.expression == "Apache-2.0"
+    assert any(e.proves == "license" and "licenses/src/pip/_vendor/certifi/LICENSE" in e.location
+               for e in pip["certifi"].evidence)
+    # setuptools vendors whole metadata folders: their License-Expression, else their files
+    st = {c.name: c for c in catalog_artifact(pypi_file(*SETUPTOOLS_84)).packages(
+        [Kind.VENDORED_PACKAGE.value])}
+    assert st["zipp"].license.expression == "MIT" and st["zipp"].license.source == "License-Expression"
+    assert st["backports.tarfile"].license.expression == "MIT"
+    assert all(c.license is not None for c in st.values()), [n for n, c in st.items() if c.license is None]
+
+
 def test_no_bundled_flag_gives_only_the_root() -> None:
     graph = catalog_artifact(pypi_file(NAMED[0], WHEELS[NAMED[0]]), bundled=False)
     assert list(graph.components) == [graph.root]

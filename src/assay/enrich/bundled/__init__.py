@@ -174,7 +174,8 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
 
     # vendored Python projects
     for item in vendored.find_vendored(resolver.read_bytes, vendored.candidates(files)):
-        comp = _vendored_component(item, parent_id, location_prefix)
+        comp = _with_vendored_license(_vendored_component(item, parent_id, location_prefix), item,
+                                      resolver, files, location_prefix)
         graph.add(comp)
         graph.relate(parent_id, comp.id, RelType.CONTAINS)
         stats.components.append(comp.id)
@@ -326,6 +327,28 @@ def _vendored_component(item: vendored.Vendored, parent_id: str, prefix: str) ->
         evidence=tuple(item.evidence), found_by="bundled.vendored",
         properties=(("assay:path", location),),
     )
+
+
+def _with_vendored_license(comp: Component, item: vendored.Vendored, resolver: Resolver,
+                           files: list[str], prefix: str) -> Component:
+    """The vendored project's license, resolved as an installed distribution's is: from its own
+    copied metadata and license files, or from the files the vendoring project keeps for it."""
+    from assay.identity.licenses import fields_from_metadata, resolve_license, with_license
+
+    for folder, names in vendored.license_folders(item, files):
+        def read(name: str, folder: str = folder) -> bytes | None:
+            try:
+                return resolver.read_bytes(f"{folder}/{name}")
+            except (OSError, KeyError, InputError):
+                return None
+
+        fields: dict[str, list[str]] = {}
+        if item.dist_info and folder == item.dist_info and "METADATA" in names:
+            data = read("METADATA")
+            fields = fields_from_metadata(data.decode("utf-8", "replace")) if data else {}
+            names = [n for n in names if n not in ("METADATA", "RECORD", "WHEEL", "INSTALLER")]
+        return with_license(comp, resolve_license(fields, read, names, where=f"{prefix}{folder}/"))
+    return comp
 
 
 def _scan_nested_wheel(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str,

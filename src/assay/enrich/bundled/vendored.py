@@ -31,6 +31,8 @@ class Vendored:
     version: str | None
     vendor_dir: str  # e.g. "pip/_vendor"
     evidence: list[Evidence] = field(default_factory=list)
+    dist_info: str | None = None  # its own metadata folder, when it was copied with it
+    module: str | None = None  # its package or module name in the vendor folder, when known
 
 
 @functools.cache
@@ -68,7 +70,8 @@ def find_vendored(read, paths: list[str]) -> list[Vendored]:
     """``read(path) -> bytes``; ``paths`` from :func:`candidates`."""
     found: dict[tuple[str, str], Vendored] = {}
 
-    def add(vdir: str, name: str, version: str | None, ev: Evidence) -> None:
+    def add(vdir: str, name: str, version: str | None, ev: Evidence, *, dist_info: str | None = None,
+            module: str | None = None) -> None:
         key = (vdir, canonicalize_name(name))
         item = found.get(key)
         if item is None:
@@ -81,6 +84,8 @@ def find_vendored(read, paths: list[str]) -> list[Vendored]:
             item = found.setdefault(key2, Vendored(name, version, vdir))
         if ev not in item.evidence:
             item.evidence.append(ev)
+        item.dist_info = item.dist_info or dist_info
+        item.module = item.module or module
 
     dist_names: dict[tuple[str, str], str] = {}
     ordered = sorted(paths, key=lambda p: (not p.endswith("METADATA"), not p.endswith("vendor.txt"), p))
@@ -99,7 +104,7 @@ def find_vendored(read, paths: list[str]) -> list[Vendored]:
             version = _header(text, "Version")
             if name and version and _valid(version):
                 add(vdir, name, version, Evidence("metadata", path, f"Name: {name}; Version: {version}",
-                                                  "version"))
+                                                  "version"), dist_info=path.rsplit("/", 1)[0])
                 top = rest[0][: -len(".dist-info")].rsplit("-", 1)[0]
                 dist_names[(vdir, canonicalize_name(top))] = name
         elif rest == ["vendor.txt"]:
@@ -117,8 +122,36 @@ def find_vendored(read, paths: list[str]) -> list[Vendored]:
             module = rest[0].removesuffix(".py")
             name = _aliases().get(module, module)
             name = dist_names.get((vdir, canonicalize_name(name)), name)
-            add(vdir, name, version, Evidence("__version__", path, m.group().decode("latin-1"), "version"))
+            add(vdir, name, version, Evidence("__version__", path, m.group().decode("latin-1"), "version"),
+                module=module)
     return list(found.values())
+
+
+def license_folders(item: Vendored, paths: list[str]) -> list[tuple[str, list[str]]]:
+    """Where the vendored project's license files are: (folder, file names relative to it), in
+    order of preference. Its own copied metadata folder; else the folder PEP 639 keeps for it
+    in the vendoring distribution's metadata (``pip-26.3.dist-info/licenses/src/pip/_vendor/
+    certifi/LICENSE``: the source path of the files); else its package folder's own files."""
+    modules = {m for m in (item.module, item.name.lower().replace("-", "_").replace(".", "_")) if m}
+    modules |= {module for module, name in _aliases().items() if canonicalize_name(name) ==
+                canonicalize_name(item.name)}
+    folders: dict[str, list[str]] = {}
+    if item.dist_info:
+        base = item.dist_info + "/"
+        folders[item.dist_info] = [p[len(base):] for p in paths if p.startswith(base)]
+    else:
+        tails = tuple(f"/{item.vendor_dir}/{m}" for m in modules)
+        for p in paths:
+            folder, _, file = p.rpartition("/")
+            if ".dist-info/licenses/" in folder and folder.endswith(tails):
+                folders.setdefault(folder, []).append(file)
+        if not folders:
+            for m in modules:
+                base = f"{item.vendor_dir}/{m}/"
+                names = [p[len(base):] for p in paths if p.startswith(base) and "/" not in p[len(base):]]
+                if names:
+                    folders[base[:-1]] = names
+    return [(f, sorted(n)) for f, n in folders.items() if n][:1]
 
 
 def _header(text: str, field_name: str) -> str | None:
