@@ -444,3 +444,30 @@ def test_auditwheel_hashes_and_release_numbers_are_not_part_of_a_library_name() 
     assert {"libdw", "libelf", "libudev"} <= names, names
     assert not [n for n in names if "780627ce" in n or "3d9de92a" in n or n.endswith(".176")], names
     assert _versions(hidapi, "libdw") == {"0.176"}  # dwfl_version(), not the file name
+
+
+NASSL_LINUX = ("nassl-5.4.0-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+               "8c4a1ac2bcef693573f100013113b0a5041c0a4bac2687efce166eef2526affb")
+OPENBABEL_LINUX = ("openbabel_wheel-3.1.1.23-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+                   "39340af4da11cafabb95542fd110e7ff120e3af085e4e48aa2b8e69cc49b807b")
+
+
+@pytest.mark.slow
+def test_openssl_cms_code_is_no_little_cms() -> None:
+    # OpenSSL's CMS code defines cms_* functions (nassl links OpenSSL 1.0.2e and 1.1.1w
+    # statically): no lcms2, whose API is cmsOpenProfile..., is in the file
+    nassl = catalog_artifact(pypi_file(*NASSL_LINUX))
+    assert _versions(nassl, "openssl") == {"1.0.2e", "1.1.1w"}
+    assert not _versions(nassl, "lcms2")
+    # MuPDF's copy of lcms2 (cmsOpenProfile...) still counts, by its 257 cms* symbols
+    name = "PyMuPDFb-1.23.7-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+    mupdf = catalog_artifact(pypi_file(name, WHEELS[name]))
+    assert any(e.kind == "symbol-prefix" and "cms*" in e.detail for e in _evidence(mupdf, "lcms2"))
+
+
+@pytest.mark.slow
+def test_a_file_name_that_goes_on_after_a_library_name_is_not_that_library() -> None:
+    # openbabel's format plugin png2format.so is no libpng; its grafted libpng15 is (1.5.13)
+    ob = catalog_artifact(pypi_file(*OPENBABEL_LINUX))
+    assert _versions(ob, "libpng") == {"1.5.13"}
+    assert not any(e.location.endswith("png2format.so") for e in _evidence(ob, "libpng"))

@@ -74,6 +74,7 @@ class Library:
     prefix_versions: bool = True  # its prefixed version functions state the release (not ffmpeg's)
     quoted_by_clients: bool = False  # its version text is a header macro its clients print too
     versioninfo: bool = True  # its Windows VERSIONINFO numbers its releases (not a fixed 1,0,0,0)
+    prefix_then_upper: bool = False  # its prefixes count only before a capital (cmsOpen..., not cms_)
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
 
     def purl(self, version: str | None) -> str:
@@ -235,6 +236,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         prefix_versions=bool(entry.get("prefix_versions", True)),
         quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
         versioninfo=bool(entry.get("versioninfo", True)),
+        prefix_then_upper=bool(entry.get("prefix_then_upper", False)),
         sources=tuple(entry.get("sources", ())),
         headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
                                    tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
@@ -293,7 +295,10 @@ def matcher() -> LibraryMatcher:
     if names:
         m.symbol_pattern = trie_regex(names).pattern
     if m.prefix_min:
-        m.prefix_pattern = b"(" + trie_regex(sorted(p.encode() for p in m.prefix_min)).pattern + b")"
+        upper = sorted(p for p, (lib, _n) in m.prefix_min.items() if lib.prefix_then_upper)
+        rest = sorted(p.encode() for p in m.prefix_min if p not in upper)
+        alts = [re.escape(p).encode() + b"(?=[A-Z])" for p in upper] + [trie_regex(rest).pattern]
+        m.prefix_pattern = b"(" + b"|".join(alts) + b")"
     m.anchors = trie_regex(sorted(set(m.by_anchor) | set(m.markers)))
     js = sorted({r.anchor for lib in m.javascript for r in lib.strings})
     m.js_anchors = trie_regex(js) if js else None
@@ -301,7 +306,9 @@ def matcher() -> LibraryMatcher:
         for reader in lib.strings:
             m.js_by_anchor.setdefault(reader.anchor, []).append((lib, reader))
     names = sorted(m.by_file, key=len, reverse=True)  # longest first: webpmux before webp
-    m.file_rx = re.compile("(" + "|".join(re.escape(n) for n in names) + r")(?:$|[-_.0-9])")
+    # after the name: the end, a separator, or a number that ends there (png16, ssl3, avcodec-58);
+    # not a word that goes on (openbabel's png2format.so is no libpng)
+    m.file_rx = re.compile("(" + "|".join(re.escape(n) for n in names) + r")(?:$|[-_.]|[0-9]+(?:$|[-_.]))")
     return m
 
 
