@@ -74,6 +74,7 @@ class Library:
     prefix_versions: bool = True  # its prefixed version functions state the release (not ffmpeg's)
     quoted_by_clients: bool = False  # its version text is a header macro its clients print too
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
+    toolchain: str | None = None  # a toolchain runtime's own source tree (gcc for libgfortran)
 
     def purl(self, version: str | None) -> str:
         from assay.identity.purl import purl
@@ -228,6 +229,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         prefix_versions=bool(entry.get("prefix_versions", True)),
         quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
         sources=tuple(entry.get("sources", ())),
+        toolchain=entry.get("toolchain"),
         headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
                                    tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
     )
