@@ -5,9 +5,9 @@
 
 - tuned: the wheel set of tests/enrich/bundled_wheelset.py (EXPECTED, UNPROVEN), which the rules
   were written and fixed against;
-- untuned: bench/bundled/untuned.json (and untuned2.json ... untuned5.json: later macOS
+- untuned: bench/bundled/untuned.json (and untuned2.json ... untuned6.json: later macOS
   batches, each chosen by the same kind of rule after the rules were last changed; untuned5's
-  rule is in untuned5-rule.md), wheels
+  and untuned6's rules are in untuned5-rule.md and untuned6-rule.md), wheels
   chosen by a fixed rule before the rules were looked at against them (newest releases of projects outside the
   tuning set and, for Windows and macOS, of projects ranked below the corpus's top 100), each
   library's version established without assay: runtime calls of the library's own version
@@ -137,11 +137,11 @@ def report(label: str, wheels: dict[str, tuple[Path, set, set]], verbose: bool) 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--untuned", action="store_true", help="only the untuned set")
+    ap.add_argument("--only", metavar="FILE", help="only this untuned file (e.g. untuned6.json)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and wrong versions per wheel")
-    ap.add_argument("--only", metavar="FILE", help="only this untuned batch, e.g. untuned7.json")
     args = ap.parse_args()
     if args.only:
-        report(f"untuned ({args.only})", untuned_set(args.only), args.verbose)
+        report(f"untuned (bench/bundled/{args.only})", untuned_set(args.only), args.verbose)
         return
     if not args.untuned:
         report("tuned (tests/enrich/bundled_wheelset.py)", tuned_set(), args.verbose)
@@ -150,6 +150,7 @@ def main() -> None:
     report("untuned, third batch (bench/bundled/untuned3.json)", untuned_set("untuned3.json"), args.verbose)
     report("untuned, fourth batch (bench/bundled/untuned4.json)", untuned_set("untuned4.json"), args.verbose)
     report("untuned, fifth batch (bench/bundled/untuned5.json)", untuned_set("untuned5.json"), args.verbose)
+    report("untuned, sixth batch (bench/bundled/untuned6.json)", untuned_set("untuned6.json"), args.verbose)
     report("untuned, seventh batch, Linux and Windows (bench/bundled/untuned7.json)",
            untuned_set("untuned7.json"), args.verbose)
 

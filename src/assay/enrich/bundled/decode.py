@@ -37,9 +37,12 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         target = info.pointer_at(sym.vaddr)
         return _str_at(data, info, target)
     if how == "store-args":
-        if info.machine != "x86_64":
+        if info.machine == "aarch64":
+            stored = stored_version(data, sym.offset, sym.vaddr)
+        elif info.machine == "x86_64":
+            stored = _x86_stores(data, sym.offset, win64=info.format == "pe")
+        else:
             return None
-        stored = _x86_stores(data, sym.offset, win64=info.format == "pe")
         return ".".join(str(v) for v in stored) if stored else None
     if how.startswith("ret-ptr-int@"):
         # a function returning a pointer to a struct whose int32 field at this offset is the version
@@ -369,6 +372,102 @@ def x86_immediate_text(data: bytes, start: int, lead: bytes) -> bytes | None:
         out += stores[k]
         k += len(stores[k])
     return bytes(out)
+
+
+def aarch64_stores(data: bytes, off: int, vaddr: int, *, max_ins: int = 32
+                   ) -> tuple[dict[int, tuple[str, int] | None], bool]:
+    """What an arm64 function stores through its pointer arguments, from its entry on.
+
+    ``void zmq_version(int *a, int *b, int *c) { *a = 4; *b = 3; *c = 5; }`` gives
+    ``{0: ("int", 4), 1: ("int", 3), 2: ("int", 5)}``; ``igraph_version(const char **s, ...)``
+    stores a string's address through its first argument (``("addr", a)``). Straight-line code:
+    constants and addresses built in registers, stores at offset 0 through an argument register,
+    a ``cbz``/``cbnz`` on an argument taken as the argument being given (non-NULL). A second store
+    through the same argument makes that argument's value None (unknown). Returns the stores and
+    whether ``ret`` was reached: the scan stops at the first instruction not modelled here (a
+    call, a load), so stores found before it are made on every path that gets there, but what
+    follows may store again."""
+    regs: dict[int, tuple[str, int]] = {i: ("arg", i) for i in range(8)}
+    stores: dict[int, tuple[str, int] | None] = {}
+    pos = off
+    for _ in range(max_ins):
+        if pos < 0 or pos + 4 > len(data):
+            return stores, False
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = vaddr + (pos - off)
+        nxt = pos + 4
+        rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0xFFFFF01F == 0xD503201F:  # hints: nop, paciasp, bti
+            pass
+        elif ins in (0xD65F03C0, 0xD65F0BFF):  # ret / retaa
+            return stores, True
+        elif ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+            val = imm if ins & 0x40000000 else ~imm
+            regs[rd] = ("int", val & (_MASK64 if ins >> 31 else 0xFFFFFFFF))
+        elif ins & 0x7F800000 == 0x72800000:  # movk
+            old, shift = regs.get(rd), 16 * ((ins >> 21) & 3)
+            if old is None or old[0] != "int":
+                regs.pop(rd, None)
+            else:
+                regs[rd] = ("int", (old[1] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift))
+        elif ins & 0x7FE0FFE0 == 0x2A0003E0:  # mov rd, rm
+            rm = (ins >> 16) & 0x1F
+            val = ("int", 0) if rm == 31 else regs.get(rm)
+            if val is None:
+                regs.pop(rd, None)
+            else:
+                regs[rd] = val
+        elif ins & 0x9F000000 in (0x90000000, 0x10000000):  # adrp / adr
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            if imm & (1 << 20):
+                imm -= 1 << 21
+            regs[rd] = ("addr", (pc & ~0xFFF) + (imm << 12)) if ins >> 31 else ("addr", pc + imm)
+        elif ins & 0xFF800000 == 0x91000000:  # add xd, xn, #imm (64-bit, no flags)
+            base = regs.get(rn)
+            imm = ((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)
+            if rn != 31 and base is not None and base[0] == "addr":
+                regs[rd] = ("addr", base[1] + imm)
+            else:
+                regs.pop(rd, None)
+        elif ins & 0x7E000000 == 0x34000000:  # cbz / cbnz
+            val = regs.get(rd)
+            if val is None or val[0] != "arg":
+                return stores, False
+            if (ins >> 24) & 1:  # cbnz: the argument given is the branch
+                imm = (ins >> 5) & 0x7FFFF
+                nxt = pos + ((imm - (1 << 19) if imm & (1 << 18) else imm) << 2)
+                if nxt <= pos:
+                    return stores, False
+        elif ins & 0xBFC00000 == 0xB9000000 and (ins >> 10) & 0xFFF == 0:
+            # str wt/xt, [xn] (unsigned offset 0)
+            base = regs.get(rn) if rn != 31 else None
+            if base is None or base[0] != "arg":
+                return stores, False
+            val = ("int", 0) if rd == 31 else regs.get(rd)
+            if val is not None and val[0] == "arg":
+                val = None
+            if val is not None and not (ins >> 30) & 1 and val[0] != "int":
+                val = None  # a 32-bit store of an address
+            if val is not None and not (ins >> 30) & 1:
+                val = ("int", val[1] & 0xFFFFFFFF)
+            stores[base[1]] = None if base[1] in stores else val
+        else:
+            return stores, False
+        pos = nxt
+    return stores, False
+
+
+def stored_version(data: bytes, off: int, vaddr: int) -> list[int] | None:
+    """The integers an arm64 function stores through its first arguments, in order, when it does
+    nothing else (``zmq_version``): at least two, to ``ret``."""
+    stores, complete = aarch64_stores(data, off, vaddr)
+    if not complete or len(stores) < 2 or sorted(stores) != list(range(len(stores))):
+        return None
+    vals = [stores[i] for i in range(len(stores))]
+    if any(v is None or v[0] != "int" for v in vals):
+        return None
+    return [v[1] for v in vals]  # type: ignore[index]
 
 
 def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:

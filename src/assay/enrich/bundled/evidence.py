@@ -40,6 +40,7 @@ from assay.enrich.bundled.binary import BinaryInfo, Symbol, version_resource
 from assay.enrich.bundled.decode import (
     _returned,
     _x86_stores,
+    aarch64_stores,
     null_arg_returned,
     read_symbol,
     x86_array_stores,
@@ -350,6 +351,10 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
                     return Claim(lib, v, Evidence("version-function", path,
                                                   f"{sym.name}() {how} {', '.join(map(str, stored))}",
                                                   "version"), W_OWN_API)
+            if info.machine == "aarch64" and sym.is_func:
+                claim = _evaluate_stores(path, data, info, sym, lib)
+                if claim is not None:
+                    return claim
             if sym.is_func and info.format == "elf":
                 return None
         # a data object: a string, a pointer to one, or an integer
@@ -369,6 +374,28 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
                 return _corroborated(path, data, info, sym, lib, value, f"{sym.name} = {value:#x}")
     except (struct.error, IndexError, ValueError, OverflowError, UnicodeDecodeError):
         return None
+    return None
+
+
+def _evaluate_stores(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
+    """An arm64 version function that answers through its pointer arguments: three or more
+    integers (``zmq_version(&major, &minor, &patch)``), the whole function nothing but the stores;
+    or a version string's address (``igraph_version(&text, ...)`` stores "1.0.0", then parses it
+    into its integer arguments), stored before anything the reader does not model."""
+    stores, complete = aarch64_stores(data, sym.offset, sym.vaddr)
+    ints = [stores.get(i) for i in range(len(stores))]
+    if complete and len(ints) >= 3 and all(v is not None and v[0] == "int" and 0 <= v[1] < 10000
+                                           for v in ints):
+        nums = [str(v[1]) for v in ints if v is not None]
+        return Claim(lib, ".".join(nums), Evidence("version-function", path,
+                                                   f"{sym.name}() stores {', '.join(nums)}", "version"),
+                     W_OWN_API)
+    texts = {_string_at(data, info, v[1]) for v in stores.values() if v is not None and v[0] == "addr"}
+    versions = {version_from_text(t, lib) for t in texts if t}
+    if len(texts) == 1 and len(versions) == 1 and None not in versions:
+        (text,), (v,) = texts, versions
+        return Claim(lib, v, Evidence("version-function", path, f"{sym.name}() stores {text!r}", "version"),
+                     W_OWN_API)
     return None
 
 
@@ -421,6 +448,7 @@ _VCPKG_REF_KEPT = 10  # characters of a git ref vcpkg keeps in a source folder's
 _VCPKG_REF = re.compile(r"(?:[A-Za-z][A-Za-z0-9]*[-_])*v?(?P<v>[0-9]+(?:[._][0-9]+)+)")
 _SOURCE = re.compile(r"\.(?:c|cc|cpp|cxx|c\+\+|rs|go|f|f90|f77|s|asm|m|mm|h|hh|hpp|hxx|inl|inc|ipp|tcc)$",
                      re.I)
+_SOURCE_SUFFIX = re.compile(r"(?<=[0-9])(?:-Source|\.src)$")
 _HEADER = re.compile(r"\.(?:h|hh|hpp|hxx|inl|inc|ipp|tcc)$", re.I)
 # toolchains and interpreters whose headers every build includes, not libraries in the file
 _TOOLCHAIN = {"python", "cpython", "pypy", "gcc", "glibc", "binutils", "devtoolset", "gcc-toolset",
@@ -525,6 +553,11 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
     map)."""
     seen: dict[tuple[str, str, str], list[str]] = {}  # (purl type, name, version) -> source files
     headers_only: dict[tuple[str, str, str], bool] = {}
+    base = path.rsplit("/", 1)[-1]
+    # a toolchain's source tree names nothing inside a client, but it is the own source of the
+    # toolchain's runtime libraries (gcc-16.2.0/.../libgfortran/ in libgfortran.5.dylib): the
+    # table says which (toolchain = "gcc"), and only the file named so takes the version
+    own_tool = {lib.toolchain: lib for lib in m.libraries_for_file(base) if lib.toolchain}
     n = 0
     for hit in chain(_path_matches(data, hits), _stab_matches(data, info)):
         n += 1
@@ -532,7 +565,9 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
             break
         # a tag archive keeps the tag's word: jasper-version-4.2.5/ is JasPer 4.2.5
         name = _TAG_WORD.sub("", hit.group("name").decode("latin-1")) or hit.group("name").decode("latin-1")
-        version = hit.group("ver").decode("latin-1").removeprefix("v")
+        # a source package's own suffix: CMake's CPack names one <name>-<version>-Source
+        # (eccodes-2.44.0-Source/src/...), LLVM's tarballs <name>-<version>.src
+        version = _SOURCE_SUFFIX.sub("", hit.group("ver").decode("latin-1").removeprefix("v"))
         if hit.re is _VCPKG:
             # a port's git ref: v3.12.4, url-8_20_0, R_2_6_2; a commit hash names no release
             ref = hit.group("ver").decode("latin-1")
@@ -551,7 +586,9 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
         fm = re.match(r"((?:[^/]+/){0,12}?[^/]*?\.(?:c\+\+|[A-Za-z0-9]{1,3}))(?![A-Za-z0-9])", rest)
         if fm is None or not _SOURCE.search(fm.group(1)):
             continue
-        if name.lower() in _TOOLCHAIN or not _VERSION_ONLY.fullmatch(version):
+        if name.lower() in _TOOLCHAIN and name.lower() not in own_tool:
+            continue
+        if not _VERSION_ONLY.fullmatch(version):
             continue
         ptype = "cargo" if fm.group(1).endswith(".rs") else "generic"  # a crate's sources
         key = (ptype, name, version)
@@ -562,10 +599,10 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
             files.append(f"{'.../' if hit.start() else ''}{where}/{fm.group(1)}")
         headers_only[key] = headers_only.get(key, True) and bool(_HEADER.search(fm.group(1)))
     claims = []
-    base = path.rsplit("/", 1)[-1]
     key = file_key(base)
     for (ptype, name, version), files in seen.items():
-        lib = m.library_for_source(name) if ptype == "generic" else None
+        lib = own_tool.get(name.lower()) if ptype == "generic" else None
+        lib = lib or (m.library_for_source(name) if ptype == "generic" else None)
         if lib is None and ptype == "generic" and key and \
                 _norm(name).removeprefix("lib") == _norm(key).removeprefix("lib"):
             # the file's own sources (json-c-0.15/ in libjson-c.5.dylib): the file's own library,

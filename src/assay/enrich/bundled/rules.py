@@ -76,6 +76,7 @@ class Library:
     versioninfo: bool = True  # its Windows VERSIONINFO numbers its releases (not a fixed 1,0,0,0)
     prefix_then_upper: bool = False  # its prefixes count only before a capital (cmsOpen..., not cms_)
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
+    toolchain: str | None = None  # a toolchain runtime's own source tree (gcc for libgfortran)
 
     def purl(self, version: str | None) -> str:
         from assay.identity.purl import purl
@@ -238,6 +239,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         versioninfo=bool(entry.get("versioninfo", True)),
         prefix_then_upper=bool(entry.get("prefix_then_upper", False)),
         sources=tuple(entry.get("sources", ())),
+        toolchain=entry.get("toolchain"),
         headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
                                    tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
     )
