@@ -555,3 +555,19 @@ def test_source_package_suffixes_in_build_paths() -> None:
     assert _versions(_graph("mac", "pygrib-"), "libeccodes") == {"2.44.0"}
     assert _versions(catalog_artifact(pypi_file(*DDTRACE_LINUX)), "llvm-project") == {"21.1.2"}
 
+
+
+AIOTIEBA_LINUX = ("aiotieba-4.8.2-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64."
+                  "manylinux_2_28_x86_64.whl",
+                  "3ca8520de49565019af44ed2eb5de3f5254d683c4a2617acf17bcdf0e4bde7be")
+TLS_CLIENT_LINUX = ("tls_client-2.0.0-py3-none-manylinux_2_17_x86_64.whl",
+                    "c7d5f44160d2991fdde017e5e2f951138c2896c4e0fba58750932fae8ebafff3")
+
+
+@pytest.mark.slow
+def test_a_shared_object_not_named_lib_is_not_a_library_by_its_name() -> None:
+    # aiotieba's helper crypto.so is no OpenSSL libcrypto; tls-client's Go library
+    # tls-client-linux-ubuntu-amd64.so is no LibreSSL libtls
+    for wheel in (AIOTIEBA_LINUX, TLS_CLIENT_LINUX):
+        names = {c.name for c in _native(catalog_artifact(pypi_file(*wheel)))}
+        assert not names & {"openssl", "libressl"}, (wheel[0], names)

@@ -125,6 +125,11 @@ class LibraryMatcher:
         stem = _file_stem(basename)
         if stem is None or self.file_rx is None:
             return []
+        if not basename.lower().startswith("lib") and not basename.lower().endswith(".dll"):
+            # a shared object that is no "lib..." is a plugin or a module loaded by path
+            # (aiotieba's crypto.so, tls-client's tls-client-linux-ubuntu-amd64.so): its name
+            # is the project's, not OpenSSL's or LibreSSL's; Windows DLLs go without "lib"
+            return []
         m = self.file_rx.match(stem)
         if not m:
             return []
