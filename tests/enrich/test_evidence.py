@@ -17,6 +17,9 @@ from assay.model import Graph
 from pypi import pypi_file
 
 from .bundled_wheelset import ML, WHEELS
+from .native_components import evidence as _evidence
+from .native_components import native as _native
+from .native_components import versions as _versions
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "bundled"
 UNTUNED = json.loads((BENCH / "untuned.json").read_text())
@@ -39,9 +42,6 @@ def _wheel(platform: str, prefix: str) -> Path:
 def _graph(platform: str, prefix: str) -> Graph:
     return catalog_artifact(_wheel(platform, prefix))
 
-
-def _native(graph: Graph) -> list:
-    return [c for c in graph.packages(["native-library"]) if not c.purl.startswith("pkg:cargo/")]
 
 
 @pytest.mark.parametrize(("text", "version"), [
@@ -194,13 +194,6 @@ def test_a_vcpkg_ref_cut_to_its_last_ten_characters_proves_no_version() -> None:
     assert {("curl", "8.20.0"), ("libbson", "1.30.3"), ("aws-c-io", "0.26.3")} <= found, found
 
 
-def _evidence(graph: Graph, name: str) -> list:
-    return [e for c in _native(graph) if c.name == name for e in c.evidence]
-
-
-def _versions(graph: Graph, name: str) -> set:
-    """The versions assay reports for the native library ``name`` (None: found, version unknown)."""
-    return {c.version for c in _native(graph) if c.name == name}
 
 
 @pytest.mark.slow

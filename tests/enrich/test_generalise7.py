@@ -16,6 +16,10 @@ from assay.enrich.bundled.rules import file_key
 from assay.model import Graph
 from pypi import pypi_file
 
+from .native_components import evidence as _evidence
+from .native_components import native as _native
+from .native_components import versions as _versions
+
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "bundled"
 UNTUNED7 = json.loads((BENCH / "untuned7.json").read_text())
 PLAN = json.loads((BENCH / "corpus" / "plan.json").read_text())["projects"]
@@ -53,17 +57,7 @@ def _graph(prefix: str, platform: str = "linux") -> Graph:
     return catalog_artifact(_wheel(prefix, platform))
 
 
-def _native(graph: Graph) -> list:
-    return [c for c in graph.packages(["native-library"]) if not c.purl.startswith("pkg:cargo/")]
 
-
-def _versions(graph: Graph, name: str) -> set:
-    """The versions assay reports for the native library ``name`` (None: found, version unknown)."""
-    return {c.version for c in _native(graph) if c.name == name}
-
-
-def _evidence(graph: Graph, name: str) -> list:
-    return [e for c in _native(graph) if c.name == name for e in c.evidence]
 
 
 @pytest.mark.parametrize(("text", "version"), [
