@@ -335,20 +335,23 @@ def _with_vendored_license(comp: Component, item: vendored.Vendored, resolver: R
     copied metadata and license files, or from the files the vendoring project keeps for it."""
     from assay.identity.licenses import fields_from_metadata, resolve_license, with_license
 
-    for folder, names in vendored.license_folders(item, files):
-        def read(name: str, folder: str = folder) -> bytes | None:
-            try:
-                return resolver.read_bytes(f"{folder}/{name}")
-            except (OSError, KeyError, InputError):
-                return None
+    found = vendored.license_folder(item, files)
+    if found is None:
+        return comp
+    folder, names = found
 
-        fields: dict[str, list[str]] = {}
-        if item.dist_info and folder == item.dist_info and "METADATA" in names:
-            data = read("METADATA")
-            fields = fields_from_metadata(data.decode("utf-8", "replace")) if data else {}
-            names = [n for n in names if n not in ("METADATA", "RECORD", "WHEEL", "INSTALLER")]
-        return with_license(comp, resolve_license(fields, read, names, where=f"{prefix}{folder}/"))
-    return comp
+    def read(name: str) -> bytes | None:
+        try:
+            return resolver.read_bytes(f"{folder}/{name}")
+        except (OSError, KeyError, InputError):
+            return None
+
+    fields: dict[str, list[str]] = {}
+    if item.dist_info and folder == item.dist_info and "METADATA" in names:
+        data = read("METADATA")
+        fields = fields_from_metadata(data.decode("utf-8", "replace")) if data else {}
+        names = [n for n in names if n not in ("METADATA", "RECORD", "WHEEL", "INSTALLER")]
+    return with_license(comp, resolve_license(fields, read, names, where=f"{prefix}{folder}/"))
 
 
 def _scan_nested_wheel(resolver: Resolver, path: str, graph: Graph, parent_id: str, location: str,

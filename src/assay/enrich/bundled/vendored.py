@@ -127,9 +127,9 @@ def find_vendored(read, paths: list[str]) -> list[Vendored]:
     return list(found.values())
 
 
-def license_folders(item: Vendored, paths: list[str]) -> list[tuple[str, list[str]]]:
-    """Where the vendored project's license files are: (folder, file names relative to it), in
-    order of preference. Its own copied metadata folder; else the folder PEP 639 keeps for it
+def license_folder(item: Vendored, paths: list[str]) -> tuple[str, list[str]] | None:
+    """Where the vendored project's license files are: (folder, file names relative to it), the
+    first of these that has files. Its own copied metadata folder; else the folder PEP 639 keeps for it
     in the vendoring distribution's metadata (``pip-26.3.dist-info/licenses/src/pip/_vendor/
     certifi/LICENSE``: the source path of the files); else its package folder's own files."""
     modules = {m for m in (item.module, item.name.lower().replace("-", "_").replace(".", "_")) if m}
@@ -151,7 +151,7 @@ def license_folders(item: Vendored, paths: list[str]) -> list[tuple[str, list[st
                 names = [p[len(base):] for p in paths if p.startswith(base) and "/" not in p[len(base):]]
                 if names:
                     folders[base[:-1]] = names
-    return [(f, sorted(n)) for f, n in folders.items() if n][:1]
+    return next(((f, sorted(n)) for f, n in folders.items() if n), None)
 
 
 def _header(text: str, field_name: str) -> str | None:
