@@ -408,8 +408,13 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
         same = [c for c in detected if _norm(c.name) == _norm(claim.name)
                 and (c.kind is Kind.CARGO_LIBRARY) == crate]
         # (an SBOM's distribution build, 4.4.6-11.el8, is the upstream 4.4.6 the bytes proved)
-        upstream = split_distro(claim.version).upstream if claim.version and split_distro(claim.version) \
-            else claim.version
+        split = split_distro(claim.version) if claim.version else None
+        upstream = split.upstream if split else claim.version
+        if not same and split is not None and not crate:
+            # a distribution package is named as the distribution names it (bzip2-libs, alsa-lib),
+            # not as its file (libbz2, libasound); the build it names is the one whose debug link
+            # or package note carries the same version-release, when exactly one file does
+            same = _built_from(detected, split.full)
         exact = [c for c in same if c.version in (claim.version, upstream)]
         unproven = [c for c in same if c.version is None]
         if exact or unproven:
@@ -446,14 +451,32 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
         purl = claim.purl or (pypi_purl(claim.name, claim.version) if kind is Kind.VENDORED_PACKAGE
                               else generic)
         location = claim.evidence[0].location if claim.evidence else ""
+        version, evidence, props = claim.version, tuple(claim.evidence), [("assay:path", location)]
+        if split is not None and kind is Kind.NATIVE_LIBRARY:
+            # a distribution's build the bytes did not name is still upstream's release for
+            # advisories; the build stays in the rpm/deb purl, as for detected libraries
+            version = split.upstream
+            purl = claim.purl or distro_purl(split.kind, split.distro, claim.name, split.full)
+            evidence += (Evidence("distro-release", location, f"{split.full} is the {split.distro} "
+                                  f"build of upstream {split.upstream}", "version"),)
+            props.append(("assay:distro-version", split.full))
         comp = Component(
-            id=make_id(kind, claim.name, claim.version, parent_id, location),
-            kind=kind, name=claim.name, version=claim.version, purl=purl, cpes=claim.cpes,
-            evidence=tuple(claim.evidence), found_by="bundled.pep770",
-            properties=(("assay:path", location),),
+            id=make_id(kind, claim.name, version, parent_id, location),
+            kind=kind, name=claim.name, version=version, purl=purl, cpes=claim.cpes,
+            evidence=evidence, found_by="bundled.pep770", properties=tuple(sorted(props)),
         )
         graph.add(comp)
         graph.relate(parent_id, comp.id, RelType.CONTAINS)
+
+
+def _built_from(detected: list[Component], full: str) -> list[Component]:
+    """The one detected native library built as distribution release ``full`` (1.0.6-28.el8_10):
+    its debug link (libbz2.so.1.0.6-1.0.6-28.el8_10.x86_64.debug) or package note says so."""
+    found = [c for c in detected if c.kind is Kind.NATIVE_LIBRARY and (
+        dict(c.properties).get("assay:distro-version") == full
+        or any((e.kind == "debuglink" and f"-{full}." in e.detail)
+               or (e.kind == "package-note" and f"version={full}" in e.detail) for e in c.evidence))]
+    return found if len(found) == 1 else []
 
 
 # -- installed environments ----------------------------------------------------
