@@ -564,3 +564,16 @@ def test_a_shared_object_not_named_lib_is_not_a_library_by_its_name() -> None:
     for wheel in (AIOTIEBA_LINUX, TLS_CLIENT_LINUX):
         names = {c.name for c in _native(catalog_artifact(pypi_file(*wheel)))}
         assert not names & {"openssl", "libressl"}, (wheel[0], names)
+
+
+@pytest.mark.slow
+def test_an_installed_apis_include_folder_names_no_release() -> None:
+    # include/spa-0.2/spa/pod/iter.h in pygame-ce's SDL2 is PipeWire's plugin API, level 0.2, in
+    # the folder pkg-config installs it to (as libusb-1.0/, glib-2.0/): no project at a release.
+    # The SDL2 sources beside it (SDL2-2.32.10/src/...) still are. One binary: none of the corpora
+    # (about 2000 wheels) has another include/<name>-<version>/ path.
+    graph = catalog_artifact(pypi_file(
+        "pygame_ce-2.5.8-cp313-cp313-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+        "5bb966b610e161a8f6d908b4c62ef3a1f3e922bc7bed73bd70a3e15dc780b90e"))
+    assert not [c for c in _native(graph) if c.name == "spa"]
+    assert _versions(graph, "sdl2") == {"2.32.10"}

@@ -480,7 +480,10 @@ def _path_matches(data: bytes, hits: Callable[[re.Pattern[bytes]], Iterable[re.M
         m = _PATH.match(data, slash, min(seed.endpos, pos + 2000))
         if m is not None and m.end("name") == pos:
             last = m.end("ver")
-            yield m
+            if data[max(0, slash - 7):slash].lower() != b"include":
+                yield m
+            # else an installed API's include folder (include/libusb-1.0/, include/spa-0.2/,
+            # include/vtk-9.3/): the interface level, or a release cut short, never a release
     for seed in hits(_CELLAR_SEED):
         m = _CELLAR.match(data, seed.start() - 1, min(seed.endpos, seed.start() + 600))
         if m is not None:
