@@ -52,3 +52,20 @@ def test_a_package_named_by_the_distribution_is_the_library_built_from_it(
         assert sbom and build in sbom[0]  # the SBOM's word backs the bytes' version
     # nothing the SBOM lists is left with a distribution build as its version
     assert not [c for c in native(graph) if c.version and ".el8" in c.version]
+
+
+@pytest.mark.slow
+def test_a_library_subpackage_is_its_source_packages_library() -> None:
+    # CentOS 7's libraries carry no versioned debug link: psycopg2-binary's SBOM names
+    # keyutils-libs 1.5.8-3.el7 and krb5-libs 1.15.1-55.el7_9, the library parts of keyutils and
+    # krb5, and cyrus-sasl-lib 2.1.26-24.el7_9 (libsasl2, which the table calls cyrus-sasl). The
+    # SBOM's build gives the libraries whose bytes state no version (libkeyutils, libsasl2)
+    # upstream's release, with the package in the purl, and backs the krb5 1.15.1 a banner proves.
+    graph = _graph("psycopg2_binary-2.9.13-cp315-cp315-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+                   "541a487a9ccd72b5e38f37f27b0ce78cb7eb3e336e7b5277d45463010c03a7a8")
+    found = _by_name(graph)
+    assert found["libkeyutils"] == [("1.5.8", "pkg:rpm/centos/keyutils-libs@1.5.8-3.el7")]
+    assert "1.15.1" in {v for v, _ in found["krb5"]}
+    assert "keyutils-libs" not in found and "krb5-libs" not in found
+    assert found["cyrus-sasl"] == [("2.1.26", "pkg:rpm/centos/cyrus-sasl-lib@2.1.26-24.el7_9")]
+    assert "cyrus-sasl-lib" not in found

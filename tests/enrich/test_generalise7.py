@@ -200,7 +200,7 @@ def test_an_embedded_sboms_distribution_build_is_upstream() -> None:
     # as for the builds the bytes name
     memray = _graph("corpus:memray")
     selinux = [c for c in _native(memray) if c.name == "libselinux"]
-    assert [(c.version, c.purl) for c in selinux] == [("2.5", "pkg:rpm/redhat/libselinux@2.5-15.el7")]
+    assert [(c.version, c.purl) for c in selinux] == [("2.5", "pkg:rpm/centos/libselinux@2.5-15.el7")]
     kinds = {e.kind for e in selinux[0].evidence}
     assert {"pep770-sbom", "distro-release"} <= kinds
 

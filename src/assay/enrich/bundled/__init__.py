@@ -413,8 +413,12 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
         if not same and split is not None and not crate:
             # a distribution package is named as the distribution names it (bzip2-libs, alsa-lib),
             # not as its file (libbz2, libasound); the build it names is the one whose debug link
-            # or package note carries the same version-release, when exactly one file does
-            same = _built_from(detected, split.full)
+            # or package note carries the same version-release, when exactly one file does, else
+            # the library its source package is named after (bzip2-libs is bzip2's library part)
+            same = _built_from(detected, split.full) or [
+                c for c in detected if c.kind is Kind.NATIVE_LIBRARY
+                and _norm(c.name) == _norm(_SUBPACKAGE.sub("", claim.name))
+                and c.version in (None, split.upstream)]
         exact = [c for c in same if c.version in (claim.version, upstream)]
         unproven = [c for c in same if c.version is None]
         if exact or unproven:
@@ -431,8 +435,10 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
                     if distro is not None:
                         # an SBOM's distribution build (2.4.46-21.el8_10) is upstream 2.4.46, as for
                         # the builds the bytes name (_native_component)
-                        purl = distro_purl(distro.kind, distro.distro, lib.purl_name if lib else c.name,
-                                           distro.full)
+                        # the package the SBOM names (keyutils-libs), else the library's name
+                        purl = claim.purl if claim.purl and claim.purl.startswith(("pkg:rpm/", "pkg:deb/")) \
+                            else distro_purl(distro.kind, distro.distro, lib.purl_name if lib else c.name,
+                                             distro.full)
                         version, cpes = distro.upstream, ()
                         said = Evidence("distro-release", dict(c.properties).get("assay:path", ""),
                                         f"{distro.full} is the {distro.distro} build of upstream "
@@ -467,6 +473,10 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
         )
         graph.add(comp)
         graph.relate(parent_id, comp.id, RelType.CONTAINS)
+
+
+# the library part of a distribution's source package: bzip2-libs, cyrus-sasl-lib, krb5-libs
+_SUBPACKAGE = re.compile(r"-libs?$")
 
 
 def _built_from(detected: list[Component], full: str) -> list[Component]:
