@@ -25,7 +25,7 @@ def _at(data: bytes | mmap.mmap, pos: int, prefix: bytes) -> bool:
 
 def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
     """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" |
-    "ret-float@SCALE" (functions),
+    "ret-float@SCALE" | "tail-str" (functions),
     "int" | "str" | "ptr-str" (data objects)."""
     if sym.offset < 0 or sym.offset >= len(data):
         return None
@@ -44,6 +44,8 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         else:
             return None
         return ".".join(str(v) for v in stored) if stored else None
+    if how == "tail-str":
+        return _str_at(data, info, _tail_string(data, info, sym))
     if how.startswith("ret-ptr-int@"):
         # a function returning a pointer to a struct whose int32 field at this offset is the version
         kind, value = _returned(data, info, sym)
@@ -67,6 +69,38 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
             return _str_at(data, info, value)
         if kind == "addr" and how == "ret-int":
             return None
+    return None
+
+
+def _tail_string(data: bytes, info: BinaryInfo, sym: Symbol) -> int | None:
+    """A function that only loads a string's address into an argument register and jumps on
+    (ICU's ``u_getVersion``: ``u_versionFromString(info, "69.1")`` as a tail call): the string's
+    address. x86-64: ``lea r64, [rip + d]`` then ``jmp``; arm64: ``adrp``/``add`` then ``b``."""
+    off = sym.offset
+    if info.machine == "x86_64":
+        if _at(data, off, b"\xf3\x0f\x1e\xfa"):
+            off += 4
+        if off + 12 > len(data) or data[off] not in (0x48, 0x4C) or data[off + 1] != 0x8D \
+                or data[off + 2] & 0xC7 != 0x05:
+            return None
+        target = sym.vaddr + (off - sym.offset) + 7 + struct.unpack_from("<i", data, off + 3)[0]
+        return target if data[off + 7] in (0xE9, 0xEB) else None
+    if info.machine == "aarch64":
+        words = [struct.unpack_from("<I", data, off + 4 * i)[0] for i in range(4)
+                 if off + 4 * i + 4 <= len(data)]
+        skip = 1 if words and words[0] in (0xD503233F, 0xD503245F, 0xD503241F) else 0  # paciasp, bti
+        if len(words) < skip + 3:
+            return None
+        adrp, add, branch = words[skip:skip + 3]
+        rd = adrp & 0x1F
+        if adrp & 0x9F000000 != 0x90000000 or add & 0xFFC00000 != 0x91000000 \
+                or add & 0x1F != rd or (add >> 5) & 0x1F != rd or branch & 0xFC000000 != 0x14000000:
+            return None
+        imm = (((adrp >> 5) & 0x7FFFF) << 2) | ((adrp >> 29) & 3)
+        if imm & (1 << 20):
+            imm -= 1 << 21
+        pc = sym.vaddr + 4 * skip
+        return (pc & ~0xFFF) + (imm << 12) + ((add >> 10) & 0xFFF)
     return None
 
 

@@ -688,8 +688,8 @@ def versioninfo_claims(path: str, data: bytes, info: BinaryInfo, own: Library, o
             continue  # "0.165.x", "4.3+1-e9b8812": not a version this reader can state exactly
         version = vm.group(1)
         parts = version.split(".")
-        while len(parts) > 3 and parts[-1] == "0":
-            parts.pop()
+        while len(parts) > own.version_parts and parts[-1] == "0":
+            parts.pop()  # 77,1,0,0 is ICU 77.1 (the table says how many parts a release has)
         version = ".".join(parts)
         shown = ", ".join(f"{k} {res[k]}" for k in ("ProductName", "ProductVersion", "FileVersion")
                           if k in res)

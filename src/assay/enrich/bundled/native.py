@@ -470,4 +470,6 @@ def _symbol_version(data: bytes, info: BinaryInfo, sym: Symbol,
         value_v = value
     if reader.fields and value_v.isdigit():
         return int_version(reader, int(value_v)), repr(value)
+    if reader.major is not None and value_v.split(".")[0] != str(reader.major):
+        return None, repr(value)  # u_getVersion_69 answering "70.1": not this build's
     return (value_v if _VERSIONISH.match(value_v) else None), repr(value)

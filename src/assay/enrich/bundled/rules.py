@@ -34,6 +34,7 @@ class SymbolReader:
     regex: re.Pattern[str] | None = None  # for strings: what the value must look like (group 1 = version)
     min: int | None = None  # integers outside [min, max) are another encoding or a fork: no version
     max: int | None = None
+    major: int | None = None  # a symbol renamed with the major version (ICU's u_getVersion_69)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class Library:
     prefix_versions: bool = True  # its prefixed version functions state the release (not ffmpeg's)
     quoted_by_clients: bool = False  # its version text is a header macro its clients print too
     versioninfo: bool = True  # its Windows VERSIONINFO numbers its releases (not a fixed 1,0,0,0)
+    version_parts: int = 3  # a release's parts at most: VERSIONINFO's zeros beyond them are padding
     prefix_then_upper: bool = False  # its prefixes count only before a capital (cmsOpen..., not cms_)
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
     toolchain: str | None = None  # a toolchain runtime's own source tree (gcc for libgfortran)
@@ -226,6 +228,12 @@ def _compile_library(entry: dict, kind: str) -> Library:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
                                         v.get("min"), v.get("max")))
+            lo, hi = v.get("renamed", (0, -1))
+            for major in range(int(lo), int(hi) + 1):
+                # the library renames its symbols with its major version (u_getVersion_69): the
+                # version read must then start with that major
+                symbols.append(SymbolReader(f"{v['symbol']}_{major}", v["read"], tuple(v.get("fields", ())),
+                                            vrx, v.get("min"), v.get("max"), major))
         elif "soname" in v:
             sonames.append(SonameMap(re.compile(v["soname"]), dict(v["table"]), v.get("source", "")))
         else:
@@ -242,6 +250,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         prefix_versions=bool(entry.get("prefix_versions", True)),
         quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
         versioninfo=bool(entry.get("versioninfo", True)),
+        version_parts=int(entry.get("version_parts", 3)),
         prefix_then_upper=bool(entry.get("prefix_then_upper", False)),
         sources=tuple(entry.get("sources", ())),
         toolchain=entry.get("toolchain"),
