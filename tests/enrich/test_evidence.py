@@ -577,3 +577,23 @@ def test_an_installed_apis_include_folder_names_no_release() -> None:
         "5bb966b610e161a8f6d908b4c62ef3a1f3e922bc7bed73bd70a3e15dc780b90e"))
     assert not [c for c in _native(graph) if c.name == "spa"]
     assert _versions(graph, "sdl2") == {"2.32.10"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("wheel", "sha256", "version"), [
+    # libpixman-1.0.42.2.dylib: pixman_version_string() is adr x0, "0.42.2"; ret
+    ("rdkit_pypi-2022.9.5-cp311-cp311-macosx_11_0_arm64.whl",
+     "6a82ee606af360cc55e4fdd04f64a08f92ed716b172c7eee6bbb866e46c0ea63", "0.42.2"),
+    # libpixman-1-<hash>.so.0.34.0 (CentOS 7's) and pixman-1-0-<hash>.dll
+    ("rdkit_pypi-2022.9.5-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+     "35ed0bff871c871999433a94ca8115285c2910cfad3b98763590311db4129afa", "0.34.0"),
+    ("rdkit_pypi-2022.9.5-cp311-cp311-win_amd64.whl",
+     "ca2a566b19a57d20b050ddf3a2c7700902e3bc59fa70f8686a5a6d4d081f30de", "0.42.2"),
+])
+def test_a_table_librarys_own_version_function_in_its_own_file(wheel: str, sha256: str, version: str) -> None:
+    # pixman is in the table by its file name only (no prefixes, no readers): its own file's
+    # pixman_version_string() is its release; the file key's API level (pixman-1) is no part of
+    # the name the prefix is compared with
+    graph = catalog_artifact(pypi_file(wheel, sha256))
+    assert _versions(graph, "pixman") == {version}
+    assert any(e.kind == "version-function" for e in _evidence(graph, "pixman"))

@@ -140,7 +140,12 @@ def _ties_file(pre: str, key: str) -> bool:
     ~ ``aom``)."""
     low = pre.lower().rstrip("_").removeprefix("lib")
     key = key.lower()
-    return bool(low) and (_tail_ok(low, key) or key.startswith(low + "_") or _norm(low) == _norm(key))
+    bare = _API_LEVEL.sub("", key)  # libpixman-1, libglib-2.0: the name without its API level
+    return bool(low) and (_tail_ok(low, key) or key.startswith(low + "_")
+                          or _norm(low) in (_norm(key), _norm(bare)))
+
+
+_API_LEVEL = re.compile(r"-[0-9]+(?:\.[0-9]+)*$")
 
 
 def version_from_text(text: str, library: Library | None = None) -> str | None:
@@ -248,6 +253,11 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
         if lib is None and own is not None and own_generic and own_key and \
                 (_ties_file(pre, own_key) or _related(pre, own_key)):
             lib = own  # a library the table does not name, tied by its own file name
+        if lib is None and own is not None and not own_generic and own_key and own.prefix_versions \
+                and _ties_file(pre, own_key):
+            # a table library without declared prefixes, in its own file: pixman_version_string()
+            # in libpixman-1 is pixman's (the table reads no symbol of it itself)
+            lib = own
         if lib is None and nm.re is _VERSION_NAME:
             # a library the table does not name, compiled into this file: its version function's
             # prefix is the prefix of its API (get_lame_version beside a hundred lame_* functions;
