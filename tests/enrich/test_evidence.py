@@ -597,3 +597,18 @@ def test_a_table_librarys_own_version_function_in_its_own_file(wheel: str, sha25
     graph = catalog_artifact(pypi_file(wheel, sha256))
     assert _versions(graph, "pixman") == {version}
     assert any(e.kind == "version-function" for e in _evidence(graph, "pixman"))
+
+
+@pytest.mark.parametrize(("text", "version"), [
+    ("21504", "2.15.4"),  # a release's xmlParserVersion
+    ("21504-GITv2.15.4", "2.15.4"),  # a git build at the release's tag (nixl-cu12's grafted libxml2)
+    ("21504-GITv2.15.4-12-g1a2b3c4", "2.15.4-12-g1a2b3c4"),  # commits after the tag: as git says
+    ("21504-GITv2.15.3", None),  # the number and the tag disagree
+    ("21504-custom", None),  # an extra that says nothing
+])
+def test_a_packed_version_with_its_builds_extra(text: str, version: str | None) -> None:
+    from assay.enrich.bundled.native import packed_text_version
+
+    [libxml2] = [lib for lib in matcher().libraries if lib.name == "libxml2"]
+    [reader] = [r for r in libxml2.symbols if r.symbol == "xmlParserVersion"]
+    assert packed_text_version(reader, text) == version

@@ -454,6 +454,24 @@ def _group(vm: re.Match[bytes], template: str | None = None) -> str | None:
     return text if _VERSIONISH.match(text) else None
 
 
+def packed_text_version(reader: SymbolReader, text: str) -> str | None:
+    """The version a packed number written as text states, with the build's extra after it
+    (libxml2's xmlParserVersion "21504-GITv2.15.4"): a git build at exactly the release's tag is
+    the release; commits after the tag are kept as git describes them (2.15.4-12-g1a2b3c4); any
+    other extra proves nothing."""
+    dm = _PACKED_EXTRA.fullmatch(text)
+    if dm is None:
+        return None
+    packed = int_version(reader, int(dm.group("n")))
+    if packed is None or (dm.group("tag") is not None and dm.group("tag") != packed):
+        return None
+    return packed + (dm.group("after") or "")
+
+
+_PACKED_EXTRA = re.compile(r"(?P<n>[0-9]+)(?:-GITv?(?P<tag>[0-9]+(?:\.[0-9]+)+)"
+                           r"(?P<after>-[0-9]+-g[0-9a-f]{4,40})?)?")
+
+
 def _symbol_version(data: bytes, info: BinaryInfo, sym: Symbol,
                     reader: SymbolReader) -> tuple[str | None, str]:
     value = read_symbol(data, info, sym, reader.read)
@@ -470,6 +488,8 @@ def _symbol_version(data: bytes, info: BinaryInfo, sym: Symbol,
         value_v = value
     if reader.fields and value_v.isdigit():
         return int_version(reader, int(value_v)), repr(value)
+    if reader.fields and value_v[:1].isdigit() and "." not in value_v.partition("-")[0]:
+        return packed_text_version(reader, value_v), repr(value)  # a packed number, not 1.1.39
     if reader.major is not None and value_v.split(".")[0] != str(reader.major):
         return None, repr(value)  # u_getVersion_69 answering "70.1": not this build's
     return (value_v if _VERSIONISH.match(value_v) else None), repr(value)
