@@ -320,6 +320,65 @@ def x86_array_stores(data: bytes, off: int, *, win64: bool = False) -> list[int]
     return None
 
 
+def aarch64_array_stores(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 24
+                         ) -> list[int] | None:
+    """The arm64 form of :func:`x86_array_stores`: ``void f(int v[3])`` storing 32-bit integers at
+    ``v[0]``, ``v[1]``, ``v[2]`` through x0, also two at a time from an 8-byte constant (``ldr d0,
+    [x8, #off]; str d0, [x0]; str wzr, [x0, #8]``: SuiteSparse's ``SuiteSparse_version``); a
+    ``cbz x0`` skipping the stores and a ``mov w0, #imm`` (the return value) are allowed."""
+    regs: dict[int, int] = {}  # general registers 0-31, SIMD&FP d registers 32-63: known values
+    addrs: dict[int, int] = {}
+    stored: dict[int, int] = {}  # byte offset in the array -> 32-bit value
+    pos = off
+    for _ in range(max_ins):
+        if pos < 0 or pos + 4 > len(data):
+            return None
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = vaddr + (pos - off)
+        rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0xFFFFF01F == 0xD503201F:  # hints
+            pass
+        elif ins in (0xD65F03C0, 0xD65F0BFF):  # ret
+            n = len(stored)
+            if n >= 3 and sorted(stored) == [4 * i for i in range(n)]:
+                values = [stored[4 * i] for i in range(n)]
+                return values if all(v < 10000 for v in values) else None
+            return None
+        elif ins & 0xFF00001F == 0xB4000000:  # cbz x0: the NULL-pointer path skips the stores
+            pass
+        elif ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+            regs[rd] = (imm if ins & 0x40000000 else ~imm) & (_MASK64 if ins >> 31 else 0xFFFFFFFF)
+            addrs.pop(rd, None)
+        elif ins & 0x7F800000 == 0x72800000 and rd in regs:  # movk
+            shift = 16 * ((ins >> 21) & 3)
+            regs[rd] = (regs[rd] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift)
+        elif ins & 0x9F000000 == 0x90000000:  # adrp
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            addrs[rd] = (pc & ~0xFFF) + ((imm - (1 << 21) if imm & (1 << 20) else imm) << 12)
+            regs.pop(rd, None)
+        elif ins & 0xFF800000 == 0x91000000 and rn in addrs:  # add xd, xn, #imm
+            addrs[rd] = addrs[rn] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0))
+        elif ins & 0xFFC00000 == 0xFD400000 and rn in addrs:  # ldr dt, [xn, #uimm]
+            src = info.offset_of(addrs[rn] + ((ins >> 10) & 0xFFF) * 8)
+            if src is None or src + 8 > len(data):
+                return None
+            regs[32 + rd] = int.from_bytes(data[src:src + 8], "little")
+        elif ins & 0xBFC00000 == 0xB9000000 or ins & 0xFFC00000 == 0xFD000000:  # str wt/xt/dt, [x0, #uimm]
+            size = 8 if ins & 0xFFC00000 in (0xF9000000, 0xFD000000) else 4
+            reg = 32 + rd if ins & 0xFFC00000 == 0xFD000000 else rd
+            val = 0 if reg == 31 else regs.get(reg)
+            if rn != 0 or val is None:
+                return None
+            at = ((ins >> 10) & 0xFFF) * size
+            for i in range(size // 4):
+                stored[at + 4 * i] = (val >> (32 * i)) & 0xFFFFFFFF
+        else:
+            return None
+        pos += 4
+    return None
+
+
 def x86_immediate_text(data: bytes, start: int, lead: bytes) -> bytes | None:
     """The text x86-64 code writes from 8-byte immediates (``movabs rax, "OpenBLAS"`` ... ``mov
     [rip+d], rax``): compilers turn a strcpy of a constant into such stores (OpenBLAS's config
@@ -456,6 +515,75 @@ def aarch64_stores(data: bytes, off: int, vaddr: int, *, max_ins: int = 32
             return stores, False
         pos = nxt
     return stores, False
+
+
+def aarch64_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 32
+                         ) -> str | None:
+    """The text of a ``std::string`` an arm64 C++ function returns, built in place as a libc++ short
+    string: the caller's buffer comes in x8, the characters are stored into its first bytes (from
+    immediates, or 4/8 bytes loaded from the file's constant data) and the length into its last byte
+    (``grpc::Version()``: "1.81.1" as ``mov w9, #0x2e31; movk ...; str w9, [x8]; strh ...; strb
+    wzr, [x8, #6]``, 6 into ``[x8, #23]``; ``faiss::get_version()``). Straight-line code only: any
+    other instruction (a call, a branch, a store elsewhere) gives None."""
+    regs: dict[int, tuple[str, int]] = {8: ("buf", 0)}
+    buf: dict[int, int] = {}
+    pos = off
+    for _ in range(max_ins):
+        if pos < 0 or pos + 4 > len(data):
+            return None
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = vaddr + (pos - off)
+        rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0xFFFFF01F == 0xD503201F:  # hints: nop, paciasp, bti
+            pass
+        elif ins in (0xD65F03C0, 0xD65F0BFF):  # ret / retaa
+            break
+        elif ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+            val = imm if ins & 0x40000000 else ~imm
+            regs[rd] = ("int", val & (_MASK64 if ins >> 31 else 0xFFFFFFFF))
+        elif ins & 0x7F800000 == 0x72800000:  # movk
+            old, shift = regs.get(rd), 16 * ((ins >> 21) & 3)
+            if old is None or old[0] != "int":
+                return None
+            regs[rd] = ("int", (old[1] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift))
+        elif ins & 0x9F000000 == 0x90000000:  # adrp
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            if imm & (1 << 20):
+                imm -= 1 << 21
+            regs[rd] = ("addr", (pc & ~0xFFF) + (imm << 12))
+        elif ins & 0xFF800000 == 0x91000000:  # add xd, xn, #imm
+            base = regs.get(rn)
+            if base is None or base[0] != "addr":
+                return None
+            regs[rd] = ("addr", base[1] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)))
+        elif ins & 0xBFC00000 == 0xB9400000:  # ldr wt/xt, [xn, #uimm]: constant data
+            base, size = regs.get(rn), 8 if (ins >> 30) & 1 else 4
+            at = base[1] + ((ins >> 10) & 0xFFF) * size if base and base[0] == "addr" else None
+            src = info.offset_of(at) if at is not None else None
+            if src is None or src + size > len(data):
+                return None
+            regs[rd] = ("int", int.from_bytes(data[src:src + size], "little"))
+        elif ins & 0x3FC00000 == 0x39000000:  # strb / strh / str wt / str xt, [xn, #uimm]
+            size = 1 << (ins >> 30)
+            base, val = regs.get(rn), ("int", 0) if rd == 31 else regs.get(rd)
+            if base is None or base[0] != "buf" or val is None or val[0] != "int":
+                return None
+            at = ((ins >> 10) & 0xFFF) * size
+            if at + size > 24:
+                return None
+            for i in range(size):
+                buf[at + i] = (val[1] >> (8 * i)) & 0xFF
+        else:
+            return None
+        pos += 4
+    else:
+        return None
+    n = buf.get(23)
+    if n is None or not 0 < n < 23 or any(i not in buf for i in range(n + 1)) or buf[n] != 0:
+        return None
+    text = bytes(buf[i] for i in range(n))
+    return text.decode("ascii") if re.fullmatch(rb"[\x20-\x7e]+", text) else None
 
 
 def stored_version(data: bytes, off: int, vaddr: int) -> list[int] | None:
