@@ -293,13 +293,14 @@ def _static_by_namespace(names: list[str], info: BinaryInfo, own_key: str | None
                          m: LibraryMatcher) -> Library | None:
     """The library whose namespace holds a free version function ``ns::Version()``: only a function
     right under the outermost name, which must be a namespace (lower-case, or an inline namespace
-    with a version suffix; a capitalised name may be a class whose version is its format's), with at
-    least ``_MIN_API`` defined symbols in it."""
+    with a version suffix; a capitalised name may be a class whose version is its format's) of three
+    characters or more (OpenCV's ``cv`` names no library), with at least ``_MIN_API`` defined
+    symbols in it."""
     if len(names) != 1:
         return None
     ns = names[0]
     base = _INLINE_VERSION.sub("", ns)
-    if not base or not (ns[:1].islower() or base != ns) or base.lower() in _TOOLCHAIN \
+    if len(base) < 3 or not (ns[:1].islower() or base != ns) or base.lower() in _TOOLCHAIN \
             or base.lower() == "std" or (own_key and _related(base, own_key)):
         return None
     counts = info.prefix_counts(rb"_ZNK?(" + str(len(ns)).encode() + re.escape(ns.encode()) + rb")[0-9A-Z]")
