@@ -100,3 +100,15 @@ def test_stored_integers_and_an_extra_text() -> None:
     opencv = _graph("opencv_python_headless-5.0.0.93-cp37-abi3-macosx")
     assert "3.3.4-dev" in _versions(opencv, "openexr")
     assert any("stores 3, 3, 4 and '-dev'" in e.detail for e in _evidence(opencv, "openexr"))
+
+
+@pytest.mark.slow
+def test_freetype_version_from_the_library_object() -> None:
+    # FreeType keeps its version only in the library object: FT_Library_Version(lib, &major, &minor,
+    # &patch) copies three fields that FT_New_Library fills with constants (an 8-byte constant for
+    # major and minor, then the patch). OpenCV's grafted libfreetype.6.dylib (2.13.3), matplotlib's
+    # static copy in ft2font (2.14.3); both were "version unknown"
+    opencv = _graph("opencv_python_headless-5.0.0.93-cp37-abi3-macosx")
+    assert _versions(opencv, "freetype") == {"2.13.3"}
+    assert any("FT_Library_Version" in e.detail for e in _evidence(opencv, "freetype"))
+    assert _versions(_graph("corpus:matplotlib"), "freetype") == {"2.14.3"}

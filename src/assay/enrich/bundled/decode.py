@@ -44,6 +44,21 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         else:
             return None
         return ".".join(str(v) for v in stored) if stored else None
+    if how.startswith("fields@"):
+        # a getter copying an object's fields through its pointer arguments, the object filled with
+        # constants by the named constructor (FreeType: FT_Library_Version reads what FT_New_Library
+        # wrote): arm64 only
+        ctor = info.symbol(how.partition("@")[2])
+        if info.machine != "aarch64" or ctor is None or not 0 <= ctor.offset < len(data):
+            return None
+        args = aarch64_field_getter(data, sym.offset)
+        fields = aarch64_constant_fields(data, ctor.offset, ctor.vaddr, info)
+        if args is None or sorted(args) != list(range(1, len(args) + 1)):
+            return None
+        values = [fields.get(args[a], []) for a in sorted(args)]
+        if any(len(set(v)) != 1 or not 0 <= v[0] < 1000 for v in values):
+            return None
+        return ".".join(str(v[0]) for v in values)
     if how.startswith("ret-ptr-int@"):
         # a function returning a pointer to a struct whose int32 field at this offset is the version
         kind, value = _returned(data, info, sym)
@@ -584,6 +599,102 @@ def aarch64_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *,
         return None
     text = bytes(buf[i] for i in range(n))
     return text.decode("ascii") if re.fullmatch(rb"[\x20-\x7e]+", text) else None
+
+
+def aarch64_field_getter(data: bytes, off: int, *, max_ins: int = 24) -> dict[int, int] | None:
+    """{argument: field offset} of an arm64 getter that copies 32-bit fields of the object in x0
+    through its pointer arguments (``FT_Library_Version(lib, &major, &minor, &patch)``: ``ldp w10,
+    w9, [x0, #8]; ldr w8, [x0, #16]; str w10, [x1]`` ...), to its first ``ret``; NULL checks
+    allowed. None for anything else."""
+    loaded: dict[int, int] = {}
+    out: dict[int, int] = {}
+    pos = off
+    for _ in range(max_ins):
+        if pos < 0 or pos + 4 > len(data):
+            return None
+        (ins,) = struct.unpack_from("<I", data, pos)
+        rt, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0xFFFFF01F == 0xD503201F or ins & 0x7E000000 == 0x34000000:  # hints, cbz/cbnz
+            pass
+        elif ins in (0xD65F03C0, 0xD65F0BFF):  # ret
+            return out if len(out) >= 2 else None
+        elif ins & 0xFFC00000 == 0xB9400000 and rn == 0:  # ldr wt, [x0, #uimm]
+            loaded[rt] = ((ins >> 10) & 0xFFF) * 4
+        elif ins & 0xFFC00000 == 0x29400000 and rn == 0:  # ldp wt, wt2, [x0, #simm7]
+            imm = (ins >> 15) & 0x7F
+            imm = (imm - 0x80 if imm & 0x40 else imm) * 4
+            loaded[rt], loaded[(ins >> 10) & 0x1F] = imm, imm + 4
+        elif ins & 0xFFFFFC00 == 0xB9000000 and 1 <= rn <= 7 and rt in loaded:  # str wt, [xn]
+            if rn in out:
+                return None
+            out[rn] = loaded[rt]
+        else:
+            return None
+        pos += 4
+    return None
+
+
+def aarch64_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 160
+                            ) -> dict[int, list[int]]:
+    """The 32-bit constants an arm64 function stores into fields of objects (``str wN, [xB, #off]``,
+    ``str d0, [xB, #off]`` of an 8-byte constant loaded from the file: two fields), down to its
+    first ``ret``: {field offset: [values]}. Branches are read through (a constructor's error paths
+    skip its stores); a call forgets every register, and any instruction not modelled forgets the
+    registers it may write, so a stored value is always one the code put there."""
+    regs: dict[int, int] = {}  # x0-x30 as 0-30, d0-d31 as 32-63
+    addrs: dict[int, int] = {}
+    out: dict[int, list[int]] = {}
+    pos = off
+    for _ in range(max_ins):
+        if pos < 0 or pos + 4 > len(data):
+            break
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = vaddr + (pos - off)
+        rd, rn, rt2 = ins & 0x1F, (ins >> 5) & 0x1F, (ins >> 10) & 0x1F
+        if ins in (0xD65F03C0, 0xD65F0BFF):  # ret
+            break
+        if ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+            regs[rd] = (imm if ins & 0x40000000 else ~imm) & (_MASK64 if ins >> 31 else 0xFFFFFFFF)
+            addrs.pop(rd, None)
+        elif ins & 0x7F800000 == 0x72800000:  # movk
+            if rd in regs:
+                shift = 16 * ((ins >> 21) & 3)
+                regs[rd] = (regs[rd] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift)
+        elif ins & 0x9F000000 == 0x90000000:  # adrp
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            addrs[rd] = (pc & ~0xFFF) + ((imm - (1 << 21) if imm & (1 << 20) else imm) << 12)
+            regs.pop(rd, None)
+        elif ins & 0xFF800000 == 0x91000000 and rn in addrs:  # add xd, xn, #imm
+            addrs[rd] = addrs[rn] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0))
+            regs.pop(rd, None)
+        elif ins & 0xFFC00000 == 0xFD400000 and rn in addrs:  # ldr dt, [xn, #uimm]: a constant
+            src = info.offset_of(addrs[rn] + ((ins >> 10) & 0xFFF) * 8)
+            if src is not None and src + 8 <= len(data):
+                regs[32 + rd] = int.from_bytes(data[src:src + 8], "little")
+            else:
+                regs.pop(32 + rd, None)
+        elif ins & 0xBFC00000 == 0xB9000000 or ins & 0xFFC00000 == 0xFD000000:  # str wt/xt/dt, [xn, #uimm]
+            size = 8 if ins & 0xFFC00000 in (0xF9000000, 0xFD000000) else 4
+            reg = 32 + rd if ins & 0xFFC00000 == 0xFD000000 else rd
+            val = 0 if reg == 31 else regs.get(reg)
+            if rn != 31 and val is not None:
+                at = ((ins >> 10) & 0xFFF) * size
+                for i in range(size // 4):
+                    out.setdefault(at + 4 * i, []).append((val >> (32 * i)) & 0xFFFFFFFF)
+        elif ins & 0xFC000000 == 0x94000000 or ins & 0xFFFFFC1F == 0xD63F0000:  # bl / blr: a call
+            regs.clear()
+            addrs.clear()
+        elif ins & 0x7C000000 == 0x14000000 or ins & 0x7E000000 == 0x34000000 or \
+                ins & 0xFF000010 == 0x54000000 or ins & 0xFFFFF01F == 0xD503201F:
+            pass  # branches (read through), hints
+        else:
+            for r in (rd, rn, rt2):  # whatever else it writes is no longer known
+                regs.pop(r, None)
+                regs.pop(32 + r, None)
+                addrs.pop(r, None)
+        pos += 4
+    return out
 
 
 def stored_version(data: bytes, off: int, vaddr: int) -> list[int] | None:
