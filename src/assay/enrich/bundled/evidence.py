@@ -244,8 +244,8 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
                 continue
             pre = nm.group("pre").decode("latin-1")
         lib = _tie_prefix(pre, m) or (_tie_prefix(pre[4:], m) if pre[:4].lower() == "get_" else None)
-        if lib is not None and not lib.prefix_versions:
-            continue
+        if lib is not None and not lib.prefix_versions and nm.re is not _CXX_VERSION:
+            continue  # (a namespace's own version function is no prefixed C one: grpc::Version())
         static = False
         if lib is None and own is not None and own_generic and own_key and \
                 (_ties_file(pre, own_key) or _related(pre, own_key)):
