@@ -55,10 +55,12 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         fields = aarch64_constant_fields(data, ctor.offset, ctor.vaddr, info)
         if args is None or sorted(args) != list(range(1, len(args) + 1)):
             return None
-        values = [fields.get(args[a], []) for a in sorted(args)]
-        if any(len(set(v)) != 1 or not 0 <= v[0] < 1000 for v in values):
+        values = [set(fields.get(args[a], [])) for a in sorted(args)]
+        # one constant per field, all stored through one register (the object's)
+        if any(len(v) != 1 for v in values) or len({b for v in values for b, _ in v}) != 1:
             return None
-        return ".".join(str(v[0]) for v in values)
+        nums = [next(iter(v))[1] for v in values]
+        return ".".join(map(str, nums)) if all(0 <= n < 1000 for n in nums) else None
     if how.startswith("ret-ptr-int@"):
         # a function returning a pointer to a struct whose int32 field at this offset is the version
         kind, value = _returned(data, info, sym)
@@ -635,15 +637,16 @@ def aarch64_field_getter(data: bytes, off: int, *, max_ins: int = 24) -> dict[in
 
 
 def aarch64_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 160
-                            ) -> dict[int, list[int]]:
+                            ) -> dict[int, list[tuple[int, int]]]:
     """The 32-bit constants an arm64 function stores into fields of objects (``str wN, [xB, #off]``,
     ``str d0, [xB, #off]`` of an 8-byte constant loaded from the file: two fields), down to its
-    first ``ret``: {field offset: [values]}. Branches are read through (a constructor's error paths
-    skip its stores); a call forgets every register, and any instruction not modelled forgets the
-    registers it may write, so a stored value is always one the code put there."""
+    first ``ret``: {field offset: [(base register, value)]}. Branches are read through (a
+    constructor's error paths skip its stores); a call forgets every register, and any instruction
+    not modelled forgets the registers it may write, so a stored value is always one the code put
+    there."""
     regs: dict[int, int] = {}  # x0-x30 as 0-30, d0-d31 as 32-63
     addrs: dict[int, int] = {}
-    out: dict[int, list[int]] = {}
+    out: dict[int, list[tuple[int, int]]] = {}
     pos = off
     for _ in range(max_ins):
         if pos < 0 or pos + 4 > len(data):
@@ -681,7 +684,7 @@ def aarch64_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo,
             if rn != 31 and val is not None:
                 at = ((ins >> 10) & 0xFFF) * size
                 for i in range(size // 4):
-                    out.setdefault(at + 4 * i, []).append((val >> (32 * i)) & 0xFFFFFFFF)
+                    out.setdefault(at + 4 * i, []).append((rn, (val >> (32 * i)) & 0xFFFFFFFF))
         elif ins & 0xFC000000 == 0x94000000 or ins & 0xFFFFFC1F == 0xD63F0000:  # bl / blr: a call
             regs.clear()
             addrs.clear()
