@@ -33,11 +33,12 @@ OTHER = {
 
 
 def _wheel(prefix: str) -> Path:
-    """A macOS wheel of untuned9, of untuned.json, of the corpus plan (``corpus:<project>``) or of
-    OTHER, by name prefix."""
-    if prefix.startswith("corpus:"):
-        project = prefix.removeprefix("corpus:")
-        entry = next(p["mac"] for p in PLAN if p["project"] == project)
+    """A macOS wheel of untuned9, of untuned.json, of the corpus plan (``corpus:<project>``, or
+    ``corpus-linux:<project>`` for its Linux wheel) or of OTHER, by name prefix."""
+    if prefix.startswith(("corpus:", "corpus-linux:")):
+        platform, _, project = prefix.partition(":")
+        entry = next(p["linux" if platform == "corpus-linux" else "mac"] for p in PLAN
+                     if p["project"] == project)
         return pypi_file(entry["filename"], entry["sha256"])
     for batch in (UNTUNED9, UNTUNED):
         for name, w in batch.items():
@@ -124,3 +125,14 @@ def test_espeak_ng() -> None:
     # The version reader rests on one binary
     assert _versions(_graph("espeakng_loader-"), "espeak-ng") == {"1.52.0"}
     assert _versions(_graph("espeak_english-"), "espeak-ng") == {None}
+
+
+@pytest.mark.slow
+def test_libstdcxx_short_string_built_in_place() -> None:
+    # the same functions on x86-64 Linux, where libstdc++'s std::string keeps its characters at +16
+    # and its length at +8 (grpc::Version[abi:cxx11](): "1.81.1"; faiss::get_version(): "1.15.1"):
+    # tensorstore's static gRPC (was 54.0.0, gRPC core's number) and faiss-cpu's libfaiss (unknown)
+    tensorstore = _graph("corpus-linux:tensorstore")
+    assert _versions(tensorstore, "grpc") == {"1.81.1"}
+    assert any("_ZN4grpc7VersionB5cxx11Ev" in e.detail for e in _evidence(tensorstore, "grpc"))
+    assert _versions(_graph("corpus-linux:faiss-cpu"), "libfaiss") == {"1.15.1"}

@@ -396,6 +396,80 @@ def aarch64_array_stores(data: bytes, off: int, vaddr: int, info: BinaryInfo, *,
     return None
 
 
+def x86_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_bytes: int = 96
+                     ) -> str | None:
+    """The text of a ``std::string`` an x86-64 C++ function returns, built in place as a libstdc++
+    short string (the caller's object in rdi: its data pointer at +0 set to rdi+16, the length at
+    +8, the characters at +16 on): ``grpc::Version[abi:cxx11]()`` is ``lea rdx, [rdi+16]; mov dword
+    [rdi+16], "1.81"; mov [rdi], rdx; mov edx, ".1"; mov [rdi+20], dx; mov qword [rdi+8], 6; mov
+    byte [rdi+22], 0; mov rax, rdi; ret``. Characters from immediates or 8-byte rip-relative loads;
+    anything else gives None."""
+    regs: dict[int, int] = {}  # rax 0, rdx 2: known values
+    obj: dict[int, int] = {}   # byte offset in the object -> value
+    points = False
+    pos, end = off, min(off + max_bytes, len(data))
+    while pos < end:
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):  # endbr64
+            pos += 4
+        elif data[pos:pos + 3] in (b"\x48\x8d\x57", b"\x48\x8d\x47") and data[pos + 3] == 0x10:
+            regs.pop((data[pos + 2] >> 3) & 7, None)  # lea rdx/rax, [rdi+16]
+            pos += 4
+        elif data[pos:pos + 3] in (b"\x48\x89\x17", b"\x48\x89\x07"):  # mov [rdi], rdx/rax
+            points = True
+            pos += 3
+        elif _at(data, pos, b"\x48\x89\xf8"):  # mov rax, rdi
+            pos += 3
+        elif data[pos] in (0xB8, 0xBA):  # mov eax/edx, imm32
+            regs[data[pos] - 0xB8] = struct.unpack_from("<I", data, pos + 1)[0]
+            pos += 5
+        elif data[pos:pos + 2] in (b"\x48\xb8", b"\x48\xba"):  # movabs rax/rdx, imm64
+            regs[data[pos + 1] - 0xB8] = struct.unpack_from("<Q", data, pos + 2)[0]
+            pos += 10
+        elif data[pos:pos + 3] in (b"\x48\x8b\x05", b"\x48\x8b\x15"):  # mov rax/rdx, [rip+d32]
+            target = info.offset_of(vaddr + (pos - off) + 7 + struct.unpack_from("<i", data, pos + 3)[0])
+            if target is None or target + 8 > len(data):
+                return None
+            regs[(data[pos + 2] >> 3) & 7] = int.from_bytes(data[target:target + 8], "little")
+            pos += 7
+        elif data[pos:pos + 2] == b"\xc7\x47":  # mov dword [rdi+d8], imm32
+            for i, b in enumerate(data[pos + 3:pos + 7]):
+                obj[data[pos + 2] + i] = b
+            pos += 7
+        elif data[pos:pos + 3] == b"\x48\xc7\x47":  # mov qword [rdi+d8], simm32
+            value = struct.unpack_from("<i", data, pos + 4)[0] & _MASK64
+            for i in range(8):
+                obj[data[pos + 3] + i] = (value >> (8 * i)) & 0xFF
+            pos += 8
+        elif data[pos:pos + 3] == b"\x66\xc7\x47":  # mov word [rdi+d8], imm16
+            for i, b in enumerate(data[pos + 4:pos + 6]):
+                obj[data[pos + 3] + i] = b
+            pos += 6
+        elif data[pos:pos + 2] == b"\xc6\x47":  # mov byte [rdi+d8], imm8
+            obj[data[pos + 2]] = data[pos + 3]
+            pos += 4
+        elif data[pos:pos + 2] in (b"\x89\x47", b"\x89\x57", b"\x88\x47", b"\x88\x57") or \
+                data[pos:pos + 3] in (b"\x48\x89\x47", b"\x48\x89\x57", b"\x66\x89\x47", b"\x66\x89\x57"):
+            # mov [rdi+d8], rax/rdx (8), eax/edx (4), ax/dx (2), al/dl (1)
+            wide = data[pos] in (0x48, 0x66)
+            modrm, disp = data[pos + (2 if wide else 1)], data[pos + (3 if wide else 2)]
+            size = {0x48: 8, 0x66: 2, 0x89: 4, 0x88: 1}[data[pos]]
+            value = regs.get((modrm >> 3) & 7)
+            if value is None:
+                return None
+            for i in range(size):
+                obj[disp + i] = (value >> (8 * i)) & 0xFF
+            pos += 4 if wide else 3
+        elif data[pos] == 0xC3:  # ret
+            n = int.from_bytes(bytes(obj.get(8 + i, 0xFF) for i in range(8)), "little")
+            if not points or not 0 < n < 16 or any(16 + i not in obj for i in range(n + 1)) or obj[16 + n]:
+                return None
+            text = bytes(obj[16 + i] for i in range(n))
+            return text.decode("ascii") if re.fullmatch(rb"[\x20-\x7e]+", text) else None
+        else:
+            return None
+    return None
+
+
 def x86_immediate_text(data: bytes, start: int, lead: bytes) -> bytes | None:
     """The text x86-64 code writes from 8-byte immediates (``movabs rax, "OpenBLAS"`` ... ``mov
     [rip+d], rax``): compilers turn a strcpy of a constant into such stores (OpenBLAS's config

@@ -46,6 +46,7 @@ from assay.enrich.bundled.decode import (
     null_arg_returned,
     read_symbol,
     x86_array_stores,
+    x86_short_string,
 )
 from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, generic_library
 from assay.model import Evidence
@@ -83,7 +84,8 @@ _CHECK_VERSION = re.compile(rb"(?P<pre>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)??)_
 # a C++ member or namespace function taking no arguments: ns::Class::Version(), ns::GetVersion()
 _CXX_VERSION = re.compile(
     rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,3}?)(?P<n>[0-9]{1,2})"
-    rb"(?P<fn>(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)Ev")
+    rb"(?P<fn>(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)"
+    rb"(?:B5cxx11)?Ev")
 _CXX_FN = re.compile(r"(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)"
                      r"(?:[Ss]tring|[Ss]tr)?")
 # a C library compiled inside a C++ namespace (DuckDB's duckdb_lz4::LZ4_versionString(), SAP's
@@ -229,7 +231,7 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             # whose name says format, file, protocol... versions something else ("API" in a class
             # name is the library's interface: TessBaseAPI)
             # (the whole nested name, split by its lengths: "4QPDF11QPDFVersion" is QPDF, QPDFVersion)
-            names = _cxx_names(sym.name[3:-2])
+            names = _cxx_names(sym.name[3:-2].removesuffix("B5cxx11"))
             fn = _CXX_FN.fullmatch(names[-1]) if len(names) >= 2 else None
             names = names[:-1]
             if fn is None or any(_NOT_RELEASE.search(n.replace("API", "")) for n in names):
@@ -372,6 +374,13 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
                 claim = _corroborated(path, data, info, sym, lib, value, f"{sym.name}() = {value:#x}")
                 if claim is not None or info.machine not in ("x86_64", "aarch64"):
                     return claim
+            if info.machine == "x86_64" and sym.name.startswith("_Z") and info.format == "elf":
+                # a C++ function returning a std::string it builds (libstdc++'s short string)
+                text = x86_short_string(data, sym.offset, sym.vaddr, info)
+                v = version_from_text(text, lib) if text else None
+                if v:
+                    return Claim(lib, v, Evidence("version-function", path, f"{sym.name}() = {text!r}",
+                                                  "version"), W_OWN_API)
             if info.machine == "x86_64":
                 win64 = info.format == "pe"
                 stored = _x86_stores(data, sym.offset, win64=win64)
