@@ -46,6 +46,23 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         return ".".join(str(v) for v in stored) if stored else None
     if how == "tail-str":
         return _str_at(data, info, _tail_string(data, info, sym))
+    if how.startswith("fields@"):
+        # a getter copying an object's fields through its pointer arguments, the object filled with
+        # constants by the named constructor (FreeType: FT_Library_Version reads what FT_New_Library
+        # wrote): arm64 only
+        ctor = info.symbol(how.partition("@")[2])
+        if info.machine != "aarch64" or ctor is None or not 0 <= ctor.offset < len(data):
+            return None
+        args = aarch64_field_getter(data, sym.offset)
+        fields = aarch64_constant_fields(data, ctor.offset, ctor.vaddr, info)
+        if args is None or sorted(args) != list(range(1, len(args) + 1)):
+            return None
+        values = [set(fields.get(args[a], [])) for a in sorted(args)]
+        # one constant per field, all stored through one register (the object's)
+        if any(len(v) != 1 for v in values) or len({b for v in values for b, _ in v}) != 1:
+            return None
+        nums = [next(iter(v))[1] for v in values]
+        return ".".join(map(str, nums)) if all(0 <= n < 1000 for n in nums) else None
     if how.startswith("ret-ptr-int@"):
         # a function returning a pointer to a struct whose int32 field at this offset is the version
         kind, value = _returned(data, info, sym)
@@ -354,6 +371,139 @@ def x86_array_stores(data: bytes, off: int, *, win64: bool = False) -> list[int]
     return None
 
 
+def aarch64_array_stores(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 24
+                         ) -> list[int] | None:
+    """The arm64 form of :func:`x86_array_stores`: ``void f(int v[3])`` storing 32-bit integers at
+    ``v[0]``, ``v[1]``, ``v[2]`` through x0, also two at a time from an 8-byte constant (``ldr d0,
+    [x8, #off]; str d0, [x0]; str wzr, [x0, #8]``: SuiteSparse's ``SuiteSparse_version``); a
+    ``cbz x0`` skipping the stores and a ``mov w0, #imm`` (the return value) are allowed."""
+    regs: dict[int, int] = {}  # general registers 0-31, SIMD&FP d registers 32-63: known values
+    addrs: dict[int, int] = {}
+    stored: dict[int, int] = {}  # byte offset in the array -> 32-bit value
+    pos = off
+    for _ in range(max_ins):
+        if pos < 0 or pos + 4 > len(data):
+            return None
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = vaddr + (pos - off)
+        rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0xFFFFF01F == 0xD503201F:  # hints
+            pass
+        elif ins in (0xD65F03C0, 0xD65F0BFF):  # ret
+            n = len(stored)
+            if n >= 3 and sorted(stored) == [4 * i for i in range(n)]:
+                values = [stored[4 * i] for i in range(n)]
+                return values if all(v < 10000 for v in values) else None
+            return None
+        elif ins & 0xFF00001F == 0xB4000000:  # cbz x0: the NULL-pointer path skips the stores
+            pass
+        elif ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+            regs[rd] = (imm if ins & 0x40000000 else ~imm) & (_MASK64 if ins >> 31 else 0xFFFFFFFF)
+            addrs.pop(rd, None)
+        elif ins & 0x7F800000 == 0x72800000 and rd in regs:  # movk
+            shift = 16 * ((ins >> 21) & 3)
+            regs[rd] = (regs[rd] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift)
+        elif ins & 0x9F000000 == 0x90000000:  # adrp
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            addrs[rd] = (pc & ~0xFFF) + ((imm - (1 << 21) if imm & (1 << 20) else imm) << 12)
+            regs.pop(rd, None)
+        elif ins & 0xFF800000 == 0x91000000 and rn in addrs:  # add xd, xn, #imm
+            addrs[rd] = addrs[rn] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0))
+        elif ins & 0xFFC00000 == 0xFD400000 and rn in addrs:  # ldr dt, [xn, #uimm]
+            src = info.offset_of(addrs[rn] + ((ins >> 10) & 0xFFF) * 8)
+            if src is None or src + 8 > len(data):
+                return None
+            regs[32 + rd] = int.from_bytes(data[src:src + 8], "little")
+        elif ins & 0xBFC00000 == 0xB9000000 or ins & 0xFFC00000 == 0xFD000000:  # str wt/xt/dt, [x0, #uimm]
+            size = 8 if ins & 0xFFC00000 in (0xF9000000, 0xFD000000) else 4
+            reg = 32 + rd if ins & 0xFFC00000 == 0xFD000000 else rd
+            val = 0 if reg == 31 else regs.get(reg)
+            if rn != 0 or val is None:
+                return None
+            at = ((ins >> 10) & 0xFFF) * size
+            for i in range(size // 4):
+                stored[at + 4 * i] = (val >> (32 * i)) & 0xFFFFFFFF
+        else:
+            return None
+        pos += 4
+    return None
+
+
+def x86_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_bytes: int = 96
+                     ) -> str | None:
+    """The text of a ``std::string`` an x86-64 C++ function returns, built in place as a libstdc++
+    short string (the caller's object in rdi: its data pointer at +0 set to rdi+16, the length at
+    +8, the characters at +16 on): ``grpc::Version[abi:cxx11]()`` is ``lea rdx, [rdi+16]; mov dword
+    [rdi+16], "1.81"; mov [rdi], rdx; mov edx, ".1"; mov [rdi+20], dx; mov qword [rdi+8], 6; mov
+    byte [rdi+22], 0; mov rax, rdi; ret``. Characters from immediates or 8-byte rip-relative loads;
+    anything else gives None."""
+    regs: dict[int, int] = {}  # rax 0, rdx 2: known values
+    obj: dict[int, int] = {}   # byte offset in the object -> value
+    points = False
+    pos, end = off, min(off + max_bytes, len(data))
+    while pos < end:
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):  # endbr64
+            pos += 4
+        elif data[pos:pos + 3] in (b"\x48\x8d\x57", b"\x48\x8d\x47") and data[pos + 3] == 0x10:
+            regs.pop((data[pos + 2] >> 3) & 7, None)  # lea rdx/rax, [rdi+16]
+            pos += 4
+        elif data[pos:pos + 3] in (b"\x48\x89\x17", b"\x48\x89\x07"):  # mov [rdi], rdx/rax
+            points = True
+            pos += 3
+        elif _at(data, pos, b"\x48\x89\xf8"):  # mov rax, rdi
+            pos += 3
+        elif data[pos] in (0xB8, 0xBA):  # mov eax/edx, imm32
+            regs[data[pos] - 0xB8] = struct.unpack_from("<I", data, pos + 1)[0]
+            pos += 5
+        elif data[pos:pos + 2] in (b"\x48\xb8", b"\x48\xba"):  # movabs rax/rdx, imm64
+            regs[data[pos + 1] - 0xB8] = struct.unpack_from("<Q", data, pos + 2)[0]
+            pos += 10
+        elif data[pos:pos + 3] in (b"\x48\x8b\x05", b"\x48\x8b\x15"):  # mov rax/rdx, [rip+d32]
+            target = info.offset_of(vaddr + (pos - off) + 7 + struct.unpack_from("<i", data, pos + 3)[0])
+            if target is None or target + 8 > len(data):
+                return None
+            regs[(data[pos + 2] >> 3) & 7] = int.from_bytes(data[target:target + 8], "little")
+            pos += 7
+        elif data[pos:pos + 2] == b"\xc7\x47":  # mov dword [rdi+d8], imm32
+            for i, b in enumerate(data[pos + 3:pos + 7]):
+                obj[data[pos + 2] + i] = b
+            pos += 7
+        elif data[pos:pos + 3] == b"\x48\xc7\x47":  # mov qword [rdi+d8], simm32
+            value = struct.unpack_from("<i", data, pos + 4)[0] & _MASK64
+            for i in range(8):
+                obj[data[pos + 3] + i] = (value >> (8 * i)) & 0xFF
+            pos += 8
+        elif data[pos:pos + 3] == b"\x66\xc7\x47":  # mov word [rdi+d8], imm16
+            for i, b in enumerate(data[pos + 4:pos + 6]):
+                obj[data[pos + 3] + i] = b
+            pos += 6
+        elif data[pos:pos + 2] == b"\xc6\x47":  # mov byte [rdi+d8], imm8
+            obj[data[pos + 2]] = data[pos + 3]
+            pos += 4
+        elif data[pos:pos + 2] in (b"\x89\x47", b"\x89\x57", b"\x88\x47", b"\x88\x57") or \
+                data[pos:pos + 3] in (b"\x48\x89\x47", b"\x48\x89\x57", b"\x66\x89\x47", b"\x66\x89\x57"):
+            # mov [rdi+d8], rax/rdx (8), eax/edx (4), ax/dx (2), al/dl (1)
+            wide = data[pos] in (0x48, 0x66)
+            modrm, disp = data[pos + (2 if wide else 1)], data[pos + (3 if wide else 2)]
+            size = {0x48: 8, 0x66: 2, 0x89: 4, 0x88: 1}[data[pos]]
+            value = regs.get((modrm >> 3) & 7)
+            if value is None:
+                return None
+            for i in range(size):
+                obj[disp + i] = (value >> (8 * i)) & 0xFF
+            pos += 4 if wide else 3
+        elif data[pos] == 0xC3:  # ret
+            n = int.from_bytes(bytes(obj.get(8 + i, 0xFF) for i in range(8)), "little")
+            if not points or not 0 < n < 16 or any(16 + i not in obj for i in range(n + 1)) or obj[16 + n]:
+                return None
+            text = bytes(obj[16 + i] for i in range(n))
+            return text.decode("ascii") if re.fullmatch(rb"[\x20-\x7e]+", text) else None
+        else:
+            return None
+    return None
+
+
 def x86_immediate_text(data: bytes, start: int, lead: bytes) -> bytes | None:
     """The text x86-64 code writes from 8-byte immediates (``movabs rax, "OpenBLAS"`` ... ``mov
     [rip+d], rax``): compilers turn a strcpy of a constant into such stores (OpenBLAS's config
@@ -490,6 +640,172 @@ def aarch64_stores(data: bytes, off: int, vaddr: int, *, max_ins: int = 32
             return stores, False
         pos = nxt
     return stores, False
+
+
+def aarch64_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 32
+                         ) -> str | None:
+    """The text of a ``std::string`` an arm64 C++ function returns, built in place as a libc++ short
+    string: the caller's buffer comes in x8, the characters are stored into its first bytes (from
+    immediates, or 4/8 bytes loaded from the file's constant data) and the length into its last byte
+    (``grpc::Version()``: "1.81.1" as ``mov w9, #0x2e31; movk ...; str w9, [x8]; strh ...; strb
+    wzr, [x8, #6]``, 6 into ``[x8, #23]``; ``faiss::get_version()``). Straight-line code only: any
+    other instruction (a call, a branch, a store elsewhere) gives None."""
+    regs: dict[int, tuple[str, int]] = {8: ("buf", 0)}
+    buf: dict[int, int] = {}
+    pos = off
+    for _ in range(max_ins):
+        if pos < 0 or pos + 4 > len(data):
+            return None
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = vaddr + (pos - off)
+        rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0xFFFFF01F == 0xD503201F:  # hints: nop, paciasp, bti
+            pass
+        elif ins in (0xD65F03C0, 0xD65F0BFF):  # ret / retaa
+            break
+        elif ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+            val = imm if ins & 0x40000000 else ~imm
+            regs[rd] = ("int", val & (_MASK64 if ins >> 31 else 0xFFFFFFFF))
+        elif ins & 0x7F800000 == 0x72800000:  # movk
+            old, shift = regs.get(rd), 16 * ((ins >> 21) & 3)
+            if old is None or old[0] != "int":
+                return None
+            regs[rd] = ("int", (old[1] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift))
+        elif ins & 0x9F000000 == 0x90000000:  # adrp
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            if imm & (1 << 20):
+                imm -= 1 << 21
+            regs[rd] = ("addr", (pc & ~0xFFF) + (imm << 12))
+        elif ins & 0xFF800000 == 0x91000000:  # add xd, xn, #imm
+            base = regs.get(rn)
+            if base is None or base[0] != "addr":
+                return None
+            regs[rd] = ("addr", base[1] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)))
+        elif ins & 0xBFC00000 == 0xB9400000:  # ldr wt/xt, [xn, #uimm]: constant data
+            base, size = regs.get(rn), 8 if (ins >> 30) & 1 else 4
+            at = base[1] + ((ins >> 10) & 0xFFF) * size if base and base[0] == "addr" else None
+            src = info.offset_of(at) if at is not None else None
+            if src is None or src + size > len(data):
+                return None
+            regs[rd] = ("int", int.from_bytes(data[src:src + size], "little"))
+        elif ins & 0x3FC00000 == 0x39000000:  # strb / strh / str wt / str xt, [xn, #uimm]
+            size = 1 << (ins >> 30)
+            base, val = regs.get(rn), ("int", 0) if rd == 31 else regs.get(rd)
+            if base is None or base[0] != "buf" or val is None or val[0] != "int":
+                return None
+            at = ((ins >> 10) & 0xFFF) * size
+            if at + size > 24:
+                return None
+            for i in range(size):
+                buf[at + i] = (val[1] >> (8 * i)) & 0xFF
+        else:
+            return None
+        pos += 4
+    else:
+        return None
+    n = buf.get(23)
+    if n is None or not 0 < n < 23 or any(i not in buf for i in range(n + 1)) or buf[n] != 0:
+        return None
+    text = bytes(buf[i] for i in range(n))
+    return text.decode("ascii") if re.fullmatch(rb"[\x20-\x7e]+", text) else None
+
+
+def aarch64_field_getter(data: bytes, off: int, *, max_ins: int = 24) -> dict[int, int] | None:
+    """{argument: field offset} of an arm64 getter that copies 32-bit fields of the object in x0
+    through its pointer arguments (``FT_Library_Version(lib, &major, &minor, &patch)``: ``ldp w10,
+    w9, [x0, #8]; ldr w8, [x0, #16]; str w10, [x1]`` ...), to its first ``ret``; NULL checks
+    allowed. None for anything else."""
+    loaded: dict[int, int] = {}
+    out: dict[int, int] = {}
+    pos = off
+    for _ in range(max_ins):
+        if pos < 0 or pos + 4 > len(data):
+            return None
+        (ins,) = struct.unpack_from("<I", data, pos)
+        rt, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0xFFFFF01F == 0xD503201F or ins & 0x7E000000 == 0x34000000:  # hints, cbz/cbnz
+            pass
+        elif ins in (0xD65F03C0, 0xD65F0BFF):  # ret
+            return out if len(out) >= 2 else None
+        elif ins & 0xFFC00000 == 0xB9400000 and rn == 0:  # ldr wt, [x0, #uimm]
+            loaded[rt] = ((ins >> 10) & 0xFFF) * 4
+        elif ins & 0xFFC00000 == 0x29400000 and rn == 0:  # ldp wt, wt2, [x0, #simm7]
+            imm = (ins >> 15) & 0x7F
+            imm = (imm - 0x80 if imm & 0x40 else imm) * 4
+            loaded[rt], loaded[(ins >> 10) & 0x1F] = imm, imm + 4
+        elif ins & 0xFFFFFC00 == 0xB9000000 and 1 <= rn <= 7 and rt in loaded:  # str wt, [xn]
+            if rn in out:
+                return None
+            out[rn] = loaded[rt]
+        else:
+            return None
+        pos += 4
+    return None
+
+
+def aarch64_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 160
+                            ) -> dict[int, list[tuple[int, int]]]:
+    """The 32-bit constants an arm64 function stores into fields of objects (``str wN, [xB, #off]``,
+    ``str d0, [xB, #off]`` of an 8-byte constant loaded from the file: two fields), down to its
+    first ``ret``: {field offset: [(base register, value)]}. Branches are read through (a
+    constructor's error paths skip its stores); a call forgets every register, and any instruction
+    not modelled forgets the registers it may write, so a stored value is always one the code put
+    there."""
+    regs: dict[int, int] = {}  # x0-x30 as 0-30, d0-d31 as 32-63
+    addrs: dict[int, int] = {}
+    out: dict[int, list[tuple[int, int]]] = {}
+    pos = off
+    for _ in range(max_ins):
+        if pos < 0 or pos + 4 > len(data):
+            break
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = vaddr + (pos - off)
+        rd, rn, rt2 = ins & 0x1F, (ins >> 5) & 0x1F, (ins >> 10) & 0x1F
+        if ins in (0xD65F03C0, 0xD65F0BFF):  # ret
+            break
+        if ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+            regs[rd] = (imm if ins & 0x40000000 else ~imm) & (_MASK64 if ins >> 31 else 0xFFFFFFFF)
+            addrs.pop(rd, None)
+        elif ins & 0x7F800000 == 0x72800000:  # movk
+            if rd in regs:
+                shift = 16 * ((ins >> 21) & 3)
+                regs[rd] = (regs[rd] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift)
+        elif ins & 0x9F000000 == 0x90000000:  # adrp
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            addrs[rd] = (pc & ~0xFFF) + ((imm - (1 << 21) if imm & (1 << 20) else imm) << 12)
+            regs.pop(rd, None)
+        elif ins & 0xFF800000 == 0x91000000 and rn in addrs:  # add xd, xn, #imm
+            addrs[rd] = addrs[rn] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0))
+            regs.pop(rd, None)
+        elif ins & 0xFFC00000 == 0xFD400000 and rn in addrs:  # ldr dt, [xn, #uimm]: a constant
+            src = info.offset_of(addrs[rn] + ((ins >> 10) & 0xFFF) * 8)
+            if src is not None and src + 8 <= len(data):
+                regs[32 + rd] = int.from_bytes(data[src:src + 8], "little")
+            else:
+                regs.pop(32 + rd, None)
+        elif ins & 0xBFC00000 == 0xB9000000 or ins & 0xFFC00000 == 0xFD000000:  # str wt/xt/dt, [xn, #uimm]
+            size = 8 if ins & 0xFFC00000 in (0xF9000000, 0xFD000000) else 4
+            reg = 32 + rd if ins & 0xFFC00000 == 0xFD000000 else rd
+            val = 0 if reg == 31 else regs.get(reg)
+            if rn != 31 and val is not None:
+                at = ((ins >> 10) & 0xFFF) * size
+                for i in range(size // 4):
+                    out.setdefault(at + 4 * i, []).append((rn, (val >> (32 * i)) & 0xFFFFFFFF))
+        elif ins & 0xFC000000 == 0x94000000 or ins & 0xFFFFFC1F == 0xD63F0000:  # bl / blr: a call
+            regs.clear()
+            addrs.clear()
+        elif ins & 0x7C000000 == 0x14000000 or ins & 0x7E000000 == 0x34000000 or \
+                ins & 0xFF000010 == 0x54000000 or ins & 0xFFFFF01F == 0xD503201F:
+            pass  # branches (read through), hints
+        else:
+            for r in (rd, rn, rt2):  # whatever else it writes is no longer known
+                regs.pop(r, None)
+                regs.pop(32 + r, None)
+                addrs.pop(r, None)
+        pos += 4
+    return out
 
 
 def stored_version(data: bytes, off: int, vaddr: int) -> list[int] | None:

@@ -40,10 +40,13 @@ from assay.enrich.bundled.binary import BinaryInfo, Symbol, version_resource
 from assay.enrich.bundled.decode import (
     _returned,
     _x86_stores,
+    aarch64_array_stores,
+    aarch64_short_string,
     aarch64_stores,
     null_arg_returned,
     read_symbol,
     x86_array_stores,
+    x86_short_string,
 )
 from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, generic_library
 from assay.model import Evidence
@@ -81,8 +84,9 @@ _CHECK_VERSION = re.compile(rb"(?P<pre>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)??)_
 # a C++ member or namespace function taking no arguments: ns::Class::Version(), ns::GetVersion()
 _CXX_VERSION = re.compile(
     rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,3}?)(?P<n>[0-9]{1,2})"
-    rb"(?P<fn>(?:[Gg]et)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)Ev")
-_CXX_FN = re.compile(r"(?:[Gg]et)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)"
+    rb"(?P<fn>(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)"
+    rb"(?:B5cxx11)?Ev")
+_CXX_FN = re.compile(r"(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)"
                      r"(?:[Ss]tring|[Ss]tr)?")
 # a C library compiled inside a C++ namespace (DuckDB's duckdb_lz4::LZ4_versionString(), SAP's
 # lttc::LZ4_versionString()): its C function under the namespace, taking no arguments
@@ -115,7 +119,7 @@ def _norm(text: str) -> str:
 
 # what may stand between a library's prefix and "version" in its own version function's name:
 # anything else names the version of something else (fribidi_unicode_version is Unicode's)
-_TAILS = {"", "lib", "library", "get", "codec", "access", "release", "package", "pkg"}
+_TAILS = {"", "lib", "library", "get", "get_library", "codec", "access", "release", "package", "pkg"}
 
 
 def _tail_ok(pre: str, key: str) -> bool:
@@ -232,7 +236,7 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             # whose name says format, file, protocol... versions something else ("API" in a class
             # name is the library's interface: TessBaseAPI)
             # (the whole nested name, split by its lengths: "4QPDF11QPDFVersion" is QPDF, QPDFVersion)
-            names = _cxx_names(sym.name[3:-2])
+            names = _cxx_names(sym.name[3:-2].removesuffix("B5cxx11"))
             fn = _CXX_FN.fullmatch(names[-1]) if len(names) >= 2 else None
             names = names[:-1]
             if fn is None or any(_NOT_RELEASE.search(n.replace("API", "")) for n in names):
@@ -247,8 +251,8 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
                 continue
             pre = nm.group("pre").decode("latin-1")
         lib = _tie_prefix(pre, m) or (_tie_prefix(pre[4:], m) if pre[:4].lower() == "get_" else None)
-        if lib is not None and not lib.prefix_versions:
-            continue
+        if lib is not None and not lib.prefix_versions and nm.re is not _CXX_VERSION:
+            continue  # (a namespace's own version function is no prefixed C one: grpc::Version())
         static = False
         if lib is None and own is not None and own_generic and own_key and \
                 (_ties_file(pre, own_key) or _related(pre, own_key)):
@@ -258,6 +262,12 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             # a table library without declared prefixes, in its own file: pixman_version_string()
             # in libpixman-1 is pixman's (the table reads no symbol of it itself)
             lib = own
+        if lib is None and nm.re is _CXX_VERSION:
+            # a namespace's own version function (grpc::Version(), faiss::get_version(),
+            # OpenColorIO_v2_5::GetVersion()): the library the namespace names, in the table or,
+            # when the file defines enough of its symbols, a static copy named by it
+            lib = _static_by_namespace(names, info, own_key, m)
+            static = lib is not None
         if lib is None and nm.re is _VERSION_NAME:
             # a library the table does not name, compiled into this file: its version function's
             # prefix is the prefix of its API (get_lame_version beside a hundred lame_* functions;
@@ -285,6 +295,31 @@ _API_COUNT = rb"([a-z][a-z0-9]{2,15}_)[A-Za-z0-9]"
 _API_COUNT_WRAPPED = rb"_ZN[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*?[0-9]{1,3}([a-z][a-z0-9]{2,15}_)[A-Za-z0-9]"
 _MIN_API = 20  # defined functions sharing a prefix before it is taken for a library's API
 _API_PREFIX = re.compile(r"(?:[Gg]et_)?(?P<name>[a-z][a-z0-9]{2,15})")
+
+
+# an inline namespace's version suffix (OpenColorIO_v2_5, Imf_3_4): the namespace is the library's
+_INLINE_VERSION = re.compile(r"_v?[0-9]+(?:_[0-9]+)*$")
+
+
+def _static_by_namespace(names: list[str], info: BinaryInfo, own_key: str | None,
+                         m: LibraryMatcher) -> Library | None:
+    """The library whose namespace holds a free version function ``ns::Version()``: only a function
+    right under the outermost name, which must be a namespace (lower-case, or an inline namespace
+    with a version suffix; a capitalised name may be a class whose version is its format's) of three
+    characters or more (OpenCV's ``cv`` names no library), with at least ``_MIN_API`` defined
+    symbols in it."""
+    if len(names) != 1:
+        return None
+    ns = names[0]
+    base = _INLINE_VERSION.sub("", ns)
+    if len(base) < 3 or not (ns[:1].islower() or base != ns) or base.lower() in _TOOLCHAIN \
+            or base.lower() == "std" or (own_key and _related(base, own_key)):
+        return None
+    counts = info.prefix_counts(rb"_ZNK?(" + str(len(ns)).encode() + re.escape(ns.encode()) + rb")[0-9A-Z]")
+    if sum(counts.values()) < _MIN_API:
+        return None
+    lib = m.library_for_source(base)
+    return lib if lib is not None else generic_library(base.lower())
 
 
 def _cxx_names(mangled: str) -> list[str]:
@@ -347,8 +382,15 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
                     return None
             if kind == "int" and value is not None:
                 claim = _corroborated(path, data, info, sym, lib, value, f"{sym.name}() = {value:#x}")
-                if claim is not None or info.machine != "x86_64":
+                if claim is not None or info.machine not in ("x86_64", "aarch64"):
                     return claim
+            if info.machine == "x86_64" and sym.name.startswith("_Z") and info.format == "elf":
+                # a C++ function returning a std::string it builds (libstdc++'s short string)
+                text = x86_short_string(data, sym.offset, sym.vaddr, info)
+                v = version_from_text(text, lib) if text else None
+                if v:
+                    return Claim(lib, v, Evidence("version-function", path, f"{sym.name}() = {text!r}",
+                                                  "version"), W_OWN_API)
             if info.machine == "x86_64":
                 win64 = info.format == "pe"
                 stored = _x86_stores(data, sym.offset, win64=win64)
@@ -365,6 +407,12 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
                 claim = _evaluate_stores(path, data, info, sym, lib)
                 if claim is not None:
                     return claim
+                if sym.name.startswith("_Z"):  # a C++ function returning a std::string it builds
+                    text = aarch64_short_string(data, sym.offset, sym.vaddr, info)
+                    v = version_from_text(text, lib) if text else None
+                    if v:
+                        return Claim(lib, v, Evidence("version-function", path, f"{sym.name}() = {text!r}",
+                                                      "version"), W_OWN_API)
             if sym.is_func and info.format == "elf":
                 return None
         # a data object: a string, a pointer to one, or an integer
@@ -394,12 +442,31 @@ def _evaluate_stores(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib:
     into its integer arguments), stored before anything the reader does not model."""
     stores, complete = aarch64_stores(data, sym.offset, sym.vaddr)
     ints = [stores.get(i) for i in range(len(stores))]
+    # after the integers, an "extra" text through the last arguments (OpenEXR's
+    # exr_get_library_version(&major, &minor, &patch, &extra): "" for a release, "-dev" ...)
+    extra = ""
+    while complete and len(ints) > 3 and ints[-1] is not None and ints[-1][0] == "addr":
+        at = ints.pop()[1]  # type: ignore[index]
+        text = _string_at(data, info, at)
+        if text is None and (o := info.offset_of(at)) is not None and data[o:o + 1] == b"\x00":
+            text = ""
+        if text is None or not re.fullmatch(r"(?:[-.~+]?(?:dev|rc|alpha|beta|pre)[0-9]*)?", text):
+            return None
+        extra = text + extra
     if complete and len(ints) >= 3 and all(v is not None and v[0] == "int" and 0 <= v[1] < 10000
                                            for v in ints):
         nums = [str(v[1]) for v in ints if v is not None]
-        return Claim(lib, ".".join(nums), Evidence("version-function", path,
-                                                   f"{sym.name}() stores {', '.join(nums)}", "version"),
+        shown = ", ".join(nums) + (f" and {extra!r}" if extra else "")
+        return Claim(lib, ".".join(nums) + extra, Evidence("version-function", path,
+                                                           f"{sym.name}() stores {shown}", "version"),
                      W_OWN_API)
+    # or through one array argument (SuiteSparse_version(int v[3]))
+    arr = aarch64_array_stores(data, sym.offset, sym.vaddr, info)
+    if arr is not None:
+        nums = [str(v) for v in arr]
+        return Claim(lib, ".".join(nums), Evidence("version-function", path,
+                                                   f"{sym.name}() stores in its array {', '.join(nums)}",
+                                                   "version"), W_OWN_API)
     texts = {_string_at(data, info, v[1]) for v in stores.values() if v is not None and v[0] == "addr"}
     versions = {version_from_text(t, lib) for t in texts if t}
     if len(texts) == 1 and len(versions) == 1 and None not in versions:
