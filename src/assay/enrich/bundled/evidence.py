@@ -457,6 +457,16 @@ _TOOLCHAIN = {"python", "cpython", "pypy", "gcc", "glibc", "binutils", "devtools
               "xcode", "macosx", "sdk", "windows", "ucrt", "vc", "tools", "build", "src", "temp", "tmp",
               "opt", "usr", "release", "debug", "x86_64", "manylinux", "manylinux2014", "musllinux"}
 _MAX_PATH_HITS = 4096
+# a toolchain's runtime library among its sources: gcc-6.5.0/libgfortran/..., or under a target
+# triplet (gcc-16.2.0/x86_64-pc-linux-gnu/libgfortran/...); only runtimes a client links statically
+# as a whole and never gets from its toolchain's headers
+_STATIC_RUNTIME = re.compile(r"(?:[A-Za-z0-9_.+-]+/){0,2}?(?P<lib>libgfortran|libquadmath)/")
+# a build folder named for a platform and a Python version, not a project: setuptools'
+# build/temp.linux-x86_64-3.9/, scikit-build's _skbuild/linux-x86_64-3.9/, cmake.linux-x86_64-cpython-3.12/
+_PLATFORM_DIR = re.compile(
+    r"(?:[A-Za-z0-9_]+\.)?(?:linux|win|win32|macosx|darwin|freebsd|openbsd|netbsd|cygwin|msys|mingw|solaris)"
+    r"[-_](?:x86_64|x86-64|amd64|aarch64|arm64|armv7l?|i[3-6]86|ppc64le|ppc64|s390x|universal2|win32)"
+    r"(?:[-_.][A-Za-z0-9_.-]*)?", re.I)
 _TAG_WORD = re.compile(r"[-_](?:version|release)$", re.I)
 # literal-led seeds, fast to search for; the full patterns are then matched where a seed is
 _PATH_SEED = re.compile(rb"-v?[0-9]+\.[0-9]")
@@ -552,6 +562,7 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
     """Static copies named by the source paths compiled into the file (and by a Mach-O's debug
     map)."""
     seen: dict[tuple[str, str, str], list[str]] = {}  # (purl type, name, version) -> source files
+    runtimes: dict[tuple[str, str], list[str]] = {}  # a toolchain's static runtime: (library, version)
     headers_only: dict[tuple[str, str, str], bool] = {}
     base = path.rsplit("/", 1)[-1]
     # a toolchain's source tree names nothing inside a client, but it is the own source of the
@@ -587,7 +598,21 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
         if fm is None or not _SOURCE.search(fm.group(1)):
             continue
         if name.lower() in _TOOLCHAIN and name.lower() not in own_tool:
+            # a toolchain's runtime compiled into a client: gcc-6.5.0/libgfortran/io/read.c is a
+            # static libgfortran from GCC 6.5.0 when the file does not load the shared one
+            rt = _STATIC_RUNTIME.match(fm.group(1))
+            if rt is None or _HEADER.search(fm.group(1)) or not _VERSION_ONLY.fullmatch(version):
+                continue
+            lib = m.library_for_source(rt.group("lib"))
+            if lib is None or lib.toolchain != name.lower() or \
+                    any(m.libraries_for_file(n.rsplit("/", 1)[-1])[:1] == [lib] for n in info.needed):
+                continue
+            files = runtimes.setdefault((lib.name, version), [])
+            if len(files) < 3:
+                files.append(f"{'.../' if hit.start() else ''}{name}-{version}/{fm.group(1)}")
             continue
+        if _PLATFORM_DIR.fullmatch(name):
+            continue  # a platform's build folder (temp.linux-x86_64-3.9/): no project, no release
         if not _VERSION_ONLY.fullmatch(version):
             continue
         ptype = "cargo" if fm.group(1).endswith(".rs") else "generic"  # a crate's sources
@@ -613,6 +638,11 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
         kind = "build-path-header" if headers_only[(ptype, name, version)] else "build-path"
         claims.append(Claim(lib, version, Evidence(kind, path, "; ".join(files), "version"), W_BUILD_PATH,
                             static=True))
+    for (name, version), files in runtimes.items():
+        lib = m.library_for_source(name)
+        if lib is not None:
+            claims.append(Claim(lib, version, Evidence("build-path", path, "; ".join(files), "version"),
+                                W_BUILD_PATH, static=True))
     return claims
 
 

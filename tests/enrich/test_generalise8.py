@@ -1,0 +1,97 @@
+"""The rules written against the misses of the eighth untuned batch (bench/bundled/untuned8.json,
+Linux and Windows wheels of odd-ranked projects beyond the corpus), each checked on a second binary
+from another project where one was found (the others say so)."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from assay.catalog.artifact import catalog_artifact
+from assay.model import Graph
+from pypi import pypi_file
+
+from .native_components import evidence as _evidence
+from .native_components import native as _native
+from .native_components import versions as _versions
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bundled"
+UNTUNED8 = json.loads((BENCH / "untuned8.json").read_text())
+UNTUNED7 = json.loads((BENCH / "untuned7.json").read_text())
+PLAN = json.loads((BENCH / "corpus" / "plan.json").read_text())["projects"]
+# second binaries from PyPI that are in no batch
+OTHER = {
+    "glfw-2.11.0-py2.py3-none-win_amd64.whl":
+        "bd39c1adb57b7273813e33b9768bed88d1ea656abfc914b4a6424ec0c5d62674",
+}
+
+
+def _wheel(prefix: str, platform: str = "linux") -> Path:
+    """A wheel of untuned8, untuned7, the corpus plan (``corpus:<project>``) or OTHER, by name prefix."""
+    if prefix.startswith("corpus:"):
+        project = prefix.removeprefix("corpus:")
+        entry = next(p[platform] for p in PLAN if p["project"] == project)
+        return pypi_file(entry["filename"], entry["sha256"])
+    for batch in (UNTUNED8, UNTUNED7):
+        for name, w in batch.get(platform, {}).items():
+            if name.startswith(prefix):
+                return pypi_file(name, w["sha256"])
+    for name, sha in OTHER.items():
+        if name.startswith(prefix):
+            return pypi_file(name, sha)
+    raise LookupError(prefix)
+
+
+@cache
+def _graph(prefix: str, platform: str = "linux") -> Graph:
+    return catalog_artifact(_wheel(prefix, platform))
+
+
+def test_a_platform_build_folder_is_no_library() -> None:
+    # scikit-build compiled piper-tts's espeak-ng under _skbuild/linux-x86_64-3.9/: that folder was
+    # reported as a library "linux-x86_64" 3.9. (The one other binary seen with such a folder,
+    # triton's libtriton.so, cmake.linux-x86_64-cpython-3.12/, is a 286 MB wheel: checked by hand.)
+    graph = _graph("piper_tts-")
+    platform = re.compile(r"(?:^|\.)(?:linux|win|macosx)[-_](?:x86_64|amd64|arm64|aarch64)", re.I)
+    assert not [c.name for c in _native(graph) if platform.search(c.name)]
+    assert not [c for c in _native(graph) if c.version == "3.9"]
+
+
+def test_alsa_lib_from_its_version_function() -> None:
+    # the grafted libasound.so.2 was found without a version: snd_asoundlib_version() returns it
+    assert _versions(_graph("sherpa_onnx-"), "alsa-lib") == {"1.2.12"}
+    assert any("snd_asoundlib_version" in e.detail for e in _evidence(_graph("sherpa_onnx-"), "alsa-lib"))
+    # second binary: av's grafted copy (its own function, called by hand, says 1.2.14)
+    assert _versions(_graph("corpus:av"), "alsa-lib") == {"1.2.14"}
+
+
+def test_a_dll_named_with_its_api_number_takes_its_product_name() -> None:
+    # glfw3.dll, VERSIONINFO ProductName "GLFW": the library is GLFW, not "glfw3"
+    for graph, version in ((_graph("imgui_bundle-", "win"), "3.5.1"),
+                           (_graph("glfw-2.11.0", "win"), "3.4.0")):
+        assert _versions(graph, "glfw") == {version}
+        assert not _versions(graph, "glfw3")
+
+
+def test_rhel_com_err_and_crypt_are_e2fsprogs_and_libxcrypt() -> None:
+    # RHEL 8's libcom_err.so.2 is e2fsprogs', its libcrypt.so.1 libxcrypt's: their debug links give
+    # those packages' releases, which were reported under the files' names
+    for graph in (_graph("klayout-"), _graph("eckitlib-")):
+        assert _versions(graph, "e2fsprogs") == {"1.45.6"}
+        assert _versions(graph, "libxcrypt") == {"4.1.1"}
+        assert not _versions(graph, "libcom_err") - {"1.45.6-7.el8_10"}  # only the embedded SBOM's claim
+        assert not _versions(graph, "libcrypt")
+
+
+def test_a_static_fortran_runtime_is_named_by_its_gcc_tree() -> None:
+    # gmsh links GCC 6.5.0's libgfortran into libgmsh.so (gcc-6.5.0/libgfortran/io/read.c ...);
+    # a toolchain's paths elsewhere stay its headers
+    graph = _graph("gmsh-")
+    assert _versions(graph, "libgfortran") == {"6.5.0"}
+    assert all(e.location.endswith("libgmsh.so.4.11") for e in _evidence(graph, "libgfortran"))
+    # second binary: a MinGW OpenBLAS DLL (qiskit-aer), GCC 10.1.0's runtime linked in
+    graph = _graph("qiskit_aer-", "win")
+    assert _versions(graph, "libgfortran") == {"10.1.0"}
+    assert all(e.location.endswith("libopenblas.dll") for e in _evidence(graph, "libgfortran"))
