@@ -95,3 +95,19 @@ def test_a_static_fortran_runtime_is_named_by_its_gcc_tree() -> None:
     graph = _graph("qiskit_aer-", "win")
     assert _versions(graph, "libgfortran") == {"10.1.0"}
     assert all(e.location.endswith("libopenblas.dll") for e in _evidence(graph, "libgfortran"))
+
+
+def test_a_builds_dependency_list_names_its_static_copies() -> None:
+    # libOpenImageIO.so hides its static dependencies' symbols; its dependency list
+    # ("...;Freetype 2.14.3;GIF 5.2.1;...;ZLIB 1.2.11;zstd 1.5.7") names them and their releases.
+    # No second binary with such a list was found in the cached corpora (one project).
+    graph = _graph("openimageio-")
+    for name, version in (("freetype", "2.14.3"), ("giflib", "5.2.1"), ("libjxl", "0.12.0"),
+                          ("openexr", "3.5.2"), ("opencolorio", "2.5.1"), ("libultrahdr", "2.0.2"),
+                          ("libwebp", "1.5.0"), ("zstd", "1.5.7"), ("openjpeg", "2.5.4")):
+        assert _versions(graph, name) == {version}, name
+    # ZLIB 1.2.11 is in the list, but the file loads the system's libz.so.1: no zlib in the wheel;
+    # "JPEG 80" is the IJG API libjpeg-turbo emulates; "Python3 3.12.13" the interpreter built for
+    assert not _versions(graph, "zlib")
+    assert _versions(graph, "libjpeg-turbo") == {"3.1.2"} and not _versions(graph, "libjpeg")
+    assert not [c for c in _native(graph) if c.name.lower().startswith("python")]

@@ -738,11 +738,58 @@ _VERSION_LINE = re.compile(
     rb"[ \t]*\n(?P=label): [A-Z][A-Z_ ]{1,30}[ \t]")
 
 
+# "BZip2 NONE;expat 2.6.3;Freetype 2.14.3;GIF 5.2.1;...;ZLIB 1.2.11": the dependencies a build
+# found, one "Name version" (or "Name NONE": not used) per item (OpenImageIO's library list)
+_DEPS_ITEM = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9+_.-]{0,30})(?: (?P<ver>NONE|[0-9]+(?:\.[0-9]+)*))?")
+_DEPS_SEED = re.compile(rb" NONE;")
+_DEPS_MIN = 6  # items in such a list, at least half of them versioned
+
+
+def _dependency_list(path: str, data: bytes, m: LibraryMatcher, needed: Iterable[str],
+                     hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
+    """Each versioned item of a build's dependency list: a static copy in this file, unless the file
+    loads that library from another file (then the list names the headers it was built against)."""
+    linked = {_norm(k) for k in (file_key(n.rsplit("/", 1)[-1]) for n in needed) if k}
+    claims: list[Claim] = []
+    done: set[int] = set()
+    for seed in hits(_DEPS_SEED):
+        lo = max(seed.pos, seed.start() - 4000)
+        start = data.rfind(b"\x00", lo, seed.start()) + 1
+        end = data.find(b"\x00", seed.start(), min(seed.endpos, seed.start() + 4000))
+        if start <= 0 or end < 0 or start in done:
+            continue
+        done.add(start)
+        try:
+            text = bytes(data[start:end]).decode("ascii")
+        except UnicodeDecodeError:
+            continue
+        items = [_DEPS_ITEM.fullmatch(x) for x in text.split(";")]
+        if len(items) < _DEPS_MIN or not all(items) or \
+                2 * sum(1 for i in items if i and i.group("ver") not in (None, "NONE")) < len(items):
+            continue
+        for item in items:
+            name, ver = item.group("name"), item.group("ver")
+            if ver in (None, "NONE") or "." not in ver or name.lower() in _TOOLCHAIN or \
+                    name.lower().rstrip("0123456789") in _TOOLCHAIN:
+                continue  # "JPEG 80": an API level, not a release
+            lib = m.library_for_source(name)
+            keys = {_norm(name).removeprefix("lib"), *(_norm(f) for f in (lib.files if lib else ()))}
+            if any(k and any(n.removeprefix("lib").startswith(k) for n in linked) for k in keys):
+                continue  # ZLIB 1.2.11 beside a NEEDED libz.so.1: the system's, not in this file
+            lib = lib or generic_library(name.lower())
+            shown = f"{name} {ver} (in a build's dependency list)"
+            claims.append(Claim(lib, ver, Evidence("build-info", path, shown, "version"), W_BUILD_INFO,
+                                static=True))
+    return claims
+
+
 def build_info(path: str, data: bytes, m: LibraryMatcher,
-               hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
+               hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]],
+               needed: Iterable[str] = ()) -> list[Claim]:
     """``JPEG: build-libjpeg-turbo (ver 3.0.1-62)``: a component built into this file, its version;
-    ``TBB: VERSION 2020.3`` (then more ``TBB: KEY value`` lines): the library's own release."""
-    claims = []
+    ``TBB: VERSION 2020.3`` (then more ``TBB: KEY value`` lines): the library's own release;
+    ``expat 2.6.3;Freetype 2.14.3;...``: a build's dependency list."""
+    claims = _dependency_list(path, data, m, needed, hits)
     for seed in hits(_VERSION_LINE_SEED):
         lo = max(seed.pos, seed.start() - 33)
         start = max(data.rfind(b"\x00", lo, seed.start()), data.rfind(b"\n", lo, seed.start()))
