@@ -23,6 +23,8 @@ UNTUNED7 = json.loads((BENCH / "untuned7.json").read_text())
 PLAN = json.loads((BENCH / "corpus" / "plan.json").read_text())["projects"]
 # second binaries from PyPI that are in no batch
 OTHER = {
+    "espeakng_loader-0.2.4-py3-none-macosx_11_0_arm64.whl":
+        "d27cdca31112226e7299d8562e889d3e38a1e48055c9ee381b45d669072ee59f",
     "glfw-2.11.0-py2.py3-none-win_amd64.whl":
         "bd39c1adb57b7273813e33b9768bed88d1ea656abfc914b4a6424ec0c5d62674",
 }
@@ -111,3 +113,13 @@ def test_a_builds_dependency_list_names_its_static_copies() -> None:
     assert not _versions(graph, "zlib")
     assert _versions(graph, "libjpeg-turbo") == {"3.1.2"} and not _versions(graph, "libjpeg")
     assert not [c for c in _native(graph) if c.name.lower().startswith("python")]
+
+
+def test_espeak_ng_from_espeak_info() -> None:
+    # espeak_Info() returns eSpeak NG's version_string; piper-tts links it statically into
+    # espeakbridge.so as -O0 code (the optional out-parameter spilled, tested, stored through)
+    graph = _graph("piper_tts-")
+    assert _versions(graph, "espeak-ng") == {"1.52.0.1"}
+    # second binary: espeakng-loader's grafted macOS arm64 libespeak-ng (of untuned9, measured
+    # first by the macOS batch before this rule; its espeak_Info returns '1.52.0')
+    assert _versions(_graph("espeakng_loader-", "mac"), "espeak-ng") == {"1.52.0"}

@@ -205,6 +205,19 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
             pos += 2
         elif b == 0xC7 and data[pos + 1] in (0x07, 0x01):  # mov dword [rdi|rcx], imm32: the out-parameter
             pos += 6
+        # -O0 code for an optional out-parameter (espeak_Info(&path) in a debug build): the argument
+        # spilled to the frame, compared with NULL, reloaded, a constant address stored through it
+        elif _at(data, pos, b"\x48\x89\x7d") or _at(data, pos, b"\x48\x89\x4d"):
+            pos += 4  # mov [rbp+d8], rdi|rcx
+        elif _at(data, pos, b"\x48\x83\x7d") and data[pos + 4] == 0:
+            pos += 5  # cmp qword [rbp+d8], 0
+        elif _at(data, pos, b"\x48\x8b\x45"):
+            value = ("none", None)  # mov rax, [rbp+d8]: the argument, no version
+            pos += 4
+        elif _at(data, pos, b"\x48\x8d\x15"):
+            pos += 7  # lea rdx, [rip+d32]: the value stored through the argument
+        elif _at(data, pos, b"\x48\x89\x10"):
+            pos += 3  # mov [rax], rdx
         elif b == 0xBA:  # mov edx, imm32 (the NULL alternative)
             pos += 5
         elif _at(data, pos, b"\x48\x0f\x4f\xc2") or _at(data, pos, b"\x48\x0f\x4c\xc2"):
