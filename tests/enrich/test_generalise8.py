@@ -123,3 +123,14 @@ def test_espeak_ng_from_espeak_info() -> None:
     # second binary: espeakng-loader's grafted macOS arm64 libespeak-ng (of untuned9, measured
     # first by the macOS batch before this rule; its espeak_Info returns '1.52.0')
     assert _versions(_graph("espeakng_loader-", "mac"), "espeak-ng") == {"1.52.0"}
+
+
+def test_7zip_and_ggml_are_table_libraries() -> None:
+    # table data resting on one project each (no second wheel shipping 7-Zip or ggml was found):
+    # 7z.dll/7z.exe were reported as "7z", ggml's ggml-base.dll as "ggml-base"
+    graph = _graph("extractcode_7z-", "win")
+    assert _versions(graph, "7-zip") == {"16.04"}
+    cpes = [list(c.cpes) for c in _native(graph) if c.name == "7-zip"]
+    assert cpes == [["cpe:2.3:a:7-zip:7-zip:16.04:*:*:*:*:*:*:*"]]
+    graph = _graph("pywhispercpp-", "win")
+    assert "0.13.1" in _versions(graph, "ggml") and not _versions(graph, "ggml-base")
