@@ -77,16 +77,6 @@ def test_a_dll_named_with_its_api_number_takes_its_product_name() -> None:
         assert not _versions(graph, "glfw3")
 
 
-def test_rhel_com_err_and_crypt_are_e2fsprogs_and_libxcrypt() -> None:
-    # RHEL 8's libcom_err.so.2 is e2fsprogs', its libcrypt.so.1 libxcrypt's: their debug links give
-    # those packages' releases, which were reported under the files' names
-    for graph in (_graph("klayout-"), _graph("eckitlib-")):
-        assert _versions(graph, "e2fsprogs") == {"1.45.6"}
-        assert _versions(graph, "libxcrypt") == {"4.1.1"}
-        assert not _versions(graph, "libcom_err") - {"1.45.6-7.el8_10"}  # only the embedded SBOM's claim
-        assert not _versions(graph, "libcrypt")
-
-
 def test_a_static_fortran_runtime_is_named_by_its_gcc_tree() -> None:
     # gmsh links GCC 6.5.0's libgfortran into libgmsh.so (gcc-6.5.0/libgfortran/io/read.c ...);
     # a toolchain's paths elsewhere stay its headers
