@@ -124,3 +124,11 @@ def test_7zip_and_ggml_are_table_libraries() -> None:
     assert cpes == [["cpe:2.3:a:7-zip:7-zip:16.04:*:*:*:*:*:*:*"]]
     graph = _graph("pywhispercpp-", "win")
     assert "0.13.1" in _versions(graph, "ggml") and not _versions(graph, "ggml-base")
+
+
+def test_protobuf_and_blake3_from_their_own_functions() -> None:
+    # one binary each (no second wheel exporting either function was found in the cached corpora):
+    # protobuf-lite inside sentencepiece's code, its VerifyVersion comparing with 3014000
+    assert _versions(_graph("curated_tokenizers-"), "protobuf") == {"3.14.0"}
+    # BLAKE3's C library inside onnxsim, blake3_version() returning "1.8.6"
+    assert _versions(_graph("onnxsim-"), "blake3") == {"1.8.6"}

@@ -59,6 +59,8 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         # a function returning a float constant, scaled to an integer (CFITSIO's ffvers: 4.0603)
         value = _x86_float(data, info, sym)
         return round(value * int(how.partition("@")[2])) if value is not None else None
+    if how == "cmp-arg2":
+        return _x86_cmp_arg2(data, sym.offset) if info.machine == "x86_64" and info.format == "elf" else None
     if how in ("ret-int", "ret-str"):
         kind, value = _returned(data, info, sym)
         if kind == "int" and how == "ret-int":
@@ -160,6 +162,36 @@ def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | No
         found = _aarch64(data, sym.offset, sym.vaddr)
         return found if found[0] != "none" else _aarch64_paths(data, sym.offset, sym.vaddr)
     return "none", None
+
+
+def _x86_cmp_arg2(data: bytes, off: int) -> int | None:
+    """The constant a function first compares its second argument with, after a plain prologue:
+    ``if (MY_VERSION < required) fail`` compiled as ``cmp esi, imm32; jg`` (protobuf's
+    ``VerifyVersion(int, int, const char*)``, whose constant is GOOGLE_PROTOBUF_VERSION)."""
+    pos, end = off, min(off + 64, len(data) - 8)
+    while pos < end:
+        b = data[pos]
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+            pos += 4  # endbr64
+        elif 0x50 <= b <= 0x57:
+            pos += 1  # push r64
+        elif b == 0x41 and 0x50 <= data[pos + 1] <= 0x57:
+            pos += 2  # push r8..r15
+        elif b in (0x48, 0x49, 0x4C, 0x4D) and data[pos + 1] in (0x89, 0x8B) and data[pos + 2] >= 0xC0 and \
+                (data[pos + 2] & 7) != 6 and (data[pos + 2] >> 3) & 7 != 6:
+            pos += 3  # mov r64, r64 (not touching rsi)
+        elif b in (0x89, 0x8B) and data[pos + 1] >= 0xC0 and (data[pos + 1] & 7) != 6 and \
+                (data[pos + 1] >> 3) & 7 != 6:
+            pos += 2  # mov r32, r32 (not touching esi)
+        elif _at(data, pos, b"\x48\x81\xec"):
+            pos += 7  # sub rsp, imm32
+        elif _at(data, pos, b"\x48\x83\xec"):
+            pos += 4  # sub rsp, imm8
+        elif _at(data, pos, b"\x81\xfe") and (data[pos + 6] == 0x7F or _at(data, pos + 6, b"\x0f\x8f")):
+            return struct.unpack_from("<i", data, pos + 2)[0]  # cmp esi, imm32; jg
+        else:
+            return None
+    return None
 
 
 def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[str, int | None]:
