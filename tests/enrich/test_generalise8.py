@@ -127,8 +127,11 @@ def test_7zip_and_ggml_are_table_libraries() -> None:
 
 
 def test_protobuf_and_blake3_from_their_own_functions() -> None:
-    # one binary each (no second wheel exporting either function was found in the cached corpora):
-    # protobuf-lite inside sentencepiece's code, its VerifyVersion comparing with 3014000
+    # protobuf-lite inside sentencepiece's code: its VerifyVersion compares with 3014000
     assert _versions(_graph("curated_tokenizers-"), "protobuf") == {"3.14.0"}
-    # BLAKE3's C library inside onnxsim, blake3_version() returning "1.8.6"
+    # second binary: tensorflow-io-gcs-filesystem's -O0 copy (a local symbol; the argument spilled
+    # to the frame, then cmpl $3021009 against it)
+    assert _versions(_graph("corpus:tensorflow-io-gcs-filesystem"), "protobuf") == {"3.21.9"}
+    # BLAKE3's C library inside onnxsim, blake3_version() returning "1.8.6" (one binary: no second
+    # wheel with BLAKE3's C API was found; LLVM's copy is llvm_blake3_*)
     assert _versions(_graph("onnxsim-"), "blake3") == {"1.8.6"}

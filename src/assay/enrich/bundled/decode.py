@@ -168,11 +168,38 @@ def _x86_cmp_arg2(data: bytes, off: int) -> int | None:
     """The constant a function first compares its second argument with, after a plain prologue:
     ``if (MY_VERSION < required) fail`` compiled as ``cmp esi, imm32; jg`` (protobuf's
     ``VerifyVersion(int, int, const char*)``, whose constant is GOOGLE_PROTOBUF_VERSION)."""
-    pos, end = off, min(off + 64, len(data) - 8)
+    pos, end = off, min(off + 96, len(data) - 12)
+    slot: int | None = None  # -O0 code: the frame slot the second argument was spilled to
     while pos < end:
         b = data[pos]
         if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
             pos += 4  # endbr64
+        elif _at(data, pos, b"\x48\x89\xe5"):
+            pos += 3  # mov rbp, rsp
+        elif b == 0x89 and data[pos + 1] in (0xBD, 0xB5, 0x95):  # mov [rbp+d32], edi|esi|edx
+            if data[pos + 1] == 0xB5:
+                slot = struct.unpack_from("<i", data, pos + 2)[0]
+            pos += 6
+        elif b == 0x89 and data[pos + 1] in (0x7D, 0x75, 0x55):  # mov [rbp+d8], edi|esi|edx
+            if data[pos + 1] == 0x75:
+                slot = struct.unpack_from("<b", data, pos + 2)[0]
+            pos += 3
+        elif b == 0x48 and data[pos + 1] == 0x89 and data[pos + 2] in (0x95, 0x85):
+            pos += 7  # mov [rbp+d32], rdx|rax
+        elif b == 0x48 and data[pos + 1] == 0x89 and data[pos + 2] in (0x55, 0x45):
+            pos += 4  # mov [rbp+d8], rdx|rax
+        elif _at(data, pos, b"\x64\x48\x8b\x04\x25\x28\x00\x00\x00"):
+            pos += 9  # mov rax, fs:0x28 (the stack protector's canary)
+        elif _at(data, pos, b"\x31\xc0"):
+            pos += 2  # xor eax, eax
+        elif slot is not None and _at(data, pos, b"\x81\xbd") and \
+                struct.unpack_from("<i", data, pos + 2)[0] == slot and \
+                (data[pos + 10] in (0x7E, 0x7F) or data[pos + 10:pos + 12] in (b"\x0f\x8e", b"\x0f\x8f")):
+            return struct.unpack_from("<i", data, pos + 6)[0]  # cmp dword [rbp+slot], imm32; jle|jg
+        elif slot is not None and _at(data, pos, b"\x81\x7d") and \
+                struct.unpack_from("<b", data, pos + 2)[0] == slot and \
+                (data[pos + 7] in (0x7E, 0x7F) or data[pos + 7:pos + 9] in (b"\x0f\x8e", b"\x0f\x8f")):
+            return struct.unpack_from("<i", data, pos + 3)[0]  # cmp dword [rbp+slot8], imm32; jle|jg
         elif 0x50 <= b <= 0x57:
             pos += 1  # push r64
         elif b == 0x41 and 0x50 <= data[pos + 1] <= 0x57:
