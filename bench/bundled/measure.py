@@ -36,6 +36,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "tests" / "en
 CACHE = Path.home() / ".cache" / "assay-corpus" / "untuned"
 # batches whose wheels are kept in a folder of their own
 CACHES = {"untuned7.json": Path.home() / ".cache" / "assay-corpus" / "untuned7",
+          "untuned8.json": Path.home() / ".cache" / "assay-corpus" / "untuned8",
           "untuned9.json": Path.home() / ".cache" / "assay-corpus" / "untuned9"}
 
 
@@ -154,6 +155,8 @@ def main() -> None:
     report("untuned, sixth batch (bench/bundled/untuned6.json)", untuned_set("untuned6.json"), args.verbose)
     report("untuned, seventh batch, Linux and Windows (bench/bundled/untuned7.json)",
            untuned_set("untuned7.json"), args.verbose)
+    report("untuned, eighth batch, Linux and Windows (bench/bundled/untuned8.json)",
+           untuned_set("untuned8.json"), args.verbose)
     report("untuned, ninth batch, macOS (bench/bundled/untuned9.json)",
            untuned_set("untuned9.json"), args.verbose)
 

@@ -78,6 +78,8 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         # a function returning a float constant, scaled to an integer (CFITSIO's ffvers: 4.0603)
         value = _x86_float(data, info, sym)
         return round(value * int(how.partition("@")[2])) if value is not None else None
+    if how == "cmp-arg2":
+        return _x86_cmp_arg2(data, sym.offset) if info.machine == "x86_64" and info.format == "elf" else None
     if how in ("ret-int", "ret-str"):
         kind, value = _returned(data, info, sym)
         if kind == "int" and how == "ret-int":
@@ -213,6 +215,63 @@ def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | No
     return "none", None
 
 
+def _x86_cmp_arg2(data: bytes, off: int) -> int | None:
+    """The constant a function first compares its second argument with, after a plain prologue:
+    ``if (MY_VERSION < required) fail`` compiled as ``cmp esi, imm32; jg`` (protobuf's
+    ``VerifyVersion(int, int, const char*)``, whose constant is GOOGLE_PROTOBUF_VERSION)."""
+    pos, end = off, min(off + 96, len(data) - 12)
+    slot: int | None = None  # -O0 code: the frame slot the second argument was spilled to
+    while pos < end:
+        b = data[pos]
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+            pos += 4  # endbr64
+        elif _at(data, pos, b"\x48\x89\xe5"):
+            pos += 3  # mov rbp, rsp
+        elif b == 0x89 and data[pos + 1] in (0xBD, 0xB5, 0x95):  # mov [rbp+d32], edi|esi|edx
+            if data[pos + 1] == 0xB5:
+                slot = struct.unpack_from("<i", data, pos + 2)[0]
+            pos += 6
+        elif b == 0x89 and data[pos + 1] in (0x7D, 0x75, 0x55):  # mov [rbp+d8], edi|esi|edx
+            if data[pos + 1] == 0x75:
+                slot = struct.unpack_from("<b", data, pos + 2)[0]
+            pos += 3
+        elif b == 0x48 and data[pos + 1] == 0x89 and data[pos + 2] in (0x95, 0x85):
+            pos += 7  # mov [rbp+d32], rdx|rax
+        elif b == 0x48 and data[pos + 1] == 0x89 and data[pos + 2] in (0x55, 0x45):
+            pos += 4  # mov [rbp+d8], rdx|rax
+        elif _at(data, pos, b"\x64\x48\x8b\x04\x25\x28\x00\x00\x00"):
+            pos += 9  # mov rax, fs:0x28 (the stack protector's canary)
+        elif _at(data, pos, b"\x31\xc0"):
+            pos += 2  # xor eax, eax
+        elif slot is not None and _at(data, pos, b"\x81\xbd") and \
+                struct.unpack_from("<i", data, pos + 2)[0] == slot and \
+                (data[pos + 10] in (0x7E, 0x7F) or data[pos + 10:pos + 12] in (b"\x0f\x8e", b"\x0f\x8f")):
+            return struct.unpack_from("<i", data, pos + 6)[0]  # cmp dword [rbp+slot], imm32; jle|jg
+        elif slot is not None and _at(data, pos, b"\x81\x7d") and \
+                struct.unpack_from("<b", data, pos + 2)[0] == slot and \
+                (data[pos + 7] in (0x7E, 0x7F) or data[pos + 7:pos + 9] in (b"\x0f\x8e", b"\x0f\x8f")):
+            return struct.unpack_from("<i", data, pos + 3)[0]  # cmp dword [rbp+slot8], imm32; jle|jg
+        elif 0x50 <= b <= 0x57:
+            pos += 1  # push r64
+        elif b == 0x41 and 0x50 <= data[pos + 1] <= 0x57:
+            pos += 2  # push r8..r15
+        elif b in (0x48, 0x49, 0x4C, 0x4D) and data[pos + 1] in (0x89, 0x8B) and data[pos + 2] >= 0xC0 and \
+                (data[pos + 2] & 7) != 6 and (data[pos + 2] >> 3) & 7 != 6:
+            pos += 3  # mov r64, r64 (not touching rsi)
+        elif b in (0x89, 0x8B) and data[pos + 1] >= 0xC0 and (data[pos + 1] & 7) != 6 and \
+                (data[pos + 1] >> 3) & 7 != 6:
+            pos += 2  # mov r32, r32 (not touching esi)
+        elif _at(data, pos, b"\x48\x81\xec"):
+            pos += 7  # sub rsp, imm32
+        elif _at(data, pos, b"\x48\x83\xec"):
+            pos += 4  # sub rsp, imm8
+        elif _at(data, pos, b"\x81\xfe") and (data[pos + 6] == 0x7F or _at(data, pos + 6, b"\x0f\x8f")):
+            return struct.unpack_from("<i", data, pos + 2)[0]  # cmp esi, imm32; jg
+        else:
+            return None
+    return None
+
+
 def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[str, int | None]:
     """Follow a prologue-free or frame-pointer function to its ``ret``; track only eax/rax."""
     pos, end = off, min(off + 48, len(data))
@@ -256,6 +315,19 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
             pos += 2
         elif b == 0xC7 and data[pos + 1] in (0x07, 0x01):  # mov dword [rdi|rcx], imm32: the out-parameter
             pos += 6
+        # -O0 code for an optional out-parameter (espeak_Info(&path) in a debug build): the argument
+        # spilled to the frame, compared with NULL, reloaded, a constant address stored through it
+        elif _at(data, pos, b"\x48\x89\x7d") or _at(data, pos, b"\x48\x89\x4d"):
+            pos += 4  # mov [rbp+d8], rdi|rcx
+        elif _at(data, pos, b"\x48\x83\x7d") and data[pos + 4] == 0:
+            pos += 5  # cmp qword [rbp+d8], 0
+        elif _at(data, pos, b"\x48\x8b\x45"):
+            value = ("none", None)  # mov rax, [rbp+d8]: the argument, no version
+            pos += 4
+        elif _at(data, pos, b"\x48\x8d\x15"):
+            pos += 7  # lea rdx, [rip+d32]: the value stored through the argument
+        elif _at(data, pos, b"\x48\x89\x10"):
+            pos += 3  # mov [rax], rdx
         elif b == 0xBA:  # mov edx, imm32 (the NULL alternative)
             pos += 5
         elif _at(data, pos, b"\x48\x0f\x4f\xc2") or _at(data, pos, b"\x48\x0f\x4c\xc2"):

@@ -534,6 +534,16 @@ _TOOLCHAIN = {"python", "cpython", "pypy", "gcc", "glibc", "binutils", "devtools
               "xcode", "macosx", "sdk", "windows", "ucrt", "vc", "tools", "build", "src", "temp", "tmp",
               "opt", "usr", "release", "debug", "x86_64", "manylinux", "manylinux2014", "musllinux"}
 _MAX_PATH_HITS = 4096
+# a toolchain's runtime library among its sources: gcc-6.5.0/libgfortran/..., or under a target
+# triplet (gcc-16.2.0/x86_64-pc-linux-gnu/libgfortran/...); only runtimes a client links statically
+# as a whole and never gets from its toolchain's headers
+_STATIC_RUNTIME = re.compile(r"(?:[A-Za-z0-9_.+-]+/){0,2}?(?P<lib>libgfortran|libquadmath)/")
+# a build folder named for a platform and a Python version, not a project: setuptools'
+# build/temp.linux-x86_64-3.9/, scikit-build's _skbuild/linux-x86_64-3.9/, cmake.linux-x86_64-cpython-3.12/
+_PLATFORM_DIR = re.compile(
+    r"(?:[A-Za-z0-9_]+\.)?(?:linux|win|win32|macosx|darwin|freebsd|openbsd|netbsd|cygwin|msys|mingw|solaris)"
+    r"[-_](?:x86_64|x86-64|amd64|aarch64|arm64|armv7l?|i[3-6]86|ppc64le|ppc64|s390x|universal2|win32)"
+    r"(?:[-_.][A-Za-z0-9_.-]*)?", re.I)
 _TAG_WORD = re.compile(r"[-_](?:version|release)$", re.I)
 # literal-led seeds, fast to search for; the full patterns are then matched where a seed is
 _PATH_SEED = re.compile(rb"-v?[0-9]+\.[0-9]")
@@ -632,6 +642,7 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
     """Static copies named by the source paths compiled into the file (and by a Mach-O's debug
     map)."""
     seen: dict[tuple[str, str, str], list[str]] = {}  # (purl type, name, version) -> source files
+    runtimes: dict[tuple[str, str], list[str]] = {}  # a toolchain's static runtime: (library, version)
     headers_only: dict[tuple[str, str, str], bool] = {}
     base = path.rsplit("/", 1)[-1]
     # a toolchain's source tree names nothing inside a client, but it is the own source of the
@@ -667,7 +678,21 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
         if fm is None or not _SOURCE.search(fm.group(1)):
             continue
         if name.lower() in _TOOLCHAIN and name.lower() not in own_tool:
+            # a toolchain's runtime compiled into a client: gcc-6.5.0/libgfortran/io/read.c is a
+            # static libgfortran from GCC 6.5.0 when the file does not load the shared one
+            rt = _STATIC_RUNTIME.match(fm.group(1))
+            if rt is None or _HEADER.search(fm.group(1)) or not _VERSION_ONLY.fullmatch(version):
+                continue
+            lib = m.library_for_source(rt.group("lib"))
+            if lib is None or lib.toolchain != name.lower() or \
+                    any(m.libraries_for_file(n.rsplit("/", 1)[-1])[:1] == [lib] for n in info.needed):
+                continue
+            files = runtimes.setdefault((lib.name, version), [])
+            if len(files) < 3:
+                files.append(f"{'.../' if hit.start() else ''}{name}-{version}/{fm.group(1)}")
             continue
+        if _PLATFORM_DIR.fullmatch(name):
+            continue  # a platform's build folder (temp.linux-x86_64-3.9/): no project, no release
         if not _VERSION_ONLY.fullmatch(version):
             continue
         ptype = "cargo" if fm.group(1).endswith(".rs") else "generic"  # a crate's sources
@@ -693,6 +718,11 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
         kind = "build-path-header" if headers_only[(ptype, name, version)] else "build-path"
         claims.append(Claim(lib, version, Evidence(kind, path, "; ".join(files), "version"), W_BUILD_PATH,
                             static=True))
+    for (name, version), files in runtimes.items():
+        lib = m.library_for_source(name)
+        if lib is not None:
+            claims.append(Claim(lib, version, Evidence("build-path", path, "; ".join(files), "version"),
+                                W_BUILD_PATH, static=True))
     return claims
 
 
@@ -788,11 +818,58 @@ _VERSION_LINE = re.compile(
     rb"[ \t]*\n(?P=label): [A-Z][A-Z_ ]{1,30}[ \t]")
 
 
+# "BZip2 NONE;expat 2.6.3;Freetype 2.14.3;GIF 5.2.1;...;ZLIB 1.2.11": the dependencies a build
+# found, one "Name version" (or "Name NONE": not used) per item (OpenImageIO's library list)
+_DEPS_ITEM = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9+_.-]{0,30})(?: (?P<ver>NONE|[0-9]+(?:\.[0-9]+)*))?")
+_DEPS_SEED = re.compile(rb" NONE;")
+_DEPS_MIN = 6  # items in such a list, at least half of them versioned
+
+
+def _dependency_list(path: str, data: bytes, m: LibraryMatcher, needed: Iterable[str],
+                     hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
+    """Each versioned item of a build's dependency list: a static copy in this file, unless the file
+    loads that library from another file (then the list names the headers it was built against)."""
+    linked = {_norm(k) for k in (file_key(n.rsplit("/", 1)[-1]) for n in needed) if k}
+    claims: list[Claim] = []
+    done: set[int] = set()
+    for seed in hits(_DEPS_SEED):
+        lo = max(seed.pos, seed.start() - 4000)
+        start = data.rfind(b"\x00", lo, seed.start()) + 1
+        end = data.find(b"\x00", seed.start(), min(seed.endpos, seed.start() + 4000))
+        if start <= 0 or end < 0 or start in done:
+            continue
+        done.add(start)
+        try:
+            text = bytes(data[start:end]).decode("ascii")
+        except UnicodeDecodeError:
+            continue
+        items = [_DEPS_ITEM.fullmatch(x) for x in text.split(";")]
+        if len(items) < _DEPS_MIN or not all(items) or \
+                2 * sum(1 for i in items if i and i.group("ver") not in (None, "NONE")) < len(items):
+            continue
+        for item in items:
+            name, ver = item.group("name"), item.group("ver")
+            if ver in (None, "NONE") or "." not in ver or name.lower() in _TOOLCHAIN or \
+                    name.lower().rstrip("0123456789") in _TOOLCHAIN:
+                continue  # "JPEG 80": an API level, not a release
+            lib = m.library_for_source(name)
+            keys = {_norm(name).removeprefix("lib"), *(_norm(f) for f in (lib.files if lib else ()))}
+            if any(k and any(n.removeprefix("lib").startswith(k) for n in linked) for k in keys):
+                continue  # ZLIB 1.2.11 beside a NEEDED libz.so.1: the system's, not in this file
+            lib = lib or generic_library(name.lower())
+            shown = f"{name} {ver} (in a build's dependency list)"
+            claims.append(Claim(lib, ver, Evidence("build-info", path, shown, "version"), W_BUILD_INFO,
+                                static=True))
+    return claims
+
+
 def build_info(path: str, data: bytes, m: LibraryMatcher,
-               hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
+               hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]],
+               needed: Iterable[str] = ()) -> list[Claim]:
     """``JPEG: build-libjpeg-turbo (ver 3.0.1-62)``: a component built into this file, its version;
-    ``TBB: VERSION 2020.3`` (then more ``TBB: KEY value`` lines): the library's own release."""
-    claims = []
+    ``TBB: VERSION 2020.3`` (then more ``TBB: KEY value`` lines): the library's own release;
+    ``expat 2.6.3;Freetype 2.14.3;...``: a build's dependency list."""
+    claims = _dependency_list(path, data, m, needed, hits)
     for seed in hits(_VERSION_LINE_SEED):
         lo = max(seed.pos, seed.start() - 33)
         start = max(data.rfind(b"\x00", lo, seed.start()), data.rfind(b"\n", lo, seed.start()))

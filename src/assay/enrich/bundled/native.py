@@ -29,6 +29,7 @@ from assay.enrich.bundled.binary import (
     give_back,
     literal_search,
     parse,
+    version_resource,
 )
 from assay.enrich.bundled.decode import read_symbol, x86_immediate_text
 from assay.enrich.bundled.rules import (
@@ -154,7 +155,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     # generic evidence (no entry per library): version functions, build paths, symbol prefixes,
     # package notes, VERSIONINFO, build-information blocks
     key = file_key(basename) or (file_key(info.soname.rsplit("/", 1)[-1]) if info.soname else None)
-    own_lib = named[0][0] if named else (generic_library(_generic_name(basename, info.soname, key))
+    own_lib = named[0][0] if named else (generic_library(_generic_name(basename, info.soname, key,
+                                                                       _product_name(data, info)))
                                          if key else None)
 
     def hits(rx: re.Pattern[bytes]):
@@ -166,7 +168,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         claims += generic.version_functions(path, data, info, m, own_lib, key, not named)
         claims += generic.source_paths(path, data, info, m, hits)
         claims += generic.prefix_presence(path, info, m, named_libs)
-        claims += generic.build_info(path, data, m, hits)
+        claims += generic.build_info(path, data, m, hits, info.needed)
         if own_lib is not None and key:
             claims += generic.package_claims(path, data, info, own_lib, key)
     except _MALFORMED:
@@ -337,11 +339,27 @@ def _norm_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower()).removeprefix("lib")
 
 
-def _generic_name(basename: str, soname: str | None, key: str) -> str:
+def _product_name(data: bytes | mmap.mmap, info: BinaryInfo) -> str | None:
+    """A PE file's VERSIONINFO ProductName, if it has one."""
+    if info.format != "pe":
+        return None
+    try:
+        return version_resource(data, info).get("ProductName") or None
+    except _MALFORMED:
+        return None
+
+
+def _generic_name(basename: str, soname: str | None, key: str, product: str | None = None) -> str:
     """A library's name from its SONAME or file name: ``libgeotiff``, ``geos_c``, ``zmq``."""
     # a file named with its release or API version names the library without it: libdw-0.176.so
     # is libdw, libusb-1.0.so is libusb, avcodec-61.dll is avcodec (the number proves nothing)
     name = _RELEASE_TAIL.sub("", key) or key
+    # a DLL named with its API number run on (glfw3.dll) whose VERSIONINFO names the product
+    # without it (ProductName "GLFW"): the library is the product
+    bare = _API_DIGITS.sub("", name)
+    if product and bare != name and len(bare) >= 3 and \
+            re.sub(r"[^a-z0-9]", "", product.lower()) == re.sub(r"[^a-z0-9]", "", bare):
+        name = bare
     for candidate in filter(None, ((soname or "").rsplit("/", 1)[-1], basename)):
         if file_key(candidate) == key:
             low = candidate.lower()
@@ -350,6 +368,7 @@ def _generic_name(basename: str, soname: str | None, key: str) -> str:
 
 
 _RELEASE_TAIL = re.compile(r"-[0-9]+(?:\.[0-9]+)*$")
+_API_DIGITS = re.compile(r"(?<=[a-z])[0-9]{1,2}$")
 
 
 # the literal leads of the regexes _hits was asked for (the generic evidence's seeds): the anchor
