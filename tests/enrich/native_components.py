@@ -1,8 +1,48 @@
-"""What a scan reports of native libraries, as the bundled-library tests read it."""
+"""What a scan reports of native libraries, as the bundled-library tests read it, and the wheels
+of the scored batches (``bench/bundled/untuned*.json``) and of the corpus plan by name."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+
 from assay.model import Component, Evidence, Graph
+from pypi import pypi_file
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bundled"
+
+
+@cache
+def batch(name: str) -> dict:
+    """A scored batch (``untuned8.json``): platform -> wheel file name -> its entry."""
+    return json.loads((BENCH / name).read_text())
+
+
+@cache
+def _plan() -> list[dict]:
+    return json.loads((BENCH / "corpus" / "plan.json").read_text())["projects"]
+
+
+def wheel_by_prefix(prefix: str, platform: str, batches: Iterable[str],
+                    other: Mapping[str, str] = {}) -> Path:
+    """The wheel whose file name starts with ``prefix``: in the corpus plan (``corpus:<project>``,
+    for ``platform``; ``corpus-linux:<project>`` for its Linux wheel), in the batches named (for
+    ``platform``), or among ``other`` (file name -> sha256), fetched pinned by its sha256."""
+    if prefix.startswith(("corpus:", "corpus-linux:")):
+        where, _, project = prefix.partition(":")
+        entry = next(p["linux" if where == "corpus-linux" else platform] for p in _plan()
+                     if p["project"] == project)
+        return pypi_file(entry["filename"], entry["sha256"])
+    for name in batches:
+        for file, w in batch(name).get(platform, {}).items():
+            if file.startswith(prefix):
+                return pypi_file(file, w["sha256"])
+    for file, sha in other.items():
+        if file.startswith(prefix):
+            return pypi_file(file, sha)
+    raise LookupError(prefix)
 
 
 def native(graph: Graph) -> list[Component]:

@@ -4,7 +4,6 @@ Linux and Windows wheels beyond the corpus), each checked on a second binary whe
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -19,10 +18,8 @@ from pypi import pypi_file
 from .native_components import evidence as _evidence
 from .native_components import native as _native
 from .native_components import versions as _versions
+from .native_components import wheel_by_prefix
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bundled"
-UNTUNED7 = json.loads((BENCH / "untuned7.json").read_text())
-PLAN = json.loads((BENCH / "corpus" / "plan.json").read_text())["projects"]
 # second binaries, from PyPI (wheels of the batch's projects for another platform, or a wheel the
 # batch's walk passed over)
 OTHER = {
@@ -39,17 +36,7 @@ OTHER = {
 
 def _wheel(prefix: str, platform: str = "linux") -> Path:
     """A wheel of untuned7, of the corpus plan (``corpus:<project>``) or of OTHER, by name prefix."""
-    if prefix.startswith("corpus:"):
-        project = prefix.removeprefix("corpus:")
-        entry = next(p[platform] for p in PLAN if p["project"] == project)
-        return pypi_file(entry["filename"], entry["sha256"])
-    for name, w in UNTUNED7.get(platform, {}).items():
-        if name.startswith(prefix):
-            return pypi_file(name, w["sha256"])
-    for name, sha in OTHER.items():
-        if name.startswith(prefix):
-            return pypi_file(name, sha)
-    raise LookupError(prefix)
+    return wheel_by_prefix(prefix, platform, ("untuned7.json",), OTHER)
 
 
 @cache

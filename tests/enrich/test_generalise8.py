@@ -4,23 +4,18 @@ from another project where one was found (the others say so)."""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from pathlib import Path
 
 from assay.catalog.artifact import catalog_artifact
 from assay.model import Graph
-from pypi import pypi_file
 
 from .native_components import evidence as _evidence
 from .native_components import native as _native
 from .native_components import versions as _versions
+from .native_components import wheel_by_prefix
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bundled"
-UNTUNED8 = json.loads((BENCH / "untuned8.json").read_text())
-UNTUNED7 = json.loads((BENCH / "untuned7.json").read_text())
-PLAN = json.loads((BENCH / "corpus" / "plan.json").read_text())["projects"]
 # second binaries from PyPI that are in no batch
 OTHER = {
     "espeakng_loader-0.2.4-py3-none-macosx_11_0_arm64.whl":
@@ -32,18 +27,7 @@ OTHER = {
 
 def _wheel(prefix: str, platform: str = "linux") -> Path:
     """A wheel of untuned8, untuned7, the corpus plan (``corpus:<project>``) or OTHER, by name prefix."""
-    if prefix.startswith("corpus:"):
-        project = prefix.removeprefix("corpus:")
-        entry = next(p[platform] for p in PLAN if p["project"] == project)
-        return pypi_file(entry["filename"], entry["sha256"])
-    for batch in (UNTUNED8, UNTUNED7):
-        for name, w in batch.get(platform, {}).items():
-            if name.startswith(prefix):
-                return pypi_file(name, w["sha256"])
-    for name, sha in OTHER.items():
-        if name.startswith(prefix):
-            return pypi_file(name, sha)
-    raise LookupError(prefix)
+    return wheel_by_prefix(prefix, platform, ("untuned8.json", "untuned7.json"), OTHER)
 
 
 @cache

@@ -3,7 +3,6 @@ checked on a second real binary from another project (or said otherwise)."""
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -11,16 +10,12 @@ import pytest
 
 from assay.catalog.artifact import catalog_artifact
 from assay.model import Graph
-from pypi import pypi_file
 
 from .native_components import evidence as _evidence
 from .native_components import native as _native
 from .native_components import versions as _versions
+from .native_components import wheel_by_prefix
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bundled"
-UNTUNED9 = json.loads((BENCH / "untuned9.json").read_text())["mac"]
-UNTUNED = json.loads((BENCH / "untuned.json").read_text())["mac"]
-PLAN = json.loads((BENCH / "corpus" / "plan.json").read_text())["projects"]
 # second binaries from PyPI: macOS arm64 wheels of other projects
 OTHER = {
     "espeak_english-0.1.1-py3-none-macosx_11_0_arm64.whl":
@@ -35,19 +30,7 @@ OTHER = {
 def _wheel(prefix: str) -> Path:
     """A macOS wheel of untuned9, of untuned.json, of the corpus plan (``corpus:<project>``, or
     ``corpus-linux:<project>`` for its Linux wheel) or of OTHER, by name prefix."""
-    if prefix.startswith(("corpus:", "corpus-linux:")):
-        platform, _, project = prefix.partition(":")
-        entry = next(p["linux" if platform == "corpus-linux" else "mac"] for p in PLAN
-                     if p["project"] == project)
-        return pypi_file(entry["filename"], entry["sha256"])
-    for batch in (UNTUNED9, UNTUNED):
-        for name, w in batch.items():
-            if name.startswith(prefix):
-                return pypi_file(name, w["sha256"])
-    for name, sha in OTHER.items():
-        if name.startswith(prefix):
-            return pypi_file(name, sha)
-    raise LookupError(prefix)
+    return wheel_by_prefix(prefix, "mac", ("untuned9.json", "untuned.json"), OTHER)
 
 
 @cache
