@@ -91,6 +91,44 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
     return None
 
 
+def _adrp_page(ins: int, pc: int) -> int:
+    """The page address an arm64 ``adrp`` at ``pc`` puts in its register."""
+    imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+    return (pc & ~0xFFF) + ((imm - (1 << 21) if imm & (1 << 20) else imm) << 12)
+
+
+def _constant_step(ins: int, pc: int, data: bytes, info: BinaryInfo, regs: dict[int, int],
+                   addrs: dict[int, int]) -> bool:
+    """Follow one arm64 instruction that builds a constant: ``movz``/``movn``/``movk`` (a value in
+    ``regs``), ``adrp`` and ``add #imm`` (an address in ``addrs``), ``ldr dt, [xn, #uimm]`` of an
+    8-byte constant from the file (d registers as 32-63 in ``regs``). False for any other
+    instruction; a constant that cannot be known is forgotten."""
+    rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+    if ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+        imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+        regs[rd] = (imm if ins & 0x40000000 else ~imm) & (_MASK64 if ins >> 31 else 0xFFFFFFFF)
+        addrs.pop(rd, None)
+    elif ins & 0x7F800000 == 0x72800000:  # movk (onto a known value only)
+        if rd in regs:
+            shift = 16 * ((ins >> 21) & 3)
+            regs[rd] = (regs[rd] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift)
+    elif ins & 0x9F000000 == 0x90000000:  # adrp
+        addrs[rd] = _adrp_page(ins, pc)
+        regs.pop(rd, None)
+    elif ins & 0xFF800000 == 0x91000000 and rn in addrs:  # add xd, xn, #imm
+        addrs[rd] = addrs[rn] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0))
+        regs.pop(rd, None)
+    elif ins & 0xFFC00000 == 0xFD400000 and rn in addrs:  # ldr dt, [xn, #uimm]
+        src = info.offset_of(addrs[rn] + ((ins >> 10) & 0xFFF) * 8)
+        if src is not None and src + 8 <= len(data):
+            regs[32 + rd] = int.from_bytes(data[src:src + 8], "little")
+        else:
+            regs.pop(32 + rd, None)
+    else:
+        return False
+    return True
+
+
 def _tail_string(data: bytes, info: BinaryInfo, sym: Symbol) -> int | None:
     """A function that only loads a string's address into an argument register and jumps on
     (ICU's ``u_getVersion``: ``u_versionFromString(info, "69.1")`` as a tail call): the string's
@@ -115,11 +153,7 @@ def _tail_string(data: bytes, info: BinaryInfo, sym: Symbol) -> int | None:
         if adrp & 0x9F000000 != 0x90000000 or add & 0xFFC00000 != 0x91000000 \
                 or add & 0x1F != rd or (add >> 5) & 0x1F != rd or branch & 0xFC000000 != 0x14000000:
             return None
-        imm = (((adrp >> 5) & 0x7FFFF) << 2) | ((adrp >> 29) & 3)
-        if imm & (1 << 20):
-            imm -= 1 << 21
-        pc = sym.vaddr + 4 * skip
-        return (pc & ~0xFFF) + (imm << 12) + ((add >> 10) & 0xFFF)
+        return _adrp_page(adrp, sym.vaddr + 4 * skip) + ((add >> 10) & 0xFFF)
     return None
 
 
@@ -469,24 +503,8 @@ def aarch64_array_stores(data: bytes, off: int, vaddr: int, info: BinaryInfo, *,
             return None
         elif ins & 0xFF00001F == 0xB4000000:  # cbz x0: the NULL-pointer path skips the stores
             pass
-        elif ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
-            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
-            regs[rd] = (imm if ins & 0x40000000 else ~imm) & (_MASK64 if ins >> 31 else 0xFFFFFFFF)
-            addrs.pop(rd, None)
-        elif ins & 0x7F800000 == 0x72800000 and rd in regs:  # movk
-            shift = 16 * ((ins >> 21) & 3)
-            regs[rd] = (regs[rd] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift)
-        elif ins & 0x9F000000 == 0x90000000:  # adrp
-            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
-            addrs[rd] = (pc & ~0xFFF) + ((imm - (1 << 21) if imm & (1 << 20) else imm) << 12)
-            regs.pop(rd, None)
-        elif ins & 0xFF800000 == 0x91000000 and rn in addrs:  # add xd, xn, #imm
-            addrs[rd] = addrs[rn] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0))
-        elif ins & 0xFFC00000 == 0xFD400000 and rn in addrs:  # ldr dt, [xn, #uimm]
-            src = info.offset_of(addrs[rn] + ((ins >> 10) & 0xFFF) * 8)
-            if src is None or src + 8 > len(data):
-                return None
-            regs[32 + rd] = int.from_bytes(data[src:src + 8], "little")
+        elif _constant_step(ins, pc, data, info, regs, addrs):
+            pass  # a constant built (an unknown one is stored as nothing below)
         elif ins & 0xBFC00000 == 0xB9000000 or ins & 0xFFC00000 == 0xFD000000:  # str wt/xt/dt, [x0, #uimm]
             size = 8 if ins & 0xFFC00000 in (0xF9000000, 0xFD000000) else 4
             reg = 32 + rd if ins & 0xFFC00000 == 0xFD000000 else rd
@@ -745,10 +763,7 @@ def aarch64_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *,
                 return None
             regs[rd] = ("int", (old[1] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift))
         elif ins & 0x9F000000 == 0x90000000:  # adrp
-            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
-            if imm & (1 << 20):
-                imm -= 1 << 21
-            regs[rd] = ("addr", (pc & ~0xFFF) + (imm << 12))
+            regs[rd] = ("addr", _adrp_page(ins, pc))
         elif ins & 0xFF800000 == 0x91000000:  # add xd, xn, #imm
             base = regs.get(rn)
             if base is None or base[0] != "addr":
@@ -836,27 +851,8 @@ def aarch64_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo,
         rd, rn, rt2 = ins & 0x1F, (ins >> 5) & 0x1F, (ins >> 10) & 0x1F
         if ins in (0xD65F03C0, 0xD65F0BFF):  # ret
             break
-        if ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
-            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
-            regs[rd] = (imm if ins & 0x40000000 else ~imm) & (_MASK64 if ins >> 31 else 0xFFFFFFFF)
-            addrs.pop(rd, None)
-        elif ins & 0x7F800000 == 0x72800000:  # movk
-            if rd in regs:
-                shift = 16 * ((ins >> 21) & 3)
-                regs[rd] = (regs[rd] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift)
-        elif ins & 0x9F000000 == 0x90000000:  # adrp
-            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
-            addrs[rd] = (pc & ~0xFFF) + ((imm - (1 << 21) if imm & (1 << 20) else imm) << 12)
-            regs.pop(rd, None)
-        elif ins & 0xFF800000 == 0x91000000 and rn in addrs:  # add xd, xn, #imm
-            addrs[rd] = addrs[rn] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0))
-            regs.pop(rd, None)
-        elif ins & 0xFFC00000 == 0xFD400000 and rn in addrs:  # ldr dt, [xn, #uimm]: a constant
-            src = info.offset_of(addrs[rn] + ((ins >> 10) & 0xFFF) * 8)
-            if src is not None and src + 8 <= len(data):
-                regs[32 + rd] = int.from_bytes(data[src:src + 8], "little")
-            else:
-                regs.pop(32 + rd, None)
+        if _constant_step(ins, pc, data, info, regs, addrs):
+            pass
         elif ins & 0xBFC00000 == 0xB9000000 or ins & 0xFFC00000 == 0xFD000000:  # str wt/xt/dt, [xn, #uimm]
             size = 8 if ins & 0xFFC00000 in (0xF9000000, 0xFD000000) else 4
             reg = 32 + rd if ins & 0xFFC00000 == 0xFD000000 else rd
