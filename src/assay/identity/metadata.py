@@ -117,10 +117,14 @@ def parse_headers(text: str) -> dict[str, list[str]]:
     blanks, the final line break removed. Reading stops at the first blank line or at a line
     that is neither a header nor a continuation, as that parser does.
     """
-    m = _BLANK.search(text)
-    head = text[:m.start() + 1] if m else text
-    if "\r" in head:
-        return _parse_headers_slow(head)
+    if "\r" in text:
+        m = _BLANK.search(text)
+        head = text[:m.start() + 1] if m else text
+        if "\r" in head:
+            return _parse_headers_slow(head)
+    else:  # only "\n\n" can end the headers: a plain search, not the regex over the whole body
+        end = text.find("\n\n")
+        head = text[:end + 1] if end >= 0 else text
     bad = _NOT_HEADER.search(head)
     if bad is not None and bad.start() < len(head):
         head = head[:bad.start()]
