@@ -1,0 +1,45 @@
+"""Rules written against the misses of the eleventh untuned batch (macOS arm64, ``untuned11.json``),
+each checked on a second real binary from another project (or said otherwise)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assay.catalog.artifact import catalog_artifact
+from assay.model import Graph
+
+from .native_components import evidence as _evidence
+from .native_components import versions as _versions
+from .native_components import wheel_by_prefix
+
+# second binaries from PyPI: macOS arm64 wheels of other projects
+OTHER = {
+    "cmeel_mimalloc-3.4.3-0-py3-none-macosx_11_0_arm64.whl":
+        "51f88d1c7b6087936b01b119958f3d04c88ee42044db29d5ab79e4ad6be48a58",
+}
+
+
+def _wheel(prefix: str) -> Path:
+    """A macOS wheel of untuned11 or untuned9, of the corpus plan (``corpus:<project>``) or of
+    OTHER, by name prefix."""
+    return wheel_by_prefix(prefix, "mac", ("untuned11.json", "untuned9.json"), OTHER)
+
+
+@cache
+def _graph(prefix: str) -> Graph:
+    return catalog_artifact(_wheel(prefix))
+
+
+@pytest.mark.slow
+def test_arm64_protobuf_verify_version() -> None:
+    # google::protobuf::internal::VerifyVersion(header, required, file) compares its second argument
+    # with GOOGLE_PROTOBUF_VERSION: on arm64 built as mov/movk plus an add, then cmp w1, w8; b.le.
+    # onnxruntime-extensions' static protobuf (3021000 + 12) and tensorflow-decision-forests' op
+    # libraries (3021000 + 9): both were unknown
+    ortx = _graph("onnxruntime_extensions-")
+    assert _versions(ortx, "protobuf") == {"3.21.12"}
+    assert any("VerifyVersion" in e.detail for e in _evidence(ortx, "protobuf"))
+    assert _versions(_graph("tensorflow_decision_forests-"), "protobuf") == {"3.21.9"}
