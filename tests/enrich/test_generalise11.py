@@ -43,3 +43,18 @@ def test_arm64_protobuf_verify_version() -> None:
     assert _versions(ortx, "protobuf") == {"3.21.12"}
     assert any("VerifyVersion" in e.detail for e in _evidence(ortx, "protobuf"))
     assert _versions(_graph("tensorflow_decision_forests-"), "protobuf") == {"3.21.9"}
+
+
+@pytest.mark.slow
+def test_onnxruntime_version_from_its_api_base_table() -> None:
+    # OrtGetApiBase() returns ONNX Runtime's {GetApi, GetVersionString} table: the second entry
+    # returns ORT_VERSION. The Azure Speech SDK's keyword-spotting extension carries a static ORT
+    # 1.23.2 (was not found at all); onnxruntime's own wheel, in both its libonnxruntime dylib and
+    # the pybind11 module that links ORT in statically (a local OrtGetApiBase), 1.32.0
+    azure = _graph("azure_cognitiveservices_speech-")
+    assert _versions(azure, "onnxruntime") == {"1.23.2"}
+    assert any("OrtGetApiBase" in e.detail for e in _evidence(azure, "onnxruntime"))
+    ort = _graph("corpus:onnxruntime")
+    assert _versions(ort, "onnxruntime") == {"1.32.0"}
+    assert any(e.detail == "OrtGetApiBase: '1.32.0'" and "pybind11_state" in e.location
+               for e in _evidence(ort, "onnxruntime"))

@@ -25,6 +25,7 @@ def _at(data: bytes | mmap.mmap, pos: int, prefix: bytes) -> bool:
 
 def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
     """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" |
+    "ret-table-str@INDEX" |
     "ret-float@SCALE" | "tail-str" (functions),
     "int" | "str" | "ptr-str" (data objects)."""
     if sym.offset < 0 or sym.offset >= len(data):
@@ -72,6 +73,19 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         if off is None or off + 4 > len(data):
             return None
         return struct.unpack_from("<i", data, off)[0]
+    if how.startswith("ret-table-str@"):
+        # a function returning the address of a table of function pointers, whose entry at this
+        # index returns the version text (ONNX Runtime's OrtGetApiBase(): {GetApi,
+        # GetVersionString}); 64-bit tables only
+        kind, value = _returned(data, info, sym)
+        if kind != "addr" or value is None or info.machine not in ("x86_64", "aarch64"):
+            return None
+        target = info.pointer_at(value + 8 * int(how.partition("@")[2]))
+        off = info.offset_of(target) if target else None
+        if off is None or off >= len(data):
+            return None
+        kind, value = _returned(data, info, Symbol(f"{sym.name}[]", off, target, 0, True))
+        return _str_at(data, info, value) if kind == "addr" else None
     if how == "ret-ptr-u16-version":
         return _u16_version(data, info, sym)
     if how.startswith("ret-float@"):
