@@ -3,12 +3,15 @@ each checked on a second real binary from another project (or said otherwise).""
 
 from __future__ import annotations
 
+import zipfile
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from assay.catalog.artifact import catalog_artifact
+from assay.enrich.bundled.binary import parse
+from assay.enrich.bundled.evidence import _a_class
 from assay.model import Graph
 
 from .native_components import evidence as _evidence
@@ -58,3 +61,23 @@ def test_onnxruntime_version_from_its_api_base_table() -> None:
     assert _versions(ort, "onnxruntime") == {"1.32.0"}
     assert any(e.detail == "OrtGetApiBase: '1.32.0'" and "pybind11_state" in e.location
                for e in _evidence(ort, "onnxruntime"))
+
+
+@pytest.mark.slow
+def test_a_capitalised_namespace_that_is_no_class() -> None:
+    # ImGui::GetVersion() returns IMGUI_VERSION: ImGui is a namespace (no vtable, type information,
+    # constructor or const member under it, hundreds of functions), so it names the library. Two
+    # projects' static Dear ImGui: polyscope's development snapshot "1.92.6 WIP" (kept as written:
+    # it is not 1.92.6) and dearpygui's release 1.92.5; both were not found
+    polyscope = _graph("polyscope-")
+    assert _versions(polyscope, "imgui") == {"1.92.6 WIP"}
+    assert any("_ZN5ImGui10GetVersionEv" in e.detail for e in _evidence(polyscope, "imgui"))
+    assert _versions(_graph("dearpygui-"), "imgui") == {"1.92.5"}
+    # what tells them apart, on the binaries themselves: GDAL's TABFile (fiona's grafted libgdal) has
+    # a vtable, constructors and const members, so TABFile::GetVersion() is a class's (a file
+    # format's version); ImGui has none of them
+    gdal = zipfile.ZipFile(wheel_by_prefix("fiona-", "mac", ("untuned3.json",))).read(
+        "fiona/.dylibs/libgdal.35.3.9.2.dylib")
+    assert _a_class("TABFile", parse(gdal)) is True
+    imgui = zipfile.ZipFile(_wheel("polyscope-")).read("polyscope_bindings.cpython-314-darwin.so")
+    assert _a_class("ImGui", parse(imgui)) is False
