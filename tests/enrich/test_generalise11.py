@@ -81,3 +81,17 @@ def test_a_capitalised_namespace_that_is_no_class() -> None:
     assert _a_class("TABFile", parse(gdal)) is True
     imgui = zipfile.ZipFile(_wheel("polyscope-")).read("polyscope_bindings.cpython-314-darwin.so")
     assert _a_class("ImGui", parse(imgui)) is False
+
+
+@pytest.mark.slow
+def test_static_glfw() -> None:
+    # GLFW compiled into a GUI extension (128 glfw* functions): glfwGetVersionString()'s text starts
+    # with the release, then the window system ("3.3.9 Cocoa NSGL EGL OSMesa"). polyscope's 3.3.9 and
+    # dearpygui's 3.3.7 were not found
+    polyscope = _graph("polyscope-")
+    assert _versions(polyscope, "glfw") == {"3.3.9"}
+    assert any(e.detail.startswith("3.3.9 Cocoa NSGL") for e in _evidence(polyscope, "glfw"))
+    assert _versions(_graph("dearpygui-"), "glfw") == {"3.3.7"}
+    # the grafted DLL of another project keeps its release ("3.5.1 Win32 WGL ...")
+    bundle = catalog_artifact(wheel_by_prefix("imgui_bundle-", "win", ("untuned8.json",)))
+    assert _versions(bundle, "glfw") == {"3.5.1"}
