@@ -95,3 +95,17 @@ def test_static_glfw() -> None:
     # the grafted DLL of another project keeps its release ("3.5.1 Win32 WGL ...")
     bundle = catalog_artifact(wheel_by_prefix("imgui_bundle-", "win", ("untuned8.json",)))
     assert _versions(bundle, "glfw") == {"3.5.1"}
+
+
+@pytest.mark.slow
+def test_pcre2_version_text() -> None:
+    # pcre2_config(PCRE2_CONFIG_VERSION)'s text "10.45 2025-02-05" (the library's own, from
+    # PCRE2_MAJOR, PCRE2_MINOR and PCRE2_DATE). swig's universal executable is stripped: PCRE2 is
+    # known there by one of its error texts only; manimpango's static copy defines pcre2_* functions.
+    # Both were without a version (swig's not found at all)
+    swig = _graph("swig-")
+    assert _versions(swig, "pcre2") == {"10.45"}
+    assert any(e.detail == "10.45 2025-02-05" for e in _evidence(swig, "pcre2"))
+    assert _versions(_graph("manimpango-"), "pcre2") == {"10.48"}
+    # another project's: Qt 5's bundled PCRE2 in pyqt5-qt5 (untuned9, was without a version)
+    assert _versions(_graph("pyqt5_qt5-"), "pcre2") == {"10.45"}
