@@ -109,3 +109,24 @@ def test_pcre2_version_text() -> None:
     assert _versions(_graph("manimpango-"), "pcre2") == {"10.48"}
     # another project's: Qt 5's bundled PCRE2 in pyqt5-qt5 (untuned9, was without a version)
     assert _versions(_graph("pyqt5_qt5-"), "pcre2") == {"10.45"}
+
+
+@pytest.mark.slow
+def test_mimalloc_both_version_encodings() -> None:
+    # mi_version() returns MI_MALLOC_VERSION: three digits before mimalloc 3 (MOSEK's static copy in
+    # libmosek64: 194, 1.9.4; was not found), major*10000 + minor*100 + patch since (cmeel-mimalloc's
+    # libmimalloc: 30403, 3.4.3)
+    mosek = _graph("mosek-")
+    assert _versions(mosek, "mimalloc") == {"1.9.4"}
+    assert any(e.detail == "mi_version: 194" for e in _evidence(mosek, "mimalloc"))
+    cmeel = _graph("cmeel_mimalloc-")
+    assert _versions(cmeel, "mimalloc") == {"3.4.3"}
+    assert any(e.detail == "mi_version: 30403" for e in _evidence(cmeel, "mimalloc"))
+
+
+@pytest.mark.slow
+def test_evalresp() -> None:
+    # IRIS's evalresp vendored by ObsPy: "EVALRESP V%s" and its REVNUM, 3.3.3 (was not found). No
+    # second binary: no other PyPI project known to the session ships evalresp's code
+    obspy = _graph("obspy-")
+    assert _versions(obspy, "evalresp") == {"3.3.3"}
