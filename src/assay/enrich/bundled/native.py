@@ -248,6 +248,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     for name, by_version in found.items():
         lib = libs[name]
         _fold_distro(name, by_version, weight)
+        _fold_development(by_version, weight, name)
         presence = by_version.get(None, [])
         versions = [v for v in by_version if v is not None]
         if lib.purl_type == "cargo" and len(versions) > 1:
@@ -328,6 +329,24 @@ def _fold_distro(name: str, by_version: dict[str | None, list[Evidence]],
             continue
         by_version[v] = by_version[v] + [e for e in by_version.pop(split.upstream) if e not in by_version[v]]
         weight[(name, v)] = weight.get((name, v), 0) + weight.pop((name, split.upstream), 0)
+
+
+# what a version text adds to a release number when the build is no release
+_DEV_MARK = re.compile(r"(?P<base>[0-9]+(?:\.[0-9]+)+)(?:-motley| (?:WIP|wip|dev|devel|unreleased|snapshot))")
+
+
+def _fold_development(by_version: dict[str | None, list[Evidence]], weight: dict[tuple[str, str], int],
+                      name: str) -> None:
+    """A development build's version text (zlib's "1.2.13.1-motley") and the bare number its other
+    texts give (the banners' "1.2.13.1") are one version: the marked one, backed by both. The bare
+    number alone would pass for a release."""
+    for v in [v for v in by_version if v is not None]:
+        dm = _DEV_MARK.fullmatch(v)
+        if dm is None or dm.group("base") not in by_version:
+            continue
+        base = dm.group("base")
+        by_version[v] = by_version[v] + [e for e in by_version.pop(base) if e not in by_version[v]]
+        weight[(name, v)] = weight.get((name, v), 0) + weight.pop((name, base), 0)
 
 
 def _key(lib: Library) -> str:

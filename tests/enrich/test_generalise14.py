@@ -1,0 +1,66 @@
+"""Rules written against the misses and wrong versions of the fourteenth untuned batch (Windows,
+``untuned14.json``), each checked on a second real binary from another project (or said otherwise)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assay.catalog.artifact import catalog_artifact
+from assay.model import Graph
+
+from .native_components import evidence as _evidence
+from .native_components import versions as _versions
+from .native_components import wheel_by_prefix
+
+
+def _wheel(prefix: str) -> Path:
+    """A Windows wheel of untuned14 or untuned.json, or of the corpus plan (``corpus:<project>``),
+    by name prefix."""
+    return wheel_by_prefix(prefix, "win", ("untuned14.json", "untuned.json"))
+
+
+@cache
+def _graph(prefix: str) -> Graph:
+    return catalog_artifact(_wheel(prefix))
+
+
+@pytest.mark.slow
+def test_zlib_ng_own_version_text() -> None:
+    # zlib-ng in its zlib-compatible build keeps no symbol in a DLL, and its zlib-like texts
+    # (" inflate 1.3.1 ", "1.3.1.zlib-ng") are the API it emulates: its own " zlib-ng 2.2.1" text
+    # names it. OpenGeode-IO's mesh DLL was reported as zlib 1.3.1 (wrong) and no zlib-ng
+    geode = _graph("opengeode_io-")
+    assert _versions(geode, "zlib-ng") == {"2.2.1"}
+    assert not _versions(geode, "zlib")
+    # another project's: Pillow's Windows extensions (zlib-ng 2.3.3, were zlib 1.3.1)
+    pillow = _graph("corpus:pillow")
+    assert _versions(pillow, "zlib-ng") == {"2.3.3"}
+    assert "1.3.1" not in _versions(pillow, "zlib")
+
+
+@pytest.mark.slow
+def test_zlib_development_snapshot_kept_as_written() -> None:
+    # Chromium's zlib is a snapshot of zlib's develop branch: ZLIB_VERSION "1.2.13.1-motley", its
+    # banners " deflate 1.2.13.1 ". The bare number passed for a release (wrong); the marked text
+    # is kept, backed by the banners too. Spire.XLS' libSkiaSharp, beside the NativeAOT DLL's own
+    # zlib 1.2.13 (a release, in another file)
+    spire = _graph("spire_xls-")
+    assert _versions(spire, "zlib") == {"1.2.13.1-motley", "1.2.13"}
+    motley = [e for e in _evidence(spire, "zlib") if "libSkiaSharp" in e.location]
+    assert any("-motley" in e.detail for e in motley) and any("deflate" in e.detail for e in motley)
+    # other projects': PDFium in pypdfium2 (untuned.json) and gRPC's Cython module (corpus)
+    assert _versions(_graph("pypdfium2-"), "zlib") == {"1.3.2.1-motley"}
+    assert _versions(_graph("corpus:grpcio"), "zlib") == {"1.3.1.1-motley"}
+
+
+@pytest.mark.slow
+def test_pdcurses_notice() -> None:
+    # PDCurses' notice "PDCurses 3.9 - Mar 31 2026" in windows-curses' _curses module (was not
+    # found). No second project on PyPI was found shipping PDCurses in a Windows wheel (the
+    # windows-curses wheels are its only home there), so this one stands alone
+    curses = _graph("windows_curses-")
+    assert _versions(curses, "pdcurses") == {"3.9"}
+    assert any("PDCurses 3.9 - " in e.detail for e in _evidence(curses, "pdcurses"))
