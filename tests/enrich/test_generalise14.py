@@ -15,11 +15,17 @@ from .native_components import evidence as _evidence
 from .native_components import versions as _versions
 from .native_components import wheel_by_prefix
 
+# second binaries from PyPI: wheels of other projects
+OTHER = {
+    "mitmproxy_windows-0.11.5-py3-none-any.whl":
+        "76035ddf3067b07a2200e286a9fdb3d447cd4a9755dca1d5cb06935947b52592",
+}
+
 
 def _wheel(prefix: str) -> Path:
-    """A Windows wheel of untuned14 or untuned.json, or of the corpus plan (``corpus:<project>``),
-    by name prefix."""
-    return wheel_by_prefix(prefix, "win", ("untuned14.json", "untuned.json"))
+    """A Windows wheel of untuned14 or untuned.json, of the corpus plan (``corpus:<project>``) or
+    of OTHER, by name prefix."""
+    return wheel_by_prefix(prefix, "win", ("untuned14.json", "untuned.json"), OTHER)
 
 
 @cache
@@ -64,3 +70,18 @@ def test_pdcurses_notice() -> None:
     curses = _graph("windows_curses-")
     assert _versions(curses, "pdcurses") == {"3.9"}
     assert any("PDCurses 3.9 - " in e.detail for e in _evidence(curses, "pdcurses"))
+
+
+@pytest.mark.slow
+def test_pe_own_pdb_path_names_its_release() -> None:
+    # WinDivert's driver keeps no version text, and its fixed VERSIONINFO says 2.0.0.0 (its
+    # ProductName 'WinDivert 2.2 driver'): the linker's record of its own PDB,
+    # C:\WinDivert-2.2.2\install\MSVC\amd64\WinDivert64.pdb, names the release tree it was built
+    # from (pydivert; was not found)
+    divert = _graph("pydivert-")
+    assert _versions(divert, "windivert") == {"2.2.2"}
+    assert any(e.kind == "pdb-path" for e in _evidence(divert, "windivert"))
+    # another project's wheel: mitmproxy's Windows redirector ships the same driver (the same bytes:
+    # across the Windows wheels of the corpus and batches no other PE file's PDB path runs through a
+    # release tree of its own project, so no different binary is at hand)
+    assert _versions(_graph("mitmproxy_windows-"), "windivert") == {"2.2.2"}
