@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import zipfile
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from assay.catalog.artifact import catalog_artifact
+from assay.enrich.bundled.native import scan_binary
+from assay.enrich.bundled.rules import matcher
 from assay.model import Graph
 
 from .native_components import evidence as _evidence
@@ -19,6 +22,8 @@ from .native_components import wheel_by_prefix
 OTHER = {
     "mitmproxy_windows-0.11.5-py3-none-any.whl":
         "76035ddf3067b07a2200e286a9fdb3d447cd4a9755dca1d5cb06935947b52592",
+    "skia_python-144.1-cp312-cp312-manylinux_2_28_x86_64.whl":
+        "b8d0b6995f95308edbf0ef57e1f31ee9bb5ac5d428c1e0ab8e5e9deda2783698",
 }
 
 
@@ -85,3 +90,28 @@ def test_pe_own_pdb_path_names_its_release() -> None:
     # across the Windows wheels of the corpus and batches no other PE file's PDB path runs through a
     # release tree of its own project, so no different binary is at hand)
     assert _versions(_graph("mitmproxy_windows-"), "windivert") == {"2.2.2"}
+
+
+def _member_versions(prefix: str, member: str, name: str) -> set[str | None]:
+    """The versions of ``name`` that scanning one file of a wheel gives."""
+    data = zipfile.ZipFile(_wheel(prefix)).read(member)
+    scan = scan_binary(member, data, matcher())
+    assert scan is not None
+    return {d.version for d in scan.detections if d.library.name == name}
+
+
+@pytest.mark.slow
+def test_version_the_code_loads_after_its_anchor() -> None:
+    # x86-64 code that passes a library's own version text right after a fixed text of its own,
+    # where no banner and no symbol is left: libpng's mismatch message ("Application built with
+    # libpng-" ... " but running with " PNG_LIBPNG_VER_STRING) in Spire.XLS' libSkiaSharp (1.6.40),
+    # hwloc's hwloc_obj_add_info(root, "hwlocVersion", HWLOC_VERSION) in Intel MPI's
+    # hydra_pmi_proxy.exe (2.11.2rc2, kept as written). Both were not found
+    assert "1.6.40" in _versions(_graph("spire_xls-"), "libpng")
+    hwloc = _graph("impi_rt-")
+    assert _versions(hwloc, "hwloc") == {"2.11.2rc2"}
+    assert any("hwlocVersion" in e.detail for e in _evidence(hwloc, "hwloc"))
+    # other projects': skia-python's Linux module, an ELF file (its static libpng 1.6.51, untuned10's
+    # truth), and the Intel OpenMP runtime in PyTorch's Windows wheel (its hwloc 2.11.2)
+    assert _member_versions("skia_python-", "skia.cpython-312-x86_64-linux-gnu.so", "libpng") == {"1.6.51"}
+    assert _member_versions("corpus:torch", "torch/lib/libiomp5md.dll", "hwloc") == {"2.11.2"}

@@ -31,10 +31,11 @@ from assay.enrich.bundled.binary import (
     parse,
     version_resource,
 )
-from assay.enrich.bundled.decode import read_symbol, x86_immediate_text
+from assay.enrich.bundled.decode import read_symbol, x86_immediate_text, x86_loads_after
 from assay.enrich.bundled.rules import (
     Library,
     LibraryMatcher,
+    StringReader,
     SymbolReader,
     file_key,
     fill_template,
@@ -106,6 +107,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
 
     # version strings and markers in constant data: one pass per range finds every anchor
     counts: dict[bytes, int] = {}
+    beside: list[tuple[Library, StringReader, int]] = []  # readers of what the code loads after an anchor
     seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
     if m.anchors is not None:
         for start, end, at, stop, anchor in _anchor_hits(m, data, info.data_ranges, seen):
@@ -117,6 +119,9 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             if marker_lib is not None:
                 add(marker_lib, None, Evidence("marker", path, anchor.decode("latin-1"), "presence"))
             for lib, reader in m.by_anchor.get(anchor, ()):
+                if reader.beside:
+                    beside.append((lib, reader, at))
+                    continue
                 lo = max(start, at - reader.window)
                 hi = min(end, stop + 256)
                 vm = reader.regex.search(data, lo, hi) if reader.window else \
@@ -127,6 +132,18 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 if version:
                     add(lib, version, Evidence("version-string", path,
                                                vm.group().decode("latin-1").strip("\x00 \n"), "version"))
+
+    # a version text no string stands beside, that the library's code loads right after its anchor
+    # (libpng's mismatch message, hwloc's "hwlocVersion" info): read where the code loads it
+    for lib, reader, at in beside[:8]:
+        shown = reader.anchor.decode("latin-1").strip()
+        for off in x86_loads_after(data, info, at, reader.beside):
+            vm = reader.regex.match(data, off, off + 64)
+            version = _group(vm, reader.template) if vm else None
+            if version:
+                add(lib, version, Evidence("version-string", path, f"loaded after '{shown}': "
+                                           f"{vm.group().decode('latin-1').strip(chr(0))}", "version"))
+                break
 
     # symbols whose code or constant yields the version (each slice of a universal binary)
     named_libs = {lib.name for lib, _ev in named}

@@ -24,6 +24,7 @@ class StringReader:
     regex: re.Pattern[bytes]  # group "v" (or group 1) is the version
     window: int  # bytes before the anchor that the regex may start at
     template: str | None = None  # the version from several groups: "{1}.{2}.{3}"
+    beside: int = 0  # >0: the regex reads a constant the code loads within this many bytes after the anchor
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +224,8 @@ def _compile_library(entry: dict, kind: str) -> Library:
                     raise ValueError(f"{name}: version template {template!r} needs groups of {v['regex']}")
             anchors = v["anchor"] if isinstance(v["anchor"], list) else [v["anchor"]]
             for anchor in anchors:
-                strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0)), template))
+                strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0)), template,
+                                            int(v.get("beside", 0))))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
