@@ -45,7 +45,9 @@ from assay.enrich.bundled.rules import (
 from assay.identity.versions import split_distro
 from assay.model import Evidence
 
-_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~_][0-9A-Za-z.]+)?$")
+# a release, with one extra (1.2.1-dev, 3.0.0rc1), or a build git describes after its tag
+# (1.16.0-187-g01a78fbc3)
+_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~_][0-9A-Za-z.]+)?(?:-g[0-9a-f]{6,40})?$")
 _MAX_PER_ANCHOR = 64  # a string repeated thousands of times proves nothing more
 
 
