@@ -128,7 +128,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 version = _group(vm, reader.template)
                 if version:
                     add(lib, version, Evidence("version-string", path,
-                                               vm.group().decode("latin-1").strip("\x00 \n"), "version"))
+                                               _shown(vm.group()), "version"))
 
     # symbols whose code or constant yields the version (each slice of a universal binary)
     named_libs = {lib.name for lib, _ev in named}
@@ -459,6 +459,12 @@ def _literal_search(words: tuple[bytes, ...], silent: tuple[bytes, ...],
             max(map(len, words + silent)) > _OVERLAP:
         return None
     return literal_search(words, silent)
+
+
+def _shown(text: bytes) -> str:
+    """A matched text as evidence shows it: the strings it spans (a banner and the build block
+    after it) joined by one space, not by their NUL terminators."""
+    return re.sub(rb"\x00+", b" ", text).decode("latin-1").strip(" \n")
 
 
 def _group(vm: re.Match[bytes], template: str | None = None) -> str | None:
