@@ -112,3 +112,19 @@ def test_torchvision_by_its_source_tree() -> None:
     pnnx = _graph("pnnx-")
     assert _versions(pnnx, "torchvision") == {"0.29.0"}
     assert not _versions(pnnx, "vision")
+
+
+@pytest.mark.slow
+def test_openssl_copy_with_its_build_block_outweighs_a_banner_alone() -> None:
+    # shioaji's extension holds two OpenSSL banners: Solace's static 1.1.1s, followed by its
+    # OpenSSL_version() build block ("built on: ..."), and openssl-sys' 1.1.1w with none beside it.
+    # Equally backed they left OpenSSL unknown; the build block now says which copy is compiled in
+    # with its own build information (1.1.1w stays unreported, not guessed)
+    shioaji = _graph("shioaji-", "win")
+    assert _versions(shioaji, "openssl") == {"1.1.1s"}
+    assert any(e.detail == "OpenSSL 1.1.1s  1 Nov 2022 built on:" for e in _evidence(shioaji, "openssl"))
+    # second project: zhinst-core's static OpenSSL 3.x, whose short version text stands between the
+    # banner and the build block
+    zhinst = _graph("zhinst_core-")
+    assert _versions(zhinst, "openssl") == {"3.2.1"}
+    assert any(e.detail == "OpenSSL 3.2.1 30 Jan 2024 3.2.1 built on:" for e in _evidence(zhinst, "openssl"))
