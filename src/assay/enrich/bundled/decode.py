@@ -25,6 +25,7 @@ def _at(data: bytes | mmap.mmap, pos: int, prefix: bytes) -> bool:
 
 def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
     """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" |
+    "ret-table-str@INDEX" |
     "ret-float@SCALE" | "tail-str" (functions),
     "int" | "str" | "ptr-str" (data objects)."""
     if sym.offset < 0 or sym.offset >= len(data):
@@ -72,6 +73,19 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         if off is None or off + 4 > len(data):
             return None
         return struct.unpack_from("<i", data, off)[0]
+    if how.startswith("ret-table-str@"):
+        # a function returning the address of a table of function pointers, whose entry at this
+        # index returns the version text (ONNX Runtime's OrtGetApiBase(): {GetApi,
+        # GetVersionString}); 64-bit tables only
+        kind, value = _returned(data, info, sym)
+        if kind != "addr" or value is None or info.machine not in ("x86_64", "aarch64"):
+            return None
+        target = info.pointer_at(value + 8 * int(how.partition("@")[2]))
+        off = info.offset_of(target) if target else None
+        if off is None or off >= len(data):
+            return None
+        kind, value = _returned(data, info, Symbol(f"{sym.name}[]", off, target, 0, True))
+        return _str_at(data, info, value) if kind == "addr" else None
     if how == "ret-ptr-u16-version":
         return _u16_version(data, info, sym)
     if how.startswith("ret-float@"):
@@ -79,6 +93,8 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         value = _x86_float(data, info, sym)
         return round(value * int(how.partition("@")[2])) if value is not None else None
     if how == "cmp-arg2":
+        if info.machine == "aarch64":
+            return _aarch64_cmp_arg2(data, sym.offset, sym.vaddr, info)
         return _x86_cmp_arg2(data, sym.offset) if info.machine == "x86_64" and info.format == "elf" else None
     if how in ("ret-int", "ret-str"):
         kind, value = _returned(data, info, sym)
@@ -303,6 +319,54 @@ def _x86_cmp_arg2(data: bytes, off: int) -> int | None:
             return struct.unpack_from("<i", data, pos + 2)[0]  # cmp esi, imm32; jg
         else:
             return None
+    return None
+
+
+def _aarch64_cmp_arg2(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 40
+                      ) -> int | None:
+    """The arm64 form of ``_x86_cmp_arg2``: the constant the function first compares its second
+    argument (w1) with, ``cmp w1, wM; b.cond``, wM built from immediates before it
+    (``mov w25, #lo; movk w25, #hi, lsl #16; add w8, w25, #12``: protobuf 3.21.12's 3021012).
+    Only instructions that leave w1 alone may come first (a prologue, spills, loads, moves between
+    other registers, constants); anything else ends the search."""
+    regs: dict[int, int] = {}
+    addrs: dict[int, int] = {}
+    pos, end = off, min(off + 4 * max_ins, len(data) - 4)
+    while pos < end:
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = vaddr + (pos - off)
+        rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0xFFE0FC1F == 0x6B00001F and rn == 1:  # cmp w1, wM
+            (nxt,) = struct.unpack_from("<I", data, pos + 4)
+            value = regs.get((ins >> 16) & 0x1F)
+            return value if nxt & 0xFF000010 == 0x54000000 and value is not None else None
+        if ins & 0x3A000000 == 0x28000000:  # stp / ldp (a load pair must not touch x1)
+            if ins & (1 << 22) and 1 in (rd, (ins >> 10) & 0x1F):
+                return None
+        elif ins & 0xFF800000 in (0xD1000000, 0x91000000) and rd in (29, 31) and rn in (29, 31):
+            pass  # sub sp, sp, #imm / add x29, sp, #imm
+        elif ins & 0xFFE0FFE0 == 0xAA0003E0 or ins & 0xFFE0FFE0 == 0x2A0003E0:  # mov xd|wd, xm|wm
+            if rd == 1:
+                return None
+            regs.pop(rd, None)
+            addrs.pop(rd, None)
+        elif ins & 0xFFC00000 in (0xF9400000, 0xB9400000) or ins & 0xFFE00C00 in (0xF8400000, 0xB8400000):
+            if rd == 1:
+                return None  # ldr / ldur into x1
+            regs.pop(rd, None)
+            addrs.pop(rd, None)
+        elif ins & 0xFFC00000 in (0xF9000000, 0xB9000000) or ins & 0xFFE00C00 in (0xF8000000, 0xB8000000):
+            pass  # str / stur
+        elif ins & 0xFF800000 == 0x11000000 and rd != 1:  # add wd, wn, #imm
+            if rn in regs:
+                imm = ((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)
+                regs[rd] = (regs[rn] + imm) & 0xFFFFFFFF
+            else:
+                regs.pop(rd, None)
+            addrs.pop(rd, None)
+        elif rd == 1 or not _constant_step(ins, pc, data, info, regs, addrs):
+            return None
+        pos += 4
     return None
 
 

@@ -165,7 +165,16 @@ def version_from_text(text: str, library: Library | None = None) -> str | None:
         lab = _norm(label).removeprefix("lib").removesuffix("version")
         if lab and not any(n and (n in lab or lab in n) for n in names):
             return None  # "OtherLib 1.2.3": not this library's version
+    dev = _DEV_WORD.match(text, m.end("v"))
+    if dev:
+        # a development build between releases, kept as written: Dear ImGui's "1.92.6 WIP" is
+        # not 1.92.6
+        return m.group("v") + dev.group(1)
     return m.group("v")
+
+
+# a word after the version that says the build is no release
+_DEV_WORD = re.compile(r"( (?:WIP|wip|dev|devel|unreleased|snapshot))(?=$|[ ,;(\n\t])")
 
 
 def _decodings(value: int) -> list[str]:
@@ -304,22 +313,43 @@ _INLINE_VERSION = re.compile(r"_v?[0-9]+(?:_[0-9]+)*$")
 def _static_by_namespace(names: list[str], info: BinaryInfo, own_key: str | None,
                          m: LibraryMatcher) -> Library | None:
     """The library whose namespace holds a free version function ``ns::Version()``: only a function
-    right under the outermost name, which must be a namespace (lower-case, or an inline namespace
-    with a version suffix; a capitalised name may be a class whose version is its format's) of three
-    characters or more (OpenCV's ``cv`` names no library), with at least ``_MIN_API`` defined
-    symbols in it."""
+    right under the outermost name, which must be a namespace (lower-case, an inline namespace with
+    a version suffix, or a capitalised name the file shows to be no class: a class's version may be
+    its format's) of three characters or more (OpenCV's ``cv`` names no library), with at least
+    ``_MIN_API`` defined symbols in it."""
     if len(names) != 1:
         return None
     ns = names[0]
     base = _INLINE_VERSION.sub("", ns)
-    if len(base) < 3 or not (ns[:1].islower() or base != ns) or base.lower() in _TOOLCHAIN \
-            or base.lower() == "std" or (own_key and _related(base, own_key)):
+    if len(base) < 3 or base.lower() in _TOOLCHAIN or base.lower() == "std" or \
+            (own_key and _related(base, own_key)):
+        return None
+    if not (ns[:1].islower() or base != ns) and _a_class(ns, info) is not False:
         return None
     counts = info.prefix_counts(rb"_ZNK?(" + str(len(ns)).encode() + re.escape(ns.encode()) + rb")[0-9A-Z]")
     if sum(counts.values()) < _MIN_API:
         return None
     lib = m.library_for_source(base)
     return lib if lib is not None else generic_library(base.lower())
+
+
+def _a_class(name: str, info: BinaryInfo) -> bool | None:
+    """Whether the file shows the capitalised outer name ``name`` to be a class rather than a
+    namespace (Dear ImGui's ``ImGui::GetVersion()`` is a namespace's): its vtable or type
+    information, a constructor or destructor, or a const member function right under it make it a
+    class; None when the file defines nothing under the name at all (nothing to tell by)."""
+    n = str(len(name)).encode() + re.escape(name.encode())
+    if info.prefix_counts(rb"(_ZT[VIS]" + n + rb")(?:\x00|$)") or \
+            info.prefix_counts(rb"(_ZN" + n + rb"[CD][0-3])E"):
+        return True
+    for rest in info.prefix_counts(rb"_ZNK" + n + rb"([0-9]+[A-Za-z_][A-Za-z0-9_]*)"):
+        m = re.match(r"([0-9]+)", rest)
+        tail = rest[m.end() + int(m.group(1)):] if m else ""
+        if tail[:1] in ("E", "I"):
+            return True  # name::member() const: a member function of the class name
+    if not info.prefix_counts(rb"(_ZN" + n + rb")[0-9]"):
+        return None
+    return False
 
 
 def _cxx_names(mangled: str) -> list[str]:

@@ -125,10 +125,14 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     reader.regex.match(data, at, hi)
                 if vm is None or vm.start() > at:
                     continue
-                version = _group(vm, reader.template)
+                shown = _shown(vm.group())
+                if reader.table is not None:
+                    version = reader.table.get(vm.group(1).decode("latin-1"))
+                    shown = f"{shown}: the release check-in of {version}"
+                else:
+                    version = _group(vm, reader.template)
                 if version:
-                    add(lib, version, Evidence("version-string", path,
-                                               _shown(vm.group()), "version"))
+                    add(lib, version, Evidence("version-string", path, shown, "version"))
 
     # symbols whose code or constant yields the version (each slice of a universal binary)
     named_libs = {lib.name for lib, _ev in named}
@@ -289,7 +293,7 @@ def _immediate_versions(data: bytes | mmap.mmap, lib: Library) -> Iterator[tuple
             if data[pos - 2] in (0x48, 0x49) and 0xB8 <= data[pos - 1] <= 0xBF:
                 text = x86_immediate_text(data, pos - 2, lead)
                 vm = reader.regex.search(text + b"\x00") if text else None
-                version = _group(vm, reader.template) if vm else None
+                version = _group(vm, reader.template) if vm and reader.table is None else None
                 if version:
                     yield version, text.decode("latin-1")
                     return

@@ -24,6 +24,9 @@ class StringReader:
     regex: re.Pattern[bytes]  # group "v" (or group 1) is the version
     window: int  # bytes before the anchor that the regex may start at
     template: str | None = None  # the version from several groups: "{1}.{2}.{3}"
+    # group 1 is a key, the version is its release by this table (a source id's check-in), and
+    # a key not in it proves nothing
+    table: dict[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,9 +224,16 @@ def _compile_library(entry: dict, kind: str) -> Library:
                 used = {int(g) for g in _TEMPLATE_GROUP.findall(template)}
                 if not used or max(used) > rx.groups or _TEMPLATE_GROUP.sub("", template).strip(".-_"):
                     raise ValueError(f"{name}: version template {template!r} needs groups of {v['regex']}")
-            anchors = v["anchor"] if isinstance(v["anchor"], list) else [v["anchor"]]
-            for anchor in anchors:
-                strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0)), template))
+            table = {str(k): str(t) for k, t in v["table"].items()} if "table" in v else None
+            if table is not None and (template is not None or "window" in v):
+                raise ValueError(f"{name}: a version table reads group 1 at the anchor, alone")
+            # a table's keys are its anchors: each one is where its match starts
+            anchors = v["anchor"] if "anchor" in v else list(table or ())
+            if not anchors:
+                raise ValueError(f"{name}: version regex needs an anchor (or a table): {v['regex']}")
+            for anchor in anchors if isinstance(anchors, list) else [anchors]:
+                strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0)), template,
+                                            table))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
