@@ -38,7 +38,8 @@ CACHE = Path.home() / ".cache" / "assay-corpus" / "untuned"
 CACHES = {"untuned7.json": Path.home() / ".cache" / "assay-corpus" / "untuned7",
           "untuned8.json": Path.home() / ".cache" / "assay-corpus" / "untuned8",
           "untuned9.json": Path.home() / ".cache" / "assay-corpus" / "untuned9",
-          "untuned11.json": Path.home() / ".cache" / "assay-corpus" / "untuned11"}
+          "untuned11.json": Path.home() / ".cache" / "assay-corpus" / "untuned11",
+          "untuned12.json": Path.home() / ".cache" / "assay-corpus" / "untuned12"}
 
 
 def platform_of(filename: str) -> str:
@@ -162,6 +163,8 @@ def main() -> None:
            untuned_set("untuned9.json"), args.verbose)
     report("untuned, eleventh batch, macOS (bench/bundled/untuned11.json)",
            untuned_set("untuned11.json"), args.verbose)
+    report("untuned, twelfth batch, Linux and Windows (bench/bundled/untuned12.json)",
+           untuned_set("untuned12.json"), args.verbose)
 
 
 if __name__ == "__main__":

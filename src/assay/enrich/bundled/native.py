@@ -45,7 +45,9 @@ from assay.enrich.bundled.rules import (
 from assay.identity.versions import split_distro
 from assay.model import Evidence
 
-_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~_][0-9A-Za-z.]+)?$")
+# a release, with one extra (1.2.1-dev, 3.0.0rc1), or a build git describes after its tag
+# (1.16.0-187-g01a78fbc3)
+_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~_][0-9A-Za-z.]+)?(?:-g[0-9a-f]{6,40})?$")
 _MAX_PER_ANCHOR = 64  # a string repeated thousands of times proves nothing more
 
 
@@ -123,7 +125,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     reader.regex.match(data, at, hi)
                 if vm is None or vm.start() > at:
                     continue
-                shown = vm.group().decode("latin-1").strip("\x00 \n")
+                shown = _shown(vm.group())
                 if reader.table is not None:
                     version = reader.table.get(vm.group(1).decode("latin-1"))
                     shown = f"{shown}: the release check-in of {version}"
@@ -461,6 +463,12 @@ def _literal_search(words: tuple[bytes, ...], silent: tuple[bytes, ...],
             max(map(len, words + silent)) > _OVERLAP:
         return None
     return literal_search(words, silent)
+
+
+def _shown(text: bytes) -> str:
+    """A matched text as evidence shows it: the strings it spans (a banner and the build block
+    after it) joined by one space, not by their NUL terminators."""
+    return re.sub(rb"\x00+", b" ", text).decode("latin-1").strip(" \n")
 
 
 def _group(vm: re.Match[bytes], template: str | None = None) -> str | None:
