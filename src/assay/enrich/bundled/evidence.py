@@ -777,6 +777,9 @@ def package_claims(path: str, data: bytes, info: BinaryInfo, own: Library, own_k
 
 # -- Windows VERSIONINFO ---------------------------------------------------------------------
 
+_API_NUMBER = re.compile(r"(?<=[a-z])[0-9]{1,2}(?=[_-]|$)")
+
+
 def versioninfo_claims(path: str, data: bytes, info: BinaryInfo, own: Library, own_key: str) -> list[Claim]:
     res = version_resource(data, info)
     if not res:
@@ -785,6 +788,13 @@ def versioninfo_claims(path: str, data: bytes, info: BinaryInfo, own: Library, o
                                               "OriginalFilename"))
     keys = {_norm(own.name).removeprefix("lib"), _norm(own_key).removeprefix("lib"),
             *(_norm(f) for f in own.files)}
+    # a library named with the API number of the one it extends (SDL2_image.dll) whose resource
+    # names it without the number (FileDescription "SDL_image"): the name less that number counts
+    # too, when enough of it is left to name one library (not "lz" of lz4, "png" of png16)
+    for raw in (own.name, own_key, *own.files):
+        bare = _norm(_API_NUMBER.sub("", raw.lower())).removeprefix("lib")
+        if len(bare) >= 6:
+            keys.add(bare)
     said = _norm(names)
     if not any(k and len(k) >= 2 and k in said for k in keys):
         return []  # the resource describes something else (a product, a Python extension)
