@@ -49,12 +49,19 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
     if how.startswith("fields@"):
         # a getter copying an object's fields through its pointer arguments, the object filled with
         # constants by the named constructor (FreeType: FT_Library_Version reads what FT_New_Library
-        # wrote): arm64 only
+        # wrote): arm64 and x86-64
         ctor = info.symbol(how.partition("@")[2])
-        if info.machine != "aarch64" or ctor is None or not 0 <= ctor.offset < len(data):
+        if ctor is None or not 0 <= ctor.offset < len(data):
             return None
-        args = aarch64_field_getter(data, sym.offset)
-        fields = aarch64_constant_fields(data, ctor.offset, ctor.vaddr, info)
+        if info.machine == "aarch64":
+            args = aarch64_field_getter(data, sym.offset)
+            fields = aarch64_constant_fields(data, ctor.offset, ctor.vaddr, info)
+        elif info.machine == "x86_64":
+            win64 = info.format == "pe"
+            args = x86_field_getter(data, sym.offset, win64=win64)
+            fields = x86_constant_fields(data, ctor.offset, ctor.vaddr, info, size=ctor.size)
+        else:
+            return None
         if args is None or sorted(args) != list(range(1, len(args) + 1)):
             return None
         values = [set(fields.get(args[a], [])) for a in sorted(args)]
@@ -829,6 +836,96 @@ def aarch64_field_getter(data: bytes, off: int, *, max_ins: int = 24) -> dict[in
             return None
         pos += 4
     return None
+
+
+def _modrm(modrm: int, rex: int) -> tuple[int, int, int]:
+    """An x86-64 ModRM byte's mod, reg and r/m, reg and r/m extended by the REX prefix's R and B."""
+    return modrm >> 6, ((modrm >> 3) & 7) | (8 if rex & 4 else 0), (modrm & 7) | (8 if rex & 1 else 0)
+
+
+_SYSV_ARGS = (7, 6, 2, 1, 8, 9)  # rdi, rsi, rdx, rcx, r8, r9
+_WIN64_ARGS = (1, 2, 8, 9)  # rcx, rdx, r8, r9
+
+
+def x86_field_getter(data: bytes, off: int, *, win64: bool = False, max_bytes: int = 64
+                     ) -> dict[int, int] | None:
+    """{argument: field offset} of an x86-64 getter that copies 32-bit fields of the object in its
+    first argument through its next ones (``FT_Library_Version(lib, &major, &minor, &patch)``:
+    ``mov r11d, [rdi+8]; mov r10d, [rdi+0xc]; mov eax, [rdi+0x10]; mov [rsi], r11d`` ...), to its
+    first ``ret``; NULL checks allowed. Arguments are numbered from 1 (the first pointer out).
+    None for anything else."""
+    args = _WIN64_ARGS if win64 else _SYSV_ARGS
+    obj, outs = args[0], {r: i + 1 for i, r in enumerate(args[1:])}
+    loaded: dict[int, int] = {}  # register -> field offset it holds
+    out: dict[int, int] = {}
+    pos, end = off, min(off + max_bytes, len(data))
+    while pos < end:
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):  # endbr64
+            pos += 4
+            continue
+        rex = data[pos] if 0x40 <= data[pos] <= 0x4F else 0
+        at = pos + (1 if rex else 0)
+        if at + 2 > end:
+            return None
+        op, modrm = data[at], data[at + 1]
+        mod, reg, rm = _modrm(modrm, rex)
+        if (op in (0x74, 0x75) and not rex) or (op == 0x85 and mod == 3):
+            pos = at + 2  # je/jne short (a NULL check's skip), test r, r
+        elif op == 0xC3 and not rex:  # ret
+            return out if len(out) >= 2 else None
+        elif op == 0x8B and mod == 1 and modrm & 7 != 4 and not rex & 8:  # mov r32, [base + d8]
+            if rm == obj:
+                loaded[reg] = struct.unpack_from("<b", data, at + 2)[0]
+            else:
+                loaded.pop(reg, None)
+            pos = at + 3
+        elif op == 0x89 and mod == 0 and modrm & 7 not in (4, 5) and not rex & 8:  # mov [ptr], r32
+            if rm not in outs or reg not in loaded or outs[rm] in out:
+                return None
+            out[outs[rm]] = loaded[reg]
+            pos = at + 2
+        else:
+            return None
+    return None
+
+
+def x86_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, size: int = 0,
+                        max_bytes: int = 512) -> dict[int, list[tuple[int, int]]]:
+    """The 32-bit constants an x86-64 function stores into fields of objects, as
+    ``aarch64_constant_fields`` gives them ({field offset: [(base register, value)]}): ``mov dword
+    [base + d8], imm32``, and an 8-byte constant loaded from the file (``mov r64, [rip + d32]``)
+    or built (``movabs``) then stored whole (``mov [base + d8], r64``: two fields) within a few
+    instructions. Read over the function's bytes (its symbol's size, else ``max_bytes``)."""
+    end = min(off + (size if 0 < size <= 4096 else max_bytes), len(data))
+    out: dict[int, list[tuple[int, int]]] = {}
+    qwords: dict[int, tuple[int, int]] = {}  # register -> (value, offset where it was set)
+
+    def field(at: int, base: int, value: int) -> None:
+        out.setdefault(at, []).append((base, value & 0xFFFFFFFF))
+
+    pos = off
+    while pos + 3 <= end:
+        rex = data[pos] if 0x40 <= data[pos] <= 0x4F else 0
+        at = pos + (1 if rex else 0)
+        op = data[at]
+        modrm = data[at + 1] if at + 1 < end else 0
+        mod, reg, rm = _modrm(modrm, rex)
+        if op == 0xC7 and mod == 1 and modrm & 0x38 == 0 and modrm & 7 != 4 and not rex & 8 \
+                and at + 7 <= end:  # mov dword [base + d8], imm32
+            field(struct.unpack_from("<b", data, at + 2)[0], rm, struct.unpack_from("<I", data, at + 3)[0])
+        elif rex & 8 and op == 0x8B and modrm & 0xC7 == 0x05 and at + 6 <= end:  # mov r64, [rip + d32]
+            src = info.offset_of(vaddr + (at + 6 - off) + struct.unpack_from("<i", data, at + 2)[0])
+            if src is not None and src + 8 <= len(data):
+                qwords[reg] = (int.from_bytes(data[src:src + 8], "little"), pos)
+        elif rex & 8 and 0xB8 <= op <= 0xBF and at + 9 <= end:  # movabs r64, imm64
+            qwords[(op - 0xB8) | (8 if rex & 1 else 0)] = (struct.unpack_from("<Q", data, at + 1)[0], pos)
+        elif rex & 8 and op == 0x89 and mod == 1 and modrm & 7 != 4 and reg in qwords \
+                and pos - qwords[reg][1] <= 32:  # mov [base + d8], r64 shortly after the constant
+            d8 = struct.unpack_from("<b", data, at + 2)[0]
+            field(d8, rm, qwords[reg][0])
+            field(d8 + 4, rm, qwords[reg][0] >> 32)
+        pos += 1
+    return out
 
 
 def aarch64_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 160
