@@ -1,0 +1,71 @@
+"""Rules written against the misses of the tenth untuned batch (Linux and Windows, ``untuned10.json``),
+each checked on a second real binary from another project (or said otherwise)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assay.catalog.artifact import catalog_artifact
+from assay.model import Graph
+
+from .native_components import evidence as _evidence
+from .native_components import versions as _versions
+from .native_components import wheel_by_prefix
+
+# second binaries from PyPI: wheels of other projects
+OTHER = {
+    "pygame-2.6.1-cp312-cp312-win_amd64.whl":
+        "3a9e7396be0d9633831c3f8d5d82dd63ba373ad65599628294b7a4f8a5a01a65",
+}
+
+
+def _wheel(prefix: str, platform: str) -> Path:
+    """A wheel of untuned10, of untuned.json or of OTHER, by name prefix."""
+    return wheel_by_prefix(prefix, platform, ("untuned10.json", "untuned.json"), OTHER)
+
+
+@cache
+def _graph(prefix: str, platform: str = "linux") -> Graph:
+    return catalog_artifact(_wheel(prefix, platform))
+
+
+@pytest.mark.slow
+def test_versioninfo_names_an_extension_library_without_its_api_number() -> None:
+    # SDL2_image.dll's VERSIONINFO says FileDescription "SDL_image", ProductName "Simple
+    # DirectMedia Layer": the file's library (sdl2_image) is named there without the 2, and its
+    # version was not read. IMG_Linked_Version/Mix_Linked_Version/TTF_Linked_Version agree.
+    kivy = _graph("kivy_deps.sdl2-", "win")
+    assert _versions(kivy, "sdl2_image") == {"2.8.2"}
+    assert _versions(kivy, "sdl2_mixer") == {"2.8.0"}
+    assert _versions(kivy, "sdl2_ttf") == {"2.22.0"}
+    assert any(e.kind == "versioninfo" for e in _evidence(kivy, "sdl2_image"))
+    # second binary: pygame's own SDL2_image/SDL2_mixer/SDL2_ttf builds
+    pygame = _graph("pygame-2.6.1-cp312-cp312-win_amd64", "win")
+    assert _versions(pygame, "sdl2_image") == {"2.0.5"}
+    assert _versions(pygame, "sdl2_mixer") == {"2.6.2"}
+    assert _versions(pygame, "sdl2_ttf") == {"2.20.1"}
+
+
+@pytest.mark.slow
+def test_x86_64_freetype_library_version_read_from_its_constructor() -> None:
+    # FT_Library_Version copies three fields FT_New_Library filled: x86-64 code, the major and
+    # minor stored at once from an 8-byte constant in the file, the patch as an immediate. Skia's
+    # static FreeType had no version (only the grafted libfreetype's soname said 2.9.1)
+    skia = _graph("skia_python-")
+    assert _versions(skia, "freetype") == {"2.13.3", "2.9.1"}
+    assert any(e.detail == "FT_Library_Version: '2.13.3'" for e in _evidence(skia, "freetype"))
+    # second binary: pygame's grafted libfreetype (its soname's libtool version says 2.12.1 too)
+    pygame = _graph("pygame-2.6.1-cp313")
+    assert _versions(pygame, "freetype") == {"2.12.1"}
+    assert any(e.detail == "FT_Library_Version: '2.12.1'" for e in _evidence(pygame, "freetype"))
+
+
+@pytest.mark.slow
+def test_nanoarrow_version_function() -> None:
+    # ArrowNanoarrowVersionInt() returns 900 (0.9.0), named PrivateArrowNanoarrowVersionInt in
+    # ADBC's drivers (NANOARROW_NAMESPACE); Foundry Local links it unprefixed
+    assert _versions(_graph("adbc_driver_sqlite-"), "nanoarrow") == {"0.9.0"}
+    assert _versions(_graph("foundry_local_sdk-"), "nanoarrow") == {"0.9.0"}
