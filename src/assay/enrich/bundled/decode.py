@@ -430,6 +430,53 @@ def _x86_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | No
     return None
 
 
+def x86_first_call(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_bytes: int = 64
+                   ) -> tuple[int, int] | None:
+    """(file offset, address) of the function an x86-64 wrapper calls or jumps to first (``call
+    rel32`` / ``jmp rel32``), read byte by byte over its first ``max_bytes`` for those opcodes after
+    an instruction that ends there: a wrapper that only sets up its arguments (an API's getter
+    for a bundled library's version: SDL_ttf's ``TTF_GetHarfBuzzVersion`` calling ``hb_version``)."""
+    pos, end = off, min(off + max_bytes, len(data))
+    while pos + 5 <= end:
+        b = data[pos]
+        if b in (0xE8, 0xE9):
+            target = vaddr + (pos + 5 - off) + struct.unpack_from("<i", data, pos + 1)[0]
+            toff = info.offset_of(target)
+            return (toff, target) if toff is not None and 0 <= toff < len(data) else None
+        n = _x86_setup_length(data, pos)
+        if n is None:
+            return None
+        pos += n
+    return None
+
+
+def _x86_setup_length(data: bytes, pos: int) -> int | None:
+    """The length of one x86-64 instruction of the kinds a wrapper sets up a call with: push/pop,
+    ``sub/add rsp, imm8``, ``mov r, r``, ``mov dword [rsp + d8], imm32``, ``lea r, [rsp + d8]``,
+    endbr64; None for any other."""
+    b = data[pos]
+    if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+        return 4
+    if 0x50 <= b <= 0x5F:
+        return 1  # push / pop
+    rex = b if 0x40 <= b <= 0x4F else 0
+    at = pos + (1 if rex else 0)
+    if at + 2 > len(data):
+        return None
+    op, modrm = data[at], data[at + 1]
+    if rex and 0x50 <= op <= 0x5F:
+        return 2  # push / pop r8-r15
+    if op in (0x89, 0x8B) and modrm >> 6 == 3:
+        return at + 2 - pos  # mov r, r
+    if op == 0x83 and modrm in (0xC4, 0xEC):
+        return at + 3 - pos  # add / sub rsp, imm8
+    if op == 0xC7 and modrm == 0x44 and data[at + 2] == 0x24:
+        return at + 8 - pos  # mov dword [rsp + d8], imm32
+    if op == 0x8D and modrm & 0xC7 == 0x44 and data[at + 2] == 0x24:
+        return at + 4 - pos  # lea r, [rsp + d8]
+    return None
+
+
 def x86_array_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | None:
     """``void f(int v[3]) { if (v) { v[0] = X; v[1] = Y; v[2] = Z; } }`` -> [X, Y, Z] (SuiteSparse's
     ``cholmod_version``, ``SuiteSparse_version``): 32-bit stores through the first argument, also

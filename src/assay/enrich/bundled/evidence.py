@@ -46,6 +46,7 @@ from assay.enrich.bundled.decode import (
     null_arg_returned,
     read_symbol,
     x86_array_stores,
+    x86_first_call,
     x86_short_string,
 )
 from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, generic_library
@@ -275,6 +276,17 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             lib = _static_by_prefix(pre, info, own_key, m, wrapped_api if wrapped else api,
                                     _API_COUNT_WRAPPED if wrapped else _API_COUNT)
             static = lib is not None
+        if lib is None and nm.re is _VERSION_NAME and info.machine == "x86_64" and \
+                (gm := _GETS_OTHER.fullmatch(pre)) is not None:
+            # an API's getter for a library it bundles, named after it (SDL_ttf's
+            # TTF_GetHarfBuzzVersion(&major, &minor, &patch) calling hb_version): that library's
+            # version, from the function it calls storing through its pointer arguments
+            other = m.library_for_source(gm.group("lib"))
+            if other is not None and not _ties_file(gm.group("api"), other.name):
+                claim = _evaluate_getter(path, data, info, sym, other)
+                if claim is not None:
+                    claims.append(claim)
+            continue
         if lib is None:
             continue
         if any(sym.name == r.symbol for r in lib.symbols):
@@ -433,6 +445,25 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
     except (struct.error, IndexError, ValueError, OverflowError, UnicodeDecodeError):
         return None
     return None
+
+
+# "TTF_GetHarfBuzz" (of TTF_GetHarfBuzzVersion): an API prefix, then the name of another library
+_GETS_OTHER = re.compile(r"(?P<api>[A-Za-z][A-Za-z0-9]{1,15})_[Gg]et_?(?P<lib>[A-Z][A-Za-z0-9]{2,30})")
+
+
+def _evaluate_getter(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
+    """The version an x86-64 wrapper's callee stores through its first three pointer arguments
+    (``hb_version(&major, &minor, &patch)``: three immediates), the callee nothing but the stores."""
+    called = x86_first_call(data, sym.offset, sym.vaddr, info)
+    if called is None:
+        return None
+    stored = _x86_stores(data, called[0], win64=info.format == "pe")
+    if not stored or len(stored) != 3 or not all(0 <= v < 1000 for v in stored):
+        return None
+    version = ".".join(map(str, stored))
+    return Claim(lib, version, Evidence("version-function", path, f"{sym.name}() calls {called[1]:#x}, "
+                                        f"which stores {', '.join(map(str, stored))}", "version"), W_OWN_API,
+                 static=True)
 
 
 def _evaluate_stores(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
