@@ -19,6 +19,8 @@ from .native_components import wheel_by_prefix
 OTHER = {
     "pygame-2.6.1-cp312-cp312-win_amd64.whl":
         "3a9e7396be0d9633831c3f8d5d82dd63ba373ad65599628294b7a4f8a5a01a65",
+    "mip-1.15.0-py3-none-any.whl":
+        "9a48c993ddc9a48591a59e4a1221b400eb1e35fc087052085774360330bb9226",
 }
 
 
@@ -69,3 +71,22 @@ def test_nanoarrow_version_function() -> None:
     # ADBC's drivers (NANOARROW_NAMESPACE); Foundry Local links it unprefixed
     assert _versions(_graph("adbc_driver_sqlite-"), "nanoarrow") == {"0.9.0"}
     assert _versions(_graph("foundry_local_sdk-"), "nanoarrow") == {"0.9.0"}
+
+
+@pytest.mark.slow
+def test_an_apis_getter_for_a_library_it_bundles() -> None:
+    # SDL_ttf links HarfBuzz statically, its symbols gone; it exports TTF_GetHarfBuzzVersion(&major,
+    # &minor, &patch), which calls hb_version, three immediate stores through its pointer arguments
+    kivy = _graph("kivy_deps.sdl2-", "win")
+    assert _versions(kivy, "harfbuzz") == {"8.1.1"}
+    assert any("TTF_GetHarfBuzzVersion() calls" in e.detail for e in _evidence(kivy, "harfbuzz"))
+    # second binary: pygame's SDL2_ttf build, HarfBuzz 2.9.1 (its hb_version_string's "2.9.1")
+    assert _versions(_graph("pygame-2.6.1-cp312-cp312-win_amd64", "win"), "harfbuzz") == {"2.9.1"}
+
+
+@pytest.mark.slow
+def test_cbc_version_function() -> None:
+    # libCbcSolver's Cbc_getVersion() returns CBC_VERSION "2.10.13"
+    assert _versions(_graph("cylp-"), "cbc") == {None, "2.10.13"}
+    # second binary: python-mip's Cbc build from the trunk answers "trunk": no version
+    assert _versions(_graph("mip-"), "cbc") == {None}
