@@ -815,6 +815,14 @@ def versioninfo_claims(path: str, data: bytes, info: BinaryInfo, own: Library, o
     res = version_resource(data, info)
     if not res:
         return []
+    if own.versioninfo_text is not None:
+        # the table says where the resource's text states the release (its numbers do not)
+        for field in ("FileDescription", "ProductName"):
+            tm = own.versioninfo_text.search(res.get(field, ""))
+            if tm:
+                return [Claim(own, tm.group(1), Evidence("versioninfo", path, f"{field} {res[field].strip()}",
+                                                         "version"), W_VERSIONINFO)]
+        return []
     names = " ".join(res.get(k, "") for k in ("ProductName", "FileDescription", "InternalName",
                                               "OriginalFilename"))
     keys = {_norm(own.name).removeprefix("lib"), _norm(own_key).removeprefix("lib"),

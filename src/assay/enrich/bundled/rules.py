@@ -76,6 +76,9 @@ class Library:
     quoted_by_clients: bool = False  # its version text is a header macro its clients print too
     versioninfo: bool = True  # its Windows VERSIONINFO numbers its releases (not a fixed 1,0,0,0)
     version_parts: int = 3  # a release's parts at most: VERSIONINFO's zeros beyond them are padding
+    # its VERSIONINFO numbers are no release but its text states one: a regex over the
+    # FileDescription and ProductName (group 1 = the version; NVIDIA's "CUDA Runtime, Version 12.0.107")
+    versioninfo_text: re.Pattern[str] | None = None
     prefix_then_upper: bool = False  # its prefixes count only before a capital (cmsOpen..., not cms_)
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
     toolchain: str | None = None  # a toolchain runtime's own source tree (gcc for libgfortran)
@@ -251,6 +254,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
         versioninfo=bool(entry.get("versioninfo", True)),
         version_parts=int(entry.get("version_parts", 3)),
+        versioninfo_text=re.compile(entry["versioninfo_text"]) if "versioninfo_text" in entry else None,
         prefix_then_upper=bool(entry.get("prefix_then_upper", False)),
         sources=tuple(entry.get("sources", ())),
         toolchain=entry.get("toolchain"),
