@@ -19,6 +19,8 @@ from .native_components import wheel_by_prefix
 OTHER = {
     "pygame-2.6.1-cp312-cp312-win_amd64.whl":
         "3a9e7396be0d9633831c3f8d5d82dd63ba373ad65599628294b7a4f8a5a01a65",
+    "nvidia_cuda_runtime_cu12-12.9.79-py3-none-win_amd64.whl":
+        "8e018af8fa02363876860388bd10ccb89eb9ab8fb0aa749aaf58430a9f7c4891",
     "mip-1.15.0-py3-none-any.whl":
         "9a48c993ddc9a48591a59e4a1221b400eb1e35fc087052085774360330bb9226",
 }
@@ -90,3 +92,15 @@ def test_cbc_version_function() -> None:
     assert _versions(_graph("cylp-"), "cbc") == {None, "2.10.13"}
     # second binary: python-mip's Cbc build from the trunk answers "trunk": no version
     assert _versions(_graph("mip-"), "cbc") == {None}
+
+
+@pytest.mark.slow
+def test_cuda_runtime_release_from_its_versioninfo_text() -> None:
+    # cudart64_12.dll's VERSIONINFO numbers are 6,14,11,12000 (the driver model's), reported as the
+    # version of a library "cudart64_12"; its FileDescription states "NVIDIA CUDA Runtime, Version
+    # 12.0.107"
+    nvvc = _graph("pynvvideocodec-", "win")
+    assert _versions(nvvc, "cudart") == {"12.0.107"}
+    assert not _versions(nvvc, "cudart64_12")
+    # second binary: NVIDIA's own redistributable wheel of the runtime, 12.9.79
+    assert _versions(_graph("nvidia_cuda_runtime_cu12-", "win"), "cudart") == {"12.9.79"}
