@@ -114,6 +114,9 @@ class LibraryMatcher:
     by_prefix: list[tuple[str, Library]] = field(default_factory=list)  # longest prefix first
     prefix_pattern: bytes | None = None  # group 1 = a declared prefix, at a symbol name's start
     prefix_min: dict[str, tuple[Library, int]] = field(default_factory=dict)
+    # group 1 = a vendor's prefix then a declared prefix of a library with version symbols under it
+    # ("matsdk_sqlite3_"): a copy of the library whose symbols the vendor renamed
+    vendor_pattern: bytes | None = None
     by_source: dict[str, Library] = field(default_factory=dict)  # normalised source-tree name -> library
     symbol_pattern: bytes | None = None  # every symbol the table's readers read, as one trie
 
@@ -319,6 +322,10 @@ def matcher() -> LibraryMatcher:
         rest = sorted(p.encode() for p in m.prefix_min if p not in upper)
         alts = [re.escape(p).encode() + b"(?=[A-Z])" for p in upper] + [trie_regex(rest).pattern]
         m.prefix_pattern = b"(" + b"|".join(alts) + b")"
+        renamed = sorted({p.encode() for p, (lib, _n) in m.prefix_min.items() if not lib.prefix_then_upper
+                          and any(r.symbol.startswith(p) for r in lib.symbols)})
+        if renamed:
+            m.vendor_pattern = b"([a-z][a-z0-9]{1,11}_(?:" + trie_regex(renamed).pattern + b"))"
     m.anchors = trie_regex(sorted(set(m.by_anchor) | set(m.markers)))
     js = sorted({r.anchor for lib in m.javascript for r in lib.strings})
     m.js_anchors = trie_regex(js) if js else None
