@@ -104,3 +104,18 @@ def test_cuda_runtime_release_from_its_versioninfo_text() -> None:
     assert not _versions(nvvc, "cudart64_12")
     # second binary: NVIDIA's own redistributable wheel of the runtime, 12.9.79
     assert _versions(_graph("nvidia_cuda_runtime_cu12-", "win"), "cudart") == {"12.9.79"}
+
+
+@pytest.mark.slow
+def test_a_library_renamed_under_a_vendors_prefix() -> None:
+    # Microsoft's 1DS telemetry SDK compiles SQLite in with every symbol renamed matsdk_sqlite3_*:
+    # sqlite's own readers under that prefix (matsdk_sqlite3_libversion_number() returns 3053001)
+    foundry = _graph("foundry_local_sdk-")
+    assert _versions(foundry, "sqlite") == {"3.53.1"}
+    assert any(e.detail.startswith("matsdk_sqlite3_") for e in _evidence(foundry, "sqlite"))
+    # no second binary: none of the wheels of the scored batches, of the tuning set or of the
+    # corpus cache renames a table library's version symbols under a prefix of its own (searched
+    # for <lower-case prefix>_ before sqlite3_, png_, zlibVersion, TIFFGetVersion, hb_, FT_,
+    # XML_, BZ2_, xml, curl_, opj_, WebP, LZ4_, ZSTD_, lzma_, archive_, H5, nc_, OpenSSL_ names).
+    # ADBC's SQLite driver links SQLite under its own names: the same version, read directly
+    assert _versions(_graph("adbc_driver_sqlite-"), "sqlite") == {"3.53.1"}
