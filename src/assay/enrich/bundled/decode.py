@@ -430,6 +430,27 @@ def _x86_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | No
     return None
 
 
+def x86_struct_returned(data: bytes, off: int) -> list[int] | None:
+    """[a, b, c] of an x86-64 System V function returning ``struct {int a, b, c;}`` by value from
+    constants: ``movabs rax, (b << 32) | a; mov edx, c; ret`` (either order); None otherwise."""
+    pos = off + (4 if _at(data, off, b"\xf3\x0f\x1e\xfa") else 0)
+    rax = edx = None
+    for _ in range(3):
+        if _at(data, pos, b"\x48\xb8") and pos + 10 <= len(data):
+            rax = struct.unpack_from("<Q", data, pos + 2)[0]
+            pos += 10
+        elif pos + 5 <= len(data) and data[pos] == 0xBA:
+            edx = struct.unpack_from("<I", data, pos + 1)[0]
+            pos += 5
+        elif pos < len(data) and data[pos] == 0xC3:
+            break
+        else:
+            return None
+    if rax is None or edx is None or pos >= len(data) or data[pos] != 0xC3:
+        return None
+    return [rax & 0xFFFFFFFF, rax >> 32, edx]
+
+
 def x86_first_call(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_bytes: int = 64
                    ) -> tuple[int, int] | None:
     """(file offset, address) of the function an x86-64 wrapper calls or jumps to first (``call

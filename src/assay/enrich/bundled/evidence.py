@@ -48,6 +48,7 @@ from assay.enrich.bundled.decode import (
     x86_array_stores,
     x86_first_call,
     x86_short_string,
+    x86_struct_returned,
 )
 from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, generic_library
 from assay.model import Evidence
@@ -373,7 +374,14 @@ def _static_by_prefix(pre: str, info: BinaryInfo, own_key: str | None, m: Librar
         api.append(info.prefix_counts(count))
     n = api[0].get(name + "_", 0)
     if n < _MIN_API:
-        return None
+        # an abbreviation of the API's prefix (kastore's kas_version beside its kastore_* API): the
+        # one prefix that starts with it and has enough defined symbols names the library
+        longer = [p for p, k in api[0].items() if k >= _MIN_API and p.startswith(name) and p != name + "_"]
+        if len(longer) != 1:
+            return None
+        name = longer[0].rstrip("_")
+        if name in _TOOLCHAIN or (own_key and _related(name, own_key)) or _NOT_RELEASE.search(name):
+            return None
     lib = m.library_for_source(name)
     if lib is not None:
         return lib if lib.prefix_versions else None
@@ -403,6 +411,14 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
                 if v:
                     return Claim(lib, v, Evidence("version-function", path, f"{sym.name}() = {text!r}",
                                                   "version"), W_OWN_API)
+            if info.machine == "x86_64" and info.format == "elf":
+                # a struct of three ints returned by value (System V: two in rax, one in edx):
+                # kastore's kas_version() -> {2, 1, 1}
+                three = x86_struct_returned(data, sym.offset)
+                if three is not None and all(0 <= v < 1000 for v in three) and three[0] > 0:
+                    return Claim(lib, ".".join(map(str, three)), Evidence(
+                        "version-function", path, f"{sym.name}() returns {{{', '.join(map(str, three))}}}",
+                        "version"), W_OWN_API)
             if info.machine == "x86_64":
                 win64 = info.format == "pe"
                 stored = _x86_stores(data, sym.offset, win64=win64)
