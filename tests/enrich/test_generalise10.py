@@ -21,6 +21,8 @@ OTHER = {
         "3a9e7396be0d9633831c3f8d5d82dd63ba373ad65599628294b7a4f8a5a01a65",
     "nvidia_cuda_runtime_cu12-12.9.79-py3-none-win_amd64.whl":
         "8e018af8fa02363876860388bd10ccb89eb9ab8fb0aa749aaf58430a9f7c4891",
+    "tskit-1.0.3-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl":
+        "fb07ead500c7e88c69677469b4f489c8997ad944103102b04d724c855b4b980b",
     "mip-1.15.0-py3-none-any.whl":
         "9a48c993ddc9a48591a59e4a1221b400eb1e35fc087052085774360330bb9226",
 }
@@ -65,6 +67,9 @@ def test_x86_64_freetype_library_version_read_from_its_constructor() -> None:
     pygame = _graph("pygame-2.6.1-cp313")
     assert _versions(pygame, "freetype") == {"2.12.1"}
     assert any(e.detail == "FT_Library_Version: '2.12.1'" for e in _evidence(pygame, "freetype"))
+    # and docling-parse's static FreeType (untuned7), which had no version either
+    docling = catalog_artifact(wheel_by_prefix("docling_parse-", "linux", ("untuned7.json",)))
+    assert _versions(docling, "freetype") == {"2.14.3"}
 
 
 @pytest.mark.slow
@@ -119,3 +124,12 @@ def test_a_library_renamed_under_a_vendors_prefix() -> None:
     # XML_, BZ2_, xml, curl_, opj_, WebP, LZ4_, ZSTD_, lzma_, archive_, H5, nc_, OpenSSL_ names).
     # ADBC's SQLite driver links SQLite under its own names: the same version, read directly
     assert _versions(_graph("adbc_driver_sqlite-"), "sqlite") == {"3.53.1"}
+
+
+@pytest.mark.slow
+def test_struct_returned_by_value_and_an_abbreviated_api_prefix() -> None:
+    # kastore's kas_version() returns struct {int major, minor, patch} by value (movabs rax with two
+    # of them, edx the third); its prefix kas_ abbreviates the API's kastore_* (45 functions)
+    assert _versions(_graph("msprime-"), "kastore") == {"2.1.1"}
+    # second binary: tskit's own extension links kastore 2.1.2
+    assert _versions(_graph("tskit-"), "kastore") == {"2.1.2"}
