@@ -374,10 +374,11 @@ def _static_by_prefix(pre: str, info: BinaryInfo, own_key: str | None, m: Librar
         api.append(info.prefix_counts(count))
     n = api[0].get(name + "_", 0)
     if n < _MIN_API:
-        # an abbreviation of the API's prefix (kastore's kas_version beside its kastore_* API): the
-        # one prefix that starts with it and has enough defined symbols names the library
+        # an abbreviation of the API's prefix (kastore's kas_version and kas_strerror beside its
+        # kastore_* API): the one prefix that starts with it and has enough defined symbols names
+        # the library, when the abbreviation prefixes more than the version function itself
         longer = [p for p, k in api[0].items() if k >= _MIN_API and p.startswith(name) and p != name + "_"]
-        if len(longer) != 1:
+        if len(longer) != 1 or n < 2:
             return None
         name = longer[0].rstrip("_")
         if name in _TOOLCHAIN or (own_key and _related(name, own_key)) or _NOT_RELEASE.search(name):
