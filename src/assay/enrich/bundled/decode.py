@@ -471,6 +471,71 @@ def x86_first_call(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_b
     return None
 
 
+def x86_object_getter(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, win64: bool = False,
+                      max_bytes: int = 48) -> tuple[int, int, int] | None:
+    """(address of a global object pointer, file offset and address of the function called) for an
+    x86-64 wrapper that passes a global object on to a getter: its arguments moved up by one, the
+    object loaded into the first (``mov rcx, [rip + G]``), then ``jmp``/``call`` (SDL_ttf's
+    ``TTF_GetFreeTypeVersion`` calling ``FT_Library_Version(library, ...)``)."""
+    obj = 1 if win64 else 7
+    pos, end = off, min(off + max_bytes, len(data))
+    glob = None
+    while pos + 5 <= end:
+        if data[pos] in (0xE8, 0xE9):
+            target = vaddr + (pos + 5 - off) + struct.unpack_from("<i", data, pos + 1)[0]
+            toff = info.offset_of(target)
+            ok = glob is not None and toff is not None and 0 <= toff < len(data)
+            return (glob, toff, target) if ok else None  # type: ignore[return-value]
+        if data[pos] == 0x48 and data[pos + 1] == 0x8B and data[pos + 2] == 0x05 | (obj << 3) \
+                and pos + 7 <= end:  # mov obj, [rip + d32]
+            glob = vaddr + (pos + 7 - off) + struct.unpack_from("<i", data, pos + 3)[0]
+            pos += 7
+            continue
+        n = _x86_setup_length(data, pos)
+        if n is None:
+            return None
+        pos += n
+    return None
+
+
+def x86_initialised_by(data: bytes, info: BinaryInfo, lo: int, hi: int, delta: int, glob: int, *,
+                       win64: bool = False, max_calls: int = 6) -> list[tuple[int, int]]:
+    """The functions an initialiser of the global object pointer at ``glob`` calls: wherever code
+    passes the pointer's address as the first argument (``lea rcx, [rip + G]``) straight to a call
+    (``FT_Init_FreeType(&library)``), that callee's first ``max_calls`` calls (file offset, address)
+    (``FT_New_Memory``, ``FT_New_Library``...). ``lo``/``hi``: the code's file offsets, ``delta``
+    its address less its file offset."""
+    lea = b"\x48\x8d" + bytes([0x0D if win64 else 0x3D])
+    out: list[tuple[int, int]] = []
+    pos = data.find(lea, lo, hi)
+    while 0 <= pos < hi - 12:
+        if delta + pos + 7 + struct.unpack_from("<i", data, pos + 3)[0] == glob and data[pos + 7] == 0xE8:
+            init = delta + pos + 12 + struct.unpack_from("<i", data, pos + 8)[0]
+            ioff = init - delta
+            if lo <= ioff < hi:
+                out += _x86_calls(data, ioff, delta, lo, hi, max_calls)
+        pos = data.find(lea, pos + 1, hi)
+    return out
+
+
+def _x86_calls(data: bytes, off: int, delta: int, lo: int, hi: int, max_calls: int) -> list[tuple[int, int]]:
+    """The targets of what reads as ``call rel32`` in a function's first 160 bytes, in code: (file
+    offset, address), at most ``max_calls`` (read byte by byte: a target that is no function
+    yields no constants)."""
+    out: list[tuple[int, int]] = []
+    end = min(off + 160, hi)
+    pos = off
+    while pos + 5 <= end and len(out) < max_calls:
+        if data[pos] == 0xE8:
+            toff = pos + 5 + struct.unpack_from("<i", data, pos + 1)[0]
+            if lo <= toff < hi:
+                out.append((toff, toff + delta))
+                pos += 5
+                continue
+        pos += 1
+    return out
+
+
 def _x86_setup_length(data: bytes, pos: int) -> int | None:
     """The length of one x86-64 instruction of the kinds a wrapper sets up a call with: push/pop,
     ``sub/add rsp, imm8``, ``mov r, r``, ``mov dword [rsp + d8], imm32``, ``lea r, [rsp + d8]``,
@@ -963,7 +1028,9 @@ def x86_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, 
     ``aarch64_constant_fields`` gives them ({field offset: [(base register, value)]}): ``mov dword
     [base + d8], imm32``, and an 8-byte constant loaded from the file (``mov r64, [rip + d32]``)
     or built (``movabs``) then stored whole (``mov [base + d8], r64``: two fields) within a few
-    instructions. Read over the function's bytes (its symbol's size, else ``max_bytes``)."""
+    instructions. Read over the function's bytes (its symbol's size, else ``max_bytes``), byte by
+    byte where nothing is recognised, past a recognised instruction whole (its REX-less tail is
+    no second store)."""
     end = min(off + (size if 0 < size <= 4096 else max_bytes), len(data))
     out: dict[int, list[tuple[int, int]]] = {}
     qwords: dict[int, tuple[int, int]] = {}  # register -> (value, offset where it was set)
@@ -981,17 +1048,25 @@ def x86_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, 
         if op == 0xC7 and mod == 1 and modrm & 0x38 == 0 and modrm & 7 != 4 and not rex & 8 \
                 and at + 7 <= end:  # mov dword [base + d8], imm32
             field(struct.unpack_from("<b", data, at + 2)[0], rm, struct.unpack_from("<I", data, at + 3)[0])
+            pos = at + 7
+            continue
         elif rex & 8 and op == 0x8B and modrm & 0xC7 == 0x05 and at + 6 <= end:  # mov r64, [rip + d32]
             src = info.offset_of(vaddr + (at + 6 - off) + struct.unpack_from("<i", data, at + 2)[0])
             if src is not None and src + 8 <= len(data):
                 qwords[reg] = (int.from_bytes(data[src:src + 8], "little"), pos)
+            pos = at + 6
+            continue
         elif rex & 8 and 0xB8 <= op <= 0xBF and at + 9 <= end:  # movabs r64, imm64
             qwords[(op - 0xB8) | (8 if rex & 1 else 0)] = (struct.unpack_from("<Q", data, at + 1)[0], pos)
+            pos = at + 9
+            continue
         elif rex & 8 and op == 0x89 and mod == 1 and modrm & 7 != 4 and reg in qwords \
                 and pos - qwords[reg][1] <= 32:  # mov [base + d8], r64 shortly after the constant
             d8 = struct.unpack_from("<b", data, at + 2)[0]
             field(d8, rm, qwords[reg][0])
             field(d8 + 4, rm, qwords[reg][0] >> 32)
+            pos = at + 3
+            continue
         pos += 1
     return out
 

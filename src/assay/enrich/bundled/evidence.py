@@ -46,7 +46,11 @@ from assay.enrich.bundled.decode import (
     null_arg_returned,
     read_symbol,
     x86_array_stores,
+    x86_constant_fields,
+    x86_field_getter,
     x86_first_call,
+    x86_initialised_by,
+    x86_object_getter,
     x86_short_string,
     x86_struct_returned,
 )
@@ -471,16 +475,55 @@ _GETS_OTHER = re.compile(r"(?P<api>[A-Za-z][A-Za-z0-9]{1,15})_[Gg]et_?(?P<lib>[A
 def _evaluate_getter(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
     """The version an x86-64 wrapper's callee stores through its first three pointer arguments
     (``hb_version(&major, &minor, &patch)``: three immediates), the callee nothing but the stores."""
+    win64 = info.format == "pe"
     called = x86_first_call(data, sym.offset, sym.vaddr, info)
     if called is None:
-        return None
-    stored = _x86_stores(data, called[0], win64=info.format == "pe")
+        return _evaluate_object_getter(path, data, info, sym, lib)
+    stored = _x86_stores(data, called[0], win64=win64)
     if not stored or len(stored) != 3 or not all(0 <= v < 1000 for v in stored):
         return None
     version = ".".join(map(str, stored))
     return Claim(lib, version, Evidence("version-function", path, f"{sym.name}() calls {called[1]:#x}, "
                                         f"which stores {', '.join(map(str, stored))}", "version"), W_OWN_API,
                  static=True)
+
+
+def _evaluate_object_getter(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library
+                            ) -> Claim | None:
+    """The version a wrapper reads from a global object of the library's (SDL_ttf's
+    TTF_GetFreeTypeVersion: FT_Library_Version(library, &major, &minor, &patch), which copies three
+    fields of the object): the constants a function its initialiser calls stores into those fields
+    (FT_Init_FreeType(&library) calls FT_New_Library, which fills them), one version only."""
+    win64 = info.format == "pe"
+    got = x86_object_getter(data, sym.offset, sym.vaddr, info, win64=win64)
+    text = info.sections.get(".text")
+    if got is None or text is None:
+        return None
+    glob, goff, _gaddr = got
+    args = x86_field_getter(data, goff, win64=win64)
+    if args is None or sorted(args) != [1, 2, 3]:
+        return None
+    offsets = [args[a] for a in (1, 2, 3)]
+    lo, hi = text[0], text[0] + text[1]
+    if not lo <= sym.offset < hi:
+        return None
+    delta = sym.vaddr - sym.offset
+    versions: set[tuple[int, ...]] = set()
+    for coff, caddr in x86_initialised_by(data, info, lo, hi, delta, glob, win64=win64):
+        fields = x86_constant_fields(data, coff, caddr, info)
+        values = [set(fields.get(o, [])) for o in offsets]
+        if any(len(v) != 1 for v in values) or len({b for v in values for b, _ in v}) != 1:
+            continue
+        versions.add(tuple(next(iter(v))[1] for v in values))
+    if len(versions) != 1:
+        return None
+    nums = next(iter(versions))
+    if not (0 < nums[0] < 1000 and all(0 <= n < 1000 for n in nums)):
+        return None
+    return Claim(lib, ".".join(map(str, nums)), Evidence(
+        "version-function", path, f"{sym.name}() reads fields {', '.join(hex(o) for o in offsets)} of the "
+        f"object at {glob:#x}, which its initialiser's callee fills with {', '.join(map(str, nums))}",
+        "version"), W_OWN_API, static=True)
 
 
 def _evaluate_stores(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
