@@ -133,3 +133,17 @@ def test_struct_returned_by_value_and_an_abbreviated_api_prefix() -> None:
     assert _versions(_graph("msprime-"), "kastore") == {"2.1.1"}
     # second binary: tskit's own extension links kastore 2.1.2
     assert _versions(_graph("tskit-"), "kastore") == {"2.1.2"}
+
+
+@pytest.mark.slow
+def test_a_getter_over_a_global_object_its_initialiser_fills() -> None:
+    # SDL_ttf's TTF_GetFreeTypeVersion(&major, &minor, &patch) loads its FT_Library and jumps to
+    # FT_Library_Version, which copies three fields of it; TTF_Init passes the library's address
+    # to FT_Init_FreeType, whose callee FT_New_Library fills those fields with FREETYPE_MAJOR,
+    # MINOR, PATCH (an 8-byte constant and an immediate). The DLL keeps no FreeType symbol
+    kivy = _graph("kivy_deps.sdl2-", "win")
+    assert _versions(kivy, "freetype") == {"2.13.2"}
+    assert any("TTF_GetFreeTypeVersion() reads fields" in e.detail for e in _evidence(kivy, "freetype"))
+    # second binary: pygame's SDL2_ttf (FreeType 2.12.1 inside; pygame's own freetype.dll is 2.11.1)
+    pygame = _graph("pygame-2.6.1-cp312-cp312-win_amd64", "win")
+    assert _versions(pygame, "freetype") == {"2.11.1", "2.12.1"}
