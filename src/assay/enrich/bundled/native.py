@@ -16,6 +16,7 @@ import functools
 import mmap
 import re
 import struct
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -157,6 +158,33 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                         _SYMBOL_WEIGHT)
                 elif lib.name not in found and lib.name not in named_libs:
                     add(lib, None, Evidence("symbol", path, f"defines {reader.symbol}", "presence"))
+
+    # a library compiled in with every symbol renamed under a vendor's prefix (the 1DS telemetry
+    # SDK's matsdk_sqlite3_*): its symbol readers under that prefix, when enough of its API is there
+    if m.vendor_pattern is not None:
+        try:
+            renamed = info.prefix_counts(m.vendor_pattern)
+        except _MALFORMED:
+            renamed = Counter()
+        for whole, n in renamed.items():
+            for prefix, (lib, need) in m.prefix_min.items():
+                vendor = whole[:-len(prefix)]
+                if not whole.endswith(prefix) or n < need or not vendor or vendor in m.prefix_min:
+                    continue
+                for reader in lib.symbols:
+                    if not reader.symbol.startswith(prefix):
+                        continue
+                    for part in parts:
+                        try:
+                            sym = part.symbol(vendor + reader.symbol)
+                            if sym is None:
+                                continue
+                            version, shown = _symbol_version(data, part, sym, reader)
+                        except _MALFORMED:
+                            continue
+                        if version:
+                            add(lib, version, Evidence("symbol", path, f"{vendor}{reader.symbol}: {shown}",
+                                                       "version"), _SYMBOL_WEIGHT)
 
     # generic evidence (no entry per library): version functions, build paths, symbol prefixes,
     # package notes, VERSIONINFO, build-information blocks

@@ -79,6 +79,9 @@ class Library:
     quoted_by_clients: bool = False  # its version text is a header macro its clients print too
     versioninfo: bool = True  # its Windows VERSIONINFO numbers its releases (not a fixed 1,0,0,0)
     version_parts: int = 3  # a release's parts at most: VERSIONINFO's zeros beyond them are padding
+    # its VERSIONINFO numbers are no release but its text states one: a regex over the
+    # FileDescription and ProductName (group 1 = the version; NVIDIA's "CUDA Runtime, Version 12.0.107")
+    versioninfo_text: re.Pattern[str] | None = None
     prefix_then_upper: bool = False  # its prefixes count only before a capital (cmsOpen..., not cms_)
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
     toolchain: str | None = None  # a toolchain runtime's own source tree (gcc for libgfortran)
@@ -114,6 +117,9 @@ class LibraryMatcher:
     by_prefix: list[tuple[str, Library]] = field(default_factory=list)  # longest prefix first
     prefix_pattern: bytes | None = None  # group 1 = a declared prefix, at a symbol name's start
     prefix_min: dict[str, tuple[Library, int]] = field(default_factory=dict)
+    # group 1 = a vendor's prefix then a declared prefix of a library with version symbols under it
+    # ("matsdk_sqlite3_"): a copy of the library whose symbols the vendor renamed
+    vendor_pattern: bytes | None = None
     by_source: dict[str, Library] = field(default_factory=dict)  # normalised source-tree name -> library
     symbol_pattern: bytes | None = None  # every symbol the table's readers read, as one trie
 
@@ -261,6 +267,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
         versioninfo=bool(entry.get("versioninfo", True)),
         version_parts=int(entry.get("version_parts", 3)),
+        versioninfo_text=re.compile(entry["versioninfo_text"]) if "versioninfo_text" in entry else None,
         prefix_then_upper=bool(entry.get("prefix_then_upper", False)),
         sources=tuple(entry.get("sources", ())),
         toolchain=entry.get("toolchain"),
@@ -325,6 +332,10 @@ def matcher() -> LibraryMatcher:
         rest = sorted(p.encode() for p in m.prefix_min if p not in upper)
         alts = [re.escape(p).encode() + b"(?=[A-Z])" for p in upper] + [trie_regex(rest).pattern]
         m.prefix_pattern = b"(" + b"|".join(alts) + b")"
+        renamed = sorted({p.encode() for p, (lib, _n) in m.prefix_min.items() if not lib.prefix_then_upper
+                          and any(r.symbol.startswith(p) for r in lib.symbols)})
+        if renamed:
+            m.vendor_pattern = b"([a-z][a-z0-9]{1,11}_(?:" + trie_regex(renamed).pattern + b"))"
     m.anchors = trie_regex(sorted(set(m.by_anchor) | set(m.markers)))
     js = sorted({r.anchor for lib in m.javascript for r in lib.strings})
     m.js_anchors = trie_regex(js) if js else None
