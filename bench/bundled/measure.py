@@ -34,12 +34,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "tests" / "enrich")]
 CACHE = Path.home() / ".cache" / "assay-corpus" / "untuned"
-# batches whose wheels are kept in a folder of their own
-CACHES = {"untuned7.json": Path.home() / ".cache" / "assay-corpus" / "untuned7",
-          "untuned8.json": Path.home() / ".cache" / "assay-corpus" / "untuned8",
-          "untuned9.json": Path.home() / ".cache" / "assay-corpus" / "untuned9",
-          "untuned11.json": Path.home() / ".cache" / "assay-corpus" / "untuned11",
-          "untuned14.json": Path.home() / ".cache" / "assay-corpus" / "untuned14"}
+# batches from the seventh on keep their wheels in a folder of their own (untuned7/, ...)
+OWN_FOLDER_FROM = 7
 
 
 def platform_of(filename: str) -> str:
@@ -103,6 +99,25 @@ def tuned_set() -> dict[str, tuple[Path, set, set]]:
             for name in sorted(EXPECTED)}
 
 
+# the later batches, each chosen by its own rule file (untunedN-rule.md)
+LATER_BATCHES = [
+    ("untuned7.json", "seventh batch, Linux and Windows"),
+    ("untuned8.json", "eighth batch, Linux and Windows"),
+    ("untuned9.json", "ninth batch, macOS"),
+    ("untuned10.json", "tenth batch, Linux and Windows"),
+    ("untuned11.json", "eleventh batch, macOS"),
+    ("untuned12.json", "twelfth batch, Linux and Windows"),
+    ("untuned14.json", "fourteenth batch, Windows"),
+]
+
+
+def _cache_of(file: str) -> Path:
+    n = re.fullmatch(r"untuned([0-9]+)\.json", file)
+    if n and int(n.group(1)) >= OWN_FOLDER_FROM:
+        return Path.home() / ".cache" / "assay-corpus" / file.removesuffix(".json")
+    return CACHE
+
+
 def untuned_set(file: str = "untuned.json") -> dict[str, tuple[Path, set, set]]:
     from assay import net
 
@@ -110,7 +125,7 @@ def untuned_set(file: str = "untuned.json") -> dict[str, tuple[Path, set, set]]:
     out = {}
     for plat, wheels in doc.items():
         for name, w in sorted(wheels.items()):
-            dest = CACHES.get(file, CACHE) / plat / name
+            dest = _cache_of(file) / plat / name
             if not dest.exists():
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 net.download(w["url"], dest, sha256=w["sha256"], timeout=120)
@@ -155,16 +170,8 @@ def main() -> None:
     report("untuned, fourth batch (bench/bundled/untuned4.json)", untuned_set("untuned4.json"), args.verbose)
     report("untuned, fifth batch (bench/bundled/untuned5.json)", untuned_set("untuned5.json"), args.verbose)
     report("untuned, sixth batch (bench/bundled/untuned6.json)", untuned_set("untuned6.json"), args.verbose)
-    report("untuned, seventh batch, Linux and Windows (bench/bundled/untuned7.json)",
-           untuned_set("untuned7.json"), args.verbose)
-    report("untuned, eighth batch, Linux and Windows (bench/bundled/untuned8.json)",
-           untuned_set("untuned8.json"), args.verbose)
-    report("untuned, ninth batch, macOS (bench/bundled/untuned9.json)",
-           untuned_set("untuned9.json"), args.verbose)
-    report("untuned, eleventh batch, macOS (bench/bundled/untuned11.json)",
-           untuned_set("untuned11.json"), args.verbose)
-    report("untuned, fourteenth batch, Windows (bench/bundled/untuned14.json)",
-           untuned_set("untuned14.json"), args.verbose)
+    for file, label in LATER_BATCHES:
+        report(f"untuned, {label} (bench/bundled/{file})", untuned_set(file), args.verbose)
 
 
 if __name__ == "__main__":

@@ -50,12 +50,19 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
     if how.startswith("fields@"):
         # a getter copying an object's fields through its pointer arguments, the object filled with
         # constants by the named constructor (FreeType: FT_Library_Version reads what FT_New_Library
-        # wrote): arm64 only
+        # wrote): arm64 and x86-64
         ctor = info.symbol(how.partition("@")[2])
-        if info.machine != "aarch64" or ctor is None or not 0 <= ctor.offset < len(data):
+        if ctor is None or not 0 <= ctor.offset < len(data):
             return None
-        args = aarch64_field_getter(data, sym.offset)
-        fields = aarch64_constant_fields(data, ctor.offset, ctor.vaddr, info)
+        if info.machine == "aarch64":
+            args = aarch64_field_getter(data, sym.offset)
+            fields = aarch64_constant_fields(data, ctor.offset, ctor.vaddr, info)
+        elif info.machine == "x86_64":
+            win64 = info.format == "pe"
+            args = x86_field_getter(data, sym.offset, win64=win64)
+            fields = x86_constant_fields(data, ctor.offset, ctor.vaddr, info, size=ctor.size)
+        else:
+            return None
         if args is None or sorted(args) != list(range(1, len(args) + 1)):
             return None
         values = [set(fields.get(args[a], [])) for a in sorted(args)]
@@ -487,6 +494,139 @@ def _x86_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | No
     return None
 
 
+def x86_struct_returned(data: bytes, off: int) -> list[int] | None:
+    """[a, b, c] of an x86-64 System V function returning ``struct {int a, b, c;}`` by value from
+    constants: ``movabs rax, (b << 32) | a; mov edx, c; ret`` (either order); None otherwise."""
+    pos = off + (4 if _at(data, off, b"\xf3\x0f\x1e\xfa") else 0)
+    rax = edx = None
+    for _ in range(3):
+        if _at(data, pos, b"\x48\xb8") and pos + 10 <= len(data):
+            rax = struct.unpack_from("<Q", data, pos + 2)[0]
+            pos += 10
+        elif pos + 5 <= len(data) and data[pos] == 0xBA:
+            edx = struct.unpack_from("<I", data, pos + 1)[0]
+            pos += 5
+        elif pos < len(data) and data[pos] == 0xC3:
+            break
+        else:
+            return None
+    if rax is None or edx is None or pos >= len(data) or data[pos] != 0xC3:
+        return None
+    return [rax & 0xFFFFFFFF, rax >> 32, edx]
+
+
+def x86_first_call(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_bytes: int = 64
+                   ) -> tuple[int, int] | None:
+    """(file offset, address) of the function an x86-64 wrapper calls or jumps to first (``call
+    rel32`` / ``jmp rel32``), read byte by byte over its first ``max_bytes`` for those opcodes after
+    an instruction that ends there: a wrapper that only sets up its arguments (an API's getter
+    for a bundled library's version: SDL_ttf's ``TTF_GetHarfBuzzVersion`` calling ``hb_version``)."""
+    pos, end = off, min(off + max_bytes, len(data))
+    while pos + 5 <= end:
+        b = data[pos]
+        if b in (0xE8, 0xE9):
+            target = vaddr + (pos + 5 - off) + struct.unpack_from("<i", data, pos + 1)[0]
+            toff = info.offset_of(target)
+            return (toff, target) if toff is not None and 0 <= toff < len(data) else None
+        n = _x86_setup_length(data, pos)
+        if n is None:
+            return None
+        pos += n
+    return None
+
+
+def x86_object_getter(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, win64: bool = False,
+                      max_bytes: int = 48) -> tuple[int, int, int] | None:
+    """(address of a global object pointer, file offset and address of the function called) for an
+    x86-64 wrapper that passes a global object on to a getter: its arguments moved up by one, the
+    object loaded into the first (``mov rcx, [rip + G]``), then ``jmp``/``call`` (SDL_ttf's
+    ``TTF_GetFreeTypeVersion`` calling ``FT_Library_Version(library, ...)``)."""
+    obj = 1 if win64 else 7
+    pos, end = off, min(off + max_bytes, len(data))
+    glob = None
+    while pos + 5 <= end:
+        if data[pos] in (0xE8, 0xE9):
+            target = vaddr + (pos + 5 - off) + struct.unpack_from("<i", data, pos + 1)[0]
+            toff = info.offset_of(target)
+            ok = glob is not None and toff is not None and 0 <= toff < len(data)
+            return (glob, toff, target) if ok else None  # type: ignore[return-value]
+        if data[pos] == 0x48 and data[pos + 1] == 0x8B and data[pos + 2] == 0x05 | (obj << 3) \
+                and pos + 7 <= end:  # mov obj, [rip + d32]
+            glob = vaddr + (pos + 7 - off) + struct.unpack_from("<i", data, pos + 3)[0]
+            pos += 7
+            continue
+        n = _x86_setup_length(data, pos)
+        if n is None:
+            return None
+        pos += n
+    return None
+
+
+def x86_initialised_by(data: bytes, info: BinaryInfo, lo: int, hi: int, delta: int, glob: int, *,
+                       win64: bool = False, max_calls: int = 6) -> list[tuple[int, int]]:
+    """The functions an initialiser of the global object pointer at ``glob`` calls: wherever code
+    passes the pointer's address as the first argument (``lea rcx, [rip + G]``) straight to a call
+    (``FT_Init_FreeType(&library)``), that callee's first ``max_calls`` calls (file offset, address)
+    (``FT_New_Memory``, ``FT_New_Library``...). ``lo``/``hi``: the code's file offsets, ``delta``
+    its address less its file offset."""
+    lea = b"\x48\x8d" + bytes([0x0D if win64 else 0x3D])
+    out: list[tuple[int, int]] = []
+    pos = data.find(lea, lo, hi)
+    while 0 <= pos < hi - 12:
+        if delta + pos + 7 + struct.unpack_from("<i", data, pos + 3)[0] == glob and data[pos + 7] == 0xE8:
+            init = delta + pos + 12 + struct.unpack_from("<i", data, pos + 8)[0]
+            ioff = init - delta
+            if lo <= ioff < hi:
+                out += _x86_calls(data, ioff, delta, lo, hi, max_calls)
+        pos = data.find(lea, pos + 1, hi)
+    return out
+
+
+def _x86_calls(data: bytes, off: int, delta: int, lo: int, hi: int, max_calls: int) -> list[tuple[int, int]]:
+    """The targets of what reads as ``call rel32`` in a function's first 160 bytes, in code: (file
+    offset, address), at most ``max_calls`` (read byte by byte: a target that is no function
+    yields no constants)."""
+    out: list[tuple[int, int]] = []
+    end = min(off + 160, hi)
+    pos = off
+    while pos + 5 <= end and len(out) < max_calls:
+        if data[pos] == 0xE8:
+            toff = pos + 5 + struct.unpack_from("<i", data, pos + 1)[0]
+            if lo <= toff < hi:
+                out.append((toff, toff + delta))
+                pos += 5
+                continue
+        pos += 1
+    return out
+
+
+def _x86_setup_length(data: bytes, pos: int) -> int | None:
+    """The length of one x86-64 instruction of the kinds a wrapper sets up a call with: push/pop,
+    ``sub/add rsp, imm8``, ``mov r, r``, ``mov dword [rsp + d8], imm32``, ``lea r, [rsp + d8]``,
+    endbr64; None for any other."""
+    b = data[pos]
+    if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+        return 4
+    if 0x50 <= b <= 0x5F:
+        return 1  # push / pop
+    rex = b if 0x40 <= b <= 0x4F else 0
+    at = pos + (1 if rex else 0)
+    if at + 2 > len(data):
+        return None
+    op, modrm = data[at], data[at + 1]
+    if rex and 0x50 <= op <= 0x5F:
+        return 2  # push / pop r8-r15
+    if op in (0x89, 0x8B) and modrm >> 6 == 3:
+        return at + 2 - pos  # mov r, r
+    if op == 0x83 and modrm in (0xC4, 0xEC):
+        return at + 3 - pos  # add / sub rsp, imm8
+    if op == 0xC7 and modrm == 0x44 and data[at + 2] == 0x24:
+        return at + 8 - pos  # mov dword [rsp + d8], imm32
+    if op == 0x8D and modrm & 0xC7 == 0x44 and data[at + 2] == 0x24:
+        return at + 4 - pos  # lea r, [rsp + d8]
+    return None
+
+
 def x86_array_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | None:
     """``void f(int v[3]) { if (v) { v[0] = X; v[1] = Y; v[2] = Z; } }`` -> [X, Y, Z] (SuiteSparse's
     ``cholmod_version``, ``SuiteSparse_version``): 32-bit stores through the first argument, also
@@ -893,6 +1033,106 @@ def aarch64_field_getter(data: bytes, off: int, *, max_ins: int = 24) -> dict[in
             return None
         pos += 4
     return None
+
+
+def _modrm(modrm: int, rex: int) -> tuple[int, int, int]:
+    """An x86-64 ModRM byte's mod, reg and r/m, reg and r/m extended by the REX prefix's R and B."""
+    return modrm >> 6, ((modrm >> 3) & 7) | (8 if rex & 4 else 0), (modrm & 7) | (8 if rex & 1 else 0)
+
+
+_SYSV_ARGS = (7, 6, 2, 1, 8, 9)  # rdi, rsi, rdx, rcx, r8, r9
+_WIN64_ARGS = (1, 2, 8, 9)  # rcx, rdx, r8, r9
+
+
+def x86_field_getter(data: bytes, off: int, *, win64: bool = False, max_bytes: int = 64
+                     ) -> dict[int, int] | None:
+    """{argument: field offset} of an x86-64 getter that copies 32-bit fields of the object in its
+    first argument through its next ones (``FT_Library_Version(lib, &major, &minor, &patch)``:
+    ``mov r11d, [rdi+8]; mov r10d, [rdi+0xc]; mov eax, [rdi+0x10]; mov [rsi], r11d`` ...), to its
+    first ``ret``; NULL checks allowed. Arguments are numbered from 1 (the first pointer out).
+    None for anything else."""
+    args = _WIN64_ARGS if win64 else _SYSV_ARGS
+    obj, outs = args[0], {r: i + 1 for i, r in enumerate(args[1:])}
+    loaded: dict[int, int] = {}  # register -> field offset it holds
+    out: dict[int, int] = {}
+    pos, end = off, min(off + max_bytes, len(data))
+    while pos < end:
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):  # endbr64
+            pos += 4
+            continue
+        rex = data[pos] if 0x40 <= data[pos] <= 0x4F else 0
+        at = pos + (1 if rex else 0)
+        if at + 2 > end:
+            return None
+        op, modrm = data[at], data[at + 1]
+        mod, reg, rm = _modrm(modrm, rex)
+        if (op in (0x74, 0x75) and not rex) or (op == 0x85 and mod == 3):
+            pos = at + 2  # je/jne short (a NULL check's skip), test r, r
+        elif op == 0xC3 and not rex:  # ret
+            return out if len(out) >= 2 else None
+        elif op == 0x8B and mod == 1 and modrm & 7 != 4 and not rex & 8:  # mov r32, [base + d8]
+            if rm == obj:
+                loaded[reg] = struct.unpack_from("<b", data, at + 2)[0]
+            else:
+                loaded.pop(reg, None)
+            pos = at + 3
+        elif op == 0x89 and mod == 0 and modrm & 7 not in (4, 5) and not rex & 8:  # mov [ptr], r32
+            if rm not in outs or reg not in loaded or outs[rm] in out:
+                return None
+            out[outs[rm]] = loaded[reg]
+            pos = at + 2
+        else:
+            return None
+    return None
+
+
+def x86_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, size: int = 0,
+                        max_bytes: int = 512) -> dict[int, list[tuple[int, int]]]:
+    """The 32-bit constants an x86-64 function stores into fields of objects, as
+    ``aarch64_constant_fields`` gives them ({field offset: [(base register, value)]}): ``mov dword
+    [base + d8], imm32``, and an 8-byte constant loaded from the file (``mov r64, [rip + d32]``)
+    or built (``movabs``) then stored whole (``mov [base + d8], r64``: two fields) within a few
+    instructions. Read over the function's bytes (its symbol's size, else ``max_bytes``), byte by
+    byte where nothing is recognised, past a recognised instruction whole (its REX-less tail is
+    no second store)."""
+    end = min(off + (size if 0 < size <= 4096 else max_bytes), len(data))
+    out: dict[int, list[tuple[int, int]]] = {}
+    qwords: dict[int, tuple[int, int]] = {}  # register -> (value, offset where it was set)
+
+    def field(at: int, base: int, value: int) -> None:
+        out.setdefault(at, []).append((base, value & 0xFFFFFFFF))
+
+    pos = off
+    while pos + 3 <= end:
+        rex = data[pos] if 0x40 <= data[pos] <= 0x4F else 0
+        at = pos + (1 if rex else 0)
+        op = data[at]
+        modrm = data[at + 1] if at + 1 < end else 0
+        mod, reg, rm = _modrm(modrm, rex)
+        if op == 0xC7 and mod == 1 and modrm & 0x38 == 0 and modrm & 7 != 4 and not rex & 8 \
+                and at + 7 <= end:  # mov dword [base + d8], imm32
+            field(struct.unpack_from("<b", data, at + 2)[0], rm, struct.unpack_from("<I", data, at + 3)[0])
+            pos = at + 7
+            continue
+        elif rex & 8 and op == 0x8B and modrm & 0xC7 == 0x05 and at + 6 <= end:  # mov r64, [rip + d32]
+            src = info.offset_of(vaddr + (at + 6 - off) + struct.unpack_from("<i", data, at + 2)[0])
+            if src is not None and src + 8 <= len(data):
+                qwords[reg] = (int.from_bytes(data[src:src + 8], "little"), pos)
+            pos = at + 6
+            continue
+        elif rex & 8 and 0xB8 <= op <= 0xBF and at + 9 <= end:  # movabs r64, imm64
+            qwords[(op - 0xB8) | (8 if rex & 1 else 0)] = (struct.unpack_from("<Q", data, at + 1)[0], pos)
+            pos = at + 9
+            continue
+        elif rex & 8 and op == 0x89 and mod == 1 and modrm & 7 != 4 and reg in qwords \
+                and pos - qwords[reg][1] <= 32:  # mov [base + d8], r64 shortly after the constant
+            d8 = struct.unpack_from("<b", data, at + 2)[0]
+            field(d8, rm, qwords[reg][0])
+            field(d8 + 4, rm, qwords[reg][0] >> 32)
+            pos = at + 3
+            continue
+        pos += 1
+    return out
 
 
 def aarch64_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 160

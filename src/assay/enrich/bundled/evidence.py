@@ -46,7 +46,13 @@ from assay.enrich.bundled.decode import (
     null_arg_returned,
     read_symbol,
     x86_array_stores,
+    x86_constant_fields,
+    x86_field_getter,
+    x86_first_call,
+    x86_initialised_by,
+    x86_object_getter,
     x86_short_string,
+    x86_struct_returned,
 )
 from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, generic_library
 from assay.model import Evidence
@@ -284,6 +290,17 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             lib = _static_by_prefix(pre, info, own_key, m, wrapped_api if wrapped else api,
                                     _API_COUNT_WRAPPED if wrapped else _API_COUNT)
             static = lib is not None
+        if lib is None and nm.re is _VERSION_NAME and info.machine == "x86_64" and \
+                (gm := _GETS_OTHER.fullmatch(pre)) is not None:
+            # an API's getter for a library it bundles, named after it (SDL_ttf's
+            # TTF_GetHarfBuzzVersion(&major, &minor, &patch) calling hb_version): that library's
+            # version, from the function it calls storing through its pointer arguments
+            other = m.library_for_source(gm.group("lib"))
+            if other is not None and not _ties_file(gm.group("api"), other.name):
+                claim = _evaluate_getter(path, data, info, sym, other)
+                if claim is not None:
+                    claims.append(claim)
+            continue
         if lib is None:
             continue
         if any(sym.name == r.symbol for r in lib.symbols):
@@ -391,7 +408,15 @@ def _static_by_prefix(pre: str, info: BinaryInfo, own_key: str | None, m: Librar
         api.append(info.prefix_counts(count))
     n = api[0].get(name + "_", 0)
     if n < _MIN_API:
-        return None
+        # an abbreviation of the API's prefix (kastore's kas_version and kas_strerror beside its
+        # kastore_* API): the one prefix that starts with it and has enough defined symbols names
+        # the library, when the abbreviation prefixes more than the version function itself
+        longer = [p for p, k in api[0].items() if k >= _MIN_API and p.startswith(name) and p != name + "_"]
+        if len(longer) != 1 or n < 2:
+            return None
+        name = longer[0].rstrip("_")
+        if name in _TOOLCHAIN or (own_key and _related(name, own_key)) or _NOT_RELEASE.search(name):
+            return None
     lib = m.library_for_source(name)
     if lib is not None:
         return lib if lib.prefix_versions else None
@@ -421,6 +446,14 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
                 if v:
                     return Claim(lib, v, Evidence("version-function", path, f"{sym.name}() = {text!r}",
                                                   "version"), W_OWN_API)
+            if info.machine == "x86_64" and info.format == "elf":
+                # a struct of three ints returned by value (System V: two in rax, one in edx):
+                # kastore's kas_version() -> {2, 1, 1}
+                three = x86_struct_returned(data, sym.offset)
+                if three is not None and all(0 <= v < 1000 for v in three) and three[0] > 0:
+                    return Claim(lib, ".".join(map(str, three)), Evidence(
+                        "version-function", path, f"{sym.name}() returns {{{', '.join(map(str, three))}}}",
+                        "version"), W_OWN_API)
             if info.machine == "x86_64":
                 win64 = info.format == "pe"
                 stored = _x86_stores(data, sym.offset, win64=win64)
@@ -463,6 +496,64 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
     except (struct.error, IndexError, ValueError, OverflowError, UnicodeDecodeError):
         return None
     return None
+
+
+# "TTF_GetHarfBuzz" (of TTF_GetHarfBuzzVersion): an API prefix, then the name of another library
+_GETS_OTHER = re.compile(r"(?P<api>[A-Za-z][A-Za-z0-9]{1,15})_[Gg]et_?(?P<lib>[A-Z][A-Za-z0-9]{2,30})")
+
+
+def _evaluate_getter(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
+    """The version an x86-64 wrapper's callee stores through its first three pointer arguments
+    (``hb_version(&major, &minor, &patch)``: three immediates), the callee nothing but the stores."""
+    win64 = info.format == "pe"
+    called = x86_first_call(data, sym.offset, sym.vaddr, info)
+    if called is None:
+        return _evaluate_object_getter(path, data, info, sym, lib)
+    stored = _x86_stores(data, called[0], win64=win64)
+    if not stored or len(stored) != 3 or not all(0 <= v < 1000 for v in stored):
+        return None
+    version = ".".join(map(str, stored))
+    return Claim(lib, version, Evidence("version-function", path, f"{sym.name}() calls {called[1]:#x}, "
+                                        f"which stores {', '.join(map(str, stored))}", "version"), W_OWN_API,
+                 static=True)
+
+
+def _evaluate_object_getter(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library
+                            ) -> Claim | None:
+    """The version a wrapper reads from a global object of the library's (SDL_ttf's
+    TTF_GetFreeTypeVersion: FT_Library_Version(library, &major, &minor, &patch), which copies three
+    fields of the object): the constants a function its initialiser calls stores into those fields
+    (FT_Init_FreeType(&library) calls FT_New_Library, which fills them), one version only."""
+    win64 = info.format == "pe"
+    got = x86_object_getter(data, sym.offset, sym.vaddr, info, win64=win64)
+    text = info.sections.get(".text")
+    if got is None or text is None:
+        return None
+    glob, goff, _gaddr = got
+    args = x86_field_getter(data, goff, win64=win64)
+    if args is None or sorted(args) != [1, 2, 3]:
+        return None
+    offsets = [args[a] for a in (1, 2, 3)]
+    lo, hi = text[0], text[0] + text[1]
+    if not lo <= sym.offset < hi:
+        return None
+    delta = sym.vaddr - sym.offset
+    versions: set[tuple[int, ...]] = set()
+    for coff, caddr in x86_initialised_by(data, info, lo, hi, delta, glob, win64=win64):
+        fields = x86_constant_fields(data, coff, caddr, info)
+        values = [set(fields.get(o, [])) for o in offsets]
+        if any(len(v) != 1 for v in values) or len({b for v in values for b, _ in v}) != 1:
+            continue
+        versions.add(tuple(next(iter(v))[1] for v in values))
+    if len(versions) != 1:
+        return None
+    nums = next(iter(versions))
+    if not (0 < nums[0] < 1000 and all(0 <= n < 1000 for n in nums)):
+        return None
+    return Claim(lib, ".".join(map(str, nums)), Evidence(
+        "version-function", path, f"{sym.name}() reads fields {', '.join(hex(o) for o in offsets)} of the "
+        f"object at {glob:#x}, which its initialiser's callee fills with {', '.join(map(str, nums))}",
+        "version"), W_OWN_API, static=True)
 
 
 def _evaluate_stores(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Library) -> Claim | None:
@@ -807,14 +898,32 @@ def package_claims(path: str, data: bytes, info: BinaryInfo, own: Library, own_k
 
 # -- Windows VERSIONINFO ---------------------------------------------------------------------
 
+_API_NUMBER = re.compile(r"(?<=[a-z])[0-9]{1,2}(?=[_-]|$)")
+
+
 def versioninfo_claims(path: str, data: bytes, info: BinaryInfo, own: Library, own_key: str) -> list[Claim]:
     res = version_resource(data, info)
     if not res:
+        return []
+    if own.versioninfo_text is not None:
+        # the table says where the resource's text states the release (its numbers do not)
+        for field in ("FileDescription", "ProductName"):
+            tm = own.versioninfo_text.search(res.get(field, ""))
+            if tm:
+                return [Claim(own, tm.group(1), Evidence("versioninfo", path, f"{field} {res[field].strip()}",
+                                                         "version"), W_VERSIONINFO)]
         return []
     names = " ".join(res.get(k, "") for k in ("ProductName", "FileDescription", "InternalName",
                                               "OriginalFilename"))
     keys = {_norm(own.name).removeprefix("lib"), _norm(own_key).removeprefix("lib"),
             *(_norm(f) for f in own.files)}
+    # a library named with the API number of the one it extends (SDL2_image.dll) whose resource
+    # names it without the number (FileDescription "SDL_image"): the name less that number counts
+    # too, when enough of it is left to name one library (not "lz" of lz4, "png" of png16)
+    for raw in (own.name, own_key, *own.files):
+        bare = _norm(_API_NUMBER.sub("", raw.lower())).removeprefix("lib")
+        if len(bare) >= 6:
+            keys.add(bare)
     said = _norm(names)
     if not any(k and len(k) >= 2 and k in said for k in keys):
         return []  # the resource describes something else (a product, a Python extension)

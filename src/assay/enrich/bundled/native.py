@@ -16,6 +16,7 @@ import functools
 import mmap
 import re
 import struct
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -46,7 +47,9 @@ from assay.enrich.bundled.rules import (
 from assay.identity.versions import split_distro
 from assay.model import Evidence
 
-_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~_][0-9A-Za-z.]+)?$")
+# a release, with one extra (1.2.1-dev, 3.0.0rc1), or a build git describes after its tag
+# (1.16.0-187-g01a78fbc3)
+_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~_][0-9A-Za-z.]+)?(?:-g[0-9a-f]{6,40})?$")
 _MAX_PER_ANCHOR = 64  # a string repeated thousands of times proves nothing more
 
 
@@ -128,10 +131,14 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     reader.regex.match(data, at, hi)
                 if vm is None or vm.start() > at:
                     continue
-                version = _group(vm, reader.template)
+                shown = _shown(vm.group())
+                if reader.table is not None:
+                    version = reader.table.get(vm.group(1).decode("latin-1"))
+                    shown = f"{shown}: the release check-in of {version}"
+                else:
+                    version = _group(vm, reader.template)
                 if version:
-                    add(lib, version, Evidence("version-string", path,
-                                               vm.group().decode("latin-1").strip("\x00 \n"), "version"))
+                    add(lib, version, Evidence("version-string", path, shown, "version"))
 
     # a version text no string stands beside, that the library's code loads right after its anchor
     # (libpng's mismatch message, hwloc's "hwlocVersion" info): read where the code loads it
@@ -168,6 +175,33 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                         _SYMBOL_WEIGHT)
                 elif lib.name not in found and lib.name not in named_libs:
                     add(lib, None, Evidence("symbol", path, f"defines {reader.symbol}", "presence"))
+
+    # a library compiled in with every symbol renamed under a vendor's prefix (the 1DS telemetry
+    # SDK's matsdk_sqlite3_*): its symbol readers under that prefix, when enough of its API is there
+    if m.vendor_pattern is not None:
+        try:
+            renamed = info.prefix_counts(m.vendor_pattern)
+        except _MALFORMED:
+            renamed = Counter()
+        for whole, n in renamed.items():
+            for prefix, (lib, need) in m.prefix_min.items():
+                vendor = whole[:-len(prefix)]
+                if not whole.endswith(prefix) or n < need or not vendor or vendor in m.prefix_min:
+                    continue
+                for reader in lib.symbols:
+                    if not reader.symbol.startswith(prefix):
+                        continue
+                    for part in parts:
+                        try:
+                            sym = part.symbol(vendor + reader.symbol)
+                            if sym is None:
+                                continue
+                            version, shown = _symbol_version(data, part, sym, reader)
+                        except _MALFORMED:
+                            continue
+                        if version:
+                            add(lib, version, Evidence("symbol", path, f"{vendor}{reader.symbol}: {shown}",
+                                                       "version"), _SYMBOL_WEIGHT)
 
     # generic evidence (no entry per library): version functions, build paths, symbol prefixes,
     # package notes, VERSIONINFO, build-information blocks
@@ -306,7 +340,7 @@ def _immediate_versions(data: bytes | mmap.mmap, lib: Library) -> Iterator[tuple
             if data[pos - 2] in (0x48, 0x49) and 0xB8 <= data[pos - 1] <= 0xBF:
                 text = x86_immediate_text(data, pos - 2, lead)
                 vm = reader.regex.search(text + b"\x00") if text else None
-                version = _group(vm, reader.template) if vm else None
+                version = _group(vm, reader.template) if vm and reader.table is None else None
                 if version:
                     yield version, text.decode("latin-1")
                     return
@@ -494,6 +528,12 @@ def _literal_search(words: tuple[bytes, ...], silent: tuple[bytes, ...],
             max(map(len, words + silent)) > _OVERLAP:
         return None
     return literal_search(words, silent)
+
+
+def _shown(text: bytes) -> str:
+    """A matched text as evidence shows it: the strings it spans (a banner and the build block
+    after it) joined by one space, not by their NUL terminators."""
+    return re.sub(rb"\x00+", b" ", text).decode("latin-1").strip(" \n")
 
 
 def _group(vm: re.Match[bytes], template: str | None = None) -> str | None:

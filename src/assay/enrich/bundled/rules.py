@@ -24,6 +24,9 @@ class StringReader:
     regex: re.Pattern[bytes]  # group "v" (or group 1) is the version
     window: int  # bytes before the anchor that the regex may start at
     template: str | None = None  # the version from several groups: "{1}.{2}.{3}"
+    # group 1 is a key, the version is its release by this table (a source id's check-in), and
+    # a key not in it proves nothing
+    table: dict[str, str] | None = None
     beside: int = 0  # >0: the regex reads a constant the code loads within this many bytes after the anchor
 
 
@@ -77,6 +80,9 @@ class Library:
     quoted_by_clients: bool = False  # its version text is a header macro its clients print too
     versioninfo: bool = True  # its Windows VERSIONINFO numbers its releases (not a fixed 1,0,0,0)
     version_parts: int = 3  # a release's parts at most: VERSIONINFO's zeros beyond them are padding
+    # its VERSIONINFO numbers are no release but its text states one: a regex over the
+    # FileDescription and ProductName (group 1 = the version; NVIDIA's "CUDA Runtime, Version 12.0.107")
+    versioninfo_text: re.Pattern[str] | None = None
     prefix_then_upper: bool = False  # its prefixes count only before a capital (cmsOpen..., not cms_)
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
     toolchain: str | None = None  # a toolchain runtime's own source tree (gcc for libgfortran)
@@ -112,6 +118,9 @@ class LibraryMatcher:
     by_prefix: list[tuple[str, Library]] = field(default_factory=list)  # longest prefix first
     prefix_pattern: bytes | None = None  # group 1 = a declared prefix, at a symbol name's start
     prefix_min: dict[str, tuple[Library, int]] = field(default_factory=dict)
+    # group 1 = a vendor's prefix then a declared prefix of a library with version symbols under it
+    # ("matsdk_sqlite3_"): a copy of the library whose symbols the vendor renamed
+    vendor_pattern: bytes | None = None
     by_source: dict[str, Library] = field(default_factory=dict)  # normalised source-tree name -> library
     symbol_pattern: bytes | None = None  # every symbol the table's readers read, as one trie
 
@@ -222,10 +231,16 @@ def _compile_library(entry: dict, kind: str) -> Library:
                 used = {int(g) for g in _TEMPLATE_GROUP.findall(template)}
                 if not used or max(used) > rx.groups or _TEMPLATE_GROUP.sub("", template).strip(".-_"):
                     raise ValueError(f"{name}: version template {template!r} needs groups of {v['regex']}")
-            anchors = v["anchor"] if isinstance(v["anchor"], list) else [v["anchor"]]
-            for anchor in anchors:
+            table = {str(k): str(t) for k, t in v["table"].items()} if "table" in v else None
+            if table is not None and (template is not None or "window" in v):
+                raise ValueError(f"{name}: a version table reads group 1 at the anchor, alone")
+            # a table's keys are its anchors: each one is where its match starts
+            anchors = v["anchor"] if "anchor" in v else list(table or ())
+            if not anchors:
+                raise ValueError(f"{name}: version regex needs an anchor (or a table): {v['regex']}")
+            for anchor in anchors if isinstance(anchors, list) else [anchors]:
                 strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0)), template,
-                                            int(v.get("beside", 0))))
+                                            table, int(v.get("beside", 0))))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
@@ -253,6 +268,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
         versioninfo=bool(entry.get("versioninfo", True)),
         version_parts=int(entry.get("version_parts", 3)),
+        versioninfo_text=re.compile(entry["versioninfo_text"]) if "versioninfo_text" in entry else None,
         prefix_then_upper=bool(entry.get("prefix_then_upper", False)),
         sources=tuple(entry.get("sources", ())),
         toolchain=entry.get("toolchain"),
@@ -317,6 +333,10 @@ def matcher() -> LibraryMatcher:
         rest = sorted(p.encode() for p in m.prefix_min if p not in upper)
         alts = [re.escape(p).encode() + b"(?=[A-Z])" for p in upper] + [trie_regex(rest).pattern]
         m.prefix_pattern = b"(" + b"|".join(alts) + b")"
+        renamed = sorted({p.encode() for p, (lib, _n) in m.prefix_min.items() if not lib.prefix_then_upper
+                          and any(r.symbol.startswith(p) for r in lib.symbols)})
+        if renamed:
+            m.vendor_pattern = b"([a-z][a-z0-9]{1,11}_(?:" + trie_regex(renamed).pattern + b"))"
     m.anchors = trie_regex(sorted(set(m.by_anchor) | set(m.markers)))
     js = sorted({r.anchor for lib in m.javascript for r in lib.strings})
     m.js_anchors = trie_regex(js) if js else None

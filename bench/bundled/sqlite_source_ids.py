@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""SQLite releases by their source ids, read from real builds: the table in libraries.toml.
+
+    python bench/bundled/sqlite_source_ids.py            # prints the TOML table for the sqlite entry
+
+SQLite compiles its source id (``SQLITE_SOURCE_ID``: the release check-in's date, time and hash)
+into every build, and a stripped static copy keeps it when no symbol says ``sqlite3_version``
+(Rust extensions built with rusqlite's bundled SQLite, Qt's SQL driver, a PDF or slide reader).
+The id names one check-in; which release that check-in is comes from builds that state both.
+
+apsw releases one wheel series per SQLite release (apsw 3.46.0.x is built with SQLite 3.46.0).
+For each SQLite release apsw has a manylinux x86_64 wheel of, the newest such wheel is fetched
+from PyPI (sha256 from the index checked), its extension read: it must hold exactly one source
+id and the release's ``sqlite3_version`` text (``3.46.0``), else the release is left out.
+The table's keys are the id's date, time and the first 8 hex digits of the hash: builds of the
+same check-in with another compile-time variant end the hash differently ("alt1").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import urllib.request
+import zipfile
+from pathlib import Path
+
+CACHE = Path.home() / ".cache" / "assay-corpus" / "sqlite-ids"
+SOURCE_ID = re.compile(rb"(20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9a-f]{8})[0-9a-f]{52}"
+                       rb"(?:[0-9a-f]{4}|alt[0-9])\x00")
+
+
+def _fetch(url: str, sha256: str, dest: Path) -> Path:
+    if not url.startswith("https://"):  # an index mirror's relative link to the same file
+        url = "https://files.pythonhosted.org/packages/" + url.split("/packages/packages/", 1)[-1]
+    if dest.exists() and hashlib.sha256(dest.read_bytes()).hexdigest() == sha256:
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(3):
+        try:
+            data = urllib.request.urlopen(url, timeout=120).read()
+            break
+        except OSError as exc:
+            if attempt == 2:
+                raise SystemExit(f"{dest.name}: download failed: {exc}") from exc
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise SystemExit(f"{dest.name}: sha256 differs from the index's")
+    tmp = dest.with_suffix(".part")
+    tmp.write_bytes(data)
+    tmp.replace(dest)
+    return dest
+
+
+def releases() -> dict[str, dict]:
+    """SQLite release -> the newest apsw manylinux x86_64 wheel built with it."""
+    index = json.load(urllib.request.urlopen("https://pypi.org/pypi/apsw/json", timeout=60))
+    out: dict[str, tuple[tuple[int, ...], dict]] = {}
+    for version, files in index["releases"].items():
+        m = re.fullmatch(r"(3\.[0-9]+\.[0-9]+)\.([0-9]+)", version)
+        if m is None:
+            continue  # 3.36.0.post1 and the like: no fourth number to order by
+        wheels = sorted((f for f in files if f["filename"].endswith(".whl") and "manylinux" in f["filename"]
+                         and "x86_64" in f["filename"] and not f.get("yanked")), key=lambda f: f["size"])
+        if not wheels:
+            continue
+        order = tuple(int(p) for p in version.split("."))
+        if m.group(1) not in out or out[m.group(1)][0] < order:
+            out[m.group(1)] = (order, wheels[0])
+    return {k: v[1] for k, v in sorted(out.items(), key=lambda kv: kv[1][0])}
+
+
+def read_id(wheel: Path, release: str) -> str | None:
+    with zipfile.ZipFile(wheel) as zf:
+        for name in zf.namelist():
+            if ".so" not in name.rsplit("/", 1)[-1]:
+                continue
+            data = zf.read(name)
+            ids = {m.group(1).decode() for m in SOURCE_ID.finditer(data)}
+            if len(ids) == 1 and re.search(rb"(?<![0-9.])" + re.escape(release.encode()) + rb"\x00", data):
+                return ids.pop()
+    return None
+
+
+def main() -> None:
+    rows = []
+    for release, f in releases().items():
+        wheel = _fetch(f["url"], f["digests"]["sha256"], CACHE / f["filename"])
+        key = read_id(wheel, release)
+        if key is None:
+            print(f"# {release}: {f['filename']}: no single source id beside the release text",
+                  file=sys.stderr)
+            continue
+        rows.append(f'"{key}" = "{release}"  # {f["filename"].split("-cp")[0]}')
+    print("table = {")
+    print("\n".join(rows))
+    print("}")
+
+
+if __name__ == "__main__":
+    main()
