@@ -1621,3 +1621,72 @@ def _x86_null_path(data: bytes, off: int, vaddr: int, *, win64: bool) -> int | N
         else:
             return None
     return None
+
+
+# -- constants the code loads right after another ------------------------------------------
+
+_LEA_RIP = re.compile(rb"[\x48\x4c]\x8d[\x05\x0d\x15\x1d\x25\x2d\x35\x3d]")  # lea r64, [rip + d32]
+
+
+def _file_vaddr(data: bytes | mmap.mmap, info: BinaryInfo, off: int) -> int | None:
+    """The virtual address of file offset ``off`` (PE sections, ELF64 PT_LOAD segments)."""
+    try:
+        if info.format == "pe":
+            (pe_off,) = struct.unpack_from("<I", data, 0x3C)
+            nsect, opt_size = struct.unpack_from("<H12xH", data, pe_off + 6)
+            opt = pe_off + 24
+            pe32plus = struct.unpack_from("<H", data, opt)[0] == 0x20B
+            image_base = struct.unpack_from("<Q" if pe32plus else "<I", data,
+                                            opt + (24 if pe32plus else 28))[0]
+            for i in range(min(nsect, 96)):
+                va, rsize, roff = struct.unpack_from("<III", data, opt + opt_size + 40 * i + 12)
+                if roff <= off < roff + rsize:
+                    return image_base + va + off - roff
+        elif info.format == "elf" and data[4] == 2 and data[5] == 1:  # ELF64, little-endian
+            phoff, = struct.unpack_from("<Q", data, 0x20)
+            phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+            for i in range(min(phnum, 64)):
+                p_type, _flags, p_offset, p_vaddr, _paddr, p_filesz = struct.unpack_from(
+                    "<IIQQQQ", data, phoff + i * phentsize)
+                if p_type == 1 and p_offset <= off < p_offset + p_filesz:
+                    return p_vaddr + off - p_offset
+    except (struct.error, IndexError):
+        return None
+    return None
+
+
+def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, target: int, window: int,
+                    *, most: int = 4) -> list[int]:
+    """x86-64: the file offsets of the constants that the code loads (``lea r64, [rip + d]``)
+    within ``window`` bytes after a load of the constant at file offset ``target``, in the order
+    the code loads them: the arguments a function passes beside a fixed text (a message's parts,
+    a key and its value). Empty when the file is no x86-64 PE or ELF file or no code loads it."""
+    if info.machine != "x86_64" or info.format not in ("pe", "elf"):
+        return []
+    text = info.sections.get(".text")
+    target_va = _file_vaddr(data, info, target)
+    if text is None or target_va is None:
+        return []
+    lo, size = text
+    text_va = _file_vaddr(data, info, lo)
+    if text_va is None:
+        return []
+    out: list[int] = []
+    for m in _LEA_RIP.finditer(data, lo, lo + size):
+        p = m.start()
+        (disp,) = struct.unpack_from("<i", data, p + 3)
+        if text_va + (p - lo) + 7 + disp != target_va:
+            continue
+        pos, end = p + 7, min(p + 7 + window, lo + size)
+        while len(out) < most:
+            q = _LEA_RIP.search(data, pos, end)
+            if q is None or q.start() + 7 > end:
+                break
+            (dq,) = struct.unpack_from("<i", data, q.start() + 3)
+            off = info.offset_of(text_va + (q.start() - lo) + 7 + dq)
+            if off is not None:
+                out.append(off)
+            pos = q.start() + 7
+        if len(out) >= most:
+            break
+    return out

@@ -943,6 +943,42 @@ def versioninfo_claims(path: str, data: bytes, info: BinaryInfo, own: Library, o
     return []
 
 
+# -- a PE file's own PDB path ----------------------------------------------------------------
+
+# the debug directory's CodeView record: "RSDS", the PDB's GUID and age, its path as the linker
+# wrote it
+_RSDS_PATH = re.compile(rb"RSDS.{20}(?P<path>[\x20-\x7e]{4,260}?\.pdb)\x00", re.S)
+_PDB_TREE = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_+.]*?)-v?(?P<ver>[0-9]+(?:\.[0-9]+){1,3})")
+_ARCH_TAIL = re.compile(r"(?:64|32)$")
+
+
+def pdb_path_claims(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher) -> list[Claim]:
+    """The release a PE file was built from, when the path of its own PDB runs through a source tree
+    named with the release of the project the PDB is named for
+    (``C:\\WinDivert-2.2.2\\install\\MSVC\\amd64\\WinDivert64.pdb``): the linker's record of this
+    very file, not a text its code quotes. A tree named for another project says nothing here."""
+    if info.format != "pe":
+        return []
+    pos, seen = data.find(b"RSDS"), 0
+    while pos >= 0 and seen < 8:
+        seen += 1
+        rm = _RSDS_PATH.match(data, pos, pos + 300)
+        if rm is not None:
+            pdb = rm.group("path").decode("latin-1")
+            parts = re.split(r"[\\/]", pdb)
+            stem = _norm(_ARCH_TAIL.sub("", parts[-1][:-4])).removeprefix("lib")
+            for part in parts[:-1]:
+                dm = _PDB_TREE.fullmatch(part)
+                if dm and len(stem) >= 3 and _norm(dm.group("name")).removeprefix("lib") == stem:
+                    name = dm.group("name")
+                    lib = m.library_for_source(name) or generic_library(name.lower())
+                    return [Claim(lib, dm.group("ver"), Evidence("pdb-path", path, pdb, "version"),
+                                  W_BUILD_PATH)]
+            return []  # the file's own record names no release
+        pos = data.find(b"RSDS", pos + 4)
+    return []
+
+
 # -- build-information blocks ---------------------------------------------------------------
 
 _BUILD_LINE = re.compile(
@@ -1042,5 +1078,5 @@ def build_info(path: str, data: bytes, m: LibraryMatcher,
     return claims
 
 
-__all__ = ["Claim", "build_info", "package_claims", "prefix_presence", "source_paths", "version_from_text",
-           "version_functions", "versioninfo_claims"]
+__all__ = ["Claim", "build_info", "package_claims", "pdb_path_claims", "prefix_presence", "source_paths",
+           "version_from_text", "version_functions", "versioninfo_claims"]

@@ -32,10 +32,11 @@ from assay.enrich.bundled.binary import (
     parse,
     version_resource,
 )
-from assay.enrich.bundled.decode import read_symbol, x86_immediate_text
+from assay.enrich.bundled.decode import read_symbol, x86_immediate_text, x86_loads_after
 from assay.enrich.bundled.rules import (
     Library,
     LibraryMatcher,
+    StringReader,
     SymbolReader,
     file_key,
     fill_template,
@@ -109,6 +110,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
 
     # version strings and markers in constant data: one pass per range finds every anchor
     counts: dict[bytes, int] = {}
+    beside: list[tuple[Library, StringReader, int]] = []  # readers of what the code loads after an anchor
     seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
     if m.anchors is not None:
         for start, end, at, stop, anchor in _anchor_hits(m, data, info.data_ranges, seen):
@@ -120,6 +122,9 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             if marker_lib is not None:
                 add(marker_lib, None, Evidence("marker", path, anchor.decode("latin-1"), "presence"))
             for lib, reader in m.by_anchor.get(anchor, ()):
+                if reader.beside:
+                    beside.append((lib, reader, at))
+                    continue
                 lo = max(start, at - reader.window)
                 hi = min(end, stop + 256)
                 vm = reader.regex.search(data, lo, hi) if reader.window else \
@@ -134,6 +139,18 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     version = _group(vm, reader.template)
                 if version:
                     add(lib, version, Evidence("version-string", path, shown, "version"))
+
+    # a version text no string stands beside, that the library's code loads right after its anchor
+    # (libpng's mismatch message, hwloc's "hwlocVersion" info): read where the code loads it
+    for lib, reader, at in beside[:8]:
+        shown = reader.anchor.decode("latin-1").strip()
+        for off in x86_loads_after(data, info, at, reader.beside):
+            vm = reader.regex.match(data, off, off + 64)
+            version = _group(vm, reader.template) if vm else None
+            if version:
+                add(lib, version, Evidence("version-string", path, f"loaded after '{shown}': "
+                                           f"{vm.group().decode('latin-1').strip(chr(0))}", "version"))
+                break
 
     # symbols whose code or constant yields the version (each slice of a universal binary)
     named_libs = {lib.name for lib, _ev in named}
@@ -203,6 +220,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         claims += generic.source_paths(path, data, info, m, hits)
         claims += generic.prefix_presence(path, info, m, named_libs)
         claims += generic.build_info(path, data, m, hits, info.needed)
+        claims += generic.pdb_path_claims(path, data, info, m)
         if own_lib is not None and key:
             claims += generic.package_claims(path, data, info, own_lib, key)
     except _MALFORMED:
@@ -282,6 +300,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     for name, by_version in found.items():
         lib = libs[name]
         _fold_distro(name, by_version, weight)
+        _fold_development(by_version, weight, name)
         presence = by_version.get(None, [])
         versions = [v for v in by_version if v is not None]
         if lib.purl_type == "cargo" and len(versions) > 1:
@@ -362,6 +381,24 @@ def _fold_distro(name: str, by_version: dict[str | None, list[Evidence]],
             continue
         by_version[v] = by_version[v] + [e for e in by_version.pop(split.upstream) if e not in by_version[v]]
         weight[(name, v)] = weight.get((name, v), 0) + weight.pop((name, split.upstream), 0)
+
+
+# what a version text adds to a release number when the build is no release
+_DEV_MARK = re.compile(r"(?P<base>[0-9]+(?:\.[0-9]+)+)(?:-motley| (?:WIP|wip|dev|devel|unreleased|snapshot))")
+
+
+def _fold_development(by_version: dict[str | None, list[Evidence]], weight: dict[tuple[str, str], int],
+                      name: str) -> None:
+    """A development build's version text (zlib's "1.2.13.1-motley") and the bare number its other
+    texts give (the banners' "1.2.13.1") are one version: the marked one, backed by both. The bare
+    number alone would pass for a release."""
+    for v in [v for v in by_version if v is not None]:
+        dm = _DEV_MARK.fullmatch(v)
+        if dm is None or dm.group("base") not in by_version:
+            continue
+        base = dm.group("base")
+        by_version[v] = by_version[v] + [e for e in by_version.pop(base) if e not in by_version[v]]
+        weight[(name, v)] = weight.get((name, v), 0) + weight.pop((name, base), 0)
 
 
 def _key(lib: Library) -> str:

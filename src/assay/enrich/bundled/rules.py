@@ -27,6 +27,7 @@ class StringReader:
     # group 1 is a key, the version is its release by this table (a source id's check-in), and
     # a key not in it proves nothing
     table: dict[str, str] | None = None
+    beside: int = 0  # >0: the regex reads a constant the code loads within this many bytes after the anchor
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +240,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
                 raise ValueError(f"{name}: version regex needs an anchor (or a table): {v['regex']}")
             for anchor in anchors if isinstance(anchors, list) else [anchors]:
                 strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0)), template,
-                                            table))
+                                            table, int(v.get("beside", 0))))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
