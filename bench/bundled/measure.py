@@ -37,7 +37,8 @@ CACHE = Path.home() / ".cache" / "assay-corpus" / "untuned"
 # batches whose wheels are kept in a folder of their own
 CACHES = {"untuned7.json": Path.home() / ".cache" / "assay-corpus" / "untuned7",
           "untuned8.json": Path.home() / ".cache" / "assay-corpus" / "untuned8",
-          "untuned9.json": Path.home() / ".cache" / "assay-corpus" / "untuned9"}
+          "untuned9.json": Path.home() / ".cache" / "assay-corpus" / "untuned9",
+          "untuned13.json": Path.home() / ".cache" / "assay-corpus" / "untuned13"}
 
 
 def platform_of(filename: str) -> str:
@@ -159,6 +160,8 @@ def main() -> None:
            untuned_set("untuned8.json"), args.verbose)
     report("untuned, ninth batch, macOS (bench/bundled/untuned9.json)",
            untuned_set("untuned9.json"), args.verbose)
+    report("untuned, thirteenth batch, macOS (bench/bundled/untuned13.json)",
+           untuned_set("untuned13.json"), args.verbose)
 
 
 if __name__ == "__main__":
