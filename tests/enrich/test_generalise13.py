@@ -70,3 +70,15 @@ def test_bare_numbers_and_a_longer_text_are_one_version() -> None:
     assert sorted(_refined("x", ["1.2", "1.2.3"], {"1.2": [1], "1.2.3": [2]}, {})) == ["1.2", "1.2.3"]
     two = {"2.0.0": [1], "2.0.0-rc1": [2], "2.0.0-rc2": [3]}
     assert sorted(_refined("x", list(two), two, {})) == ["2.0.0", "2.0.0-rc1", "2.0.0-rc2"]
+
+
+@pytest.mark.slow
+def test_v8_as_rusty_v8_builds_it() -> None:
+    # stripped Rust builds embedding V8 through rusty_v8 keep only V8's version text with the
+    # embedder suffix rusty_v8 puts on every build: Deno's own executable ("15.0.245.2-rusty") and
+    # vl-convert-python's extension, which embeds deno_core ("12.9.202.9-rusty"); both were
+    # missing. The Rust crate named v8 (rusty_v8's own 0.105.1) stays a crate
+    deno = _graph("deno-")
+    assert _versions(deno, "v8") == {"15.0.245.2"}
+    assert any("15.0.245.2-rusty" in e.detail for e in _evidence(deno, "v8"))
+    assert _versions(_graph("vl_convert_python-"), "v8") == {"12.9.202.9"}
