@@ -25,9 +25,9 @@ OTHER = {
 
 
 def _wheel(prefix: str) -> Path:
-    """A Linux wheel of untuned15, of the corpus plan (``corpus:<project>``) or of OTHER, by name
-    prefix."""
-    return wheel_by_prefix(prefix, "linux", ("untuned15.json",), OTHER)
+    """A Linux wheel of untuned15 or untuned12, of the corpus plan (``corpus-linux:<project>``) or of
+    OTHER, by name prefix."""
+    return wheel_by_prefix(prefix, "linux", ("untuned15.json", "untuned12.json"), OTHER)
 
 
 @cache
@@ -97,3 +97,6 @@ def test_libcurl_by_its_dict_protocol_greeting() -> None:
     memray = _graph("corpus-linux:memray")
     assert _versions(memray, "curl") == {"8.7.1"}
     assert any("CLIENT libcurl 8.7.1" in e.detail for e in _evidence(memray, "curl"))
+    # zhinst-core's static libcurl (untuned12, conan build, symbols hidden): 8.6.0, which
+    # untuned12's truth had listed as present without a version until this reader showed the text
+    assert _versions(_graph("zhinst_core-"), "curl") == {"8.6.0"}
