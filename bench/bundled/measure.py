@@ -110,6 +110,7 @@ LATER_BATCHES = [
     ("untuned13.json", "thirteenth batch, macOS"),
     ("untuned14.json", "fourteenth batch, Windows"),
     ("untuned15.json", "fifteenth batch, Linux"),
+    ("untuned16.json", "sixteenth batch, Windows"),
 ]
 
 
