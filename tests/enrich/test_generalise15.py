@@ -79,9 +79,9 @@ def test_libbson_is_named_by_its_file_and_versioned_by_its_function() -> None:
 @pytest.mark.slow
 def test_a_static_openssl_3_without_its_banner_by_its_provider_version_parameter() -> None:
     # Geode-Solutions' libraries link OpenSSL 3.5.5 statically and the linker kept no
-    # 'OpenSSL 3.5.5 27 Jan 2026' banner; the provider core's parameter name 'openssl-version' sits
-    # right before OPENSSL_VERSION_STR. geode-explicit and geode-background are two PyPI projects
-    # (one vendor's common build); no other static OpenSSL 3 at hand lays the two out side by side
+    # 'OpenSSL 3.5.5 27 Jan 2026' banner; the provider core's 'openssl-version' parameter gives
+    # OPENSSL_VERSION_STR (read where the code loads it after the key, untuned16's reader, which
+    # covers these ELF files too). geode-explicit and geode-background are two PyPI projects
     for prefix in ("geode_explicit-", "geode_background-"):
         g = _graph(prefix)
         assert _versions(g, "openssl") == {"3.5.5"}, prefix
