@@ -108,6 +108,7 @@ LATER_BATCHES = [
     ("untuned11.json", "eleventh batch, macOS"),
     ("untuned12.json", "twelfth batch, Linux and Windows"),
     ("untuned14.json", "fourteenth batch, Windows"),
+    ("untuned17.json", "seventeenth batch, macOS"),
 ]
 
 
