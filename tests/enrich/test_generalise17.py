@@ -103,3 +103,14 @@ def test_mariadb_connector_version_from_its_connection_attributes() -> None:
     assert _versions(_graph("ml_metadata-"), "mariadb-connector-c") == {"3.0.8"}
     # second binary: mysqlclient's Windows extension, the texts NUL-padded by MSVC
     assert _versions(_graph("mysqlclient-"), "mariadb-connector-c") == {"3.4.9"}
+
+
+@pytest.mark.slow
+def test_version_text_a_version_function_loads() -> None:
+    # libspatialindex's SIDX_Version() streams SIDX_RELEASE_NAME into an ostringstream (no constant
+    # return): the one version text its code loads, in rtree's libspatialindex.dylib and
+    # libspatialindex_c.dylib (it was found without a version). No second project grafting
+    # libspatialindex on macOS was at hand
+    rtree = _graph("rtree-")
+    assert _versions(rtree, "libspatialindex") == {"2.1.0"}
+    assert any("SIDX_Version" in e.detail for e in _evidence(rtree, "libspatialindex"))

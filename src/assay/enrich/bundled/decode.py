@@ -26,7 +26,7 @@ def _at(data: bytes | mmap.mmap, pos: int, prefix: bytes) -> bool:
 def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
     """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" |
     "ret-table-str@INDEX" |
-    "ret-float@SCALE" | "tail-str" (functions),
+    "ret-float@SCALE" | "tail-str" | "loads-str" | "cmp-arg1" | "cmp-arg2" (functions),
     "int" | "str" | "ptr-str" (data objects)."""
     if sym.offset < 0 or sym.offset >= len(data):
         return None
@@ -47,6 +47,8 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         return ".".join(str(v) for v in stored) if stored else None
     if how == "tail-str":
         return _str_at(data, info, _tail_string(data, info, sym))
+    if how == "loads-str":
+        return _aarch64_loaded_version(data, info, sym) if info.machine == "aarch64" else None
     if how.startswith("fields@"):
         # a getter copying an object's fields through its pointer arguments, the object filled with
         # constants by the named constructor (FreeType: FT_Library_Version reads what FT_New_Library
@@ -116,6 +118,35 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         if kind == "addr" and how == "ret-int":
             return None
     return None
+
+
+_VERSION_TEXT = re.compile(r"[0-9]+\.[0-9]+(?:\.[0-9]+){0,2}")
+
+
+def _aarch64_loaded_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_ins: int = 96
+                            ) -> str | None:
+    """The one version-shaped text a version function loads (``adrp``/``add`` pairs over its first
+    ``max_ins`` instructions), whatever it does with it: libspatialindex's ``SIDX_Version()``
+    streams SIDX_RELEASE_NAME into an ostringstream and returns a copy. None when the function
+    loads no such text or two different ones."""
+    pages: dict[int, int] = {}
+    found: set[str] = set()
+    size = sym.size if 0 < sym.size <= 4 * max_ins else 4 * max_ins
+    end = min(sym.offset + size, len(data) - 4)
+    for pos in range(sym.offset, end, 4):
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = sym.vaddr + (pos - sym.offset)
+        rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0x9F000000 == 0x90000000:  # adrp
+            pages[rd] = _adrp_page(ins, pc)
+        elif ins & 0xFF800000 == 0x91000000 and rn in pages:  # add xd, xn, #imm
+            text = _str_at(data, info, pages[rn] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)))
+            if text is not None and _VERSION_TEXT.fullmatch(text):
+                found.add(text)
+            pages.pop(rd, None)
+        elif ins & 0xFFFFFC1F == 0xD65F0000:  # ret
+            break
+    return found.pop() if len(found) == 1 else None
 
 
 def _adrp_page(ins: int, pc: int) -> int:
