@@ -30,10 +30,11 @@ OTHER = {
 
 
 def _wheel(prefix: str) -> Path:
-    """A wheel of untuned17, untuned.json or untuned4.json (macOS), or of OTHER, by name prefix."""
+    """A wheel of untuned17, untuned.json, untuned4 or untuned6 (macOS), or of OTHER, by prefix."""
     if prefix.startswith("mysqlclient-"):
         return wheel_by_prefix(prefix, "win", (), OTHER)
-    return wheel_by_prefix(prefix, "mac", ("untuned17.json", "untuned.json", "untuned4.json"), OTHER)
+    batches = ("untuned17.json", "untuned.json", "untuned4.json", "untuned6.json")
+    return wheel_by_prefix(prefix, "mac", batches, OTHER)
 
 
 @cache
@@ -114,3 +115,15 @@ def test_version_text_a_version_function_loads() -> None:
     rtree = _graph("rtree-")
     assert _versions(rtree, "libspatialindex") == {"2.1.0"}
     assert any("SIDX_Version" in e.detail for e in _evidence(rtree, "libspatialindex"))
+
+
+@pytest.mark.slow
+def test_scip_build_options_text() -> None:
+    # SCIP's build options ("VERSION=10.0.0\n API_VERSION=156"): ortools' libscip has no build path
+    # naming its release (it was found without a version)
+    ortools = _graph("ortools-")
+    assert _versions(ortools, "scip") == {"10.0.0"}
+    # second binary: pyscipopt's grafted libscip, whose build paths say 10.0.2 too
+    pyscipopt = _graph("pyscipopt-")
+    assert _versions(pyscipopt, "scip") == {"10.0.2"}
+    assert any("API_VERSION" in e.detail for e in _evidence(pyscipopt, "scip"))
