@@ -127,3 +127,11 @@ def test_scip_build_options_text() -> None:
     pyscipopt = _graph("pyscipopt-")
     assert _versions(pyscipopt, "scip") == {"10.0.2"}
     assert any("API_VERSION" in e.detail for e in _evidence(pyscipopt, "scip"))
+
+
+@pytest.mark.slow
+def test_flatbuffers_version_function() -> None:
+    # flatbuffers::FLATBUFFERS_VERSION() returns "25.12.19" in MediaPipe's library (FlatBuffers was
+    # not named). No second binary exporting it with a constant return was at hand: ai-edge-litert's
+    # copy keeps no such symbol, and executorch's -O0 flatc (Linux) is only found, without a version
+    assert _versions(_graph("mediapipe-"), "flatbuffers") == {"25.12.19"}
