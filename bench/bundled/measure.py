@@ -107,6 +107,7 @@ LATER_BATCHES = [
     ("untuned10.json", "tenth batch, Linux and Windows"),
     ("untuned11.json", "eleventh batch, macOS"),
     ("untuned12.json", "twelfth batch, Linux and Windows"),
+    ("untuned13.json", "thirteenth batch, macOS"),
     ("untuned14.json", "fourteenth batch, Windows"),
     ("untuned17.json", "seventeenth batch, macOS"),
 ]

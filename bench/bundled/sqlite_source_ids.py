@@ -8,10 +8,13 @@ into every build, and a stripped static copy keeps it when no symbol says ``sqli
 (Rust extensions built with rusqlite's bundled SQLite, Qt's SQL driver, a PDF or slide reader).
 The id names one check-in; which release that check-in is comes from builds that state both.
 
-apsw releases one wheel series per SQLite release (apsw 3.46.0.x is built with SQLite 3.46.0).
-For each SQLite release apsw has a manylinux x86_64 wheel of, the newest such wheel is fetched
-from PyPI (sha256 from the index checked), its extension read: it must hold exactly one source
-id and the release's ``sqlite3_version`` text (``3.46.0``), else the release is left out.
+Two kinds of builds say both, each fetched from PyPI (manylinux x86_64, sha256 from the index
+checked): apsw releases one wheel series per SQLite release (apsw 3.46.0.x is built with SQLite
+3.46.0): the newest wheel of each must hold exactly one source id and the release's text
+(``3.46.0``); pysqlite3-binary links SQLite statically with its symbols: the release its
+``sqlite3_version`` symbol states (assay's own symbol reader) beside exactly one source id. A
+check-in two builds give different releases for is left out (none does: where both projects
+built a release, they agree).
 The table's keys are the id's date, time and the first 8 hex digits of the hash: builds of the
 same check-in with another compile-time variant end the hash differently ("alt1").
 """
@@ -52,6 +55,18 @@ def _fetch(url: str, sha256: str, dest: Path) -> Path:
     return dest
 
 
+def _wheels(project: str) -> dict[str, dict]:
+    """Release -> its smallest manylinux x86_64 wheel, for every release of ``project`` with one."""
+    index = json.load(urllib.request.urlopen(f"https://pypi.org/pypi/{project}/json", timeout=60))
+    out = {}
+    for version, files in index["releases"].items():
+        wheels = sorted((f for f in files if f["filename"].endswith(".whl") and "manylinux" in f["filename"]
+                         and "x86_64" in f["filename"] and not f.get("yanked")), key=lambda f: f["size"])
+        if wheels:
+            out[version] = wheels[0]
+    return out
+
+
 def releases() -> dict[str, dict]:
     """SQLite release -> the newest apsw manylinux x86_64 wheel built with it."""
     index = json.load(urllib.request.urlopen("https://pypi.org/pypi/apsw/json", timeout=60))
@@ -82,8 +97,41 @@ def read_id(wheel: Path, release: str) -> str | None:
     return None
 
 
+def read_symbol_pair(wheel: Path) -> tuple[str, str] | None:
+    """(source id key, release) from a build whose ``sqlite3_version`` symbol states the release
+    (read by assay's own symbol reader) beside exactly one source id."""
+    from assay.enrich.bundled.native import scan_binary
+    from assay.enrich.bundled.rules import matcher
+
+    with zipfile.ZipFile(wheel) as zf:
+        for name in zf.namelist():
+            if ".so" not in name.rsplit("/", 1)[-1]:
+                continue
+            data = zf.read(name)
+            ids = {m.group(1).decode() for m in SOURCE_ID.finditer(data)}
+            scan = scan_binary(name, data, matcher())
+            stated = {d.version for d in (scan.detections if scan else []) if d.library.name == "sqlite"
+                      and d.version and any(e.kind == "symbol" for e in d.evidence)}
+            if len(ids) == 1 and len(stated) == 1:
+                return ids.pop(), stated.pop()
+    return None
+
+
 def main() -> None:
-    rows = []
+    found: dict[str, dict[str, list[str]]] = {}  # source id key -> release -> the builds saying so
+
+    def add(key: str, release: str, build: str) -> None:
+        found.setdefault(key, {}).setdefault(release, []).append(build)
+
+    # pysqlite3-binary links one SQLite release statically and keeps its symbols
+    for version, f in _wheels("pysqlite3-binary").items():
+        wheel = _fetch(f["url"], f["digests"]["sha256"], CACHE / f["filename"])
+        pair = read_symbol_pair(wheel)
+        if pair is None:
+            print(f"# pysqlite3-binary {version}: no single source id beside a stated release",
+                  file=sys.stderr)
+        else:
+            add(pair[0], pair[1], f"pysqlite3-binary {version}")
     for release, f in releases().items():
         wheel = _fetch(f["url"], f["digests"]["sha256"], CACHE / f["filename"])
         key = read_id(wheel, release)
@@ -91,9 +139,14 @@ def main() -> None:
             print(f"# {release}: {f['filename']}: no single source id beside the release text",
                   file=sys.stderr)
             continue
-        rows.append(f'"{key}" = "{release}"  # {f["filename"].split("-cp")[0]}')
+        add(key, release, f["filename"].split("-cp")[0].replace("-", " "))
     print("table = {")
-    print("\n".join(rows))
+    for key in sorted(found):
+        if len(found[key]) > 1:  # two builds disagree: the check-in proves nothing
+            print(f"# {key}: builds disagree: {found[key]}", file=sys.stderr)
+            continue
+        (release, builds), = found[key].items()
+        print(f'"{key}" = "{release}"  # {", ".join(dict.fromkeys(builds))}')
     print("}")
 
 

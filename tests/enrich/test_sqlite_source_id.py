@@ -1,5 +1,6 @@
 """SQLite copies with no version symbol, versioned by their source id's release check-in (the
-table in libraries.toml, read from apsw's builds by bench/bundled/sqlite_source_ids.py)."""
+table in libraries.toml, read from apsw's and pysqlite3-binary's builds by
+bench/bundled/sqlite_source_ids.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from .native_components import evidence, versions, wheel_by_prefix
     ("openslide_bin-", "linux", "untuned.json", "3.53.2"),
     # Qt's SQL driver plugin (macOS arm64)
     ("pyqt5_qt5-", "mac", "untuned9.json", "3.49.1"),
+    # an older release, known by pysqlite3-binary's build of it, inside CPLEX's DLL (Windows)
+    ("cplex-", "win", "untuned14.json", "3.33.0"),
 ])
 def test_a_stripped_static_sqlite_is_versioned_by_its_source_id(prefix, platform, batch, version):
     graph = catalog_artifact(wheel_by_prefix(prefix, platform, (batch,)))

@@ -155,6 +155,22 @@ def _adrp_page(ins: int, pc: int) -> int:
     return (pc & ~0xFFF) + ((imm - (1 << 21) if imm & (1 << 20) else imm) << 12)
 
 
+def _branch_target(ins: int, pc: int) -> int | None:
+    """Where an arm64 direct branch at ``pc`` may jump (``b``, ``b.cond``, ``cbz``/``cbnz``,
+    ``tbz``/``tbnz``); None for any other instruction."""
+    if ins & 0x7C000000 == 0x14000000:  # b (bl is a call: it comes back)
+        if ins & 0x80000000:
+            return None
+        imm, bits = ins & 0x3FFFFFF, 26
+    elif ins & 0xFF000010 == 0x54000000 or ins & 0x7E000000 == 0x34000000:  # b.cond, cbz/cbnz
+        imm, bits = (ins >> 5) & 0x7FFFF, 19
+    elif ins & 0x7E000000 == 0x36000000:  # tbz/tbnz
+        imm, bits = (ins >> 5) & 0x3FFF, 14
+    else:
+        return None
+    return pc + 4 * (imm - (1 << bits) if imm >> (bits - 1) else imm)
+
+
 def _constant_step(ins: int, pc: int, data: bytes, info: BinaryInfo, regs: dict[int, int],
                    addrs: dict[int, int]) -> bool:
     """Follow one arm64 instruction that builds a constant: ``movz``/``movn``/``movk`` (a value in
@@ -1197,6 +1213,7 @@ def aarch64_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo,
     regs: dict[int, int] = {}  # x0-x30 as 0-30, d0-d31 as 32-63
     addrs: dict[int, int] = {}
     out: dict[int, list[tuple[int, int]]] = {}
+    beyond = 0  # the furthest address a branch read so far jumps to
     pos = off
     for _ in range(max_ins):
         if pos < 0 or pos + 4 > len(data):
@@ -1204,8 +1221,16 @@ def aarch64_constant_fields(data: bytes, off: int, vaddr: int, info: BinaryInfo,
         (ins,) = struct.unpack_from("<I", data, pos)
         pc = vaddr + (pos - off)
         rd, rn, rt2 = ins & 0x1F, (ins >> 5) & 0x1F, (ins >> 10) & 0x1F
+        beyond = max(beyond, _branch_target(ins, pc) or 0)
         if ins in (0xD65F03C0, 0xD65F0BFF):  # ret
-            break
+            if beyond <= pc:
+                break
+            # an early return (FT_New_Library's argument checks, in JDK's FreeType, come before
+            # its stores): the code after it is reached only by a branch, nothing known holds
+            regs.clear()
+            addrs.clear()
+            pos += 4
+            continue
         if _constant_step(ins, pc, data, info, regs, addrs):
             pass
         elif ins & 0xBFC00000 == 0xB9000000 or ins & 0xFFC00000 == 0xFD000000:  # str wt/xt/dt, [xn, #uimm]

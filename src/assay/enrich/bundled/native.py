@@ -303,6 +303,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         _fold_development(by_version, weight, name)
         presence = by_version.get(None, [])
         versions = [v for v in by_version if v is not None]
+        if lib.purl_type != "cargo":
+            versions = _refined(name, versions, by_version, weight)
         if lib.purl_type == "cargo" and len(versions) > 1:
             # Rust links semver-incompatible versions of one crate side by side: each is a crate
             for v in sorted(versions):
@@ -399,6 +401,23 @@ def _fold_development(by_version: dict[str | None, list[Evidence]], weight: dict
         base = dm.group("base")
         by_version[v] = by_version[v] + [e for e in by_version.pop(base) if e not in by_version[v]]
         weight[(name, v)] = weight.get((name, v), 0) + weight.pop((name, base), 0)
+
+
+def _refined(name: str, versions: list[str], by_version: dict[str | None, list[Evidence]],
+             weight: dict[tuple[str, str], int]) -> list[str]:
+    """A version's bare numbers and a text of the same file that goes on past them with a suffix
+    (LLVMGetVersion() stores 24, 0, 0 where LLVM's banner says "24.0.0git", a snapshot before
+    24.0.0) are one version: the text's, which says more, backed by both. Only when exactly one
+    text goes on past the numbers."""
+    for v in sorted(versions, key=len):
+        longer = [w for w in versions if len(w) > len(v) and w.startswith(v)
+                  and not w[len(v)].isdigit() and w[len(v)] != "."]
+        if len(longer) != 1 or v not in by_version:
+            continue
+        w = longer[0]
+        by_version[w] = by_version[w] + [e for e in by_version.pop(v) if e not in by_version[w]]
+        weight[(name, w)] = weight.get((name, w), 0) + weight.pop((name, v), 0)
+    return [v for v in versions if v in by_version]
 
 
 def _key(lib: Library) -> str:
