@@ -138,3 +138,16 @@ def test_flatbuffers_version_function() -> None:
     # not named). No second binary exporting it with a constant return was at hand: ai-edge-litert's
     # copy keeps no such symbol, and executorch's -O0 flatc (Linux) is only found, without a version
     assert _versions(_graph("mediapipe-"), "flatbuffers") == {"25.12.19"}
+
+
+@pytest.mark.slow
+def test_zlib_version_its_own_compress_passes() -> None:
+    # ml-metadata's bazel-built static zlib keeps neither banner nor zlibVersion(); its compress() and
+    # uncompress2() pass ZLIB_VERSION ("1.3.1") to deflateInit_()/inflateInit_() (it was missed)
+    ml = _graph("ml_metadata-")
+    assert _versions(ml, "zlib") == {"1.3.1"}
+    assert any(e.detail.startswith("compress:") for e in _evidence(ml, "zlib"))
+    # second binary: curl_cffi's static zlib, where the text compress() loads agrees with its banners
+    curl = _graph("curl_cffi-")
+    assert _versions(curl, "zlib") == {"1.3.1"}
+    assert any(e.detail == "compress: '1.3.1'" for e in _evidence(curl, "zlib"))
