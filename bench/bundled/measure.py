@@ -110,6 +110,7 @@ LATER_BATCHES = [
     ("untuned13.json", "thirteenth batch, macOS"),
     ("untuned14.json", "fourteenth batch, Windows"),
     ("untuned16.json", "sixteenth batch, Windows"),
+    ("untuned17.json", "seventeenth batch, macOS"),
 ]
 
 
