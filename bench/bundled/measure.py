@@ -111,6 +111,7 @@ LATER_BATCHES = [
     ("untuned14.json", "fourteenth batch, Windows"),
     ("untuned15.json", "fifteenth batch, Linux"),
     ("untuned16.json", "sixteenth batch, Windows"),
+    ("untuned17.json", "seventeenth batch, macOS"),
 ]
 
 

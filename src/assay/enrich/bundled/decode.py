@@ -26,7 +26,7 @@ def _at(data: bytes | mmap.mmap, pos: int, prefix: bytes) -> bool:
 def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
     """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" |
     "ret-table-str@INDEX" |
-    "ret-float@SCALE" | "tail-str" (functions),
+    "ret-float@SCALE" | "tail-str" | "loads-str" | "cmp-arg1" | "cmp-arg2" (functions),
     "int" | "str" | "ptr-str" (data objects)."""
     if sym.offset < 0 or sym.offset >= len(data):
         return None
@@ -47,6 +47,8 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         return ".".join(str(v) for v in stored) if stored else None
     if how == "tail-str":
         return _str_at(data, info, _tail_string(data, info, sym))
+    if how == "loads-str":
+        return _aarch64_loaded_version(data, info, sym) if info.machine == "aarch64" else None
     if how.startswith("fields@"):
         # a getter copying an object's fields through its pointer arguments, the object filled with
         # constants by the named constructor (FreeType: FT_Library_Version reads what FT_New_Library
@@ -99,6 +101,10 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         # a function returning a float constant, scaled to an integer (CFITSIO's ffvers: 4.0603)
         value = _x86_float(data, info, sym)
         return round(value * int(how.partition("@")[2])) if value is not None else None
+    if how == "cmp-arg1":
+        # the constant a function requires its first argument to equal (arm64 only so far)
+        return _aarch64_cmp_arg2(data, sym.offset, sym.vaddr, info, arg=0) \
+            if info.machine == "aarch64" else None
     if how == "cmp-arg2":
         if info.machine == "aarch64":
             return _aarch64_cmp_arg2(data, sym.offset, sym.vaddr, info)
@@ -112,6 +118,35 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         if kind == "addr" and how == "ret-int":
             return None
     return None
+
+
+_VERSION_TEXT = re.compile(r"[0-9]+\.[0-9]+(?:\.[0-9]+){0,2}")
+
+
+def _aarch64_loaded_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_ins: int = 96
+                            ) -> str | None:
+    """The one version-shaped text a version function loads (``adrp``/``add`` pairs over its first
+    ``max_ins`` instructions), whatever it does with it: libspatialindex's ``SIDX_Version()``
+    streams SIDX_RELEASE_NAME into an ostringstream and returns a copy. None when the function
+    loads no such text or two different ones."""
+    pages: dict[int, int] = {}
+    found: set[str] = set()
+    size = sym.size if 0 < sym.size <= 4 * max_ins else 4 * max_ins
+    end = min(sym.offset + size, len(data) - 4)
+    for pos in range(sym.offset, end, 4):
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = sym.vaddr + (pos - sym.offset)
+        rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0x9F000000 == 0x90000000:  # adrp
+            pages[rd] = _adrp_page(ins, pc)
+        elif ins & 0xFF800000 == 0x91000000 and rn in pages:  # add xd, xn, #imm
+            text = _str_at(data, info, pages[rn] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)))
+            if text is not None and _VERSION_TEXT.fullmatch(text):
+                found.add(text)
+            pages.pop(rd, None)
+        elif ins & 0xFFFFFC1F == 0xD65F0000:  # ret
+            break
+    return found.pop() if len(found) == 1 else None
 
 
 def _adrp_page(ins: int, pc: int) -> int:
@@ -345,50 +380,66 @@ def _x86_cmp_arg2(data: bytes, off: int) -> int | None:
     return None
 
 
-def _aarch64_cmp_arg2(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 40
-                      ) -> int | None:
+def _aarch64_cmp_arg2(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 40,
+                      arg: int = 1) -> int | None:
     """The arm64 form of ``_x86_cmp_arg2``: the constant the function first compares its second
     argument (w1) with, ``cmp w1, wM; b.cond``, wM built from immediates before it
     (``mov w25, #lo; movk w25, #hi, lsl #16; add w8, w25, #12``: protobuf 3.21.12's 3021012).
-    Only instructions that leave w1 alone may come first (a prologue, spills, loads, moves between
-    other registers, constants); anything else ends the search."""
+    ``arg`` = 0 reads the first argument instead, compared for equality the way clang writes a
+    large constant: ``sub w8, w0, #hi, lsl #12; cmp w8, #lo; b.ne`` (protobuf 6.33.1's
+    ``VerifyVersion(int, const char*)``: 6029312 + 3689). Only instructions that leave the
+    argument alone may come first (a prologue, spills, loads, moves between other registers,
+    constants); anything else ends the search."""
     regs: dict[int, int] = {}
     addrs: dict[int, int] = {}
+    less: dict[int, int] = {}  # registers holding the argument less a constant
     pos, end = off, min(off + 4 * max_ins, len(data) - 4)
     while pos < end:
         (ins,) = struct.unpack_from("<I", data, pos)
+        (nxt,) = struct.unpack_from("<I", data, pos + 4)
+        branch = nxt & 0xFF000010 == 0x54000000  # b.cond
         pc = vaddr + (pos - off)
         rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
-        if ins & 0xFFE0FC1F == 0x6B00001F and rn == 1:  # cmp w1, wM
-            (nxt,) = struct.unpack_from("<I", data, pos + 4)
+        imm12 = ((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)
+        if ins & 0xFFE0FC1F == 0x6B00001F and rn == arg:  # cmp w<arg>, wM
             value = regs.get((ins >> 16) & 0x1F)
-            return value if nxt & 0xFF000010 == 0x54000000 and value is not None else None
-        if ins & 0x3A000000 == 0x28000000:  # stp / ldp (a load pair must not touch x1)
-            if ins & (1 << 22) and 1 in (rd, (ins >> 10) & 0x1F):
+            return value if branch and value is not None else None
+        if ins & 0xFF80001F == 0x7100001F and rn in less:  # cmp wN, #imm (wN = w<arg> - constant)
+            return (less[rn] + imm12) & 0xFFFFFFFF if branch else None
+        if ins & 0xFF800000 == 0x51000000 and rn == arg and rd != arg:  # sub wd, w<arg>, #imm
+            less[rd] = imm12
+            regs.pop(rd, None)
+            addrs.pop(rd, None)
+        elif ins & 0x3A000000 == 0x28000000:  # stp / ldp (a load pair must not touch the argument)
+            if ins & (1 << 22) and arg in (rd, (ins >> 10) & 0x1F):
                 return None
         elif ins & 0xFF800000 in (0xD1000000, 0x91000000) and rd in (29, 31) and rn in (29, 31):
             pass  # sub sp, sp, #imm / add x29, sp, #imm
         elif ins & 0xFFE0FFE0 == 0xAA0003E0 or ins & 0xFFE0FFE0 == 0x2A0003E0:  # mov xd|wd, xm|wm
-            if rd == 1:
+            if rd == arg:
                 return None
             regs.pop(rd, None)
             addrs.pop(rd, None)
+            less.pop(rd, None)
         elif ins & 0xFFC00000 in (0xF9400000, 0xB9400000) or ins & 0xFFE00C00 in (0xF8400000, 0xB8400000):
-            if rd == 1:
-                return None  # ldr / ldur into x1
+            if rd == arg:
+                return None  # ldr / ldur into the argument
             regs.pop(rd, None)
             addrs.pop(rd, None)
+            less.pop(rd, None)
         elif ins & 0xFFC00000 in (0xF9000000, 0xB9000000) or ins & 0xFFE00C00 in (0xF8000000, 0xB8000000):
             pass  # str / stur
-        elif ins & 0xFF800000 == 0x11000000 and rd != 1:  # add wd, wn, #imm
+        elif ins & 0xFF800000 == 0x11000000 and rd != arg:  # add wd, wn, #imm
             if rn in regs:
-                imm = ((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)
-                regs[rd] = (regs[rn] + imm) & 0xFFFFFFFF
+                regs[rd] = (regs[rn] + imm12) & 0xFFFFFFFF
             else:
                 regs.pop(rd, None)
             addrs.pop(rd, None)
-        elif rd == 1 or not _constant_step(ins, pc, data, info, regs, addrs):
+            less.pop(rd, None)
+        elif rd == arg or not _constant_step(ins, pc, data, info, regs, addrs):
             return None
+        else:
+            less.pop(rd, None)
         pos += 4
     return None
 
