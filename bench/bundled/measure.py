@@ -109,6 +109,7 @@ LATER_BATCHES = [
     ("untuned12.json", "twelfth batch, Linux and Windows"),
     ("untuned13.json", "thirteenth batch, macOS"),
     ("untuned14.json", "fourteenth batch, Windows"),
+    ("untuned15.json", "fifteenth batch, Linux"),
     ("untuned16.json", "sixteenth batch, Windows"),
     ("untuned17.json", "seventeenth batch, macOS"),
 ]

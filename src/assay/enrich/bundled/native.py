@@ -277,7 +277,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         marked = any(e.kind == "marker" for evs in evidence.values() for e in evs)
         for shadowed in lib.shadows:
             other_versioned = any(v is not None for v in found.get(shadowed, {}))
-            if versioned or (lib is own and not other_versioned) or (marked and not other_versioned):
+            if versioned or (lib is own and not other_versioned) or \
+                    (marked and (lib.marker_shadows or not other_versioned)):
                 found.pop(shadowed, None)
 
     # the file's own library without a version, whose version text its code writes from immediates

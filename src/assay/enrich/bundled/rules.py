@@ -73,6 +73,9 @@ class Library:
     markers: tuple[bytes, ...]
     description: str = ""
     shadows: tuple[str, ...] = ()  # libraries this one imitates (zlib-ng's zlib-compatible strings)
+    # its marker alone proves the imitated library's version texts in the file are its look-alikes
+    # (libjpeg-turbo keeps IJG's JVERSION; one file cannot hold both, as both define jpeg_*)
+    marker_shadows: bool = False
     headers: tuple[HeaderReader, ...] = ()
     prefixes: tuple[str, ...] = ()  # symbol prefixes only its code defines ("hb_", "FT_")
     min_symbols: int = 8  # defined symbols with a prefix that make a static copy
@@ -263,6 +266,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         symbols=tuple(symbols), sonames=tuple(sonames),
         markers=tuple(m.encode("latin-1") for m in entry.get("markers", ())),
         description=entry.get("description", ""), shadows=tuple(entry.get("shadows", ())),
+        marker_shadows=bool(entry.get("marker_shadows", False)),
         prefixes=tuple(entry.get("prefixes", ())), min_symbols=int(entry.get("min_symbols", 8)),
         prefix_versions=bool(entry.get("prefix_versions", True)),
         quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
