@@ -27,6 +27,7 @@ import re
 import sys
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 CACHE = Path.home() / ".cache" / "assay-corpus" / "sqlite-ids"
@@ -69,31 +70,31 @@ def _wheels(project: str) -> dict[str, dict]:
 
 def releases() -> dict[str, dict]:
     """SQLite release -> the newest apsw manylinux x86_64 wheel built with it."""
-    index = json.load(urllib.request.urlopen("https://pypi.org/pypi/apsw/json", timeout=60))
     out: dict[str, tuple[tuple[int, ...], dict]] = {}
-    for version, files in index["releases"].items():
+    for version, wheel in _wheels("apsw").items():
         m = re.fullmatch(r"(3\.[0-9]+\.[0-9]+)\.([0-9]+)", version)
         if m is None:
             continue  # 3.36.0.post1 and the like: no fourth number to order by
-        wheels = sorted((f for f in files if f["filename"].endswith(".whl") and "manylinux" in f["filename"]
-                         and "x86_64" in f["filename"] and not f.get("yanked")), key=lambda f: f["size"])
-        if not wheels:
-            continue
         order = tuple(int(p) for p in version.split("."))
         if m.group(1) not in out or out[m.group(1)][0] < order:
-            out[m.group(1)] = (order, wheels[0])
+            out[m.group(1)] = (order, wheel)
     return {k: v[1] for k, v in sorted(out.items(), key=lambda kv: kv[1][0])}
 
 
-def read_id(wheel: Path, release: str) -> str | None:
+def _extensions(wheel: Path) -> Iterator[tuple[str, bytes, set[str]]]:
+    """Each shared object of the wheel: its name, bytes and the source id keys it holds."""
     with zipfile.ZipFile(wheel) as zf:
         for name in zf.namelist():
-            if ".so" not in name.rsplit("/", 1)[-1]:
-                continue
-            data = zf.read(name)
-            ids = {m.group(1).decode() for m in SOURCE_ID.finditer(data)}
-            if len(ids) == 1 and re.search(rb"(?<![0-9.])" + re.escape(release.encode()) + rb"\x00", data):
-                return ids.pop()
+            if ".so" in name.rsplit("/", 1)[-1]:
+                data = zf.read(name)
+                yield name, data, {m.group(1).decode() for m in SOURCE_ID.finditer(data)}
+
+
+def read_id(wheel: Path, release: str) -> str | None:
+    """The source id key of an apsw build of ``release``: one id beside the release's text."""
+    for _name, data, ids in _extensions(wheel):
+        if len(ids) == 1 and re.search(rb"(?<![0-9.])" + re.escape(release.encode()) + rb"\x00", data):
+            return ids.pop()
     return None
 
 
@@ -103,17 +104,12 @@ def read_symbol_pair(wheel: Path) -> tuple[str, str] | None:
     from assay.enrich.bundled.native import scan_binary
     from assay.enrich.bundled.rules import matcher
 
-    with zipfile.ZipFile(wheel) as zf:
-        for name in zf.namelist():
-            if ".so" not in name.rsplit("/", 1)[-1]:
-                continue
-            data = zf.read(name)
-            ids = {m.group(1).decode() for m in SOURCE_ID.finditer(data)}
-            scan = scan_binary(name, data, matcher())
-            stated = {d.version for d in (scan.detections if scan else []) if d.library.name == "sqlite"
-                      and d.version and any(e.kind == "symbol" for e in d.evidence)}
-            if len(ids) == 1 and len(stated) == 1:
-                return ids.pop(), stated.pop()
+    for name, data, ids in _extensions(wheel):
+        scan = scan_binary(name, data, matcher())
+        stated = {d.version for d in (scan.detections if scan else []) if d.library.name == "sqlite"
+                  and d.version and any(e.kind == "symbol" for e in d.evidence)}
+        if len(ids) == 1 and len(stated) == 1:
+            return ids.pop(), stated.pop()
     return None
 
 
