@@ -96,7 +96,15 @@ def pypi_file(filename: str, sha256: str | None = None) -> Path:
                 stem = stem.removesuffix(suffix)
             name, _, version = stem.rpartition("-")
             cmd += ["--no-binary=:all:", f"{name}=={version}"]
-        _run_pip(cmd, filename)
+        try:
+            _run_pip(cmd, filename)
+        except FetchError as pip_failed:
+            # pip's resolver can refuse a file it cannot match to this interpreter's tags (a
+            # cp315 Windows wheel, a Requires-Python pip reads against a Python it guesses): the
+            # index names the file and its URL, so fetch that file itself
+            if not filename.endswith(".whl"):
+                raise
+            _fetch_from_index(name, version, filename, Path(tmp), pip_failed)
         got = [p for p in Path(tmp).iterdir() if p.name.lower() == filename.lower()]
         if not got:
             raise FetchError(f"pip did not fetch {filename}; it fetched {os.listdir(tmp)}")
@@ -104,6 +112,35 @@ def pypi_file(filename: str, sha256: str | None = None) -> Path:
             raise FetchError(f"{filename}: sha256 {_sha256(got[0])} != pinned {sha256}")
         os.replace(got[0], dest)
     return dest
+
+
+def _fetch_from_index(name: str, version: object, filename: str, folder: Path, pip_failed: FetchError,
+                      attempts: int = 4) -> None:
+    """``filename`` by the URL PyPI's JSON API gives for it, into ``folder`` (retried on a
+    transient failure); raises FetchError naming the file and both failures."""
+    import json
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urljoin
+
+    api = f"https://pypi.org/pypi/{name}/json"
+    for attempt in range(1, attempts + 1):
+        try:
+            with urllib.request.urlopen(api, timeout=60) as resp:
+                files = json.load(resp)["releases"].get(str(version), [])
+            entry = next((f for f in files if f["filename"].lower() == filename.lower()), None)
+            if entry is None:
+                raise FetchError(f"fetching {filename}: pip failed ({pip_failed}) and PyPI lists no "
+                                 "such file")
+            with urllib.request.urlopen(urljoin(api, entry["url"]), timeout=300) as resp, \
+                    (folder / entry["filename"]).open("wb") as out:
+                shutil.copyfileobj(resp, out, 1 << 20)
+            return
+        except (OSError, urllib.error.URLError, ValueError, KeyError) as exc:
+            if attempt == attempts:
+                raise FetchError(f"fetching {filename} failed: pip: {pip_failed}; PyPI's JSON API: "
+                                 f"{exc}") from exc
+            time.sleep(2 ** attempt)
 
 
 def make_venv(key: str, *pip_args: str, python: str = sys.executable,

@@ -128,14 +128,15 @@ def test_reading_is_linear_in_the_size_of_the_document(tmp_path: Path) -> None:
     # A shared machine's speed drifts over seconds, and the best of a few 1-second reads catches a
     # fast moment a 10-second read cannot: so the small document is read ten times (one
     # measurement as long as one large read) and each size keeps its best of two such rounds.
-    # Linear reading measured 7.5x to 9x this way on a quiet machine, quadratic reading 110x.
+    # Linear reading measured 7.5x to 9x this way on a quiet machine (10.6x once while benchmarks
+    # shared the machine), quadratic reading 110x: 20x keeps the two apart with room for load.
     small, large = float("inf"), float("inf")
     for _ in range(2):
         small = min(small, sum(read(10_000) for _ in range(10)) / 10)
         large = min(large, read(100_000))
     ratio = large / small
     print(f"10k: {small:.2f} s (mean of ten), 100k: {large:.2f} s, ratio {ratio:.1f}")
-    assert ratio < 10, (small, large)
+    assert ratio < 20, (small, large)
 
 
 def test_a_target_read_twice_gives_the_same_graph(tmp_path: Path) -> None:
