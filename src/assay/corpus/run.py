@@ -160,6 +160,10 @@ def run(items: list[Item], store: CorpusStore, client: Any, opts: Options, *,
             try:
                 result = future.result()
             except Exception as exc:  # KilledWorker, a failure outside assay's code, ...
+                if type(exc).__name__ == "CancelledError":
+                    # the user's Ctrl-C reached the client while it waited for this result: the
+                    # distribution was not scanned, so it is no failure to record (a rerun scans it)
+                    raise KeyboardInterrupt from exc
                 why = " ".join((str(exc) or type(exc).__name__).split())[:1000]
                 result = error_rows(item, f"worker: {type(exc).__name__}: {why}", worker="",
                                     started=datetime.now(UTC))
