@@ -250,10 +250,13 @@ def test_interrupted_scan_keeps_a_readable_store_and_a_rerun_finishes(how: str, 
         assert scan.returncode == -signal.SIGKILL
     stored = sql(store, "SELECT sha256 FROM all_distributions")
     assert 1 <= len(stored) < len(WHEELS)
-    assert not (store / ".tmp").exists() or not any((store / ".tmp").iterdir()) or how == "kill -9"
+    assert not (store / ".tmp").exists() or not any((store / ".tmp").iterdir()) or how == "kill -9", \
+        list((store / ".tmp").iterdir())
+    assert len({r["sha256"] for r in stored}) == len(stored), "a batch was stored twice"
     again = assay("corpus", "scan", str(wheel_dir), "--out", str(store), "--scheduler", cluster.address)
     assert again.returncode == 0, again.stderr
-    assert f"{len(stored)} already stored" in again.stderr
+    assert f"{len(stored)} already stored" in again.stderr, sql(
+        store, "SELECT filename, status, error, batch FROM all_distributions")
     rows = sql(store, "SELECT sha256, status FROM all_distributions")
     assert sorted(r["sha256"] for r in rows) == sorted(WHEELS.values())
     assert not (store / ".tmp").exists() or not any((store / ".tmp").iterdir())

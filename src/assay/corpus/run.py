@@ -11,8 +11,12 @@ cancels what is in flight, writes what has finished, and leaves a readable store
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -115,6 +119,7 @@ def run(items: list[Item], store: CorpusStore, client: Any, opts: Options, *,
     from distributed import as_completed
 
     started = time.perf_counter()
+    _quiet_cancel_noise()
     summary = Summary(planned=len(items))
     done = store.done()
     todo = [i for i in items if i.sha256 not in done]
@@ -144,10 +149,11 @@ def run(items: list[Item], store: CorpusStore, client: Any, opts: Options, *,
         nonlocal last_flush, pending
         if pending:
             t = time.perf_counter()
-            store.write_batch(pending)
-            summary.write_s += time.perf_counter() - t
-            summary.batches += 1
-            pending = []
+            with _held_interrupts():  # a batch is stored and forgotten together, or neither
+                store.write_batch(pending)
+                summary.write_s += time.perf_counter() - t
+                summary.batches += 1
+                pending = []
         last_flush = time.perf_counter()
 
     first_submit = time.perf_counter()
@@ -160,9 +166,10 @@ def run(items: list[Item], store: CorpusStore, client: Any, opts: Options, *,
             try:
                 result = future.result()
             except Exception as exc:  # KilledWorker, a failure outside assay's code, ...
-                if type(exc).__name__ == "CancelledError":
+                if isinstance(exc, CancelledError):
                     # the user's Ctrl-C reached the client while it waited for this result: the
-                    # distribution was not scanned, so it is no failure to record (a rerun scans it)
+                    # distribution was not scanned, so it is no failure to record (a rerun scans it);
+                    # distributed raises its FutureCancelledError, a concurrent.futures.CancelledError
                     raise KeyboardInterrupt from exc
                 why = " ".join((str(exc) or type(exc).__name__).split())[:1000]
                 result = error_rows(item, f"worker: {type(exc).__name__}: {why}", worker="",
@@ -186,9 +193,52 @@ def run(items: list[Item], store: CorpusStore, client: Any, opts: Options, *,
         except Exception:  # noqa: S110 (best effort while stopping)
             pass
     finally:
-        flush()  # what finished is kept, interrupted or not
+        try:
+            flush()  # what finished is kept, interrupted or not
+        except KeyboardInterrupt:  # held while the last batch was written, which it was
+            summary.interrupted = True
         summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+class _CancelNoise(logging.Filter):
+    """Drops the traceback distributed's ``sync`` logs when Ctrl-C reaches the client before its
+    coroutine started: its ``cancel`` callback then reads an unassigned ``future`` (NameError),
+    which tornado logs as an error. The interrupt itself is handled and reported; the traceback
+    told the user nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, NameError) and "sync.<locals>.cancel" in record.getMessage())
+
+
+def _quiet_cancel_noise() -> None:
+    log = logging.getLogger("tornado.application")
+    if not any(isinstance(f, _CancelNoise) for f in log.filters):
+        log.addFilter(_CancelNoise())
+
+
+@contextmanager
+def _held_interrupts() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block ends, then raise KeyboardInterrupt.
+
+    An interrupt between a batch's rename into the store and the client forgetting its rows
+    stored the batch twice (the rerun's "already stored" then disagreed with the store); one
+    between the batch folder's creation and its write left a half-written folder behind.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    signals = [signal.SIGINT, signal.SIGTERM]
+    before = {s: signal.signal(s, lambda signum, _frame: held.append(signum)) for s in signals}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    if held:
+        raise KeyboardInterrupt
 
 
 def _count(summary: Summary, result: dict[str, Any]) -> None:
