@@ -200,17 +200,31 @@ class LiteralSearch:
         self.table = bytes(table)
         # core byte -> (core offset, word, reported, recorded)
         self.by_byte: dict[int, list[tuple[int, bytes, bool, bool]]] = {}
-        rests = set()
         for w in sorted(everything):
             k = min((i for i in eligible(w) if w[i] in keys), key=lambda i: (_BYTE_FREQUENCY[w[i]], i))
             self.by_byte.setdefault(w[k], []).append((k, w, w in words, w in silent))
-            rests.add(w[k + 1:].translate(self.table))
         self.lead = max(entry[0] for entries in self.by_byte.values() for entry in entries)
+        # a word whose rest, translated, is all core bytes (b"SDL-" when "D", "L" and "-" are
+        # cores of other words) would make every run of core bytes ("-----") a candidate: such
+        # words are found by a literal scan of their own (below), which costs less (in the bench
+        # wheel set b"SDL-" alone made 131,000 of the 190,000 candidates)
+        weak: dict[int, set[bytes]] = {}
+        for key, entries in self.by_byte.items():
+            for k, w, _r, _s in entries:
+                rest = w[k + 1:].translate(self.table)
+                if rest.count(1) == len(rest) and len(keys) > 2:
+                    weak.setdefault(key, set()).add(w[k + 1:])
+        rests = {w[k + 1:].translate(self.table) for entries in self.by_byte.values()
+                 for k, w, _r, _s in entries if w[k + 1:] not in weak.get(w[k], ())}
+        self.weak: list[re.Pattern[bytes]] = [
+            re.compile(re.escape(bytes([key])) + b"(?=" + trie_regex(sorted(tails)).pattern + b")")
+            for key, tails in sorted(weak.items())]
         # the set of bytes that may follow first: one bitmap test turns most candidates away
         # before the alternatives of the rests are tried one by one
         follow = re.escape(bytes(sorted({r[0] for r in rests if r})))
-        self.rx = re.compile(b"\x01" if b"" in rests else
-                             b"\x01(?=[" + follow + b"])(?=" + trie_regex(sorted(rests)).pattern + b")")
+        self.rx = None if not rests else re.compile(
+            b"\x01" if b"" in rests else
+            b"\x01(?=[" + follow + b"])(?=" + trie_regex(sorted(rests)).pattern + b")")
         # one or two core bytes (a set of names that all say "version"): a literal scan per byte
         # costs less than translating the data first
         self.direct: list[re.Pattern[bytes]] = []
@@ -276,10 +290,15 @@ class LiteralSearch:
                     found.append(cand.start())
             return sorted(found) if len(self.direct) > 1 else found
         out = []
-        for cand in self.rx.finditer(data[pos:upto].translate(self.table)):
-            if cand.start() >= stop - pos:
-                break  # the next window's
-            out.append(pos + cand.start())
+        if self.rx is not None:
+            for cand in self.rx.finditer(data[pos:upto].translate(self.table)):
+                if cand.start() >= stop - pos:
+                    break  # the next window's
+                out.append(pos + cand.start())
+        if self.weak:
+            more = {cand.start() for rx in self.weak for cand in rx.finditer(data, pos, upto)
+                    if cand.start() < stop}
+            out = sorted(more.union(out))
         return out
 
 

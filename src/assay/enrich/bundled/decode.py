@@ -1731,38 +1731,49 @@ def _file_vaddr(data: bytes | mmap.mmap, info: BinaryInfo, off: int) -> int | No
     return None
 
 
-def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, target: int, window: int,
-                    *, most: int = 4) -> list[int]:
-    """x86-64: the file offsets of the constants that the code loads (``lea r64, [rip + d]``)
-    within ``window`` bytes after a load of the constant at file offset ``target``, in the order
-    the code loads them: the arguments a function passes beside a fixed text (a message's parts,
-    a key and its value). Empty when the file is no x86-64 PE or ELF file or no code loads it."""
-    if info.machine != "x86_64" or info.format not in ("pe", "elf"):
-        return []
+def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tuple[int, int]],
+                    *, most: int = 4) -> dict[int, list[int]]:
+    """x86-64: per (target, window), the file offsets of the constants that the code loads
+    (``lea r64, [rip + d]``) within ``window`` bytes after a load of the constant at file offset
+    ``target``, in the order the code loads them: the arguments a function passes beside a fixed
+    text (a message's parts, a key and its value). One pass over ``.text`` serves every target.
+    A target is missing when the file is no x86-64 PE or ELF file or no code loads it."""
+    if info.machine != "x86_64" or info.format not in ("pe", "elf") or not targets:
+        return {}
     text = info.sections.get(".text")
-    target_va = _file_vaddr(data, info, target)
-    if text is None or target_va is None:
-        return []
+    if text is None:
+        return {}
     lo, size = text
     text_va = _file_vaddr(data, info, lo)
     if text_va is None:
-        return []
-    out: list[int] = []
+        return {}
+    wanted: dict[int, tuple[int, int]] = {}  # target's virtual address -> (target, window)
+    for target, window in targets:
+        va = _file_vaddr(data, info, target)
+        if va is not None:
+            wanted.setdefault(va, (target, window))
+    out: dict[int, list[int]] = {}
+    delta = text_va - lo + 7  # a lea at file offset p loads text_va + (p - lo) + 7 + disp
     for m in _LEA_RIP.finditer(data, lo, lo + size):
         p = m.start()
         (disp,) = struct.unpack_from("<i", data, p + 3)
-        if text_va + (p - lo) + 7 + disp != target_va:
+        hit = wanted.get(p + delta + disp)
+        if hit is None:
+            continue
+        target, window = hit
+        loads = out.setdefault(target, [])
+        if len(loads) >= most:
             continue
         pos, end = p + 7, min(p + 7 + window, lo + size)
-        while len(out) < most:
+        while len(loads) < most:
             q = _LEA_RIP.search(data, pos, end)
             if q is None or q.start() + 7 > end:
                 break
             (dq,) = struct.unpack_from("<i", data, q.start() + 3)
-            off = info.offset_of(text_va + (q.start() - lo) + 7 + dq)
+            off = info.offset_of(q.start() + delta + dq)
             if off is not None:
-                out.append(off)
+                loads.append(off)
             pos = q.start() + 7
-        if len(out) >= most:
+        if len(out) == len(wanted) and all(len(v) >= most for v in out.values()):
             break
-    return out
+    return {t: v for t, v in out.items() if v}

@@ -142,9 +142,12 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
 
     # a version text no string stands beside, that the library's code loads right after its anchor
     # (libpng's mismatch message, hwloc's "hwlocVersion" info): read where the code loads it
-    for lib, reader, at in beside[:8]:
+    beside = [(lib, reader, at) for lib, reader, at in beside
+              if not any(v is not None for v in found.get(_key(lib), ()))][:8]  # not read already
+    loads = x86_loads_after(data, info, [(at, reader.beside) for _lib, reader, at in beside])
+    for lib, reader, at in beside:
         shown = reader.anchor.decode("latin-1").strip()
-        for off in x86_loads_after(data, info, at, reader.beside):
+        for off in loads.get(at, ()):
             vm = reader.regex.match(data, off, off + 64)
             version = _group(vm, reader.template) if vm else None
             if version:
