@@ -3,6 +3,7 @@ each checked on a second real binary from another project."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from functools import cache
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from assay.catalog.artifact import catalog_artifact
+from assay.enrich.bundled.binary import parse
+from assay.enrich.bundled.decode import x86_loads_after
 from assay.enrich.bundled.native import scan_binary
 from assay.enrich.bundled.rules import matcher
 from assay.model import Graph
@@ -31,14 +34,27 @@ def _graph(prefix: str) -> Graph:
 
 
 def _member_openssl(prefix: str, member: str) -> tuple[set[str | None], list[str]]:
-    """The OpenSSL versions that scanning one file of a wheel gives, and the details of what the
-    code loads after OpenSSL's "openssl-version" key."""
+    """The OpenSSL versions that scanning one file of a wheel gives, and what the code loads after
+    each of its "openssl-version" keys, read by the table's own reader. The scan itself skips that
+    reader where a banner already gave the version (a cost with no new answer), so it is run here
+    directly, to check it agrees with the banner on other projects' code."""
     data = zipfile.ZipFile(_wheel(prefix)).read(member)
     scan = scan_binary(member, data, matcher())
     assert scan is not None
-    found = [d for d in scan.detections if d.library.name == "openssl"]
-    loaded = [e.detail for d in found for e in d.evidence if "'openssl-version'" in e.detail]
-    return {d.version for d in found}, loaded
+    found = {d.version for d in scan.detections if d.library.name == "openssl"}
+    (reader,) = [r for lib, r in matcher().by_anchor[b"openssl-version"]
+                      if lib.name == "openssl"]
+    info = parse(data)
+    assert info is not None
+    keys = [m.start() for m in re.finditer(re.escape(reader.anchor), data)]
+    loads = x86_loads_after(data, info, [(at, reader.beside) for at in keys])
+    loaded = []
+    for at in keys:
+        for off in loads.get(at, ()):
+            if vm := reader.regex.match(data, off, off + 64):
+                loaded.append(f"loaded after 'openssl-version': {vm.group(1).decode()}")
+                break
+    return found, loaded
 
 
 @pytest.mark.slow
