@@ -647,6 +647,11 @@ _VCPKG_REF = re.compile(r"(?:[A-Za-z][A-Za-z0-9]*[-_])*v?(?P<v>[0-9]+(?:[._][0-9
 _SOURCE = re.compile(r"\.(?:c|cc|cpp|cxx|c\+\+|rs|go|f|f90|f77|s|asm|m|mm|h|hh|hpp|hxx|inl|inc|ipp|tcc)$",
                      re.I)
 _SOURCE_SUFFIX = re.compile(r"(?<=[0-9])(?:-Source|\.src)$")
+# a Rust crate that vendors a C library and names the library's release in its build metadata:
+# libgit2-sys-0.18.8+1.9.7, zstd-sys-2.1.0+zstd.1.5.7, bzip2-sys-0.1.13+1.0.8, curl-sys-0.4.80+curl-8.12.1;
+# a git description after the release (tikv-jemalloc-sys-0.6.0+5.3.0-1-ge13ca99...) is no release
+_SYS_CRATE = re.compile(r"(?P<crate>[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*?)-(?:sys|src)")
+_SYS_META = re.compile(rf"[0-9]+(?:\.[0-9]+)*\+(?:(?P<lib>[A-Za-z][A-Za-z0-9_]*)[.-])?(?P<v>{VERSION})")
 _HEADER = re.compile(r"\.(?:h|hh|hpp|hxx|inl|inc|ipp|tcc)$", re.I)
 # toolchains and interpreters whose headers every build includes, not libraries in the file
 _TOOLCHAIN = {"python", "cpython", "pypy", "gcc", "glibc", "binutils", "devtoolset", "gcc-toolset",
@@ -764,6 +769,7 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
     map)."""
     seen: dict[tuple[str, str, str], list[str]] = {}  # (purl type, name, version) -> source files
     runtimes: dict[tuple[str, str], list[str]] = {}  # a toolchain's static runtime: (library, version)
+    vendored: dict[tuple[str, str], list[str]] = {}  # a Rust -sys crate's C library: (library, version)
     headers_only: dict[tuple[str, str, str], bool] = {}
     base = path.rsplit("/", 1)[-1]
     # a toolchain's source tree names nothing inside a client, but it is the own source of the
@@ -812,6 +818,19 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
             if len(files) < 3:
                 files.append(f"{'.../' if hit.start() else ''}{name}-{version}/{fm.group(1)}")
             continue
+        if not _HEADER.search(fm.group(1)) and (crate := _SYS_CRATE.fullmatch(name)) and \
+                (meta := _SYS_META.fullmatch(hit.group("ver").decode("latin-1"))):
+            # the crate's Rust code (lib.rs) or the C sources it ships (a debug map's
+            # zstd-sys-2.1.0+zstd.1.5.7/zstd/lib/common/ + zstd_common.c) are in the file, so is
+            # the C library it builds, unless the file loads that library from a shared one
+            lib = m.library_for_source(meta.group("lib") or crate.group("crate"))
+            if lib is not None and not any(lib in m.libraries_for_file(n.rsplit("/", 1)[-1])
+                                           for n in info.needed):
+                files = vendored.setdefault((lib.name, meta.group("v")), [])
+                if len(files) < 3:
+                    files.append(f"{'.../' if hit.start() else ''}{name}-{hit.group('ver').decode('latin-1')}"
+                                 f"/{fm.group(1)}")
+            continue
         if _PLATFORM_DIR.fullmatch(name):
             continue  # a platform's build folder (temp.linux-x86_64-3.9/): no project, no release
         if not _VERSION_ONLY.fullmatch(version):
@@ -839,7 +858,7 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
         kind = "build-path-header" if headers_only[(ptype, name, version)] else "build-path"
         claims.append(Claim(lib, version, Evidence(kind, path, "; ".join(files), "version"), W_BUILD_PATH,
                             static=True))
-    for (name, version), files in runtimes.items():
+    for (name, version), files in chain(runtimes.items(), vendored.items()):
         lib = m.library_for_source(name)
         if lib is not None:
             claims.append(Claim(lib, version, Evidence("build-path", path, "; ".join(files), "version"),
