@@ -112,6 +112,7 @@ LATER_BATCHES = [
     ("untuned15.json", "fifteenth batch, Linux"),
     ("untuned16.json", "sixteenth batch, Windows"),
     ("untuned17.json", "seventeenth batch, macOS"),
+    ("untuned18.json", "eighteenth batch, Linux"),
     ("untuned19.json", "nineteenth batch, macOS"),
 ]
 

@@ -103,9 +103,10 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         value = _x86_float(data, info, sym)
         return round(value * int(how.partition("@")[2])) if value is not None else None
     if how == "cmp-arg1":
-        # the constant a function requires its first argument to equal (arm64 only so far)
-        return _aarch64_cmp_arg2(data, sym.offset, sym.vaddr, info, arg=0) \
-            if info.machine == "aarch64" else None
+        # the constant a function requires its first argument to equal
+        if info.machine == "aarch64":
+            return _aarch64_cmp_arg2(data, sym.offset, sym.vaddr, info, arg=0)
+        return _x86_cmp_arg1(data, sym.offset) if info.machine == "x86_64" and info.format == "elf" else None
     if how == "cmp-arg2":
         if info.machine == "aarch64":
             return _aarch64_cmp_arg2(data, sym.offset, sym.vaddr, info)
@@ -322,6 +323,36 @@ def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | No
         found = _aarch64(data, sym.offset, sym.vaddr)
         return found if found[0] != "none" else _aarch64_paths(data, sym.offset, sym.vaddr)
     return "none", None
+
+
+def _x86_cmp_arg1(data: bytes, off: int) -> int | None:
+    """The constant a function requires its first argument to equal, compared before anything
+    else: ``if (compiled_with != MY_VERSION) fail`` compiled as ``cmp edi, imm32; jne|je`` after
+    a plain prologue (protobuf 22+'s ``VerifyVersion(int, const char*)``, whose constant is
+    GOOGLE_PROTOBUF_VERSION). Nothing but pushes, stack adjustments and spills of other
+    arguments may come first."""
+    pos, end = off, min(off + 64, len(data) - 12)
+    while pos < end:
+        b = data[pos]
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+            pos += 4  # endbr64
+        elif 0x50 <= b <= 0x57:
+            pos += 1  # push r64
+        elif b == 0x41 and 0x50 <= data[pos + 1] <= 0x57:
+            pos += 2  # push r8..r15
+        elif _at(data, pos, b"\x48\x83\xec"):
+            pos += 4  # sub rsp, imm8
+        elif _at(data, pos, b"\x48\x81\xec"):
+            pos += 7  # sub rsp, imm32
+        elif b in (0x48, 0x4C) and data[pos + 1] == 0x89 and data[pos + 2] & 0xC7 == 0x44 and \
+                data[pos + 3] == 0x24 and (data[pos + 2] >> 3) & 7 != 7:
+            pos += 5  # mov [rsp+d8], r64 (not rdi)
+        elif _at(data, pos, b"\x81\xff") and (data[pos + 6] in (0x74, 0x75) or
+                                              data[pos + 6:pos + 8] in (b"\x0f\x84", b"\x0f\x85")):
+            return struct.unpack_from("<i", data, pos + 2)[0]  # cmp edi, imm32; jne|je
+        else:
+            return None
+    return None
 
 
 def _x86_cmp_arg2(data: bytes, off: int) -> int | None:

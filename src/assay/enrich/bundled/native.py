@@ -390,14 +390,15 @@ def _fold_distro(name: str, by_version: dict[str | None, list[Evidence]],
 
 
 # what a version text adds to a release number when the build is no release
-_DEV_MARK = re.compile(r"(?P<base>[0-9]+(?:\.[0-9]+)+)(?:-motley| (?:WIP|wip|dev|devel|unreleased|snapshot))")
+_DEV_MARK = re.compile(r"(?P<base>[0-9]+(?:\.[0-9]+)+)"
+                       r"(?:-motley|-audit| (?:WIP|wip|dev|devel|unreleased|snapshot))")
 
 
 def _fold_development(by_version: dict[str | None, list[Evidence]], weight: dict[tuple[str, str], int],
                       name: str) -> None:
-    """A development build's version text (zlib's "1.2.13.1-motley") and the bare number its other
-    texts give (the banners' "1.2.13.1") are one version: the marked one, backed by both. The bare
-    number alone would pass for a release."""
+    """A development build's version text (zlib's "1.2.13.1-motley", "1.3.1.2-audit") and the bare
+    number its other texts give (the banners' "1.2.13.1") are one version: the marked one, backed
+    by both. The bare number alone would pass for a release."""
     for v in [v for v in by_version if v is not None]:
         dm = _DEV_MARK.fullmatch(v)
         if dm is None or dm.group("base") not in by_version:
