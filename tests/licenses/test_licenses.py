@@ -258,3 +258,51 @@ def test_list_version_is_shipped() -> None:
 def test_shipped_data_is_exactly_what_the_pinned_wheel_builds() -> None:
     wheel = pypi_file(builddata.SOURCE_WHEEL, builddata.SOURCE_SHA256)
     assert builddata.build(wheel) == builddata.OUT.read_bytes()
+
+
+_RESOLVE_FOLDER = """
+import os, sys
+from assay.identity.licenses import resolve_license
+folder, stats = sys.argv[1], {}
+def read(name):
+    with open(os.path.join(folder, name), "rb") as fh:
+        stats[name] = os.fstat(fh.fileno())
+        return fh.read()
+print(resolve_license({}, read, ["LICENSE"], file_stat=stats.get).license.expression)
+"""
+
+
+@pytest.mark.slow
+def test_a_license_files_digest_is_remembered_by_its_identity_and_not_past_a_rewrite(tmp_path: Path) -> None:
+    # a warm run does not hash the same license files again; a file rewritten in place, with
+    # the same size and its old modification time put back, is read as what it now says
+    cache = tmp_path / "cache.json"
+    mit, bsd = text_of("six", "LICENSE").encode(), text_of("alabaster", "LICENSE.rst").encode()
+    size = max(len(mit), len(bsd))
+    mit, bsd = mit + b"\n" * (size - len(mit)), bsd + b"\n" * (size - len(bsd))
+    folder = tmp_path / "demo-1.0.dist-info"
+    folder.mkdir()
+    lic = folder / "LICENSE"
+    lic.write_bytes(mit)
+    time.sleep(2.1)  # a file changed in the last two seconds is hashed but not remembered
+    env = {**os.environ, "ASSAY_LICENSE_CACHE": str(cache)}
+
+    def expression() -> str:
+        return subprocess.run([sys.executable, "-c", _RESOLVE_FOLDER, str(folder)], env=env,
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    assert expression() == "MIT"
+    remembered = json.loads(cache.read_text())["files"]
+    assert list(remembered.values()) == [hashlib.sha256(mit).hexdigest()]
+    assert expression() == "MIT"
+    assert json.loads(cache.read_text())["files"] == remembered
+
+    before = lic.stat()
+    time.sleep(0.05)
+    with open(lic, "r+b") as fh:
+        fh.write(bsd)
+    os.utime(lic, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = lic.stat()
+    same = (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == same
+    assert expression() == "BSD-3-Clause"

@@ -280,15 +280,19 @@ class _DistReader:
                                        download_location=location, properties=tuple(props),
                                        evidence=tuple(ev))
             if is_dir:
+                stats: dict[str, os.stat_result] = {}
+
                 def read_file(name: str, meta: str = meta) -> bytes | None:
                     try:
-                        return self.r.read_bytes(f"{meta}/{name}")
+                        with self.r.open(f"{meta}/{name}") as fh:
+                            stats[name] = os.fstat(fh.fileno())
+                            return fh.read()
                     except (OSError, InputError):
                         return None
 
                 component = with_license(component, resolve_license(
                     md.license_fields, read_file, self.license_files(meta, present),
-                    where=self.shown(meta) + "/"))
+                    where=self.shown(meta) + "/", file_stat=stats.get))
         else:  # keep what the folder name tells
             name, version = _name_version_from_path(meta)
             component = Component(

@@ -14,13 +14,17 @@ import contextlib
 import hashlib
 import json
 import os
+import time
+import zlib
 from pathlib import Path
+from typing import Any
 
+from assay import __version__
 from assay.identity.licenses._results import MAX_TEXT, Hit, TextMatch
 
 _CACHE: dict[str, TextMatch] = {}
 _BODIES: dict[str, TextMatch] = {}
-_DISK: dict[str, list] | None = None
+_DISK: dict[str, Any] | None = None
 _DIRTY = False
 _STALE = 30 * 24 * 3600  # seconds: another version's cache file unwritten this long is removed
 
@@ -37,15 +41,20 @@ def _disk_path() -> Path | None:
     from assay.identity.licenses._store import DATA
 
     # the files' bytes, read directly: importing the matcher and importlib.resources to find
-    # them cost a warm run more than matching from the cache does
-    h = hashlib.sha256(read_bytes(*DATA.split("/")))
-    for mod in ("_match.py", "_results.py", "_engine.py", "_template.py"):
-        h.update(Path(__file__).with_name(mod).read_bytes())
+    # them cost a warm run more than matching from the cache does. They are assay's own files,
+    # not scanned input, so a checksum tells one version from another: CRC-32 and the length of
+    # each (hashing the 1 MB data file with SHA-256 cost every run about 30 M instructions)
+    key = [__version__]
+    for blob in (read_bytes(*DATA.split("/")),
+                 *(Path(__file__).with_name(mod).read_bytes()
+                   for mod in ("_match.py", "_results.py", "_engine.py", "_template.py"))):
+        key.append(f"{len(blob)}:{zlib.crc32(blob):08x}")
+    digest = hashlib.sha256("/".join(key).encode()).hexdigest()
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "assay" / f"licenses-{h.hexdigest()[:16]}.json"
+    return base / "assay" / f"licenses-{digest[:16]}.json"
 
 
-def _disk() -> dict[str, list]:
+def _disk() -> dict[str, Any]:
     global _DISK
     if _DISK is None:
         _DISK = {}
@@ -82,6 +91,39 @@ def _flush(path: Path) -> None:
             with contextlib.suppress(OSError):
                 if old.name != path.name and old.stat().st_mtime < month_ago:
                     old.unlink()
+
+
+_FILES = "files"  # the disk cache's entry remembering license files' SHA-256 (never a digest)
+_FILES_MAX = 100_000
+_SETTLED_NS = 2_000_000_000  # a file changed less than this before it is read is not remembered
+
+
+def file_sha256(data: bytes, st: os.stat_result | None) -> str:
+    """The SHA-256 (hex) of a license file's ``data``, remembered across runs by the file's
+    identity: device, inode, size, and modification and change times in nanoseconds, as git's
+    index remembers what it hashed. ``st`` is the stat of the open file the bytes were read from
+    (None: hash). The change time cannot be set back by a user, so a file written since gets a
+    new key; a file changed within the last two seconds is hashed and not remembered (its
+    timestamps may not move again on the next write, git's "racily clean" case)."""
+    if st is None or st.st_size != len(data):
+        return hashlib.sha256(data).hexdigest()
+    global _DIRTY
+    key = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+    disk = _disk()
+    memo = disk.get(_FILES)
+    if not isinstance(memo, dict):
+        memo = disk[_FILES] = {}
+    known = memo.get(key)
+    if isinstance(known, str):
+        return known
+    digest = hashlib.sha256(data).hexdigest()
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) >= _SETTLED_NS:
+        if len(memo) >= _FILES_MAX:  # the oldest half goes
+            for old in list(memo)[:_FILES_MAX // 2]:
+                del memo[old]
+        memo[key] = digest
+        _DIRTY = True
+    return digest
 
 
 def _to_row(m: TextMatch) -> list:

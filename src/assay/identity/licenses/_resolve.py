@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import PurePosixPath
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
-from assay.identity.licenses._match import match_text
+from assay.identity.licenses._match import file_sha256, match_text
 from assay.identity.licenses._metadata import CLASSIFIERS, spdx_expression
 from assay.identity.licenses._results import Hit, TextMatch
 from assay.model import Evidence, License
@@ -304,12 +305,14 @@ def _combine(files: list[_File]) -> str | None:
 
 def resolve_license(metadata: Mapping[str, object],
                     read_file: Callable[[str], bytes | None] | None = None,
-                    file_names: Iterable[str] = (), *, where: str = "") -> LicenseResult:
+                    file_names: Iterable[str] = (), *, where: str = "",
+                    file_stat: Callable[[str], os.stat_result | None] | None = None) -> LicenseResult:
     """The license of one distribution from its core metadata and its license files.
 
     See the package documentation for the rules. ``where`` prefixes every evidence
-    location (e.g. the dist-info folder path followed by "/").
-    """
+    location (e.g. the dist-info folder path followed by "/"). ``file_stat`` gives the stat of
+    a file ``read_file`` has read (taken from the open file), so that its digest is remembered
+    between runs (:func:`~assay.identity.licenses._match.file_sha256`)."""
     fields = _fields(metadata)
     expr_field = _clean(next(iter(fields.get("license-expression", ())), None))
     lic_field = _clean(next(iter(fields.get("license", ())), None))
@@ -339,13 +342,14 @@ def resolve_license(metadata: Mapping[str, object],
         data = read_file(name) if read_file else None
         if data is None:
             continue
-        sha = hashlib.sha256(data).hexdigest()
         if len(data) > MAX_FILE or b"\x00" in data[:8192]:
+            sha = hashlib.sha256(data).hexdigest()
             evidence.append(Evidence("license-file", where + name, "not read: binary or larger than "
                                      f"{MAX_FILE // 1024} KiB; sha256 {sha}", "license"))
             continue
         if _NOT_LICENSE_NAME.match(PurePosixPath(name).name) and name not in declared_set:
             continue  # an author list or changelog in licenses/: no license terms to match
+        sha = file_sha256(data, file_stat(name) if file_stat else None)
         try:  # valid UTF-8: the text's bytes are the file's, already hashed
             text, text_sha = data.decode("utf-8"), sha
         except UnicodeDecodeError:
