@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -157,7 +158,7 @@ def _candidates(declared: Sequence[str], present: Sequence[str]) -> tuple[list[s
 
 
 def _ref_id(name: str, sha: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9.]+", "-", PurePosixPath(name).name).strip("-.")[:40] or "file"
+    stem = re.sub(r"[^A-Za-z0-9.]+", "-", posixpath.basename(name)).strip("-.")[:40] or "file"
     return f"LicenseRef-{stem}-{sha[:12]}"
 
 
@@ -236,11 +237,12 @@ def _file_parts(f: _File, all_files: list[_File], hints: set[str], where: str,
         if tag not in f.parts:
             f.parts.append(tag)
             evidence.append(Evidence("license-file", loc, f"{tag}: SPDX-License-Identifier tag", "license"))
-    named = _LICENSE_NAME.match(PurePosixPath(f.name).name) and not _NOT_LICENSE_NAME.match(
-        PurePosixPath(f.name).name)
+    base = posixpath.basename(f.name)  # a clean relative path, as the folder was listed
+    named = _LICENSE_NAME.match(base) and not _NOT_LICENSE_NAME.match(base)
     if not f.parts:
+        lowered = f.text.lower()
         others = [o.name for o in all_files if o is not f
-                  and PurePosixPath(o.name).name.lower() in f.text.lower()]
+                  and posixpath.basename(o.name).lower() in lowered]
         if len(others) >= 2 and _CHOICE.search(f.text) and m.words < 200:
             f.pointer = tuple(others)
             evidence.append(Evidence("license-file", loc, "offers a choice between "
@@ -347,7 +349,7 @@ def resolve_license(metadata: Mapping[str, object],
             evidence.append(Evidence("license-file", where + name, "not read: binary or larger than "
                                      f"{MAX_FILE // 1024} KiB; sha256 {sha}", "license"))
             continue
-        if _NOT_LICENSE_NAME.match(PurePosixPath(name).name) and name not in declared_set:
+        if _NOT_LICENSE_NAME.match(posixpath.basename(name)) and name not in declared_set:
             continue  # an author list or changelog in licenses/: no license terms to match
         sha = file_sha256(data, file_stat(name) if file_stat else None)
         try:  # valid UTF-8: the text's bytes are the file's, already hashed
