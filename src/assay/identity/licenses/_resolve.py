@@ -93,9 +93,11 @@ def _canonical(expr: str) -> str | None:
         return None
 
 
-def _ids(expr: str) -> set[str]:
-    """License ids in an expression (exceptions and operators left out)."""
-    tokens = re.findall(r"[A-Za-z0-9.+\-]+", expr)
+@lru_cache(maxsize=4096)
+def _ids(expr: str) -> frozenset[str]:
+    """License ids in an expression (exceptions and operators left out; remembered: a run asks
+    about the same few expressions thousands of times)."""
+    tokens = _ID_TOKEN.findall(expr)
     out = set()
     skip = False
     for t in tokens:
@@ -108,12 +110,17 @@ def _ids(expr: str) -> set[str]:
             skip = False
             continue
         out.add(t)
-    return out
+    return frozenset(out)
 
 
+_ID_TOKEN = re.compile(r"[A-Za-z0-9.+\-]+")
+_SUFFIX = re.compile(r"(-only|-or-later|\+)$")
+
+
+@lru_cache(maxsize=4096)
 def _base(lid: str) -> str:
     """GPL-3.0-only, GPL-3.0-or-later, GPL-3.0+ → GPL-3.0 (other ids unchanged)."""
-    return re.sub(r"(-only|-or-later|\+)$", "", lid)
+    return _SUFFIX.sub("", lid)
 
 
 # A license text that contains another one whole: Python's license starts with the PSF
