@@ -96,6 +96,25 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
             return None
         kind, value = _returned(data, info, Symbol(f"{sym.name}[]", off, target, 0, True))
         return _str_at(data, info, value) if kind == "addr" else None
+    if how.startswith("fields-u16@"):
+        # a getter returning three 16-bit fields of its object by value, the object filled with
+        # constants by the named constructor (aws-crt-cpp: ApiHandle::GetCrtVersion() returns the
+        # {major, minor, patch} ApiHandle::ApiHandle() stored); x86-64 only
+        ctor = info.symbol(how.partition("@")[2])
+        if ctor is None or info.machine != "x86_64" or info.format != "elf" or \
+                not 0 <= ctor.offset < len(data):
+            return None
+        parts = x86_u16_getter(data, sym.offset)
+        values = x86_u16_stores(data, ctor.offset)
+        if parts is None or any(p not in values for p in parts):
+            return None
+        nums = [values[p] for p in parts]
+        return ".".join(map(str, nums)) if all(n < 1000 for n in nums) and any(nums) else None
+    if how == "printf-str":
+        # the version a function formats from immediates ("%i.%i.%i" with 1, 7, 18: cJSON_Version())
+        if info.machine != "x86_64" or info.format != "elf":
+            return None
+        return _x86_printf_version(data, info, sym)
     if how == "ret-ptr-u16-version":
         return _u16_version(data, info, sym)
     if how.startswith("ret-float@"):
@@ -325,12 +344,200 @@ def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | No
     return "none", None
 
 
+_PRINTF_VERSION = re.compile(r"(?:%[di]\.){1,3}%[di]")
+_SYSV_ARGS = (7, 6, 2, 1, 8, 9)  # rdi, rsi, rdx, rcx, r8, r9
+
+
+def _x86_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes: int = 96) -> str | None:
+    """The version a function formats into its buffer before its first call: a format of numbers
+    only ("%i.%i.%i", "%d.%d") loaded by ``lea`` into one argument register, the numbers loaded as
+    immediates into the argument registers after it (System V order) and pushed for the rest
+    (``cJSON_Version()``: ``snprintf(buf, sizeof buf, "%i.%i.%i", 1, 7, 18)``, compiled as
+    __snprintf_chk with 1 in r9d and 7, 18 pushed). None when any number is not an immediate."""
+    imm: dict[int, int] = {}
+    lea: dict[int, int] = {}
+    pushes: list[int | None] = []
+    pos, end = sym.offset, min(sym.offset + max_bytes, len(data) - 16)
+    while pos < end:
+        b = data[pos]
+        rex = b if 0x40 <= b <= 0x4F else 0
+        at = pos + (1 if rex else 0)
+        op, modrm = data[at], data[at + 1]
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+            pos += 4  # endbr64
+        elif 0xB8 <= op <= 0xBF and not rex & 8:
+            reg = op - 0xB8 + (8 if rex & 1 else 0)  # mov r32, imm32
+            imm[reg] = struct.unpack_from("<i", data, at + 1)[0]
+            lea.pop(reg, None)
+            pos = at + 5
+        elif op in (0x31, 0x33) and modrm >= 0xC0 and (modrm >> 3) & 7 == modrm & 7 and \
+                bool(rex & 4) == bool(rex & 1):
+            reg = (modrm & 7) + (8 if rex & 1 else 0)  # xor r32, r32
+            imm[reg] = 0
+            lea.pop(reg, None)
+            pos = at + 2
+        elif op == 0x8D and rex & 8 and modrm & 0xC7 == 0x05:
+            reg = ((modrm >> 3) & 7) + (8 if rex & 4 else 0)  # lea r64, [rip+d32]
+            nxt = at + 6
+            lea[reg] = sym.vaddr + (nxt - sym.offset) + struct.unpack_from("<i", data, at + 2)[0]
+            imm.pop(reg, None)
+            pos = nxt
+        elif op == 0x89 and modrm >= 0xC0:
+            src = ((modrm >> 3) & 7) + (8 if rex & 4 else 0)  # mov r, r: what the source held
+            dst = (modrm & 7) + (8 if rex & 1 else 0)
+            imm.pop(dst, None)
+            lea.pop(dst, None)
+            if src in imm:
+                imm[dst] = imm[src]
+            if src in lea and rex & 8:
+                lea[dst] = lea[src]
+            pos = at + 2
+        elif op == 0x6A and not rex:
+            pushes.append(struct.unpack_from("<b", data, at + 1)[0])  # push imm8
+            pos = at + 2
+        elif op == 0x68 and not rex:
+            pushes.append(struct.unpack_from("<i", data, at + 1)[0])  # push imm32
+            pos = at + 5
+        elif 0x50 <= op <= 0x57 and rex in (0, 0x41):
+            pushes.append(None)  # push r64: a saved register, or an argument not known here
+            pos = at + 1
+        elif rex & 8 and op == 0x83 and modrm == 0xEC:
+            pushes.clear()  # sub rsp, imm8: what was pushed before is no argument of the call
+            pos = at + 3
+        elif rex & 8 and op == 0x81 and modrm == 0xEC:
+            pushes.clear()
+            pos = at + 6
+        elif op == 0xE8 and not rex:
+            break  # the call that formats
+        else:
+            return None
+    else:
+        return None
+    for k, reg in enumerate(_SYSV_ARGS):
+        if reg not in lea:
+            continue
+        fmt = _str_at(data, info, lea[reg])
+        if fmt is None or not _PRINTF_VERSION.fullmatch(fmt):
+            continue
+        need = fmt.count("%")
+        nums: list[int | None] = [imm.get(r) for r in _SYSV_ARGS[k + 1:]]
+        nums += list(reversed(pushes))
+        nums = nums[:need]
+        if len(nums) < need or not all(isinstance(n, int) and 0 <= n < 100000 for n in nums):
+            return None
+        return ".".join(str(n) for n in nums)
+    return None
+
+
+def x86_u16_getter(data: bytes, off: int, *, max_bytes: int = 40) -> list[int] | None:
+    """The field offsets, in order, of three 16-bit fields a getter returns packed in rax: one
+    32-bit load ``mov eax|edx, [rdi+d8]`` (the first two, low word first) and one ``movzx r32,
+    word [rdi+d8]`` shifted into the upper half (``shl r64, 32``) before ``ret``. None for any
+    other code."""
+    pos, end = off, min(off + max_bytes, len(data) - 8)
+    dword = word = None
+    shifted = False
+    while pos < end:
+        b = data[pos]
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+            pos += 4  # endbr64
+        elif b == 0x8B and data[pos + 1] in (0x47, 0x57):  # mov eax|edx, [rdi+d8]
+            if dword is not None:
+                return None
+            dword = struct.unpack_from("<b", data, pos + 2)[0]
+            pos += 3
+        elif _at(data, pos, b"\x0f\xb7") and data[pos + 2] in (0x47, 0x57):  # movzx eax|edx, word [rdi+d8]
+            if word is not None:
+                return None
+            word = struct.unpack_from("<b", data, pos + 3)[0]
+            pos += 4
+        elif b == 0x48 and data[pos + 1] == 0xC1 and data[pos + 2] in (0xE0, 0xE2) and data[pos + 3] == 0x20:
+            shifted = True  # shl rax|rdx, 32
+            pos += 4
+        elif b == 0x48 and data[pos + 1] in (0x09, 0x89) and data[pos + 2] in (0xD0, 0xC2):
+            pos += 3  # or|mov rax, rdx / rdx, rax
+        elif b == 0xC3:
+            if dword is None or word is None or not shifted or word != dword + 4:
+                return None
+            return [dword, dword + 2, word]
+        else:
+            return None
+    return None
+
+
+def x86_u16_stores(data: bytes, off: int, *, max_bytes: int = 96) -> dict[int, int]:
+    """The 16-bit constants a constructor stores into its object (``rdi``) before its first call
+    or before ``rdi`` is given another value: {field offset: value}, from ``movabs r64, imm64``
+    stored whole (``mov [rdi+d8], r64``: four fields), ``mov dword [rdi+d8], imm32`` (two),
+    ``mov r32, imm32`` stored as a word (``mov [rdi+d8], r16``) and ``mov word [rdi+d8], imm16``."""
+    out: dict[int, int] = {}
+    wide: dict[int, int] = {}  # register -> its constant
+    pos, end = off, min(off + max_bytes, len(data) - 12)
+    while pos < end:
+        b = data[pos]
+        rex = b if 0x40 <= b <= 0x4F else 0
+        at = pos + (1 if rex else 0)
+        op, modrm = data[at], data[at + 1]
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+            pos += 4
+        elif rex & 8 and 0xB8 <= op <= 0xBF:  # movabs r64, imm64
+            wide[(op - 0xB8) + (8 if rex & 1 else 0)] = struct.unpack_from("<Q", data, at + 1)[0]
+            pos = at + 9
+        elif rex in (0, 0x41) and 0xB8 <= op <= 0xBF:  # mov r32, imm32
+            wide[(op - 0xB8) + (8 if rex & 1 else 0)] = struct.unpack_from("<I", data, at + 1)[0]
+            pos = at + 5
+        elif rex & 8 and op == 0x89 and modrm & 0xC7 == 0x47:  # mov [rdi+d8], r64
+            reg = ((modrm >> 3) & 7) + (8 if rex & 4 else 0)
+            d8 = struct.unpack_from("<b", data, at + 2)[0]
+            if reg in wide:
+                for k in range(4):
+                    out[d8 + 2 * k] = wide[reg] >> (16 * k) & 0xFFFF
+            pos = at + 3
+        elif not rex and op == 0xC7 and modrm == 0x47:  # mov dword [rdi+d8], imm32
+            d8 = struct.unpack_from("<b", data, at + 2)[0]
+            value = struct.unpack_from("<I", data, at + 3)[0]
+            out[d8], out[d8 + 2] = value & 0xFFFF, value >> 16
+            pos = at + 7
+        elif b == 0x66 and data[pos + 1] == 0x89 and data[pos + 2] & 0xC7 == 0x47:  # mov [rdi+d8], r16
+            reg = (data[pos + 2] >> 3) & 7
+            if reg in wide:
+                out[struct.unpack_from("<b", data, pos + 3)[0]] = wide[reg] & 0xFFFF
+            pos += 4
+        elif b == 0x66 and data[pos + 1] == 0xC7 and data[pos + 2] == 0x47:  # mov word [rdi+d8], imm16
+            out[struct.unpack_from("<b", data, pos + 3)[0]] = struct.unpack_from("<H", data, pos + 4)[0]
+            pos += 6
+        elif op == 0xE8 or (rex & 8 and op in (0x89, 0x8B) and modrm >= 0xC0 and
+                            ((modrm & 7) == 7 if op == 0x89 else (modrm >> 3) & 7 == 7) and
+                            not (rex & (1 if op == 0x89 else 4))):
+            break  # a call, or rdi given another value: its stores are no longer the object's
+        else:
+            pos += _x86_setup_length(data, pos) or 1
+    return out
+
+
+def _x86_frame_store(data: bytes, pos: int, *, keep: int) -> int | None:
+    """The length of ``mov [rsp+disp8|disp32], r64`` at ``pos`` (REX.W, rax..rdi or r8..r15),
+    None when it is something else or stores register ``keep`` (the argument being followed:
+    rdi = 7, rsi = 6), whose value a later compare must still find in its register."""
+    if data[pos] not in (0x48, 0x4C) or data[pos + 1] != 0x89 or data[pos + 3] != 0x24:
+        return None
+    modrm = data[pos + 2]
+    if data[pos] == 0x48 and (modrm >> 3) & 7 == keep:
+        return None
+    if modrm & 0xC7 == 0x44:
+        return 5  # disp8
+    if modrm & 0xC7 == 0x84:
+        return 8  # disp32
+    return None
+
+
 def _x86_cmp_arg1(data: bytes, off: int) -> int | None:
     """The constant a function requires its first argument to equal, compared before anything
     else: ``if (compiled_with != MY_VERSION) fail`` compiled as ``cmp edi, imm32; jne|je`` after
     a plain prologue (protobuf 22+'s ``VerifyVersion(int, const char*)``, whose constant is
-    GOOGLE_PROTOBUF_VERSION). Nothing but pushes, stack adjustments and spills of other
-    arguments may come first."""
+    GOOGLE_PROTOBUF_VERSION). Nothing but pushes, stack adjustments, spills of other
+    arguments and the stack protector's canary (loaded from fs:0x28, stored in the frame) may
+    come first."""
     pos, end = off, min(off + 64, len(data) - 12)
     while pos < end:
         b = data[pos]
@@ -344,9 +551,12 @@ def _x86_cmp_arg1(data: bytes, off: int) -> int | None:
             pos += 4  # sub rsp, imm8
         elif _at(data, pos, b"\x48\x81\xec"):
             pos += 7  # sub rsp, imm32
-        elif b in (0x48, 0x4C) and data[pos + 1] == 0x89 and data[pos + 2] & 0xC7 == 0x44 and \
-                data[pos + 3] == 0x24 and (data[pos + 2] >> 3) & 7 != 7:
-            pos += 5  # mov [rsp+d8], r64 (not rdi)
+        elif (n := _x86_frame_store(data, pos, keep=7)) is not None:
+            pos += n  # mov [rsp+disp], r64 (not rdi): a spill, or the stack protector's canary
+        elif _at(data, pos, b"\x64\x48\x8b\x04\x25\x28\x00\x00\x00"):
+            pos += 9  # mov rax, fs:0x28 (the stack protector's canary)
+        elif _at(data, pos, b"\x31\xc0"):
+            pos += 2  # xor eax, eax
         elif _at(data, pos, b"\x81\xff") and (data[pos + 6] in (0x74, 0x75) or
                                               data[pos + 6:pos + 8] in (b"\x0f\x84", b"\x0f\x85")):
             return struct.unpack_from("<i", data, pos + 2)[0]  # cmp edi, imm32; jne|je
@@ -405,6 +615,8 @@ def _x86_cmp_arg2(data: bytes, off: int) -> int | None:
             pos += 7  # sub rsp, imm32
         elif _at(data, pos, b"\x48\x83\xec"):
             pos += 4  # sub rsp, imm8
+        elif (n := _x86_frame_store(data, pos, keep=6)) is not None:
+            pos += n  # mov [rsp+disp], r64 (not rsi): the stack protector's canary stored in the frame
         elif _at(data, pos, b"\x81\xfe") and (data[pos + 6] == 0x7F or _at(data, pos + 6, b"\x0f\x8f")):
             return struct.unpack_from("<i", data, pos + 2)[0]  # cmp esi, imm32; jg
         else:
@@ -477,8 +689,9 @@ def _aarch64_cmp_arg2(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, ma
 
 
 def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[str, int | None]:
-    """Follow a prologue-free or frame-pointer function to its ``ret``; track only eax/rax."""
-    pos, end = off, min(off + 48, len(data))
+    """Follow a prologue-free or frame-pointer function to its ``ret``; track only eax/rax. The
+    stack protector's canary (stored in the frame, checked before ``ret``) is stepped over."""
+    pos, end = off, min(off + 72, len(data))
     value: tuple[str, int | None] = ("none", None)
     while pos < end:
         b = data[pos]
@@ -538,6 +751,26 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
             pos += 4  # cmovg/cmovl rax, rdx: the same NULL alternative
         elif b == 0xC3 or _at(data, pos, b"\xf3\xc3"):  # ret
             return value
+        elif is64 and _at(data, pos, b"\x64\x48\x8b\x04\x25\x28\x00\x00\x00"):
+            value = ("none", None)  # mov rax, fs:0x28: the canary
+            pos += 9
+        elif is64 and _at(data, pos, b"\x64\x48\x2b\x04\x25\x28\x00\x00\x00"):
+            # sub rax, fs:0x28; jne: the canary checked, the failure path jumped to
+            pos += 9
+            if data[pos] == 0x75:
+                pos += 2
+            elif _at(data, pos, b"\x0f\x85"):
+                pos += 6
+            else:
+                return "none", None
+        elif is64 and (_at(data, pos, b"\x48\x89\x44\x24") or _at(data, pos, b"\x48\x8b\x44\x24")):
+            if data[pos + 1] == 0x8B:
+                value = ("none", None)  # mov rax, [rsp+d8]: the canary back
+            pos += 5  # mov [rsp+d8], rax: the canary stored
+        elif is64 and (_at(data, pos, b"\x48\x83\xec") or _at(data, pos, b"\x48\x83\xc4")):
+            pos += 4  # sub / add rsp, imm8
+        elif _at(data, pos, b"\x66\x89\x07"):
+            pos += 3  # mov [rdi], ax: a 16-bit out-parameter
         else:
             return "none", None
     return "none", None
@@ -900,8 +1133,10 @@ def x86_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max
 def x86_immediate_text(data: bytes, start: int, lead: bytes) -> bytes | None:
     """The text x86-64 code writes from 8-byte immediates (``movabs rax, "OpenBLAS"`` ... ``mov
     [rip+d], rax``): compilers turn a strcpy of a constant into such stores (OpenBLAS's config
-    string in MinGW builds). From the ``movabs`` at ``start``: the bytes stored contiguously from
-    where ``lead`` (the first 8) is stored, in address order; None when they are not found."""
+    string in MinGW builds; curl_version()'s "libcurl/7.69.1" in a static libcurl, whose short
+    tail goes through a 32-bit register and a 16-bit store). From the ``movabs`` at ``start``:
+    the bytes stored contiguously from where ``lead`` (the first 8) is stored, in address order;
+    None when they are not found."""
     regs: dict[int, bytes] = {}
     stores: dict[int, bytes] = {}  # target (relative to the code's own offsets) -> bytes
     pos, end = start, min(start + 512, len(data))
@@ -915,6 +1150,20 @@ def x86_immediate_text(data: bytes, start: int, lead: bytes) -> bytes | None:
         if rex & 8 and 0xB8 <= op <= 0xBF:  # movabs r64, imm64
             regs[(op - 0xB8) + (8 if rex & 1 else 0)] = bytes(data[at + 1:at + 9])
             pos = at + 9
+        elif rex in (0, 0x41) and 0xB8 <= op <= 0xBF:  # mov r32, imm32 (the tail of a short text)
+            regs[(op - 0xB8) + (8 if rex & 1 else 0)] = bytes(data[at + 1:at + 5])
+            pos = at + 5
+        elif b == 0x66 and data[pos + 1] in (0x89, 0x44) and \
+                ((data[pos + 1] == 0x89 and data[pos + 2] & 0xC7 == 0x05) or
+                 (data[pos + 1] == 0x44 and data[pos + 2] == 0x89 and data[pos + 3] & 0xC7 == 0x05)):
+            # mov word [rip+d32], r16: two bytes of a register loaded above ("libcurl/" "7.69" ".1")
+            rx = 0x44 if data[pos + 1] == 0x44 else 0
+            mod = pos + (3 if rx else 2)
+            reg = ((data[mod] >> 3) & 7) + (8 if rx else 0)
+            nxt = mod + 5
+            if reg in regs:
+                stores[nxt + struct.unpack_from("<i", data, mod + 1)[0]] = regs[reg][:2]
+            pos = nxt
         elif rex & 8 and op == 0x89 and data[at + 1] & 0xC7 == 0x05:  # mov [rip+d32], r64
             reg = ((data[at + 1] >> 3) & 7) + (8 if rex & 4 else 0)
             nxt = at + 6
@@ -939,6 +1188,8 @@ def x86_immediate_text(data: bytes, start: int, lead: bytes) -> bytes | None:
             pos = at + 3
         elif rex in (0x48, 0x4C) and op == 0x8D and data[at + 1] & 0xC7 == 0x44 and data[at + 2] == 0x24:
             pos = at + 4  # lea r64, [rsp+d8]
+        elif rex in (0x48, 0x4C) and op == 0x8D and data[at + 1] & 0xC7 == 0x05:
+            pos = at + 6  # lea r64, [rip+d32]: an address set up for later (the buffer, a format)
         else:
             break
     first = next((k for k, v in stores.items() if v == lead), None)

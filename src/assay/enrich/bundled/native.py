@@ -284,13 +284,17 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     (marked and (lib.marker_shadows or not other_versioned)):
                 found.pop(shadowed, None)
 
-    # the file's own library without a version, whose version text its code writes from immediates
-    # (a strcpy of a constant compiled into 8-byte stores: OpenBLAS's config string in MinGW DLLs)
-    if own is not None and info.machine == "x86_64" and own.strings and \
-            not any(v is not None for v in found.get(_key(own), {})):
-        for version, shown in _immediate_versions(data, own):
-            add(own, version, Evidence("version-string", path, f"written from immediates: {shown}",
-                                       "version"))
+    # the file's own library, or a static copy found in it, without a version, whose version text
+    # its code writes from immediates (a strcpy of a constant compiled into 8-byte stores:
+    # OpenBLAS's config string in MinGW DLLs, a static libcurl's curl_version())
+    if info.machine == "x86_64":
+        unversioned = [own] if own is not None else []
+        unversioned += [lib for lib in libs.values() if lib is not own and _key(lib) in found]
+        for lib in unversioned:
+            if lib.strings and not any(v is not None for v in found.get(_key(lib), {})):
+                for version, shown in _immediate_versions(data, lib):
+                    add(lib, version, Evidence("version-string", path, f"written from immediates: {shown}",
+                                               "version"))
 
     # a library this file links dynamically is not also copied into it: its version strings here
     # are the headers it was built against (libssh quoting OpenSSL's), not code
@@ -597,6 +601,16 @@ def _symbol_version(data: bytes, info: BinaryInfo, sym: Symbol,
     value = read_symbol(data, info, sym, reader.read)
     if value is None:
         return None, ""
+    if reader.then:
+        # one part per function (major, then minor...): each a small constant its function returns
+        nums = [value]
+        for name in reader.then:
+            nxt = info.symbol(name)
+            nums.append(read_symbol(data, info, nxt, "ret-int") if nxt is not None else None)
+        if not all(isinstance(n, int) and 0 <= n < 1000 for n in nums):
+            return None, ""
+        text = ".".join(map(str, nums))
+        return text, text
     if isinstance(value, int):
         return int_version(reader, value), f"{value:#x}" if value > 0xFFFF else str(value)
     if reader.regex is not None:

@@ -39,6 +39,10 @@ class SymbolReader:
     min: int | None = None  # integers outside [min, max) are another encoding or a fork: no version
     max: int | None = None
     major: int | None = None  # a symbol renamed with the major version (ICU's u_getVersion_69)
+    # further functions returning the next parts of the version, in order, when the library
+    # gives each part by a function of its own (liburing's io_uring_major_version() and
+    # io_uring_minor_version()): read as ret-int, joined with "."
+    then: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +251,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
-                                        v.get("min"), v.get("max")))
+                                        v.get("min"), v.get("max"), then=tuple(v.get("then", ()))))
             lo, hi = v.get("renamed", (0, -1))
             for major in range(int(lo), int(hi) + 1):
                 # the library renames its symbols with its major version (u_getVersion_69): the
@@ -336,7 +340,9 @@ def matcher() -> LibraryMatcher:
         upper = sorted(p for p, (lib, _n) in m.prefix_min.items() if lib.prefix_then_upper)
         rest = sorted(p.encode() for p in m.prefix_min if p not in upper)
         alts = [re.escape(p).encode() + b"(?=[A-Z])" for p in upper] + [trie_regex(rest).pattern]
-        m.prefix_pattern = b"(" + b"|".join(alts) + b")"
+        # a prefix and a bare number is no API name (FFTW's halfcomplex codelets hb_2 ... hb_32, and
+        # their source files hb_2.c ..., are not HarfBuzz's hb_*): the names counted go on with a word
+        m.prefix_pattern = b"(" + b"|".join(alts) + rb")(?![0-9]+(?:\.[^\x00]*)?\x00)"
         renamed = sorted({p.encode() for p, (lib, _n) in m.prefix_min.items() if not lib.prefix_then_upper
                           and any(r.symbol.startswith(p) for r in lib.symbols)})
         if renamed:
