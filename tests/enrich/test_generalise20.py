@@ -1,0 +1,61 @@
+"""Rules written against the misses of the twentieth untuned batch (Windows x64,
+``untuned20.json``), each checked on a second real binary from another project (or said otherwise)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assay.catalog.artifact import catalog_artifact
+from assay.model import Graph
+
+from .native_components import evidence as _evidence
+from .native_components import versions as _versions
+from .native_components import wheel_by_prefix
+
+# second binaries from PyPI: wheels of other projects, pinned by sha256
+OTHER = {
+    # tokenizers' extension exports Oniguruma's API, onig_version() among it
+    "tokenizers-0.23.3-cp310-abi3-win_amd64.whl":
+        "1f0823bb00c5fdc98e487354d54dd55a03848d61a1a0bf29a68c77f24f3b26c3",
+    # ruff.exe links mimalloc (stripped: no mi_version symbol)
+    "ruff-0.17.6-py3-none-win_amd64.whl":
+        "9cd2fd9923e9806b8b6b67a3469e2258e84bd4d21e45d5a1a690afdfb9c8e57d",
+}
+
+
+def _wheel(prefix: str) -> Path:
+    """A Windows wheel of untuned20 (or of an earlier Windows batch), or a wheel of OTHER."""
+    return wheel_by_prefix(prefix, "win", ("untuned20.json", "untuned16.json"), OTHER)
+
+
+@cache
+def _graph(prefix: str) -> Graph:
+    return catalog_artifact(_wheel(prefix))
+
+
+@pytest.mark.slow
+def test_onig_version_formats_constants() -> None:
+    # onig_version() formats ONIGURUMA_VERSION_MAJOR/MINOR/TEENY into a static buffer:
+    # onig_snprintf(s, 12, "%d.%d.%d", 6, 9, 8) (Win64: r9d, [rsp+32], [rsp+40]); Oniguruma was
+    # found without a version in two Rust extensions of the batch
+    assert _versions(_graph("pyVRL-"), "oniguruma") == {"6.9.8"}
+    assert _versions(_graph("semantic_text_splitter-"), "oniguruma") == {"6.9.10"}
+    assert any("onig_version: '6.9.8'" in e.detail for e in _evidence(_graph("pyVRL-"), "oniguruma"))
+    # another project: Hugging Face tokenizers' extension passes 6, 9, 10 the same way
+    assert _versions(_graph("tokenizers-"), "oniguruma") == {"6.9.10"}
+
+
+@pytest.mark.slow
+def test_mimalloc_banner_constants() -> None:
+    # a stripped Rust extension keeps no mi_version, but mimalloc's options banner is printed from
+    # constants: _mi_fprintf(NULL, NULL, "v%i.%i.%i%s%s (built on %s, %s)\n", 3, 3, 2, ...) in
+    # wreq, _mi_message("v%i...", 2, 3, 2, ...) in kglite, "v%i.%i.%i%s%s" with 3, 6, 0 in h2corn
+    assert _versions(_graph("wreq-"), "mimalloc") == {"3.3.2"}
+    assert _versions(_graph("kglite-"), "mimalloc") == {"2.3.2"}
+    assert _versions(_graph("h2corn-"), "mimalloc") == {"3.6.0"}
+    assert any("passed constants: v3.3.2" in e.detail for e in _evidence(_graph("wreq-"), "mimalloc"))
+    # another project: ruff.exe's mimalloc passes 2, 3, 2 to _mi_message
+    assert _versions(_graph("ruff-"), "mimalloc") == {"2.3.2"}
