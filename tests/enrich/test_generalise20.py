@@ -59,3 +59,17 @@ def test_mimalloc_banner_constants() -> None:
     assert any("passed constants: v3.3.2" in e.detail for e in _evidence(_graph("wreq-"), "mimalloc"))
     # another project: ruff.exe's mimalloc passes 2, 3, 2 to _mi_message
     assert _versions(_graph("ruff-"), "mimalloc") == {"2.3.2"}
+
+
+@pytest.mark.slow
+def test_nlohmann_json_msvc_decorated_names() -> None:
+    # MSVC's RTTI names carry the versioned namespace innermost first:
+    # ".?AVexception@detail@json_abi_v3_12_0@nlohmann@@" (bitHuman's onnxruntime.dll, pyAgrum's
+    # modules); only GCC's mangled form was read
+    assert _versions(_graph("bithuman-"), "nlohmann-json") == {"3.12.0"}
+    assert _versions(_graph("pyagrum_nightly-"), "nlohmann-json") == {"3.12.0"}
+    # another project (untuned16): onnxruntime-openvino's DLLs, 3.11.3 by its release stamp before,
+    # now by the decorated names too
+    ov = _graph("onnxruntime_openvino-")
+    assert _versions(ov, "nlohmann-json") == {"3.11.3"}
+    assert any("@json_abi_v3_11_3@nlohmann@@" in e.detail for e in _evidence(ov, "nlohmann-json"))
