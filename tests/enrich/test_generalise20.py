@@ -12,6 +12,7 @@ from assay.catalog.artifact import catalog_artifact
 from assay.model import Graph
 
 from .native_components import evidence as _evidence
+from .native_components import native as _native
 from .native_components import versions as _versions
 from .native_components import wheel_by_prefix
 
@@ -23,6 +24,9 @@ OTHER = {
     # ruff.exe links mimalloc (stripped: no mi_version symbol)
     "ruff-0.17.6-py3-none-win_amd64.whl":
         "9cd2fd9923e9806b8b6b67a3469e2258e84bd4d21e45d5a1a690afdfb9c8e57d",
+    # uv.exe compiles AWS-LC from aws-lc-sys-0.44.0's C sources
+    "uv-0.13.9-py3-none-win_amd64.whl":
+        "6a44b2ed8111d2f60d2b92627c5dccda3f7ed7570b18ce115e569cd68c28246b",
 }
 
 
@@ -73,3 +77,29 @@ def test_nlohmann_json_msvc_decorated_names() -> None:
     ov = _graph("onnxruntime_openvino-")
     assert _versions(ov, "nlohmann-json") == {"3.11.3"}
     assert any("@json_abi_v3_11_3@nlohmann@@" in e.detail for e in _evidence(ov, "nlohmann-json"))
+
+
+@pytest.mark.slow
+def test_tag_archive_folder_with_releases() -> None:
+    # GitHub's archive of a tag "releases/3.14.20" unpacks to Ipopt-releases-3.14.20/: the build
+    # path named a component "Ipopt-releases" 3.14.20 beside the ipopt the banner names
+    gekko = _graph("gekko-")
+    assert _versions(gekko, "ipopt") == {"3.14.20"}
+    assert not [c for c in _native(gekko) if "releases" in c.name.lower()]
+    # apm.exe's own paths (C:\\fippr\\solvers\\ipopt\\Ipopt-releases-3.14.20\\src\\...) now give ipopt,
+    # written without the tag's word
+    assert any(e.location.endswith("apm.exe") and e.kind == "build-path" and "Ipopt-3.14.20/" in e.detail
+               for e in _evidence(gekko, "ipopt"))
+    # no second binary with a "-releases-<version>" source folder was found among the earlier
+    # batches' wheels (a search of their binaries); the word's other forms are unchanged
+
+
+@pytest.mark.slow
+def test_sys_crate_sources_without_c_release_are_the_crate() -> None:
+    # aws-lc-sys-0.46.0/aws-lc/crypto/*.c names the crate's release, not AWS-LC's (no build
+    # metadata "+<release>"): it was a native component "aws-lc-sys" 0.46.0 in h2corn (0.39.1 in
+    # openviking); it is the Rust crate it is
+    for prefix, crate in (("h2corn-", "0.46.0"), ("openviking-", "0.39.1"), ("uv-", "0.44.0")):
+        g = _graph(prefix)
+        assert not [c for c in _native(g) if c.name.startswith("aws-lc")], prefix
+        assert crate in {c.version for c in g.packages(["cargo-library"]) if c.name == "aws-lc-sys"}, prefix

@@ -670,7 +670,8 @@ _PLATFORM_DIR = re.compile(
     r"(?:[A-Za-z0-9_]+\.)?(?:linux|win|win32|macosx|darwin|freebsd|openbsd|netbsd|cygwin|msys|mingw|solaris)"
     r"[-_](?:x86_64|x86-64|amd64|aarch64|arm64|armv7l?|i[3-6]86|ppc64le|ppc64|s390x|universal2|win32)"
     r"(?:[-_.][A-Za-z0-9_.-]*)?", re.I)
-_TAG_WORD = re.compile(r"[-_](?:version|release)$", re.I)
+# (a tag "releases/3.14.20" gives GitHub's archive folder Ipopt-releases-3.14.20)
+_TAG_WORD = re.compile(r"[-_](?:version|releases?)$", re.I)
 # literal-led seeds, fast to search for; the full patterns are then matched where a seed is
 _PATH_SEED = re.compile(rb"-v?[0-9]+\.[0-9]")
 _CELLAR_SEED = re.compile(rb"Cellar[/\\]")
@@ -835,7 +836,9 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
             continue  # a platform's build folder (temp.linux-x86_64-3.9/): no project, no release
         if not _VERSION_ONLY.fullmatch(version):
             continue
-        ptype = "cargo" if fm.group(1).endswith(".rs") else "generic"  # a crate's sources
+        # a crate's sources; a -sys/-src crate's C sources without build metadata naming the C
+        # release (aws-lc-sys-0.46.0/aws-lc/crypto/...) are numbered by the crate, not the library
+        ptype = "cargo" if fm.group(1).endswith(".rs") or _SYS_CRATE.fullmatch(name) else "generic"
         key = (ptype, name, version)
         files = seen.setdefault(key, [])
         if len(files) < 3:
