@@ -103,3 +103,19 @@ def test_sys_crate_sources_without_c_release_are_the_crate() -> None:
         g = _graph(prefix)
         assert not [c for c in _native(g) if c.name.startswith("aws-lc")], prefix
         assert crate in {c.version for c in g.packages(["cargo-library"]) if c.name == "aws-lc-sys"}, prefix
+
+
+@pytest.mark.slow
+def test_static_libgcc_named_in_pe_debugging_information() -> None:
+    # MinGW-w64 links libgcc statically with its DWARF: openviking's engine modules name
+    # C:/buildroot/src/gcc-15.2.0/libgcc/libgcc2.c (and unwind-seh.c, emutls.c) in .debug_line_str /
+    # .debug_info, which are not read with the constant data; libgcc was not reported
+    ov = _graph("openviking-")
+    assert _versions(ov, "libgcc") == {"15.2.0"}
+    assert any("gcc-15.2.0/libgcc/libgcc2.c" in e.detail for e in _evidence(ov, "libgcc"))
+    # another project (untuned.json): faiss-cpu's grafted libopenblas.dll, built by MinGW-w64's
+    # GCC 9.3.0, names gcc-9.3.0/libgcc/libgcc2.c and config/i386/cygwin.S in its DWARF
+    faiss = catalog_artifact(wheel_by_prefix("faiss_cpu-1.15.1-cp314-cp314-win", "win", ("untuned.json",)))
+    assert _versions(faiss, "libgcc") == {"9.3.0"}
+    # a module that loads GCC's runtime from libgcc_s_seh-1.dll (deepsearch-glm's) claims no copy
+    assert _versions(_graph("deepsearch_glm-"), "libgcc") <= {None}

@@ -869,6 +869,38 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
     return claims
 
 
+# a GCC runtime library's own sources named in a PE file's DWARF (MinGW-w64 builds link libgcc
+# statically, with its debugging information: C:/buildroot/src/gcc-15.2.0/libgcc/libgcc2.c)
+_DEBUG_RUNTIME = re.compile(rb"[/\\]gcc-(?P<ver>[0-9]+\.[0-9]+\.[0-9]+)[/\\](?:[A-Za-z0-9_.+-]+[/\\]){0,2}?"
+                            rb"(?P<lib>libgcc|libgfortran|libquadmath)[/\\]"
+                            rb"(?P<file>(?:[A-Za-z0-9_.+-]+[/\\]){0,3}[A-Za-z0-9_.+-]+\.(?:c|S|f90|F90))\x00")
+
+
+def debug_runtimes(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher) -> list[Claim]:
+    """A GCC runtime library linked statically into a PE file, by its own source files in the
+    file's DWARF (not read with the constant data): the GCC release is the runtime's, unless the
+    file loads that runtime from its DLL."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for lo, hi in info.debug_ranges:
+        for hit in _DEBUG_RUNTIME.finditer(data, lo, hi):
+            key = (hit.group("lib").decode(), hit.group("ver").decode())
+            files = found.setdefault(key, [])
+            if len(files) < 3:
+                files.append(f".../gcc-{key[1]}/{key[0]}/{hit.group('file').decode('latin-1')}")
+            if len(found) > 8:
+                break
+    claims = []
+    for (name, version), files in found.items():
+        lib = m.library_for_source(name)
+        if lib is None or lib.toolchain != "gcc" or \
+                any(lib in m.libraries_for_file(n.rsplit("/", 1)[-1]) for n in info.needed):
+            continue
+        shown = "; ".join(files) + " (debugging information)"
+        claims.append(Claim(lib, version, Evidence("build-path", path, shown, "version"), W_BUILD_PATH,
+                            static=True))
+    return claims
+
+
 # -- symbol prefixes ------------------------------------------------------------------------
 
 def prefix_presence(path: str, info: BinaryInfo, m: LibraryMatcher, skip: set[str]) -> list[Claim]:

@@ -240,6 +240,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     try:
         claims += generic.version_functions(path, data, info, m, own_lib, key, not named)
         claims += generic.source_paths(path, data, info, m, hits)
+        claims += generic.debug_runtimes(path, data, info, m)
         claims += generic.prefix_presence(path, info, m, named_libs)
         claims += generic.build_info(path, data, m, hits, info.needed)
         claims += generic.pdb_path_claims(path, data, info, m)
