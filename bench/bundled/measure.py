@@ -114,6 +114,7 @@ LATER_BATCHES = [
     ("untuned17.json", "seventeenth batch, macOS"),
     ("untuned18.json", "eighteenth batch, Linux"),
     ("untuned19.json", "nineteenth batch, macOS"),
+    ("untuned20.json", "twentieth batch, Windows"),
     ("untuned21.json", "twenty-first batch, Linux"),
 ]
 

@@ -48,6 +48,7 @@ class BinaryInfo:
     runpath: list[str] = field(default_factory=list)  # ELF DT_RUNPATH
     interp: str | None = None  # ELF PT_INTERP: the program's dynamic loader
     data_ranges: list[tuple[int, int]] = field(default_factory=list)  # (start, end) file offsets
+    debug_ranges: list[tuple[int, int]] = field(default_factory=list)  # PE debugging sections (DWARF)
     _names: frozenset[bytes] | None = None  # every symbol name, for a cheap "is it there?"
     _lookup: Callable[[str], Symbol | None] | None = None
     _v2o: Callable[[int], int | None] | None = None  # virtual address -> file offset
@@ -680,6 +681,9 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
             info.sections.setdefault(name, (roff, min(rsize, len(data) - roff)))
         if name.startswith(_DATA_SECTIONS_PE) and rsize:
             info.data_ranges.append((roff, min(roff + rsize, len(data))))
+        elif name.startswith((".debug", "/")) and rsize and roff < len(data):
+            # DWARF of a MinGW-w64 build (".debug_line_str" is written "/4": a string-table name)
+            info.debug_ranges.append((roff, min(roff + rsize, len(data))))
     if not secs:
         info.data_ranges.append((0, len(data)))
 

@@ -27,7 +27,8 @@ def _at(data: bytes | mmap.mmap, pos: int, prefix: bytes) -> bool:
 def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
     """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" |
     "ret-table-str@INDEX" |
-    "ret-float@SCALE" | "tail-str" | "loads-str" | "cmp-arg1" | "cmp-arg2" (functions),
+    "ret-float@SCALE" | "tail-str" | "loads-str" | "cmp-arg1" | "cmp-arg2" | "printf-args"
+    (functions),
     "int" | "str" | "ptr-str" (data objects)."""
     if sym.offset < 0 or sym.offset >= len(data):
         return None
@@ -46,6 +47,10 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         else:
             return None
         return ".".join(str(v) for v in stored) if stored else None
+    if how == "printf-args":
+        # a version function formatting constants into its own buffer with a printf-like call:
+        # the text rendered from the format and the integers it is passed (onig_version())
+        return x86_printf_text(data, info, sym.offset, sym.vaddr)
     if how == "tail-str":
         return _str_at(data, info, _tail_string(data, info, sym))
     if how == "loads-str":
@@ -2084,3 +2089,274 @@ def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tup
         if len(out) == len(wanted) and all(len(v) >= most for v in out.values()):
             break
     return {t: v for t, v in out.items() if v}
+
+
+# --- a printf-like call's constant arguments (x86-64) ---------------------------------------------
+
+_WIN64_ARG_REGS = (1, 2, 8, 9)  # rcx, rdx, r8, r9; then [rsp + 32], [rsp + 40], ...
+_SYSV_ARG_REGS = (7, 6, 2, 1, 8, 9)  # rdi, rsi, rdx, rcx, r8, r9; then [rsp], [rsp + 8], ...
+
+
+def _modrm_extra(data: bytes | mmap.mmap, at: int) -> tuple[int, int | None, int | None] | None:
+    """For the ModRM byte at ``at``: (bytes from ModRM to the end of the memory operand, the
+    displacement when the operand is ``[rsp + disp]`` (else None), the rip-relative displacement
+    (else None)); None past the data's end."""
+    if at >= len(data):
+        return None
+    modrm = data[at]
+    mod, rm = modrm >> 6, modrm & 7
+    if mod == 3:
+        return 1, None, None
+    n = 1
+    rsp = False
+    if rm == 4:
+        if at + 1 >= len(data):
+            return None
+        sib = data[at + 1]
+        n += 1
+        rsp = sib == 0x24  # base rsp, no index
+        if mod == 0 and sib & 7 == 5:
+            return n + 4, None, None  # [index * s + disp32]
+    if mod == 0 and rm == 5:
+        if at + 5 > len(data):
+            return None
+        return 5, None, struct.unpack_from("<i", data, at + 1)[0]
+    if mod == 1:
+        if at + n >= len(data):
+            return None
+        disp = struct.unpack_from("<b", data, at + n)[0]
+        n += 1
+    elif mod == 2:
+        if at + n + 4 > len(data):
+            return None
+        disp = struct.unpack_from("<i", data, at + n)[0]
+        n += 4
+    else:
+        disp = 0
+    return n, (disp if rsp else None), None
+
+
+def _args_at_call(regs: dict[int, int | tuple[str, int]], stack: dict[int, int | tuple[str, int]],
+                  win64: bool) -> dict[int, int | tuple[str, int]]:
+    order = _WIN64_ARG_REGS if win64 else _SYSV_ARG_REGS
+    args = {i: regs[r] for i, r in enumerate(order) if r in regs}
+    first = 32 if win64 else 0
+    for disp, value in stack.items():
+        if disp >= first and (disp - first) % 8 == 0:
+            args[len(order) + (disp - first) // 8] = value
+    return args
+
+
+def x86_call_args(data: bytes | mmap.mmap, off: int, vaddr: int, *, win64: bool,
+                  max_bytes: int = 160) -> dict[int, int | tuple[str, int]] | None:
+    """The constant arguments of the first call an x86-64 code run makes, read instruction by
+    instruction from ``off`` (whose address is ``vaddr``) up to that ``call``: argument index ->
+    an integer, or ("addr", address) for a ``lea r, [rip + d]``. Only the moves a compiler sets
+    a call up with are followed (``mov r, imm``, ``mov [rsp + d], imm``, ``mov r, r``,
+    ``lea r, [rip + d]``, ``lea r, [r + d]``, ``xor r, r``, stores to and adjustments of the
+    stack, moves from memory); a branch, a return or any other instruction ends the reading with
+    None, so what is returned is what every run through this code passes."""
+    regs: dict[int, int | tuple[str, int]] = {}
+    stack: dict[int, int | tuple[str, int]] = {}
+    stored = False  # a stack argument is written: rsp may not move after it
+    pos, end = off, min(off + max_bytes, len(data))
+    while pos < end:
+        b = data[pos]
+        if b == 0xE8:
+            return _args_at_call(regs, stack, win64)
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+            pos += 4
+            continue
+        if b in (0x90, 0xCC):
+            if b == 0xCC:
+                return None
+            pos += 1
+            continue
+        if b == 0x66 and (data[pos + 1:pos + 2] == b"\x90" or data[pos + 1:pos + 3] == b"\x0f\x1f"
+                          or data[pos + 1:pos + 4] == b"\x2e\x0f\x1f"):
+            pos += 1  # the operand-size prefix of a long nop
+            continue
+        rex = b if 0x40 <= b <= 0x4F else 0
+        at = pos + (1 if rex else 0)
+        if at + 1 >= len(data):
+            return None
+        op = data[at]
+        w, r_ext, b_ext = rex & 8, (rex & 4) << 1, (rex & 1) << 3
+        if 0x50 <= op <= 0x5F:  # push / pop
+            if stored:
+                return None
+            regs.pop((op & 7) | b_ext, None)
+            pos = at + 1
+            continue
+        if 0xB8 <= op <= 0xBF:  # mov r32, imm32 / movabs r64, imm64
+            size = 8 if w else 4
+            if at + 1 + size > len(data):
+                return None
+            regs[(op & 7) | b_ext] = int.from_bytes(data[at + 1:at + 1 + size], "little")
+            pos = at + 1 + size
+            continue
+        if 0xB0 <= op <= 0xB7:  # mov r8, imm8 (al: a variadic call's vector count)
+            regs.pop((op & 7) | b_ext, None)
+            pos = at + 2
+            continue
+        if op == 0x0F and data[at + 1] == 0x1F:  # nop r/m
+            m = _modrm_extra(data, at + 2)
+            if m is None:
+                return None
+            pos = at + 2 + m[0]
+            continue
+        if op == 0x0F and data[at + 1] in (0xB6, 0xB7, 0xBE, 0xBF):  # movzx / movsx
+            m = _modrm_extra(data, at + 2)
+            if m is None:
+                return None
+            regs.pop(((data[at + 2] >> 3) & 7) | r_ext, None)
+            pos = at + 2 + m[0]
+            continue
+        m = _modrm_extra(data, at + 1)
+        if m is None:
+            return None
+        length, rsp_disp, rip_disp = m
+        modrm = data[at + 1]
+        reg = ((modrm >> 3) & 7) | r_ext
+        rm = (modrm & 7) | b_ext
+        direct = modrm >> 6 == 3
+        nxt = at + 1 + length
+        if op == 0xFF and reg & 7 == 2:  # call r/m
+            return _args_at_call(regs, stack, win64)
+        if op == 0xC7 and reg & 7 == 0:  # mov r/m, imm32
+            if nxt + 4 > len(data):
+                return None
+            imm = struct.unpack_from("<i" if w else "<I", data, nxt)[0]
+            if direct:
+                regs[rm] = imm
+            elif rsp_disp is not None:
+                stack[rsp_disp] = imm
+                stored = True
+            pos = nxt + 4
+            continue
+        if op == 0x89:  # mov r/m, r
+            if direct:
+                if reg in regs:
+                    regs[rm] = regs[reg]
+                else:
+                    regs.pop(rm, None)
+            elif rsp_disp is not None:
+                if reg in regs:
+                    stack[rsp_disp] = regs[reg]
+                else:
+                    stack.pop(rsp_disp, None)
+                stored = True
+            pos = nxt
+            continue
+        if op == 0x8B:  # mov r, r/m
+            if direct and rm in regs:
+                regs[reg] = regs[rm]
+            else:
+                regs.pop(reg, None)
+            pos = nxt
+            continue
+        if op == 0x8D and not direct:  # lea
+            if rip_disp is not None:
+                regs[reg] = ("addr", vaddr + (nxt - off) + rip_disp)
+            else:
+                base = modrm & 7
+                value = regs.get(base | b_ext) if base != 4 and modrm >> 6 in (1, 2) else None
+                if isinstance(value, int) and (rex & 2) == 0:
+                    disp = struct.unpack_from("<b" if modrm >> 6 == 1 else "<i", data, at + 2)[0]
+                    regs[reg] = (value + disp) & (0xFFFFFFFFFFFFFFFF if w else 0xFFFFFFFF)
+                else:
+                    regs.pop(reg, None)
+            pos = nxt
+            continue
+        if op in (0x31, 0x33) and direct:  # xor
+            if reg == rm:
+                regs[reg] = 0
+            else:
+                regs.pop(reg if op == 0x33 else rm, None)
+            pos = nxt
+            continue
+        if op in (0x83, 0x81):  # add/sub/cmp/... r/m, imm
+            imm_len = 1 if op == 0x83 else 4
+            if direct and rm == 4:  # rsp
+                if stored or reg & 7 not in (0, 5):
+                    return None
+            elif direct and reg & 7 != 7:
+                regs.pop(rm, None)
+            pos = nxt + imm_len
+            continue
+        if op in (0x85, 0x84, 0x39, 0x3B, 0x38, 0x3A):  # test / cmp
+            pos = nxt
+            continue
+        return None
+    return None
+
+
+_CONVERSION = re.compile(rb"%[-+ #0]*[0-9]*(?:\.[0-9]+)?(?:hh|h|ll|l|z|j|t)?([a-zA-Z%])")
+
+
+def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: int, *,
+                    fmt_at: int | None = None, max_bytes: int = 160) -> str | None:
+    """The text a printf-like call renders from its leading integer conversions, when the code run
+    from ``off`` passes the format (``fmt_at``: the format's address; else any argument whose text
+    has a conversion) and constants for each of those integers: onig_version()'s
+    ``snprintf(s, 12, "%d.%d.%d", 6, 9, 10)`` -> "6.9.10". The text stops before the first
+    conversion that is no integer; at least two integers are needed. x86-64 PE and ELF."""
+    if info.machine != "x86_64" or info.format not in ("pe", "elf"):
+        return None
+    args = x86_call_args(data, off, vaddr, win64=info.format == "pe", max_bytes=max_bytes)
+    if not args:
+        return None
+    for index in sorted(args):
+        value = args[index]
+        if not isinstance(value, tuple) or (fmt_at is not None and value[1] != fmt_at):
+            continue
+        fmt_off = info.offset_of(value[1])
+        if fmt_off is None or not 0 <= fmt_off < len(data):
+            continue
+        stop = data.find(b"\0", fmt_off, fmt_off + 256)
+        if stop < 0:
+            continue
+        fmt = bytes(data[fmt_off:stop])
+        out, pos, nth, ints = [], 0, index + 1, 0
+        for cm in _CONVERSION.finditer(fmt):
+            if cm.group(1) not in b"diu":
+                break
+            n = args.get(nth)
+            if not isinstance(n, int) or not 0 <= n < 100000:
+                return None
+            out.append(fmt[pos:cm.start()].decode("latin-1"))
+            out.append(str(n))
+            pos, nth, ints = cm.end(), nth + 1, ints + 1
+        else:
+            out.append(fmt[pos:].decode("latin-1"))
+        if ints >= 2:
+            return "".join(out)
+    return None
+
+
+def x86_printf_texts(data: bytes | mmap.mmap, info: BinaryInfo, formats: list[int], *,
+                     most: int = 2) -> dict[int, list[str]]:
+    """Per format (file offset of a printf format's first byte), the texts rendered at the call
+    sites that pass it (``x86_printf_text`` from each ``lea r, [rip + d]`` that loads it), at most
+    ``most``; one pass over ``.text`` serves every format. x86-64 PE and ELF only."""
+    if info.machine != "x86_64" or info.format not in ("pe", "elf") or not formats:
+        return {}
+    text = info.sections.get(".text")
+    if text is None:
+        return {}
+    lo, size = text
+    text_va = _file_vaddr(data, info, lo)
+    if text_va is None:
+        return {}
+    wanted = {va: f for f in formats if (va := _file_vaddr(data, info, f)) is not None}
+    delta = text_va - lo + 7
+    out: dict[int, list[str]] = {}
+    for p in _leas_to(data, lo, lo + size, [va - delta for va in wanted]):
+        (disp,) = struct.unpack_from("<i", data, p + 3)
+        fmt = wanted.get(p + delta + disp)
+        if fmt is None or len(out.get(fmt, ())) >= most:
+            continue
+        rendered = x86_printf_text(data, info, p, p + delta - 7, fmt_at=p + delta + disp)
+        if rendered:
+            out.setdefault(fmt, []).append(rendered)
+    return out

@@ -670,7 +670,8 @@ _PLATFORM_DIR = re.compile(
     r"(?:[A-Za-z0-9_]+\.)?(?:linux|win|win32|macosx|darwin|freebsd|openbsd|netbsd|cygwin|msys|mingw|solaris)"
     r"[-_](?:x86_64|x86-64|amd64|aarch64|arm64|armv7l?|i[3-6]86|ppc64le|ppc64|s390x|universal2|win32)"
     r"(?:[-_.][A-Za-z0-9_.-]*)?", re.I)
-_TAG_WORD = re.compile(r"[-_](?:version|release)$", re.I)
+# (a tag "releases/3.14.20" gives GitHub's archive folder Ipopt-releases-3.14.20)
+_TAG_WORD = re.compile(r"[-_](?:version|releases?)$", re.I)
 # literal-led seeds, fast to search for; the full patterns are then matched where a seed is
 _PATH_SEED = re.compile(rb"-v?[0-9]+\.[0-9]")
 _CELLAR_SEED = re.compile(rb"Cellar[/\\]")
@@ -835,7 +836,9 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
             continue  # a platform's build folder (temp.linux-x86_64-3.9/): no project, no release
         if not _VERSION_ONLY.fullmatch(version):
             continue
-        ptype = "cargo" if fm.group(1).endswith(".rs") else "generic"  # a crate's sources
+        # a crate's sources; a -sys/-src crate's C sources without build metadata naming the C
+        # release (aws-lc-sys-0.46.0/aws-lc/crypto/...) are numbered by the crate, not the library
+        ptype = "cargo" if fm.group(1).endswith(".rs") or _SYS_CRATE.fullmatch(name) else "generic"
         key = (ptype, name, version)
         files = seen.setdefault(key, [])
         if len(files) < 3:
@@ -863,6 +866,38 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
         if lib is not None:
             claims.append(Claim(lib, version, Evidence("build-path", path, "; ".join(files), "version"),
                                 W_BUILD_PATH, static=True))
+    return claims
+
+
+# a GCC runtime library's own sources named in a PE file's DWARF (MinGW-w64 builds link libgcc
+# statically, with its debugging information: C:/buildroot/src/gcc-15.2.0/libgcc/libgcc2.c)
+_DEBUG_RUNTIME = re.compile(rb"[/\\]gcc-(?P<ver>[0-9]+\.[0-9]+\.[0-9]+)[/\\](?:[A-Za-z0-9_.+-]+[/\\]){0,2}?"
+                            rb"(?P<lib>libgcc|libgfortran|libquadmath)[/\\]"
+                            rb"(?P<file>(?:[A-Za-z0-9_.+-]+[/\\]){0,3}[A-Za-z0-9_.+-]+\.(?:c|S|f90|F90))\x00")
+
+
+def debug_runtimes(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher) -> list[Claim]:
+    """A GCC runtime library linked statically into a PE file, by its own source files in the
+    file's DWARF (not read with the constant data): the GCC release is the runtime's, unless the
+    file loads that runtime from its DLL."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for lo, hi in info.debug_ranges:
+        for hit in _DEBUG_RUNTIME.finditer(data, lo, hi):
+            key = (hit.group("lib").decode(), hit.group("ver").decode())
+            files = found.setdefault(key, [])
+            if len(files) < 3:
+                files.append(f".../gcc-{key[1]}/{key[0]}/{hit.group('file').decode('latin-1')}")
+            if len(found) > 8:
+                break
+    claims = []
+    for (name, version), files in found.items():
+        lib = m.library_for_source(name)
+        if lib is None or lib.toolchain != "gcc" or \
+                any(lib in m.libraries_for_file(n.rsplit("/", 1)[-1]) for n in info.needed):
+            continue
+        shown = "; ".join(files) + " (debugging information)"
+        claims.append(Claim(lib, version, Evidence("build-path", path, shown, "version"), W_BUILD_PATH,
+                            static=True))
     return claims
 
 

@@ -32,7 +32,7 @@ from assay.enrich.bundled.binary import (
     parse,
     version_resource,
 )
-from assay.enrich.bundled.decode import read_symbol, x86_immediate_text, x86_loads_after
+from assay.enrich.bundled.decode import read_symbol, x86_immediate_text, x86_loads_after, x86_printf_texts
 from assay.enrich.bundled.rules import (
     Library,
     LibraryMatcher,
@@ -111,6 +111,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     # version strings and markers in constant data: one pass per range finds every anchor
     counts: dict[bytes, int] = {}
     beside: list[tuple[Library, StringReader, int]] = []  # readers of what the code loads after an anchor
+    printf: list[tuple[Library, StringReader, int]] = []  # formats whose call sites pass the version
     seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
     if m.anchors is not None:
         for start, end, at, stop, anchor in _anchor_hits(m, data, info.data_ranges, seen):
@@ -124,6 +125,10 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             for lib, reader in m.by_anchor.get(anchor, ()):
                 if reader.beside:
                     beside.append((lib, reader, at))
+                    continue
+                if reader.printf is not None:
+                    if reader.regex.match(data, at, min(end, stop + 256)) and data[at - 1:at] == b"\0":
+                        printf.append((lib, reader, at))
                     continue
                 lo = max(start, at - reader.window)
                 hi = min(end, stop + 256)
@@ -153,6 +158,20 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             if version:
                 add(lib, version, Evidence("version-string", path, f"loaded after '{shown}': "
                                            f"{vm.group().decode('latin-1').strip(chr(0))}", "version"))
+                break
+
+    # a version message the library formats from constants (mimalloc's "v%i.%i.%i%s%s"): the
+    # text rendered at the call sites that pass the format
+    printf = [(lib, reader, at) for lib, reader, at in printf
+              if not any(v is not None for v in found.get(_key(lib), ()))][:4]
+    rendered = x86_printf_texts(data, info, [at for _lib, _reader, at in printf]) if printf else {}
+    for lib, reader, at in printf:
+        for text in rendered.get(at, ()):
+            vm = reader.printf.search(text)
+            if vm:
+                shown = reader.anchor.decode("latin-1").strip()
+                add(lib, vm.group(1), Evidence("version-string", path,
+                                               f"'{shown}' passed constants: {text.strip()}", "version"))
                 break
 
     # symbols whose code or constant yields the version (each slice of a universal binary)
@@ -221,6 +240,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     try:
         claims += generic.version_functions(path, data, info, m, own_lib, key, not named)
         claims += generic.source_paths(path, data, info, m, hits)
+        claims += generic.debug_runtimes(path, data, info, m)
         claims += generic.prefix_presence(path, info, m, named_libs)
         claims += generic.build_info(path, data, m, hits, info.needed)
         claims += generic.pdb_path_claims(path, data, info, m)

@@ -28,6 +28,10 @@ class StringReader:
     # a key not in it proves nothing
     table: dict[str, str] | None = None
     beside: int = 0  # >0: the regex reads a constant the code loads within this many bytes after the anchor
+    # the anchor starts a printf format whose integers the code passes as constants: this regex
+    # reads the version (group 1) in the text rendered at a call site; the regex above only
+    # checks the data at the anchor (the format and what surrounds it)
+    printf: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +251,8 @@ def _compile_library(entry: dict, kind: str) -> Library:
                 raise ValueError(f"{name}: version regex needs an anchor (or a table): {v['regex']}")
             for anchor in anchors if isinstance(anchors, list) else [anchors]:
                 strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0)), template,
-                                            table, int(v.get("beside", 0))))
+                                            table, int(v.get("beside", 0)),
+                                            re.compile(v["printf"]) if "printf" in v else None))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
