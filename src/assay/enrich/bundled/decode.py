@@ -2044,6 +2044,22 @@ def _leas_to(data: bytes | mmap.mmap, lo: int, hi: int, bases: list[int]) -> Ite
         yield from sorted(found)
 
 
+def _x86_text(data: bytes | mmap.mmap, info: BinaryInfo) -> tuple[int, int, int] | None:
+    """(file offset, size, delta) of an x86-64 PE or ELF file's ``.text``, where a ``lea r64,
+    [rip + disp]`` at file offset p loads the virtual address ``p + delta + disp``; None for
+    any other file."""
+    if info.machine != "x86_64" or info.format not in ("pe", "elf"):
+        return None
+    text = info.sections.get(".text")
+    if text is None:
+        return None
+    lo, size = text
+    text_va = _file_vaddr(data, info, lo)
+    if text_va is None:
+        return None
+    return lo, size, text_va - lo + 7
+
+
 def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tuple[int, int]],
                     *, most: int = 4) -> dict[int, list[int]]:
     """x86-64: per (target, window), the file offsets of the constants that the code loads
@@ -2051,22 +2067,16 @@ def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tup
     ``target``, in the order the code loads them: the arguments a function passes beside a fixed
     text (a message's parts, a key and its value). One pass over ``.text`` serves every target.
     A target is missing when the file is no x86-64 PE or ELF file or no code loads it."""
-    if info.machine != "x86_64" or info.format not in ("pe", "elf") or not targets:
+    span = _x86_text(data, info) if targets else None
+    if span is None:
         return {}
-    text = info.sections.get(".text")
-    if text is None:
-        return {}
-    lo, size = text
-    text_va = _file_vaddr(data, info, lo)
-    if text_va is None:
-        return {}
+    lo, size, delta = span
     wanted: dict[int, tuple[int, int]] = {}  # target's virtual address -> (target, window)
     for target, window in targets:
         va = _file_vaddr(data, info, target)
         if va is not None:
             wanted.setdefault(va, (target, window))
     out: dict[int, list[int]] = {}
-    delta = text_va - lo + 7  # a lea at file offset p loads text_va + (p - lo) + 7 + disp
     for p in _leas_to(data, lo, lo + size, [va - delta for va in wanted]):
         (disp,) = struct.unpack_from("<i", data, p + 3)
         hit = wanted.get(p + delta + disp)
@@ -2339,17 +2349,11 @@ def x86_printf_texts(data: bytes | mmap.mmap, info: BinaryInfo, formats: list[in
     """Per format (file offset of a printf format's first byte), the texts rendered at the call
     sites that pass it (``x86_printf_text`` from each ``lea r, [rip + d]`` that loads it), at most
     ``most``; one pass over ``.text`` serves every format. x86-64 PE and ELF only."""
-    if info.machine != "x86_64" or info.format not in ("pe", "elf") or not formats:
+    span = _x86_text(data, info) if formats else None
+    if span is None:
         return {}
-    text = info.sections.get(".text")
-    if text is None:
-        return {}
-    lo, size = text
-    text_va = _file_vaddr(data, info, lo)
-    if text_va is None:
-        return {}
+    lo, size, delta = span
     wanted = {va: f for f in formats if (va := _file_vaddr(data, info, f)) is not None}
-    delta = text_va - lo + 7
     out: dict[int, list[str]] = {}
     for p in _leas_to(data, lo, lo + size, [va - delta for va in wanted]):
         (disp,) = struct.unpack_from("<i", data, p + 3)
