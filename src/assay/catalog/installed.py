@@ -23,6 +23,7 @@ the bundled scan, the integrity check and ``provenance record``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import posixpath
@@ -33,6 +34,7 @@ from pathlib import Path
 
 from assay.catalog.base import SUFFIX, WEAK, Cataloger, Catalogue, Options, Target
 from assay.catalog.dependencies import Dist, dependency_edges, hang_from_root
+from assay.catalog.installed_cache import SiteMemo, component_from_row, component_row
 from assay.errors import InputError
 from assay.identity.cpe import python_cpe
 from assay.identity.direct_url import download_info, provenance_info
@@ -113,11 +115,10 @@ CATALOGERS = (EnvironmentCataloger(), SitePackagesCataloger(), InterpreterCatalo
 
 @dataclass(slots=True)
 class _Found:
-    """One distribution read: its Dist, where it lives and its parsed metadata."""
+    """One distribution read: its Dist and where it lives."""
 
     dist: Dist
     where: InstalledDist
-    metadata: CoreMetadata | None
 
 
 def _find_meta(resolver: DirectoryResolver) -> list[tuple[str, bool]]:
@@ -171,19 +172,27 @@ def _egg_requires(text: str) -> list[str]:
 class _DistReader:
     """Reads one site folder's distributions through its resolver."""
 
-    def __init__(self, resolver: DirectoryResolver, graph: Graph) -> None:
+    def __init__(self, resolver: DirectoryResolver, graph: Graph, memo: SiteMemo | None = None) -> None:
         self.r = resolver
         self.graph = graph
         self.site = str(resolver.root)
+        self.memo = memo
+        # what the distribution being read was read from: path relative to the site folder ->
+        # its stat, taken before the content was read (what the memo is checked against)
+        self.seen: dict[str, os.stat_result] = {}
 
     def text(self, rel: str) -> str | None:
         try:
-            return self.r.read_text(rel)
+            with self.r.open(rel) as fh:
+                self.seen[rel] = os.fstat(fh.fileno())
+                return fh.read().decode("utf-8", errors="replace")
         except (OSError, InputError):
             return None
 
     def names(self, meta: str) -> set[str]:
         """The file names in a metadata folder (one listing instead of a failed open per file)."""
+        with contextlib.suppress(OSError, InputError):
+            self.seen[meta] = os.stat(self.r.local_path(meta) or "")
         return set(self.r.listdir(meta))
 
     def shown(self, rel: str) -> str:
@@ -232,10 +241,34 @@ class _DistReader:
             base = self.r.local_path(f"{meta}/licenses")
             for dirpath, _dirs, files in os.walk(base):
                 rel = "licenses" + dirpath[len(base):].replace(os.sep, "/")  # type: ignore[arg-type]
+                with contextlib.suppress(OSError):
+                    self.seen[f"{meta}/{rel}"] = os.stat(dirpath)
                 names += [f"{rel}/{f}" for f in files]
         return sorted(names)
 
+    def remembered(self, meta: str) -> _Found | None:
+        """What an earlier run read from ``meta``, when nothing it was read from has changed."""
+        value = self.memo.get(meta) if self.memo is not None else None
+        if value is None:
+            return None
+        component = component_from_row(value[0])
+        dist = Dist(component, requires=list(value[1]), provides_extra=set(value[2]))
+        return _Found(dist, InstalledDist(component.id, self.site, meta, True))
+
     def read(self, meta: str, is_dir: bool) -> _Found:
+        if is_dir and (found := self.remembered(meta)) is not None:
+            return found
+        self.seen = {}
+        before = len(self.graph.unknowns)
+        found = self._read(meta, is_dir)
+        if self.memo is not None and is_dir and found.dist.has_metadata \
+                and len(self.graph.unknowns) == before:
+            dist = found.dist
+            self.memo.put(meta, self.seen, [component_row(dist.component), dist.requires,
+                                            sorted(dist.provides_extra)])
+        return found
+
+    def _read(self, meta: str, is_dir: bool) -> _Found:
         graph = self.graph
         if meta.endswith(".dist-info"):
             md_rel = f"{meta}/METADATA"
@@ -285,7 +318,7 @@ class _DistReader:
                 def read_file(name: str, meta: str = meta) -> bytes | None:
                     try:
                         with self.r.open(f"{meta}/{name}") as fh:
-                            stats[name] = os.fstat(fh.fileno())
+                            stats[name] = self.seen[f"{meta}/{name}"] = os.fstat(fh.fileno())
                             return fh.read()
                     except (OSError, InputError):
                         return None
@@ -312,7 +345,7 @@ class _DistReader:
                 dist.requires = _egg_requires(req_text)
                 dist.provides_extra |= {canonical_name(r.split(";")[1].split('"')[1])
                                         for r in dist.requires if 'extra == "' in r}
-        return _Found(dist, InstalledDist(component.id, self.site, meta, is_dir), md)
+        return _Found(dist, InstalledDist(component.id, self.site, meta, is_dir))
 
 
 # -- the graph -------------------------------------------------------------------------
@@ -373,7 +406,8 @@ def _catalogue(target: Target, info: InterpreterInfo, kind: str, options: Option
         if resolver is None:
             continue
         layout.site_dirs.append(site_dir)
-        reader = _DistReader(resolver, graph)
+        memo = SiteMemo(str(resolver.root))
+        reader = _DistReader(resolver, graph, memo if memo.enabled else None)
         for meta, is_dir in _find_meta(resolver):
             found = reader.read(meta, is_dir)
             key = canonical_name(found.dist.component.name)
@@ -385,6 +419,7 @@ def _catalogue(target: Target, info: InterpreterInfo, kind: str, options: Option
             dists[key] = found.dist
             found_meta[key] = reader.shown(meta)
             layout.dists[found.dist.component.id] = found.where
+        memo.flush()
     for dist in dists.values():
         graph.add(dist.component)
         graph.relate(root.id, dist.component.id, RelType.CONTAINS)
