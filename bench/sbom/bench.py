@@ -77,25 +77,38 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | 
     "FETCH_LICENSE": "false", "CDXGEN_DEBUG_MODE": ""}
 
 
-def time_once(cmd: list[str], out: Path) -> tuple[float, float]:
+# assay's own rows besides the default one (which remembers, as every later run of a user does,
+# what it read from each unchanged distribution and license file): the same command with what
+# it remembers turned off, to show what a first run costs
+ASSAY_MODES = {
+    "assay no-memo": {"ASSAY_INSTALLED_CACHE": "0"},  # license matches still remembered
+    "assay cold": {"ASSAY_INSTALLED_CACHE": "0", "ASSAY_LICENSE_CACHE": "0"},  # nothing remembered
+}
+
+
+def env_of(name: str) -> dict[str, str]:
+    return ENV | ASSAY_MODES.get(name, {})
+
+
+def time_once(cmd: list[str], out: Path, env: dict[str, str] = ENV) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the process and its children)."""
     out.unlink(missing_ok=True)
     argv = [a.replace("{out}", str(out)) for a in cmd]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
 
-def instructions_once(cmd: list[str], out: Path) -> int:
+def instructions_once(cmd: list[str], out: Path, env: dict[str, str] = ENV) -> int:
     """Instructions the process executed, counted by callgrind."""
     out.unlink(missing_ok=True)
     argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
             *[a.replace("{out}", str(out)) for a in cmd]]
-    done = subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV,
+    done = subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                           text=True)
     for line in done.stderr.splitlines():
         if "Collected :" in line:
@@ -135,6 +148,15 @@ def coverage(path: Path) -> dict[str, str]:
     }
 
 
+def same_output(outdir: Path, tools: dict[str, list[str]]) -> None:
+    """Whether assay's rows wrote byte-identical documents (what it remembers never changes output)."""
+    mine = [name for name in tools if name == "assay" or name in ASSAY_MODES]
+    if len(mine) > 1:
+        first = (outdir / "assay.json").read_bytes()
+        same = all((outdir / f"{name}.json").read_bytes() == first for name in mine)
+        print(f"\n{', '.join(mine)}: {'byte-identical documents' if same else 'DOCUMENTS DIFFER'}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
@@ -145,10 +167,15 @@ def main() -> int:
                     "e.g. 'cdx-py no-val')")
     ap.add_argument("--instructions", action="store_true", help="count instructions with valgrind "
                     "(one run each after a warm-up) instead of timing")
+    ap.add_argument("--cold", action="store_true", help="also run assay with what it remembers "
+                    "between runs turned off ('assay no-memo': installed readings; 'assay cold': "
+                    "license matches as well)")
     args = ap.parse_args()
     venv = ensure_venv()
     tools = {"assay": [args.assay, "-q", "sbom", str(venv), "-f", "cyclonedx-json", "--reproducible",
                        "-o", "{out}", *([] if args.bundled else ["--no-bundled"])]}
+    if args.cold:
+        tools.update({name: tools["assay"] for name in ASSAY_MODES})
     peers = ensure_peers()
     wanted = [p.strip() for p in args.peers.split(",") if p.strip()]
     unknown = [p for p in wanted if p not in peers]
@@ -162,18 +189,20 @@ def main() -> int:
     times: dict[str, list[float]] = {name: [] for name in tools}
     cpus: dict[str, list[float]] = {name: [] for name in tools}
     for name, cmd in tools.items():  # warm-up
-        time_once(cmd, outdir / f"{name}.json")
+        time_once(cmd, outdir / f"{name}.json", env_of(name))
     if args.instructions:
         if not shutil.which("valgrind"):
             ap.error("--instructions needs valgrind (apt-get install valgrind)")
-        counts = {name: instructions_once(cmd, outdir / f"{name}.json") for name, cmd in tools.items()}
+        counts = {name: instructions_once(cmd, outdir / f"{name}.json", env_of(name))
+                  for name, cmd in tools.items()}
         print(f"\n{'tool':<14}{'instructions':>16}{'ratio':>10}   (tool/assay)")
         for name, n in counts.items():
             print(f"{name:<14}{n:>16,}{n / counts['assay']:>9.2f}x")
+        same_output(outdir, tools)
         return 0
     for _ in range(args.runs):
         for name, cmd in tools.items():
-            wall, cpu = time_once(cmd, outdir / f"{name}.json")
+            wall, cpu = time_once(cmd, outdir / f"{name}.json", env_of(name))
             times[name].append(wall)
             cpus[name].append(cpu)
     base, base_cpu = times["assay"], cpus["assay"]
@@ -185,6 +214,7 @@ def main() -> int:
         print(f"{name:<14}{statistics.median(ts):>10.3f}{min(ts):>8.3f}{max(ts):>8.3f}"
               f"{statistics.median(ratios):>11.1f}x{statistics.median(cpus[name]):>8.3f}"
               f"{statistics.median(cpu_ratios):>10.1f}x")
+    same_output(outdir, tools)
     print("\nfield coverage (python packages, from each tool's own CycloneDX output)")
     covs = {name: coverage(outdir / f"{name}.json") for name in tools}
     # assay after `assay provenance record` of the pip report (PEP 710), on a copy of the
