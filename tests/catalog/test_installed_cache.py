@@ -145,3 +145,21 @@ def test_the_cache_turned_off_writes_nothing(httpx_env, tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert not (home / "assay" / "installed").exists()
+
+
+def test_a_damaged_memo_is_read_past_not_trusted(httpx_env, tmp_path):
+    env = copy_venv(httpx_env, tmp_path / "venv")
+    cache = tmp_path / "cache"
+    time.sleep(SETTLE)
+    cold = sbom(env, tmp_path / "cold.json", "0")
+    assert sbom(env, tmp_path / "first.json", cache) == cold
+    path = next(cache.glob("*.json"))
+    doc = json.loads(path.read_text())
+    metas = sorted(doc["dists"])
+    doc["dists"][metas[0]]["value"] = [["not", "a", "row"], None, 7]  # wrong shapes
+    doc["dists"][metas[1]]["value"][0][1] = "no-such-kind"
+    doc["dists"][metas[2]]["seen"] = "garbage"
+    path.write_text(json.dumps(doc))
+    assert sbom(env, tmp_path / "damaged.json", cache) == cold
+    path.write_text("{not json")
+    assert sbom(env, tmp_path / "truncated.json", cache) == cold

@@ -251,8 +251,12 @@ class _DistReader:
         value = self.memo.get(meta) if self.memo is not None else None
         if value is None:
             return None
-        component = component_from_row(value[0])
-        dist = Dist(component, requires=list(value[1]), provides_extra=set(value[2]))
+        try:
+            component = component_from_row(value[0])
+            dist = Dist(component, requires=[str(r) for r in value[1]],
+                        provides_extra={str(e) for e in value[2]})
+        except (TypeError, ValueError, IndexError, KeyError):  # a damaged file: read the folder
+            return None
         return _Found(dist, InstalledDist(component.id, self.site, meta, True))
 
     def read(self, meta: str, is_dir: bool) -> _Found:
