@@ -342,11 +342,18 @@ def _cstr(data: bytes, off: int) -> str | None:
 
 def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | None]:
     if info.machine in ("x86_64", "x86"):
-        return _x86(data, sym.offset, sym.vaddr, info.machine == "x86_64")
-    if info.machine == "aarch64":
+        found = _x86(data, sym.offset, sym.vaddr, info.machine == "x86_64")
+    elif info.machine == "aarch64":
         found = _aarch64(data, sym.offset, sym.vaddr)
-        return found if found[0] != "none" else _aarch64_paths(data, sym.offset, sym.vaddr)
-    return "none", None
+        found = found if found[0] != "none" else _aarch64_paths(data, sym.offset, sym.vaddr)
+    else:
+        return "none", None
+    if found[0] == "ptr":
+        # the function returns a pointer it loads from data: the address that pointer holds (its
+        # relocation or chained fixup read), a string for the callers to read like a lea's
+        target = info.pointer_at(found[1]) if found[1] is not None else None
+        return ("addr", target) if target else ("none", None)
+    return found
 
 
 _PRINTF_VERSION = re.compile(r"(?:%[di]\.){1,3}%[di]")
@@ -728,6 +735,12 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
             disp = struct.unpack_from("<i", data, pos + 3)[0]
             pos += 7
             value = ("addr", vaddr + (pos - off) + disp)
+        elif is64 and _at(data, pos, b"\x48\x8b\x05"):
+            # mov rax, [rip + disp32]: a pointer kept in data (LAME's get_lame_version() in a
+            # MinGW build returns the pointer its string table holds); the caller reads it
+            disp = struct.unpack_from("<i", data, pos + 3)[0]
+            pos += 7
+            value = ("ptr", vaddr + (pos - off) + disp)
         elif _at(data, pos, b"\x81\xff") or _at(data, pos, b"\x83\xff"):
             # cmp edi, imm (an "at least this version?" check that may return NULL instead)
             pos += 6 if data[pos] == 0x81 else 3
@@ -1566,6 +1579,7 @@ def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
     addr: int | None = None
     kind = "none"
     scratch: set[int] = set()  # w8..w17 holding a constant for the out-parameter store
+    page_reg, page = -1, None  # x8..x17 holding a page (adrp) that a pointer is loaded from
     for i in range(12):
         pos = off + 4 * i
         if pos + 4 > len(data):
@@ -1577,8 +1591,8 @@ def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
         if ins == 0xD65F03C0 or ins == 0xD65F0BFF:  # ret / retaa
             if kind == "int":
                 return "int", reg
-            if kind == "addr":
-                return "addr", addr
+            if kind in ("addr", "ptr"):
+                return kind, addr
             return "none", None
         rd = ins & 0x1F
         op = ins & 0x7F800000
@@ -1588,6 +1602,9 @@ def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
         if 8 <= rd <= 17 and kind == "none":
             if op == 0x52800000 or (op == 0x72800000 and rd in scratch):  # movz/movk w8..w17
                 scratch.add(rd)
+                continue
+            if ins & 0x9F000000 == 0x90000000 and not scratch:  # adrp x8..x17, page: a pointer's page
+                page_reg, page = rd, _adrp_page(ins, pc)
                 continue
             if ins & 0xBFC003E0 == 0xB9000000 and rd in scratch:  # str w8..w17, [x0, #imm]
                 continue
@@ -1616,6 +1633,13 @@ def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
             if imm & (1 << 20):
                 imm -= 1 << 21
             addr, kind = pc + imm, "addr"
+        elif ins & 0xFFC00000 == 0xF9400000 and kind in ("none", "addr") and \
+                (ins >> 5) & 0x1F == (page_reg if kind == "none" else 0) and \
+                (kind == "addr" or page is not None):
+            # ldr x0, [xN, #imm12*8] after adrp xN: a pointer kept in data (twolame's
+            # get_twolame_version() returns the pointer its version variable holds)
+            base = page if kind == "none" else addr
+            addr, kind = base + ((ins >> 10) & 0xFFF) * 8, "ptr"
         else:
             return "none", None
     return "none", None
