@@ -27,6 +27,8 @@ OTHER = {
         "fb9ece5ebc9bf6ee7cb53b4db9b9c90790bef915aa4bfa278fb9e7f0e831aef7",
     "quickcodec-0.0.1-cp313-cp313-macosx_12_0_arm64.whl":
         "bcdf40ee7c809300e81750a406111c1a6d9f63a6903649848a4d6a70e5c3d2c1",
+    "quickcodec-0.0.1-cp313-cp313-win_amd64.whl":
+        "41bbe902a8324f5316cc1b9ca8d067af9472e5c1fd71ecd4540d710be49dfb6d",
 }
 
 
@@ -80,3 +82,21 @@ def test_version_function_returning_a_pointer_loaded_from_data() -> None:
     assert _versions(_graph("quickcodec-", "mac"), "libtwolame") == {"0.4.0"}
     # a Windows build whose get_twolame_version() returns "unknown" still proves nothing
     assert _versions(_graph("deepcodec-", "win"), "libtwolame") == {None}
+
+
+@pytest.mark.slow
+def test_libxml2_version_through_its_per_thread_accessor() -> None:
+    # a MinGW libxml2-2.dll exports __xmlParserVersion(), which calls xmlIsMainThread() and on the
+    # main thread returns the address of the global holding the pointer to "20913": deepcodec's
+    # was named without a version
+    assert _versions(_graph("deepcodec-", "win"), "libxml2") == {"2.9.13"}
+    # second binary: quickcodec's libxml2-2.dll (another wheel of deepcodec's author, the same
+    # build of libxml2 grafted under another hash; no other Windows wheel with a libxml2 DLL was
+    # found in the time)
+    assert _versions(_graph("quickcodec-", "win"), "libxml2") == {"2.9.13"}
+    # the form is required whole: a function that returns a pointer it loads (LAME's) is no accessor
+    with zipfile.ZipFile(_wheel("deepcodec-", "win")) as z:
+        data = z.read(next(n for n in z.namelist() if re.search(r"libmp3lame-0-.*\.dll$", n)))
+    info = binary.parse(data)
+    sym = info.symbol("get_lame_version")
+    assert sym is not None and decode.read_symbol(data, info, sym, "main-ptr-str") is None

@@ -26,7 +26,7 @@ def _at(data: bytes | mmap.mmap, pos: int, prefix: bytes) -> bool:
 
 def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
     """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" |
-    "ret-table-str@INDEX" |
+    "ret-table-str@INDEX" | "main-ptr-str" |
     "ret-float@SCALE" | "tail-str" | "loads-str" | "cmp-arg1" | "cmp-arg2" | "printf-args"
     (functions),
     "int" | "str" | "ptr-str" (data objects)."""
@@ -120,6 +120,11 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         if info.machine != "x86_64" or info.format != "elf":
             return None
         return _x86_printf_version(data, info, sym)
+    if how == "main-ptr-str":
+        # a per-thread accessor (libxml2's __xmlParserVersion() in a Windows DLL): on the main
+        # thread it returns the global's address, and the global holds a pointer to the text
+        glob = _x86_main_thread_global(data, sym.offset, sym.vaddr) if info.machine == "x86_64" else None
+        return _str_at(data, info, info.pointer_at(glob)) if glob is not None else None
     if how == "ret-ptr-u16-version":
         return _u16_version(data, info, sym)
     if how.startswith("ret-float@"):
@@ -698,6 +703,30 @@ def _aarch64_cmp_arg2(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, ma
             less.pop(rd, None)
         pos += 4
     return None
+
+
+def _x86_main_thread_global(data: bytes, off: int, vaddr: int) -> int | None:
+    """``sub rsp, N; call <is main thread>; mov r32, eax; lea rax, [rip+d]; test r32, r32; je``: the
+    address rax holds on the main thread's path (libxml2's accessors of its globals); None for
+    any other code."""
+    pos = off
+    if _at(data, pos, b"\x48\x83\xec"):
+        pos += 4
+    if pos + 18 > len(data) or data[pos] != 0xE8:
+        return None
+    pos += 5
+    if data[pos] != 0x89 or data[pos + 1] & 0xF8 != 0xC0 or data[pos + 1] == 0xC0:
+        return None  # mov r32, eax (the answer kept in another register)
+    reg = data[pos + 1] & 7
+    pos += 2
+    if not _at(data, pos, b"\x48\x8d\x05"):
+        return None
+    pos += 7
+    addr = vaddr + (pos - off) + struct.unpack_from("<i", data, pos - 4)[0]
+    if data[pos] != 0x85 or data[pos + 1] != 0xC0 | reg << 3 | reg:
+        return None  # test r32, r32
+    pos += 2
+    return addr if data[pos] == 0x74 or _at(data, pos, b"\x0f\x84") else None
 
 
 def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[str, int | None]:
