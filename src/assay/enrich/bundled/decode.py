@@ -26,7 +26,7 @@ def _at(data: bytes | mmap.mmap, pos: int, prefix: bytes) -> bool:
 
 def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | str | None:
     """``how``: "ret-int" | "ret-str" | "ret-ptr-int@OFFSET" | "ret-ptr-u16-version" |
-    "ret-table-str@INDEX" |
+    "ret-table-str@INDEX" | "main-ptr-str" |
     "ret-float@SCALE" | "tail-str" | "loads-str" | "cmp-arg1" | "cmp-arg2" | "printf-args"
     (functions),
     "int" | "str" | "ptr-str" (data objects)."""
@@ -120,6 +120,11 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         if info.machine != "x86_64" or info.format != "elf":
             return None
         return _x86_printf_version(data, info, sym)
+    if how == "main-ptr-str":
+        # a per-thread accessor (libxml2's __xmlParserVersion() in a Windows DLL): on the main
+        # thread it returns the global's address, and the global holds a pointer to the text
+        glob = _x86_main_thread_global(data, sym.offset, sym.vaddr) if info.machine == "x86_64" else None
+        return _str_at(data, info, info.pointer_at(glob)) if glob is not None else None
     if how == "ret-ptr-u16-version":
         return _u16_version(data, info, sym)
     if how.startswith("ret-float@"):
@@ -342,11 +347,18 @@ def _cstr(data: bytes, off: int) -> str | None:
 
 def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | None]:
     if info.machine in ("x86_64", "x86"):
-        return _x86(data, sym.offset, sym.vaddr, info.machine == "x86_64")
-    if info.machine == "aarch64":
+        found = _x86(data, sym.offset, sym.vaddr, info.machine == "x86_64")
+    elif info.machine == "aarch64":
         found = _aarch64(data, sym.offset, sym.vaddr)
-        return found if found[0] != "none" else _aarch64_paths(data, sym.offset, sym.vaddr)
-    return "none", None
+        found = found if found[0] != "none" else _aarch64_paths(data, sym.offset, sym.vaddr)
+    else:
+        return "none", None
+    if found[0] == "ptr":
+        # the function returns a pointer it loads from data: the address that pointer holds (its
+        # relocation or chained fixup read), a string for the callers to read like a lea's
+        target = info.pointer_at(found[1]) if found[1] is not None else None
+        return ("addr", target) if target else ("none", None)
+    return found
 
 
 _PRINTF_VERSION = re.compile(r"(?:%[di]\.){1,3}%[di]")
@@ -693,6 +705,30 @@ def _aarch64_cmp_arg2(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, ma
     return None
 
 
+def _x86_main_thread_global(data: bytes, off: int, vaddr: int) -> int | None:
+    """``sub rsp, N; call <is main thread>; mov r32, eax; lea rax, [rip+d]; test r32, r32; je``: the
+    address rax holds on the main thread's path (libxml2's accessors of its globals); None for
+    any other code."""
+    pos = off
+    if _at(data, pos, b"\x48\x83\xec"):
+        pos += 4
+    if pos + 18 > len(data) or data[pos] != 0xE8:
+        return None
+    pos += 5
+    if data[pos] != 0x89 or data[pos + 1] & 0xF8 != 0xC0 or data[pos + 1] == 0xC0:
+        return None  # mov r32, eax (the answer kept in another register)
+    reg = data[pos + 1] & 7
+    pos += 2
+    if not _at(data, pos, b"\x48\x8d\x05"):
+        return None
+    pos += 7
+    addr = vaddr + (pos - off) + struct.unpack_from("<i", data, pos - 4)[0]
+    if data[pos] != 0x85 or data[pos + 1] != 0xC0 | reg << 3 | reg:
+        return None  # test r32, r32
+    pos += 2
+    return addr if data[pos] == 0x74 or _at(data, pos, b"\x0f\x84") else None
+
+
 def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[str, int | None]:
     """Follow a prologue-free or frame-pointer function to its ``ret``; track only eax/rax. The
     stack protector's canary (stored in the frame, checked before ``ret``) is stepped over."""
@@ -728,6 +764,12 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
             disp = struct.unpack_from("<i", data, pos + 3)[0]
             pos += 7
             value = ("addr", vaddr + (pos - off) + disp)
+        elif is64 and _at(data, pos, b"\x48\x8b\x05"):
+            # mov rax, [rip + disp32]: a pointer kept in data (LAME's get_lame_version() in a
+            # MinGW build returns the pointer its string table holds); the caller reads it
+            disp = struct.unpack_from("<i", data, pos + 3)[0]
+            pos += 7
+            value = ("ptr", vaddr + (pos - off) + disp)
         elif _at(data, pos, b"\x81\xff") or _at(data, pos, b"\x83\xff"):
             # cmp edi, imm (an "at least this version?" check that may return NULL instead)
             pos += 6 if data[pos] == 0x81 else 3
@@ -1566,6 +1608,7 @@ def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
     addr: int | None = None
     kind = "none"
     scratch: set[int] = set()  # w8..w17 holding a constant for the out-parameter store
+    page_reg, page = -1, None  # x8..x17 holding a page (adrp) that a pointer is loaded from
     for i in range(12):
         pos = off + 4 * i
         if pos + 4 > len(data):
@@ -1577,8 +1620,8 @@ def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
         if ins == 0xD65F03C0 or ins == 0xD65F0BFF:  # ret / retaa
             if kind == "int":
                 return "int", reg
-            if kind == "addr":
-                return "addr", addr
+            if kind in ("addr", "ptr"):
+                return kind, addr
             return "none", None
         rd = ins & 0x1F
         op = ins & 0x7F800000
@@ -1588,6 +1631,9 @@ def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
         if 8 <= rd <= 17 and kind == "none":
             if op == 0x52800000 or (op == 0x72800000 and rd in scratch):  # movz/movk w8..w17
                 scratch.add(rd)
+                continue
+            if ins & 0x9F000000 == 0x90000000 and not scratch:  # adrp x8..x17, page: a pointer's page
+                page_reg, page = rd, _adrp_page(ins, pc)
                 continue
             if ins & 0xBFC003E0 == 0xB9000000 and rd in scratch:  # str w8..w17, [x0, #imm]
                 continue
@@ -1616,6 +1662,13 @@ def _aarch64(data: bytes, off: int, vaddr: int) -> tuple[str, int | None]:
             if imm & (1 << 20):
                 imm -= 1 << 21
             addr, kind = pc + imm, "addr"
+        elif ins & 0xFFC00000 == 0xF9400000 and kind in ("none", "addr") and \
+                (ins >> 5) & 0x1F == (page_reg if kind == "none" else 0) and \
+                (kind == "addr" or page is not None):
+            # ldr x0, [xN, #imm12*8] after adrp xN: a pointer kept in data (twolame's
+            # get_twolame_version() returns the pointer its version variable holds)
+            base = page if kind == "none" else addr
+            addr, kind = base + ((ins >> 10) & 0xFFF) * 8, "ptr"
         else:
             return "none", None
     return "none", None
