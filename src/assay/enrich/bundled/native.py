@@ -195,7 +195,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 if version:
                     add(lib, version, Evidence("symbol", path, f"{reader.symbol}: {shown}", "version"),
                         _SYMBOL_WEIGHT)
-                elif lib.name not in found and lib.name not in named_libs:
+                elif lib.name not in found and lib.name not in named_libs \
+                        and _names_itself(reader.symbol, lib):
                     add(lib, None, Evidence("symbol", path, f"defines {reader.symbol}", "presence"))
 
     # a library compiled in with every symbol renamed under a vendor's prefix (the 1DS telemetry
@@ -447,6 +448,16 @@ def _refined(name: str, versions: list[str], by_version: dict[str | None, list[E
         by_version[w] = by_version[w] + [e for e in by_version.pop(v) if e not in by_version[w]]
         weight[(name, w)] = weight.get((name, w), 0) + weight.pop((name, v), 0)
     return [v for v in versions if v in by_version]
+
+
+def _names_itself(symbol: str, lib: Library) -> bool:
+    """Whether a version reader's symbol, defined but read to no version, still says the library
+    is there: its name says version or carries the library's name (``zlibVersion``,
+    ``cJSON_Version``, ``git_libgit2_version``). A generic name (zlib's ``compress``, which
+    python-lz4 defines for itself) proves nothing on its own."""
+    low = re.sub(r"[^a-z0-9]", "", symbol.lower())
+    stem = _norm_name(lib.name)
+    return "ver" in low or (len(stem) >= 3 and stem[:4] in low)
 
 
 def _key(lib: Library) -> str:
