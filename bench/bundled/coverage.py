@@ -42,6 +42,7 @@ sys.path[:0] = [str(ROOT / "src")]
 
 CORPUS = HERE / "corpus"
 PLAN = CORPUS / "plan.json"
+_ONE_LINE = str.maketrans("\t\n\r", "   ")
 RANKING = Path("/work/.library/env/packages/pypi.tsv")
 CACHE = Path(os.environ.get("ASSAY_CORPUS_CACHE") or Path.home() / ".cache" / "assay-corpus")
 STORES = CACHE / "stores"
@@ -324,7 +325,8 @@ def report(args: argparse.Namespace) -> None:
         with tsv.open("w") as fh:
             fh.write("\t".join(cols) + "\n")
             for r in rows:
-                fh.write("\t".join(str(r.get(c) or "") for c in cols) + "\n")
+                # evidence quotes the bytes: a tab or line break in it would split the row
+                fh.write("\t".join(str(r.get(c) or "").translate(_ONE_LINE) for c in cols) + "\n")
         summary_rows.append((platform, projects, rows, dists))
     for platform, projects, rows, dists in summary_rows:
         libs = [r for r in rows if r["status"].startswith("identified")
