@@ -25,7 +25,7 @@ OTHER = {
         "3a82c40d706d9aa9734289740ce26460a11aeec2d9c79b7af87bb35f0073c12f",
 }
 
-BATCHES = ("untuned22.json", "untuned10.json", "untuned.json")
+BATCHES = ("untuned22.json", "untuned10.json", "untuned8.json", "untuned.json")
 
 
 def _wheel(prefix: str) -> Path:
@@ -88,3 +88,6 @@ def test_freetype_version_stored_by_the_call_before_set_default_properties() -> 
     assert _versions(_graph("pillow-13.0.0-"), "freetype") == {"2.14.3"}
     # second binary: Pillow 10.0.0's _imagingft (tuned set), whose FT_New_Library stores 2, 13, 1
     assert _versions(_graph("Pillow-10.0.0-"), "freetype") == {"2.13.1"}
+    # third: imgui-bundle's _imgui_bundle.pyd (untuned8), whose truth had listed FreeType as present
+    # without a version; its FT_New_Library stores 2, 13, 3 (the truth is corrected to 2.13.3)
+    assert _versions(_graph("imgui_bundle-"), "freetype") == {"2.13.3"}
