@@ -136,11 +136,13 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     beside.append((lib, reader, at))
                     continue
                 if reader.sibling_stores:
-                    if data[at - 1:at] == b"\0" and data[at + len(anchor):at + len(anchor) + 1] == b"\0":
+                    # a whole text: NUL before it, and the regex (its rest, its NUL) matching at it
+                    if data[at - 1:at] == b"\0" and reader.regex.match(data, at, min(end, stop + 256)):
                         siblings.append((lib, reader, at))
                     continue
                 if reader.entry:
-                    if data[at - 1:at] == b"\0" and data[at + len(anchor):at + len(anchor) + 1] == b"\0":
+                    # a whole name (the anchor ends with its NUL)
+                    if data[at - 1:at] == b"\0" and anchor.endswith(b"\0"):
                         entries.append((lib, reader, at))
                     continue
                 if reader.printf is not None:

@@ -29,12 +29,14 @@ class StringReader:
     table: dict[str, str] | None = None
     beside: int = 0  # >0: the regex reads a constant the code loads within this many bytes after the anchor
     before: int = 0  # with beside: or one it loads within this many bytes before the anchor's load
-    # >0: the anchor is a whole text (NUL before and after) that a table of pointers names, and the
-    # pointer this many bytes after the name's is a function returning the version text (x86-64 PE)
+    # >0: the anchor is a whole name (NUL before it, and its own NUL ending it) that a table of
+    # pointers names, and the pointer this many bytes after the name's is a function returning the
+    # version text, which the regex reads (x86-64 PE)
     entry: int = 0
     # the dword fields (byte offsets) that a function stores the version's parts into, which the
-    # caller of the function loading the anchor calls a little before it (x86-64 PE); ``value``
-    # is a regex the parts joined by "." must fullmatch
+    # caller of the function loading the anchor (a whole text: NUL before it, the regex matching
+    # at it) calls a little before it (x86-64 PE); ``value`` is a regex the parts joined by "."
+    # must fullmatch
     sibling_stores: tuple[int, ...] = ()
     value: re.Pattern[str] | None = None
     # the anchor starts a printf format whose integers the code passes as constants: this regex
