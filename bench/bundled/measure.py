@@ -116,6 +116,7 @@ LATER_BATCHES = [
     ("untuned19.json", "nineteenth batch, macOS"),
     ("untuned20.json", "twentieth batch, Windows"),
     ("untuned21.json", "twenty-first batch, Linux"),
+    ("untuned22.json", "twenty-second batch, newer releases of tuned projects"),
     ("untuned23.json", "twenty-third batch, Windows and macOS, unranked projects"),
 ]
 

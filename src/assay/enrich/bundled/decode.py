@@ -2113,45 +2113,270 @@ def _x86_text(data: bytes | mmap.mmap, info: BinaryInfo) -> tuple[int, int, int]
     return lo, size, text_va - lo + 7
 
 
-def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tuple[int, int]],
+_SSE_LOAD = frozenset((0x10, 0x28))  # movups / movaps xmm, m128 (0f 10, 0f 28)
+
+
+def _rip_refs_to(data: bytes | mmap.mmap, lo: int, hi: int, base: int,
+                 vas: set[int]) -> Iterator[tuple[int, int]]:
+    """(start, end) file offsets, in order, of the x86-64 instructions in [lo, hi) that load one
+    of the virtual addresses ``vas`` rip-relatively, where file offset x is at ``x + base``:
+    ``lea r64, [rip + d]`` and the 16-byte copies a compiler makes of a constant text
+    (``movups``/``movaps`` and ``movdqu``/``movdqa xmm, [rip + d]``). The upper 16 bits of the
+    displacement are searched literally per 64 KiB chunk (as ``_leas_to`` does), each candidate
+    then checked exactly."""
+    for c0 in range(lo, hi, _LEA_CHUNK):
+        c1 = min(c0 + _LEA_CHUNK, hi)
+        found: set[tuple[int, int]] = set()
+        # e: the instruction's end (the displacement is the 4 bytes before it)
+        for high in {((va - base - e) & 0xFFFFFFFF) >> 16 for va in vas for e in (c0 + 7, c1 + 9)}:
+            tail = struct.pack("<H", high)
+            i = data.find(tail, c0 + 5, min(c1 + 9, hi + 2))
+            while i != -1:
+                e = i + 2
+                (disp,) = struct.unpack_from("<i", data, e - 4)
+                if e + base + disp in vas and data[e - 5] in _RIP_MODRM:
+                    op, before = data[e - 6], data[e - 7]
+                    start = None
+                    if op == 0x8D and before in (0x48, 0x4C):
+                        start = e - 7
+                    elif op in _SSE_LOAD and before == 0x0F:
+                        start = e - 8 if 0x40 <= data[e - 8] <= 0x4F else e - 7
+                    elif op == 0x6F and before == 0x0F:  # movdqu / movdqa: f3 / 66 [rex] 0f 6f
+                        rex = 0x40 <= data[e - 8] <= 0x4F
+                        if data[e - 9 if rex else e - 8] in (0x66, 0xF3):
+                            start = e - 9 if rex else e - 8
+                    if start is not None and start >= lo:
+                        found.add((start, e))
+                i = data.find(tail, i + 1, min(c1 + 9, hi + 2))
+        yield from sorted(found)
+
+
+def _called_text(data: bytes | mmap.mmap, info: BinaryInfo, at: int, base: int, lo: int,
+                 hi: int) -> int | None:
+    """The file offset of the constant a ``call rel32`` at ``at`` gets back, when the callee is a
+    function that only returns a constant's address (``lea rax, [rip + d]; ret``: OpenJPEG's
+    ``opj_version()``); else None."""
+    (rel,) = struct.unpack_from("<i", data, at + 1)
+    target = at + 5 + rel
+    if not lo <= target <= hi - 8 or data[target:target + 3] != b"\x48\x8d\x05" or data[target + 7] != 0xC3:
+        return None
+    (disp,) = struct.unpack_from("<i", data, target + 3)
+    return info.offset_of(target + 7 + base + disp)
+
+
+def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tuple[int, ...]],
                     *, most: int = 4) -> dict[int, list[int]]:
-    """x86-64: per (target, window), the file offsets of the constants that the code loads
-    (``lea r64, [rip + d]``) within ``window`` bytes after a load of the constant at file offset
-    ``target``, in the order the code loads them: the arguments a function passes beside a fixed
-    text (a message's parts, a key and its value). One pass over ``.text`` serves every target.
-    A target is missing when the file is no x86-64 PE or ELF file or no code loads it."""
+    """x86-64: per (target, window[, before]), the file offsets of the constants that the code
+    loads (``lea r64, [rip + d]``, or gets back from a call of a function that only returns a
+    constant's address) within ``window`` bytes after a load of the constant at file offset
+    ``target`` (a ``lea`` of it or a 16-byte copy of its text), in the order the code loads them:
+    the arguments a function passes beside a fixed text (a message's parts, a key and its value).
+    Then, with ``before``, the constants ``lea`` loads within that many bytes before the target's
+    load, nearest first (a value the compiler loaded ahead: libpng's PNG_LIBPNG_VER_STRING before
+    its mismatch message). One pass over ``.text`` serves every target. A target is missing when
+    the file is no x86-64 PE or ELF file or no code loads it."""
     span = _x86_text(data, info) if targets else None
     if span is None:
         return {}
     lo, size, delta = span
-    wanted: dict[int, tuple[int, int]] = {}  # target's virtual address -> (target, window)
-    for target, window in targets:
+    base = delta - 7  # file offset x of .text is at virtual address x + base
+    wanted: dict[int, tuple[int, int, int]] = {}  # target's virtual address -> (target, window, before)
+    for target, window, *rest in targets:
         va = _file_vaddr(data, info, target)
         if va is not None:
-            wanted.setdefault(va, (target, window))
+            wanted.setdefault(va, (target, window, rest[0] if rest else 0))
     out: dict[int, list[int]] = {}
-    for p in _leas_to(data, lo, lo + size, [va - delta for va in wanted]):
-        (disp,) = struct.unpack_from("<i", data, p + 3)
-        hit = wanted.get(p + delta + disp)
-        if hit is None:
-            continue
-        target, window = hit
+    ahead: dict[int, list[int]] = {}
+    for p, e in _rip_refs_to(data, lo, lo + size, base, set(wanted)):
+        (disp,) = struct.unpack_from("<i", data, e - 4)
+        target, window, before = wanted[e + base + disp]
         loads = out.setdefault(target, [])
-        if len(loads) >= most:
+        if len(loads) < most:
+            pos, end = e, min(e + window, lo + size)
+            while len(loads) < most:
+                q = _LEA_RIP.search(data, pos, end)
+                upto = q.start() if q is not None else end
+                called = None
+                i = data.find(b"\xe8", pos, upto)
+                while i != -1 and i + 5 <= end:
+                    off = _called_text(data, info, i, base, lo, lo + size)
+                    if off is not None:
+                        called = i
+                        break
+                    i = data.find(b"\xe8", i + 1, upto)
+                if called is not None:
+                    loads.append(off)
+                    pos = called + 5
+                    continue
+                if q is None or q.start() + 7 > end:
+                    break
+                (dq,) = struct.unpack_from("<i", data, q.start() + 3)
+                off = info.offset_of(q.start() + delta + dq)
+                if off is not None:
+                    loads.append(off)
+                pos = q.start() + 7
+        if before:
+            earlier = ahead.setdefault(target, [])
+            found = []
+            for q in _LEA_RIP.finditer(data, max(lo, p - before), p):
+                (dq,) = struct.unpack_from("<i", data, q.start() + 3)
+                off = info.offset_of(q.start() + delta + dq)
+                if off is not None and q.start() + 7 <= p:
+                    found.append(off)
+            earlier.extend(reversed(found[-most:]))
+    both = {t: out.get(t, []) + ahead.get(t, []) for t in {*out, *ahead}}
+    return {t: v for t, v in both.items() if v}
+
+
+# --- the parts a sibling call stores, in the caller of the function that loads a text (x86-64 PE)
+
+def _pe_function_start(data: bytes | mmap.mmap, info: BinaryInfo, off: int) -> int | None:
+    """The file offset where the function holding file offset ``off`` of ``.text`` begins, by the
+    PE's exception table (``.pdata``: begin, end, unwind RVAs, sorted); None without one."""
+    pdata = info.sections.get(".pdata")
+    if pdata is None:
+        return None
+    rva = _pe_rva(data, info, off)
+    lo, hi = 0, pdata[1] // 12
+    while lo < hi:  # the last entry that begins at or before rva
+        mid = (lo + hi) // 2
+        if struct.unpack_from("<I", data, pdata[0] + 12 * mid)[0] <= rva:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo == 0:
+        return None
+    begin, end = struct.unpack_from("<II", data, pdata[0] + 12 * (lo - 1))
+    if not begin <= rva < end:
+        return None
+    return off - (rva - begin)
+
+
+def _pe_rva(data: bytes | mmap.mmap, info: BinaryInfo, off: int) -> int:
+    """The RVA of file offset ``off`` of ``.text`` (its virtual address less the image base)."""
+    (pe_off,) = struct.unpack_from("<I", data, 0x3C)
+    nsect, opt_size = struct.unpack_from("<H12xH", data, pe_off + 6)
+    for i in range(min(nsect, 96)):
+        va, rsize, roff = struct.unpack_from("<III", data, pe_off + 24 + opt_size + 40 * i + 12)
+        if roff <= off < roff + rsize:
+            return va + off - roff
+    raise ValueError("not in a section")
+
+
+def _calls_to(data: bytes | mmap.mmap, lo: int, hi: int, target: int) -> list[int]:
+    """The file offsets in [lo, hi) of ``call rel32`` instructions to file offset ``target`` (the
+    displacement's upper 16 bits searched literally per 64 KiB chunk, each candidate checked)."""
+    out = []
+    for c0 in range(lo, hi, _LEA_CHUNK):
+        c1 = min(c0 + _LEA_CHUNK, hi)
+        for high in {((target - e) & 0xFFFFFFFF) >> 16 for e in (c0 + 5, c1 + 5)}:
+            tail = struct.pack("<H", high)
+            i = data.find(tail, c0 + 3, min(c1 + 3, hi))
+            while i != -1:
+                e = i + 2
+                if data[e - 5] == 0xE8 and e + struct.unpack_from("<i", data, e - 4)[0] == target:
+                    out.append(e - 5)
+                i = data.find(tail, i + 1, min(c1 + 3, hi))
+    return sorted(set(out))
+
+
+_STORE_IMM32 = re.compile(rb"\xc7([\x40-\x47])(.)(....)", re.S)  # mov dword [r + d8], imm32
+
+
+def _stores_at(data: bytes | mmap.mmap, off: int, fields: tuple[int, ...], *, max_bytes: int = 128
+               ) -> list[int] | None:
+    """The constants that the code from ``off`` stores, one after the other, into dword fields at
+    ``fields`` (byte offsets, in order) of one base register (``mov dword [r + d8], imm32``, with
+    no other instruction between them): FT_New_Library's version_major/minor/patch."""
+    end = min(off + max_bytes, len(data))
+    for m in _STORE_IMM32.finditer(data, off, end):
+        if m.group(2)[0] != fields[0]:
             continue
-        pos, end = p + 7, min(p + 7 + window, lo + size)
-        while len(loads) < most:
-            q = _LEA_RIP.search(data, pos, end)
-            if q is None or q.start() + 7 > end:
+        values, pos = [], m.start()
+        for want in fields:
+            n = _STORE_IMM32.match(data, pos, end)
+            if n is None or n.group(1) != m.group(1) or n.group(2)[0] != want:
                 break
-            (dq,) = struct.unpack_from("<i", data, q.start() + 3)
-            off = info.offset_of(q.start() + delta + dq)
-            if off is not None:
-                loads.append(off)
-            pos = q.start() + 7
-        if len(out) == len(wanted) and all(len(v) >= most for v in out.values()):
+            values.append(struct.unpack_from("<I", data, n.start() + 3)[0])
+            pos = n.end()
+        if len(values) == len(fields):
+            return values
+    return None
+
+
+def x86_sibling_stores(data: bytes | mmap.mmap, info: BinaryInfo, target: int, fields: tuple[int, ...],
+                       *, window: int = 192) -> list[list[int]]:
+    """x86-64 PE: the constants stored into ``fields`` (``_stores_at``) by a function that is
+    called within ``window`` bytes before a call of the function that loads the constant at file
+    offset ``target``: FT_Init_FreeType calls FT_New_Library (which stores FREETYPE_MAJOR, MINOR
+    and PATCH into the new library object) a little before FT_Set_Default_Properties (which loads
+    "FREETYPE_PROPERTIES"). The functions are found by the PE's exception table."""
+    span = _x86_text(data, info) if info.format == "pe" else None
+    va = _file_vaddr(data, info, target) if span else None
+    if span is None or va is None:
+        return []
+    lo, size, delta = span
+    out: list[list[int]] = []
+    for p, _e in _rip_refs_to(data, lo, lo + size, delta - 7, {va}):
+        start = _pe_function_start(data, info, p)
+        if start is None:
+            continue
+        for site in _calls_to(data, lo, lo + size, start)[:4]:
+            i = data.find(b"\xe8", max(lo, site - window), site)
+            while i != -1:
+                callee = i + 5 + struct.unpack_from("<i", data, i + 1)[0]
+                if lo <= callee < lo + size:
+                    values = _stores_at(data, callee, fields)
+                    if values is not None and values not in out:
+                        out.append(values)
+                i = data.find(b"\xe8", i + 1, site)
+        if out:
             break
-    return {t: v for t, v in out.items() if v}
+    return out
+
+
+# --- a function that a table names beside a text (x86-64 PE) ----------------------------------
+
+def _returned_text(data: bytes | mmap.mmap, info: BinaryInfo, va: int) -> int | None:
+    """The file offset of the constant that the function at virtual address ``va`` returns, when it
+    is ``lea rax, [rip + d]; ret``, or a ``jmp rel32`` to one (a wrapper's tail call); else None."""
+    text = info.sections.get(".text")
+    for _hop in range(2):
+        off = info.offset_of(va)
+        if text is None or off is None or not text[0] <= off <= text[0] + text[1] - 8:
+            return None
+        if data[off] == 0xE9:
+            va += 5 + struct.unpack_from("<i", data, off + 1)[0]
+            continue
+        if data[off:off + 3] != b"\x48\x8d\x05" or data[off + 7] != 0xC3:
+            return None
+        return info.offset_of(va + 7 + struct.unpack_from("<i", data, off + 3)[0])
+    return None
+
+
+def x86_table_texts(data: bytes | mmap.mmap, info: BinaryInfo, names: list[tuple[int, int]], *,
+                    most: int = 4) -> dict[int, list[int]]:
+    """x86-64 PE: per (name, step), the file offsets of the constant texts returned by the
+    functions whose addresses a table holds ``step`` bytes after a pointer to the text at file
+    offset ``name`` (libavif's codec table, {choice, "dav1d", the version function, the create
+    function, flags}: step 8). A PE keeps such pointers as absolute addresses in its data."""
+    if info.format != "pe" or info.machine != "x86_64":
+        return {}
+    out: dict[int, list[int]] = {}
+    for name, step in names:
+        va = _file_vaddr(data, info, name)
+        if va is None:
+            continue
+        needle = struct.pack("<Q", va)
+        for lo, hi in info.data_ranges:
+            i = data.find(needle, lo, hi)
+            while i != -1 and len(out.get(name, ())) < most:
+                if i % 8 == 0 and i + step + 8 <= hi:
+                    off = _returned_text(data, info, struct.unpack_from("<Q", data, i + step)[0])
+                    if off is not None:
+                        out.setdefault(name, []).append(off)
+                i = data.find(needle, i + 1, hi)
+    return out
 
 
 # --- a printf-like call's constant arguments (x86-64) ---------------------------------------------

@@ -32,7 +32,14 @@ from assay.enrich.bundled.binary import (
     parse,
     version_resource,
 )
-from assay.enrich.bundled.decode import read_symbol, x86_immediate_text, x86_loads_after, x86_printf_texts
+from assay.enrich.bundled.decode import (
+    read_symbol,
+    x86_immediate_text,
+    x86_loads_after,
+    x86_printf_texts,
+    x86_sibling_stores,
+    x86_table_texts,
+)
 from assay.enrich.bundled.rules import (
     Library,
     LibraryMatcher,
@@ -112,6 +119,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     counts: dict[bytes, int] = {}
     beside: list[tuple[Library, StringReader, int]] = []  # readers of what the code loads after an anchor
     printf: list[tuple[Library, StringReader, int]] = []  # formats whose call sites pass the version
+    entries: list[tuple[Library, StringReader, int]] = []  # names whose table entry's function gives it
+    siblings: list[tuple[Library, StringReader, int]] = []  # texts whose loader's caller calls a setter
     seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
     if m.anchors is not None:
         for start, end, at, stop, anchor in _anchor_hits(m, data, info.data_ranges, seen):
@@ -125,6 +134,16 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             for lib, reader in m.by_anchor.get(anchor, ()):
                 if reader.beside:
                     beside.append((lib, reader, at))
+                    continue
+                if reader.sibling_stores:
+                    # a whole text: NUL before it, and the regex (its rest, its NUL) matching at it
+                    if data[at - 1:at] == b"\0" and reader.regex.match(data, at, min(end, stop + 256)):
+                        siblings.append((lib, reader, at))
+                    continue
+                if reader.entry:
+                    # a whole name (the anchor ends with its NUL)
+                    if data[at - 1:at] == b"\0" and anchor.endswith(b"\0"):
+                        entries.append((lib, reader, at))
                     continue
                 if reader.printf is not None:
                     if reader.regex.match(data, at, min(end, stop + 256)) and data[at - 1:at] == b"\0":
@@ -149,7 +168,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     # (libpng's mismatch message, hwloc's "hwlocVersion" info): read where the code loads it
     beside = [(lib, reader, at) for lib, reader, at in beside
               if not any(v is not None for v in found.get(_key(lib), ()))][:8]  # not read already
-    loads = x86_loads_after(data, info, [(at, reader.beside) for _lib, reader, at in beside])
+    loads = x86_loads_after(data, info, [(at, reader.beside, reader.before) for _lib, reader, at in beside])
     for lib, reader, at in beside:
         shown = reader.anchor.decode("latin-1").strip()
         for off in loads.get(at, ()):
@@ -159,6 +178,39 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 add(lib, version, Evidence("version-string", path, f"loaded after '{shown}': "
                                            f"{vm.group().decode('latin-1').strip(chr(0))}", "version"))
                 break
+
+    # a version text that a function returns, which a table names beside a text (libavif's codec
+    # table: {"dav1d", the version function, ...}): read where the function points
+    entries = [(lib, reader, at) for lib, reader, at in entries
+               if not any(v is not None for v in found.get(_key(lib), ()))][:4]
+    texts = x86_table_texts(data, info, [(at, r.entry) for _lib, r, at in entries]) if entries else {}
+    for lib, reader, at in entries:
+        shown = reader.anchor.decode("latin-1").strip()
+        for off in texts.get(at, ()):
+            vm = reader.regex.match(data, off, off + 64)
+            version = _group(vm, reader.template) if vm else None
+            if version:
+                add(lib, version, Evidence("version-string", path, f"returned by the function a table names "
+                                           f"beside '{shown}': {vm.group().decode('latin-1').strip(chr(0))}",
+                                           "version"))
+                break
+
+    # the version's parts that a function stores, which the caller of the function loading the
+    # anchor calls a little before (FT_Init_FreeType: FT_New_Library, then FT_Set_Default_Properties)
+    siblings = [(lib, reader, at) for lib, reader, at in siblings
+                if not any(v is not None for v in found.get(_key(lib), ()))][:2]
+    for lib, reader, at in siblings:
+        shown = reader.anchor.decode("latin-1").strip()
+        try:
+            stored = x86_sibling_stores(data, info, at, reader.sibling_stores)
+        except _MALFORMED:
+            continue
+        versions = {".".join(map(str, parts)) for parts in stored}
+        versions = {v for v in versions if reader.value is None or reader.value.fullmatch(v)}
+        if len(versions) == 1:  # two sets of parts: no single version is proven
+            version = versions.pop()
+            add(lib, version, Evidence("version-string", path, f"stored by the function called before the "
+                                       f"one that loads '{shown}': {version}", "version"))
 
     # a version message the library formats from constants (mimalloc's "v%i.%i.%i%s%s"): the
     # text rendered at the call sites that pass the format

@@ -28,6 +28,17 @@ class StringReader:
     # a key not in it proves nothing
     table: dict[str, str] | None = None
     beside: int = 0  # >0: the regex reads a constant the code loads within this many bytes after the anchor
+    before: int = 0  # with beside: or one it loads within this many bytes before the anchor's load
+    # >0: the anchor is a whole name (NUL before it, and its own NUL ending it) that a table of
+    # pointers names, and the pointer this many bytes after the name's is a function returning the
+    # version text, which the regex reads (x86-64 PE)
+    entry: int = 0
+    # the dword fields (byte offsets) that a function stores the version's parts into, which the
+    # caller of the function loading the anchor (a whole text: NUL before it, the regex matching
+    # at it) calls a little before it (x86-64 PE); ``value`` is a regex the parts joined by "."
+    # must fullmatch
+    sibling_stores: tuple[int, ...] = ()
+    value: re.Pattern[str] | None = None
     # the anchor starts a printf format whose integers the code passes as constants: this regex
     # reads the version (group 1) in the text rendered at a call site; the regex above only
     # checks the data at the anchor (the format and what surrounds it)
@@ -252,7 +263,10 @@ def _compile_library(entry: dict, kind: str) -> Library:
             for anchor in anchors if isinstance(anchors, list) else [anchors]:
                 strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0)), template,
                                             table, int(v.get("beside", 0)),
-                                            re.compile(v["printf"]) if "printf" in v else None))
+                                            before=int(v.get("before", 0)), entry=int(v.get("entry", 0)),
+                                            sibling_stores=tuple(v.get("sibling_stores", ())),
+                                            value=re.compile(v["value"]) if "value" in v else None,
+                                            printf=re.compile(v["printf"]) if "printf" in v else None))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
