@@ -148,6 +148,9 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
             return _str_at(data, info, value)
         if kind == "addr" and how == "ret-int":
             return None
+        if kind == "none" and how == "ret-str" and info.machine == "x86_64":
+            # the text written into a static buffer by the function itself (GEOSversion())
+            return x86_buffer_text(data, sym.offset, sym.vaddr, info)
     return None
 
 
@@ -1172,6 +1175,97 @@ def x86_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max
                 return None
             text = bytes(obj[16 + i] for i in range(n))
             return text.decode("ascii") if re.fullmatch(rb"[\x20-\x7e]+", text) else None
+        else:
+            return None
+    return None
+
+
+def x86_buffer_text(data: bytes | mmap.mmap, off: int, vaddr: int, info: BinaryInfo, *,
+                    max_bytes: int = 96) -> str | None:
+    """The text an x86-64 function writes into a static buffer and returns, from a straight run
+    of moves: GEOS's ``GEOSversion()`` copies 16 bytes of ``"3.14.1-CAPI-1.20"`` from read-only
+    data with ``movdqa xmm0, [rip+d]; movaps [rip+buf], xmm0``, then stores the tail ``".5"`` and
+    the NUL as immediates (``mov dword``/``word``/``byte [rip+d], imm`` or through eax), and
+    returns ``lea rax, [rip+buf]``. Only moves between registers holding constants, read-only
+    bytes and RIP-relative memory are followed; a branch, a call or any other instruction gives
+    None, and so does a returned text with a byte the function did not write."""
+    regs: dict[int, int] = {}   # general registers holding a known constant or address
+    xmm: dict[int, bytes] = {}  # 16-byte registers holding known bytes
+    mem: dict[int, int] = {}    # virtual address -> byte written
+    pos, end = off, min(off + max_bytes, len(data))
+
+    def rip(at: int, length: int) -> int:  # the target of a disp32 at ``at`` in an insn ending at pos+length
+        return vaddr + (pos - off) + length + struct.unpack_from("<i", data, at)[0]
+
+    def put(addr: int, value: int, size: int) -> None:
+        for i in range(size):
+            mem[addr + i] = (value >> (8 * i)) & 0xFF
+
+    while pos < end:
+        b = data[pos]
+        if _at(data, pos, b"\xf3\x0f\x1e\xfa"):  # endbr64
+            pos += 4
+            continue
+        if b == 0xC3:  # ret
+            start = regs.get(0)
+            if start is None:
+                return None
+            out = bytearray()
+            while len(out) <= 200:
+                c = mem.get(start + len(out))
+                if c is None:
+                    return None
+                if c == 0:
+                    break
+                out.append(c)
+            else:
+                return None
+            return out.decode("ascii") if out and re.fullmatch(rb"[\x20-\x7e]+", out) else None
+        # prefixes: operand size (66) or SSE (66/F3), then an optional REX
+        pre = b if b in (0x66, 0xF3) else 0
+        q = pos + (1 if pre else 0)
+        rex = data[q] if 0x40 <= data[q] <= 0x4F else 0
+        q += 1 if rex else 0
+        op = data[q]
+        if op == 0x0F and data[q + 2] & 0xC7 == 0x05:  # SSE move with a RIP-relative operand
+            op2, reg = data[q + 1], ((data[q + 2] >> 3) & 7) | (8 if rex & 4 else 0)
+            length = q + 7 - pos
+            addr = rip(q + 3, length)
+            if (op2 in (0x28, 0x10) and pre == 0) or (op2 == 0x6F and pre in (0x66, 0xF3)):
+                src = info.offset_of(addr)  # a load: read-only bytes of the file
+                if src is None or src + 16 > len(data):
+                    return None
+                xmm[reg] = bytes(data[src:src + 16])
+            elif (op2 in (0x29, 0x11) and pre == 0) or (op2 == 0x7F and pre in (0x66, 0xF3)):
+                if reg not in xmm:
+                    return None
+                put(addr, int.from_bytes(xmm[reg], "little"), 16)
+            else:
+                return None
+            pos += length
+        elif pre == 0 and 0xB8 <= op <= 0xBF and not rex & 1:  # mov r32, imm32 / movabs r64, imm64
+            wide = bool(rex & 8)
+            regs[op - 0xB8] = int.from_bytes(data[q + 1:q + (9 if wide else 5)], "little")
+            pos = q + (9 if wide else 5)
+        elif pre == 0 and rex == 0x48 and op == 0x8D and data[q + 1] & 0xC7 == 0x05:  # lea r64, [rip+d]
+            regs[(data[q + 1] >> 3) & 7] = rip(q + 2, q + 6 - pos)
+            pos = q + 6
+        elif op in (0xC7, 0xC6) and data[q + 1] == 0x05 and pre in (0, 0x66) and rex in (0, 0x48):
+            # mov dword/qword/word/byte [rip+d], imm
+            size = 1 if op == 0xC6 else 2 if pre == 0x66 else 8 if rex == 0x48 else 4
+            width = 1 if size == 1 else 2 if size == 2 else 4
+            length = q + 6 + width - pos
+            value = int.from_bytes(data[q + 6:q + 6 + width], "little", signed=size == 8)
+            put(rip(q + 2, length), value & _MASK64, size)
+            pos += length
+        elif op in (0x89, 0x88) and data[q + 1] & 0xC7 == 0x05 and pre in (0, 0x66) and rex in (0, 0x48):
+            # mov [rip+d], r64/r32/r16/r8 (the low registers only)
+            size = 1 if op == 0x88 else 2 if pre == 0x66 else 8 if rex == 0x48 else 4
+            value = regs.get((data[q + 1] >> 3) & 7)
+            if value is None or (op == 0x88 and (data[q + 1] >> 3) & 7 > 3):
+                return None
+            put(rip(q + 2, q + 6 - pos), value, size)
+            pos = q + 6
         else:
             return None
     return None
