@@ -63,3 +63,18 @@ def test_openblas_version_with_the_scipy_openblas_build_number() -> None:
     assert _versions(_graph("corpus-linux:numpy", "linux"), "openblas") == {"0.3.34"}
     # the '.dev' form is read as before: scipy 1.18.1's 'OpenBLAS 0.3.31.dev'
     assert _versions(_graph("scipy-1.18.1-", "mac"), "openblas") == {"0.3.31"}
+
+
+@pytest.mark.slow
+def test_cjson_version_formatted_from_immediates_on_windows_and_macos() -> None:
+    # Microsoft x64: 7 in r9d, 1 as lea r8d, [r9 - 6], 19 at [rsp + 0x20] (librdkafka's cJSON in
+    # confluent-kafka 2.16.1's Windows DLL)
+    assert _versions(_graph("confluent_kafka-2.16.1-", "win"), "cjson") == {"1.7.19"}
+    # Apple arm64: all three variadic arguments on the stack (str x8, [sp, #16]; stp x9, x8, [sp])
+    assert _versions(_graph("confluent_kafka-2.16.1-", "mac"), "cjson") == {"1.7.19"}
+    # second binaries: confluent-kafka 2.3.0's librdkafka for Windows (14 at [rsp + 0x20]) and for
+    # macOS arm64 (stp x8, x10, [sp, #8]; str x9, [sp]): cJSON 1.7.14
+    assert _read("confluent_kafka-2.3.0-", "win", r"librdkafka[^/]*\.dll$", "cJSON_Version",
+                 "printf-str") == "1.7.14"
+    assert _read("confluent_kafka-2.3.0-", "mac", r"librdkafka[^/]*\.dylib$", "cJSON_Version",
+                 "printf-str") == "1.7.14"
