@@ -117,9 +117,11 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         return ".".join(map(str, nums)) if all(n < 1000 for n in nums) and any(nums) else None
     if how == "printf-str":
         # the version a function formats from immediates ("%i.%i.%i" with 1, 7, 18: cJSON_Version())
-        if info.machine != "x86_64" or info.format != "elf":
-            return None
-        return _x86_printf_version(data, info, sym)
+        if info.machine == "x86_64" and info.format in ("elf", "pe"):
+            return _x86_printf_version(data, info, sym)
+        if info.machine == "aarch64" and info.format == "macho":
+            return _aarch64_apple_printf_version(data, info, sym)
+        return None
     if how == "main-ptr-str":
         # a per-thread accessor (libxml2's __xmlParserVersion() in a Windows DLL): on the main
         # thread it returns the global's address, and the global holds a pointer to the text
@@ -366,6 +368,7 @@ def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | No
 
 _PRINTF_VERSION = re.compile(r"(?:%[di]\.){1,3}%[di]")
 _SYSV_ARGS = (7, 6, 2, 1, 8, 9)  # rdi, rsi, rdx, rcx, r8, r9
+_WIN64_ARGS = (1, 2, 8, 9)  # rcx, rdx, r8, r9; the rest at [rsp + 0x20], [rsp + 0x28], ...
 
 
 def _x86_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes: int = 96) -> str | None:
@@ -373,10 +376,15 @@ def _x86_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes
     only ("%i.%i.%i", "%d.%d") loaded by ``lea`` into one argument register, the numbers loaded as
     immediates into the argument registers after it (System V order) and pushed for the rest
     (``cJSON_Version()``: ``snprintf(buf, sizeof buf, "%i.%i.%i", 1, 7, 18)``, compiled as
-    __snprintf_chk with 1 in r9d and 7, 18 pushed). None when any number is not an immediate."""
+    __snprintf_chk with 1 in r9d and 7, 18 pushed). In a PE file the Microsoft x64 convention:
+    rcx, rdx, r8, r9, then the stack slots from ``[rsp + 0x20]`` stored by ``mov dword [rsp + d],
+    imm32`` (MSVC's cJSON_Version(): 7 in r9d, ``lea r8d, [r9 - 6]`` for 1, 19 at ``[rsp + 0x20]``).
+    None when any number is not an immediate (or an immediate plus a displacement)."""
     imm: dict[int, int] = {}
     lea: dict[int, int] = {}
     pushes: list[int | None] = []
+    slots: dict[int, int | None] = {}  # PE: [rsp + d] -> what was stored there
+    pe = info.format == "pe"
     pos, end = sym.offset, min(sym.offset + max_bytes, len(data) - 16)
     while pos < end:
         b = data[pos]
@@ -412,6 +420,22 @@ def _x86_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes
             if src in lea and rex & 8:
                 lea[dst] = lea[src]
             pos = at + 2
+        elif pe and op == 0x8D and modrm >> 6 == 1 and modrm & 7 != 4:
+            base = (modrm & 7) + (8 if rex & 1 else 0)  # lea r, [base + d8]
+            reg = ((modrm >> 3) & 7) + (8 if rex & 4 else 0)
+            lea.pop(reg, None)
+            if base in imm:
+                val = imm[base] + struct.unpack_from("<b", data, at + 2)[0]
+                imm[reg] = val if rex & 8 else val & 0xFFFFFFFF
+            else:
+                imm.pop(reg, None)
+            pos = at + 3
+        elif pe and op == 0xC7 and modrm in (0x44, 0x84) and data[at + 2] == 0x24:
+            # mov dword|qword [rsp + d8|d32], imm32: an argument past the fourth
+            wide = modrm == 0x84
+            d = struct.unpack_from("<i" if wide else "<b", data, at + 3)[0]
+            slots[d] = struct.unpack_from("<i", data, at + (7 if wide else 4))[0]
+            pos = at + (11 if wide else 8)
         elif op == 0x6A and not rex:
             pushes.append(struct.unpack_from("<b", data, at + 1)[0])  # push imm8
             pos = at + 2
@@ -423,9 +447,11 @@ def _x86_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes
             pos = at + 1
         elif rex & 8 and op == 0x83 and modrm == 0xEC:
             pushes.clear()  # sub rsp, imm8: what was pushed before is no argument of the call
+            slots.clear()
             pos = at + 3
         elif rex & 8 and op == 0x81 and modrm == 0xEC:
             pushes.clear()
+            slots.clear()
             pos = at + 6
         elif op == 0xE8 and not rex:
             break  # the call that formats
@@ -433,17 +459,104 @@ def _x86_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes
             return None
     else:
         return None
-    for k, reg in enumerate(_SYSV_ARGS):
+    args = _WIN64_ARGS if pe else _SYSV_ARGS
+    for k, reg in enumerate(args):
         if reg not in lea:
             continue
         fmt = _str_at(data, info, lea[reg])
         if fmt is None or not _PRINTF_VERSION.fullmatch(fmt):
             continue
         need = fmt.count("%")
-        nums: list[int | None] = [imm.get(r) for r in _SYSV_ARGS[k + 1:]]
-        nums += list(reversed(pushes))
+        nums: list[int | None] = [imm.get(r) for r in args[k + 1:]]
+        if pe:
+            nums += [slots.get(0x20 + 8 * i) for i in range(need)]
+        else:
+            nums += list(reversed(pushes))
         nums = nums[:need]
         if len(nums) < need or not all(isinstance(n, int) and 0 <= n < 100000 for n in nums):
+            return None
+        return ".".join(str(n) for n in nums)
+    return None
+
+
+def _aarch64_apple_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_ins: int = 32
+                                  ) -> str | None:
+    """The version an arm64 function formats from immediates before its first call, under Apple's
+    arm64 convention, where every variadic argument goes on the stack in 8-byte slots from ``[sp]``
+    (cJSON_Version() in a macOS dylib: ``mov w8, #19; str x8, [sp, #16]; mov w8, #7; mov w9, #1;
+    stp x9, x8, [sp]``, the format "%i.%i.%i" built by ``adrp``/``add`` in x3 for
+    __sprintf_chk). The format is the one address among x0-x7 that holds a format of numbers only.
+    Straight-line code only: None at any instruction not modelled here, or when a number is not an
+    immediate."""
+    regs: dict[int, tuple[str, int]] = {}
+    slots: dict[int, int | None] = {}
+    pos = sym.offset
+    for _ in range(max_ins):
+        if pos < 0 or pos + 4 > len(data):
+            return None
+        (ins,) = struct.unpack_from("<I", data, pos)
+        pc = sym.vaddr + (pos - sym.offset)
+        rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+        if ins & 0xFFFFF01F == 0xD503201F:  # hints: nop, paciasp, bti
+            pass
+        elif ins & 0xFC000000 == 0x94000000:  # bl: the call that formats
+            break
+        elif ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+            val = imm if ins & 0x40000000 else ~imm
+            regs[rd] = ("int", val & (_MASK64 if ins >> 31 else 0xFFFFFFFF))
+        elif ins & 0x7F800000 == 0x72800000:  # movk
+            old, shift = regs.get(rd), 16 * ((ins >> 21) & 3)
+            if old is None or old[0] != "int":
+                regs.pop(rd, None)
+            else:
+                regs[rd] = ("int", (old[1] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift))
+        elif ins & 0x7FE0FFE0 == 0x2A0003E0:  # mov rd, rm
+            rm = (ins >> 16) & 0x1F
+            val = ("int", 0) if rm == 31 else regs.get(rm)
+            if val is None:
+                regs.pop(rd, None)
+            else:
+                regs[rd] = val
+        elif ins & 0x9F000000 in (0x90000000, 0x10000000):  # adrp / adr
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            if imm & (1 << 20):
+                imm -= 1 << 21
+            regs[rd] = ("addr", (pc & ~0xFFF) + (imm << 12)) if ins >> 31 else ("addr", pc + imm)
+        elif ins & 0xFF800000 in (0x91000000, 0xD1000000):  # add / sub xd, xn, #imm
+            imm = ((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)
+            base = regs.get(rn) if rn != 31 else None
+            if rd == 31:
+                slots.clear()  # sp moves: the slots stored so far are not the call's
+            elif base is not None and base[0] == "addr" and ins >> 30 & 1 == 0:
+                regs[rd] = ("addr", base[1] + imm)
+            else:
+                regs.pop(rd, None)
+        elif ins & 0xFFC00000 == 0xF9000000 and rn == 31:  # str xt, [sp, #imm]
+            val = ("int", 0) if rd == 31 else regs.get(rd)
+            slots[((ins >> 10) & 0xFFF) * 8] = val[1] if val and val[0] == "int" else None
+        elif ins & 0xFFC00000 == 0xA9000000 and rn == 31:  # stp xt1, xt2, [sp, #imm]
+            imm7 = (ins >> 15) & 0x7F
+            d = (imm7 - 128 if imm7 & 0x40 else imm7) * 8
+            for k, rt in enumerate((rd, (ins >> 10) & 0x1F)):
+                val = ("int", 0) if rt == 31 else regs.get(rt)
+                slots[d + 8 * k] = val[1] if val and val[0] == "int" else None
+        elif ins & 0xFFC00000 == 0xA9800000 and rn == 31:  # stp ..., [sp, #-imm]!: sp moves
+            slots.clear()
+        else:
+            return None
+        pos += 4
+    else:
+        return None
+    for reg in range(8):
+        val = regs.get(reg)
+        if val is None or val[0] != "addr":
+            continue
+        fmt = _str_at(data, info, val[1])
+        if fmt is None or not _PRINTF_VERSION.fullmatch(fmt):
+            continue
+        nums = [slots.get(8 * i) for i in range(fmt.count("%"))]
+        if not all(isinstance(n, int) and 0 <= n < 100000 for n in nums):
             return None
         return ".".join(str(n) for n in nums)
     return None
