@@ -118,6 +118,7 @@ LATER_BATCHES = [
     ("untuned21.json", "twenty-first batch, Linux"),
     ("untuned22.json", "twenty-second batch, newer releases of tuned projects"),
     ("untuned23.json", "twenty-third batch, Windows and macOS, unranked projects"),
+    ("untuned25.json", "twenty-fifth batch, Linux, unranked projects"),
 ]
 
 
