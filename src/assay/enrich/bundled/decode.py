@@ -1916,11 +1916,12 @@ def _aarch64_paths(data: bytes, off: int, vaddr: int, *, max_paths: int = 8,
 
 # -- integer version encodings ------------------------------------------------
 
-_FIELD = re.compile(r"^(>>|//)(\d+)(?:(&|%)(0x[0-9a-fA-F]+|\d+))?$")
+_FIELD = re.compile(r"^(>>|//)(\d+)(?:(&|%)(0x[0-9a-fA-F]+|\d+))?(:hex)?$")
 
 
 def format_int(value: int, fields: list[str]) -> str | None:
-    """Format a packed version with field specs like ``">>16&0xff"`` or ``"//10000%100"``."""
+    """Format a packed version with field specs like ``">>16&0xff"`` or ``"//10000%100"`` (a
+    ``:hex`` suffix reads the field's hex digits as its decimal number)."""
     if value <= 0:
         return None
     parts = []
@@ -1928,12 +1929,19 @@ def format_int(value: int, fields: list[str]) -> str | None:
         m = _FIELD.match(spec)
         if not m:
             raise ValueError(f"bad version field spec {spec!r}")
-        op, amount, op2, mod = m.groups()
+        op, amount, op2, mod, digits = m.groups()
         v = value >> int(amount) if op == ">>" else value // int(amount)
         if op2 == "&":
             v &= int(mod, 0)
         elif op2 == "%":
             v %= int(mod, 0)
+        if digits:
+            # ":hex": the field's hex digits are the decimal number (libass's 0x01701000 is
+            # 0.17.1); a digit above 9 is no such number
+            text = f"{v:x}"
+            if not text.isdigit():
+                return None
+            v = int(text)
         parts.append(str(v))
     return ".".join(parts)
 
