@@ -19,6 +19,10 @@ from .native_components import wheel_by_prefix
 OTHER = {
     "pyalsoft-1.8.0-py3-none-manylinux_2_28_x86_64.whl":
         "44b5cc1e789b0bbeb043406574703bcb4db938b5e84c204fa550ca82d33dbb3e",
+    # PySCIPOpt's Linux wheel: libscip with IPOPT and MUMPS compiled in (untuned6 took its macOS
+    # wheel; README: "the Linux build assembles 'MUMPS 5.8.2' in code, so there it stays unknown")
+    "pyscipopt-6.3.0-cp314-cp314-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl":
+        "0a6e33a62b477a5ed78393784a0b6f78d04a004f2bcfda9cb56058407ee9ba84",
 }
 
 BATCHES = ("untuned25.json", "untuned5.json", "untuned.json")
@@ -82,3 +86,24 @@ def test_fribidi_version_text() -> None:
     assert _found("ffpyplayer-", "fribidi") == {"1.0.12"}
     # second binary: opencv-python's macOS arm64 wheel, libfribidi.0.dylib (1.0.16)
     assert _found("corpus:opencv-python", "fribidi", "mac") == {"1.0.16"}
+
+
+@pytest.mark.slow
+def test_mumps_text_built_in_place_from_immediates() -> None:
+    # IPOPT's MUMPS interface builds "MUMPS 5.8.2" as a short std::string in place: movabs rcx,
+    # "MUMPS 5."; mov [rdi+0x10], rcx; mov dword [rdi+0x17], ".8.2" (overlapping); the static MUMPS
+    # beside it (hundreds of dmumps_/mumps_ routines) was not named at all in compas-sandbox-native
+    assert _found("compas_sandbox_native-", "mumps") == {"5.8.2"}
+    # second binary: PySCIPOpt's Linux libscip, the same text built the same way in another
+    # project's build (unknown before)
+    assert _found("pyscipopt-", "mumps") == {"5.8.2"}
+
+
+@pytest.mark.slow
+def test_sheenbidi_version_string() -> None:
+    # SBVersionGetString() returns its LibraryVersion text: dynamic-font's static SheenBidi 3.0.0
+    # (x86-64; not reported before, no entry)
+    assert _found("dynamic_font-", "sheenbidi") == {"3.0.0"}
+    # second binary: matplotlib's macOS arm64 ft2font, whose libraqm uses SheenBidi (adrp/add of
+    # LibraryVersion, '3.0.0')
+    assert _found("corpus:matplotlib", "sheenbidi", "mac") == {"3.0.0"}
