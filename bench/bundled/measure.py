@@ -119,6 +119,7 @@ LATER_BATCHES = [
     ("untuned22.json", "twenty-second batch, newer releases of tuned projects"),
     ("untuned23.json", "twenty-third batch, Windows and macOS, unranked projects"),
     ("untuned24.json", "twenty-fourth batch, newer releases of tuned projects, Windows and macOS"),
+    ("untuned25.json", "twenty-fifth batch, Linux, unranked projects"),
 ]
 
 

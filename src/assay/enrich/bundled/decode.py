@@ -1388,11 +1388,14 @@ def x86_immediate_text(data: bytes, start: int, lead: bytes) -> bytes | None:
     """The text x86-64 code writes from 8-byte immediates (``movabs rax, "OpenBLAS"`` ... ``mov
     [rip+d], rax``): compilers turn a strcpy of a constant into such stores (OpenBLAS's config
     string in MinGW builds; curl_version()'s "libcurl/7.69.1" in a static libcurl, whose short
-    tail goes through a 32-bit register and a 16-bit store). From the ``movabs`` at ``start``:
-    the bytes stored contiguously from where ``lead`` (the first 8) is stored, in address order;
+    tail goes through a 32-bit register and a 16-bit store), or a short std::string built in
+    place through a base register (IPOPT's "MUMPS 5.8.2": ``movabs rcx, "MUMPS 5."``, ``mov
+    [rdi+0x10], rcx``, ``mov dword [rdi+0x17], ".8.2"``). From the ``movabs`` at ``start``: the
+    bytes stored contiguously from where ``lead`` (the first 8) is stored, in address order;
     None when they are not found."""
     regs: dict[int, bytes] = {}
     stores: dict[int, bytes] = {}  # target (relative to the code's own offsets) -> bytes
+    based: list[tuple[int, int, bytes]] = []  # (base register, displacement, bytes), in order
     pos, end = start, min(start + 512, len(data))
     for _ in range(96):
         if pos >= end:
@@ -1444,15 +1447,57 @@ def x86_immediate_text(data: bytes, start: int, lead: bytes) -> bytes | None:
             pos = at + 4  # lea r64, [rsp+d8]
         elif rex in (0x48, 0x4C) and op == 0x8D and data[at + 1] & 0xC7 == 0x05:
             pos = at + 6  # lea r64, [rip+d32]: an address set up for later (the buffer, a format)
+        elif at + 2 < end and (mrm := data[at + 1]) >> 6 in (0, 1) and mrm & 7 not in (4, 5) and \
+                ((rex & 8 and op in (0x89, 0x8D, 0xC7)) or (rex in (0, 0x41) and op in (0xC7, 0xC6))):
+            # through a base register, [reg] or [reg+d8]: a short std::string built in place
+            # (its characters from immediates, in pieces that may overlap: "MUMPS 5." then
+            # ".8.2" at +7), its length and pointer stored beside them
+            base = (mrm & 7) + (8 if rex & 1 else 0)
+            nxt = at + 2 + (mrm >> 6)
+            disp = struct.unpack_from("<b", data, at + 2)[0] if mrm >> 6 else 0
+            if op == 0x89:  # mov [base+d], r64 (a register not loaded above stores nothing known)
+                reg = ((mrm >> 3) & 7) + (8 if rex & 4 else 0)
+                if reg in regs:
+                    based.append((base, disp, regs[reg]))
+            elif op in (0xC7, 0xC6):  # mov [base+d], imm32 (qword: sign-extended) / imm8
+                if (mrm >> 3) & 7:
+                    break
+                size = 1 if op == 0xC6 else 4
+                imm = bytes(data[nxt:nxt + size])
+                if rex & 8:
+                    imm += (b"\xff" if imm[-1] & 0x80 else b"\x00") * 4
+                based.append((base, disp, imm))
+                nxt += size
+            pos = nxt  # (0x8D: lea r64, [base+d8], an address set up for later)
+        elif rex & 8 and op == 0x89 and data[at + 1] >> 6 == 3:
+            pos = at + 2  # mov r64, r64
         else:
             break
     first = next((k for k, v in stores.items() if v == lead), None)
     if first is None:
-        return None
+        return _based_text(based, lead)
     out, k = bytearray(), first
     while k in stores and len(out) < 512:
         out += stores[k]
         k += len(stores[k])
+    return bytes(out)
+
+
+def _based_text(based: list[tuple[int, int, bytes]], lead: bytes) -> bytes | None:
+    """The text stored through one base register from where ``lead`` went, the stores applied in
+    program order (a later one overwrites what it overlaps), up to its NUL or a byte not written."""
+    start = next(((b, d) for b, d, v in based if v == lead), None)
+    if start is None:
+        return None
+    mem: dict[int, int] = {}
+    for b, d, v in based:
+        if b == start[0]:
+            for i, c in enumerate(v):
+                mem[d + i] = c
+    out, k = bytearray(), start[1]
+    while k in mem and mem[k] and len(out) < 512:
+        out.append(mem[k])
+        k += 1
     return bytes(out)
 
 
@@ -2123,11 +2168,12 @@ def _aarch64_paths(data: bytes, off: int, vaddr: int, *, max_paths: int = 8,
 
 # -- integer version encodings ------------------------------------------------
 
-_FIELD = re.compile(r"^(>>|//)(\d+)(?:(&|%)(0x[0-9a-fA-F]+|\d+))?$")
+_FIELD = re.compile(r"^(>>|//)(\d+)(?:(&|%)(0x[0-9a-fA-F]+|\d+))?(:hex)?$")
 
 
 def format_int(value: int, fields: list[str]) -> str | None:
-    """Format a packed version with field specs like ``">>16&0xff"`` or ``"//10000%100"``."""
+    """Format a packed version with field specs like ``">>16&0xff"`` or ``"//10000%100"`` (a
+    ``:hex`` suffix reads the field's hex digits as its decimal number)."""
     if value <= 0:
         return None
     parts = []
@@ -2135,12 +2181,19 @@ def format_int(value: int, fields: list[str]) -> str | None:
         m = _FIELD.match(spec)
         if not m:
             raise ValueError(f"bad version field spec {spec!r}")
-        op, amount, op2, mod = m.groups()
+        op, amount, op2, mod, digits = m.groups()
         v = value >> int(amount) if op == ">>" else value // int(amount)
         if op2 == "&":
             v &= int(mod, 0)
         elif op2 == "%":
             v %= int(mod, 0)
+        if digits:
+            # ":hex": the field's hex digits are the decimal number (libass's 0x01701000 is
+            # 0.17.1); a digit above 9 is no such number
+            text = f"{v:x}"
+            if not text.isdigit():
+                return None
+            v = int(text)
         parts.append(str(v))
     return ".".join(parts)
 

@@ -412,22 +412,24 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
 
 def _immediate_versions(data: bytes | mmap.mmap, lib: Library) -> Iterator[tuple[str, str]]:
     """(version, text) from the text the code writes as 8-byte immediates, read with ``lib``'s
-    string readers whose anchor has at least 8 bytes (its first 8 are the first immediate)."""
+    string readers whose anchor has at least 5 bytes (its first 8 are the first immediate; a
+    shorter anchor is the start of it: "MUMPS " in ``movabs rcx, "MUMPS 5."``)."""
     for reader in lib.strings:
-        lead = reader.anchor[:8]
-        if len(lead) < 8:
+        needle = reader.anchor[:8]
+        if len(needle) < 5:
             continue
-        pos, seen = data.find(lead), 0
+        pos, seen = data.find(needle), 0
         while pos >= 2 and seen < 16:
             seen += 1
             if data[pos - 2] in (0x48, 0x49) and 0xB8 <= data[pos - 1] <= 0xBF:
+                lead = bytes(data[pos:pos + 8])
                 text = x86_immediate_text(data, pos - 2, lead)
                 vm = reader.regex.search(text + b"\x00") if text else None
                 version = _group(vm, reader.template) if vm and reader.table is None else None
                 if version:
                     yield version, text.decode("latin-1")
                     return
-            pos = data.find(lead, pos + 1)
+            pos = data.find(needle, pos + 1)
 
 
 _PACKAGE_KINDS = ("debuglink", "package-note")
