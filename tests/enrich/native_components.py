@@ -4,6 +4,8 @@ of the scored batches (``bench/bundled/untuned*.json``) and of the corpus plan b
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -43,6 +45,13 @@ def wheel_by_prefix(prefix: str, platform: str, batches: Iterable[str],
         if file.startswith(prefix):
             return pypi_file(file, sha)
     raise LookupError(prefix)
+
+
+def member(wheel: Path, pattern: str) -> bytes:
+    """The bytes of the first member of ``wheel`` whose name matches ``pattern``."""
+    with zipfile.ZipFile(wheel) as z:
+        name = next(n for n in z.namelist() if re.search(pattern, n))
+        return z.read(name)
 
 
 def native(graph: Graph) -> list[Component]:

@@ -4,7 +4,6 @@ each checked on a second real binary from another project where one was found (o
 from __future__ import annotations
 
 import re
-import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -16,8 +15,8 @@ from assay.enrich.bundled.rules import matcher
 from assay.model import Graph
 
 from .native_components import evidence as _evidence
+from .native_components import member, wheel_by_prefix
 from .native_components import versions as _versions
-from .native_components import wheel_by_prefix
 
 # second binaries from PyPI: Linux wheels of other projects (confluent-kafka is in the tuned set)
 OTHER = {
@@ -42,10 +41,7 @@ def _graph(prefix: str) -> Graph:
 
 
 def _member(prefix: str, pattern: str) -> bytes:
-    """The bytes of the first member of a wheel whose name matches ``pattern``."""
-    with zipfile.ZipFile(_wheel(prefix)) as z:
-        name = next(n for n in z.namelist() if re.search(pattern, n))
-        return z.read(name)
+    return member(_wheel(prefix), pattern)
 
 
 def _read(prefix: str, pattern: str, symbol: str, how: str) -> int | str | None:

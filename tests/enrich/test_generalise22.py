@@ -5,7 +5,6 @@ into stripped ``.pyd`` files), each checked on a second real binary."""
 from __future__ import annotations
 
 import re
-import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -15,8 +14,8 @@ from assay.catalog.artifact import catalog_artifact
 from assay.enrich.bundled import binary, decode
 from assay.model import Graph
 
+from .native_components import member, wheel_by_prefix
 from .native_components import versions as _versions
-from .native_components import wheel_by_prefix
 
 # second binaries from PyPI: the tuned set's Pillow 10.0.0 for Windows (an older build of the same
 # project, with other releases of its libraries)
@@ -39,10 +38,7 @@ def _graph(prefix: str) -> Graph:
 
 
 def _member(prefix: str, pattern: str) -> bytes:
-    """The bytes of the first member of a wheel whose name matches ``pattern``."""
-    with zipfile.ZipFile(_wheel(prefix)) as z:
-        name = next(n for n in z.namelist() if re.search(pattern, n))
-        return z.read(name)
+    return member(_wheel(prefix), pattern)
 
 
 @pytest.mark.slow

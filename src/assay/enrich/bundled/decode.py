@@ -479,6 +479,39 @@ def _x86_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes
     return None
 
 
+def _aarch64_tagged_step(ins: int, pc: int, regs: dict[int, tuple[str, int]]) -> bool:
+    """Follow one arm64 instruction that sets a register to a constant, kept tagged as ``("int",
+    value)`` or ``("addr", address)``: ``movz``/``movn``, ``movk`` (onto a known int only), ``mov
+    rd, rm`` and ``adrp``/``adr``. False for any other instruction; a value that cannot be known
+    is forgotten."""
+    rd = ins & 0x1F
+    if ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
+        imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+        val = imm if ins & 0x40000000 else ~imm
+        regs[rd] = ("int", val & (_MASK64 if ins >> 31 else 0xFFFFFFFF))
+    elif ins & 0x7F800000 == 0x72800000:  # movk
+        old, shift = regs.get(rd), 16 * ((ins >> 21) & 3)
+        if old is None or old[0] != "int":
+            regs.pop(rd, None)
+        else:
+            regs[rd] = ("int", (old[1] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift))
+    elif ins & 0x7FE0FFE0 == 0x2A0003E0:  # mov rd, rm
+        rm = (ins >> 16) & 0x1F
+        val = ("int", 0) if rm == 31 else regs.get(rm)
+        if val is None:
+            regs.pop(rd, None)
+        else:
+            regs[rd] = val
+    elif ins & 0x9F000000 in (0x90000000, 0x10000000):  # adrp / adr
+        imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+        if imm & (1 << 20):
+            imm -= 1 << 21
+        regs[rd] = ("addr", (pc & ~0xFFF) + (imm << 12)) if ins >> 31 else ("addr", pc + imm)
+    else:
+        return False
+    return True
+
+
 def _aarch64_apple_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_ins: int = 32
                                   ) -> str | None:
     """The version an arm64 function formats from immediates before its first call, under Apple's
@@ -501,28 +534,8 @@ def _aarch64_apple_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *,
             pass
         elif ins & 0xFC000000 == 0x94000000:  # bl: the call that formats
             break
-        elif ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
-            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
-            val = imm if ins & 0x40000000 else ~imm
-            regs[rd] = ("int", val & (_MASK64 if ins >> 31 else 0xFFFFFFFF))
-        elif ins & 0x7F800000 == 0x72800000:  # movk
-            old, shift = regs.get(rd), 16 * ((ins >> 21) & 3)
-            if old is None or old[0] != "int":
-                regs.pop(rd, None)
-            else:
-                regs[rd] = ("int", (old[1] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift))
-        elif ins & 0x7FE0FFE0 == 0x2A0003E0:  # mov rd, rm
-            rm = (ins >> 16) & 0x1F
-            val = ("int", 0) if rm == 31 else regs.get(rm)
-            if val is None:
-                regs.pop(rd, None)
-            else:
-                regs[rd] = val
-        elif ins & 0x9F000000 in (0x90000000, 0x10000000):  # adrp / adr
-            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
-            if imm & (1 << 20):
-                imm -= 1 << 21
-            regs[rd] = ("addr", (pc & ~0xFFF) + (imm << 12)) if ins >> 31 else ("addr", pc + imm)
+        elif _aarch64_tagged_step(ins, pc, regs):  # movz/movn/movk, mov, adrp/adr
+            pass
         elif ins & 0xFF800000 in (0x91000000, 0xD1000000):  # add / sub xd, xn, #imm
             imm = ((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)
             base = regs.get(rn) if rn != 31 else None
@@ -1528,28 +1541,8 @@ def aarch64_stores(data: bytes, off: int, vaddr: int, *, max_ins: int = 32
             pass
         elif ins in (0xD65F03C0, 0xD65F0BFF):  # ret / retaa
             return stores, True
-        elif ins & 0x7F800000 in (0x52800000, 0x12800000):  # movz / movn
-            imm = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
-            val = imm if ins & 0x40000000 else ~imm
-            regs[rd] = ("int", val & (_MASK64 if ins >> 31 else 0xFFFFFFFF))
-        elif ins & 0x7F800000 == 0x72800000:  # movk
-            old, shift = regs.get(rd), 16 * ((ins >> 21) & 3)
-            if old is None or old[0] != "int":
-                regs.pop(rd, None)
-            else:
-                regs[rd] = ("int", (old[1] & ~(0xFFFF << shift)) | (((ins >> 5) & 0xFFFF) << shift))
-        elif ins & 0x7FE0FFE0 == 0x2A0003E0:  # mov rd, rm
-            rm = (ins >> 16) & 0x1F
-            val = ("int", 0) if rm == 31 else regs.get(rm)
-            if val is None:
-                regs.pop(rd, None)
-            else:
-                regs[rd] = val
-        elif ins & 0x9F000000 in (0x90000000, 0x10000000):  # adrp / adr
-            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
-            if imm & (1 << 20):
-                imm -= 1 << 21
-            regs[rd] = ("addr", (pc & ~0xFFF) + (imm << 12)) if ins >> 31 else ("addr", pc + imm)
+        elif _aarch64_tagged_step(ins, pc, regs):  # movz/movn/movk, mov, adrp/adr
+            pass
         elif ins & 0xFF800000 == 0x91000000:  # add xd, xn, #imm (64-bit, no flags)
             base = regs.get(rn)
             imm = ((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)
