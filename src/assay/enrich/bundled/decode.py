@@ -2481,6 +2481,52 @@ def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tup
     return {t: v for t, v in both.items() if v}
 
 
+def x86_returned_before(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[int], *,
+                        window: int = 48, most: int = 2) -> dict[int, list[int]]:
+    """x86-64 PE or ELF: per target (the file offset of a constant), the file offsets of the texts
+    returned by the functions the code calls within ``window`` bytes before each load of the
+    target (``lea r64, [rip + d]``), when the callee only returns a constant's address (``lea rax,
+    [rip + d]; ret``, or a ``jmp`` to such a function) and no other constant is loaded between the
+    call and the load: a C extension module setting an attribute from a function of a library
+    compiled into it (``PyModule_AddObject(m, "harfbuzz_version",
+    PyUnicode_FromString(hb_version_string())))``: the callee's text is the value). A target is
+    missing when nothing qualifies."""
+    span = _x86_text(data, info) if targets else None
+    if span is None:
+        return {}
+    lo, size, delta = span
+    base = delta - 7
+    wanted: dict[int, int] = {}
+    for target in targets:
+        va = _file_vaddr(data, info, target)
+        if va is not None:
+            wanted.setdefault(va, target)
+    out: dict[int, list[int]] = {}
+    for p, e in _rip_refs_to(data, lo, lo + size, base, set(wanted)):
+        (disp,) = struct.unpack_from("<i", data, e - 4)
+        target = wanted[e + base + disp]
+        got = out.setdefault(target, [])
+        if len(got) >= most:
+            continue
+        start = max(lo, p - window)
+        # no other constant loaded between the call and the target's load
+        last_lea = None
+        for q in _LEA_RIP.finditer(data, start, p):
+            last_lea = q.start() + 7
+        floor = last_lea if last_lea is not None else start
+        i = data.rfind(b"\xe8", floor, p - 4)
+        while i != -1:
+            (rel,) = struct.unpack_from("<i", data, i + 1)
+            callee = i + 5 + rel
+            off = _returned_text(data, info, callee + base) if lo <= callee < lo + size else None
+            if off is not None:
+                if off not in got:
+                    got.append(off)
+                break
+            i = data.rfind(b"\xe8", floor, i)
+    return {t: v for t, v in out.items() if v}
+
+
 # --- the parts a sibling call stores, in the caller of the function that loads a text (x86-64 PE)
 
 def _pe_function_start(data: bytes | mmap.mmap, info: BinaryInfo, off: int) -> int | None:

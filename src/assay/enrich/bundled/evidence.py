@@ -51,6 +51,7 @@ from assay.enrich.bundled.decode import (
     x86_first_call,
     x86_initialised_by,
     x86_object_getter,
+    x86_returned_before,
     x86_short_string,
     x86_struct_returned,
 )
@@ -1132,5 +1133,55 @@ def build_info(path: str, data: bytes, m: LibraryMatcher,
     return claims
 
 
-__all__ = ["Claim", "build_info", "package_claims", "pdb_path_claims", "prefix_presence", "source_paths",
-           "version_from_text", "version_functions", "versioninfo_claims"]
+# a C extension module's attribute that names a library's version ("harfbuzz_version",
+# "libavif_version"): its name's end, then the whole name back to the NUL before it
+_ATTR_SEED = re.compile(rb"_version\x00")
+_ATTR_NAME = re.compile(rb"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*?(?:_runtime)?_version", re.I)
+
+
+def module_attributes(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
+                      hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
+    """A C extension module that sets an attribute named for a table library's version from what
+    a function compiled into the same file returns (Pillow's ``harfbuzz_version`` from
+    ``hb_version_string()``, ``libavif_version`` from ``avifVersion()``): that library's code, at
+    that version, is in the file. Only a function's returned text counts, never a literal the
+    module passes itself (a header's version, which a dynamically linked library need not
+    match)."""
+    names: dict[int, Library] = {}
+    for seed in hits(_ATTR_SEED):
+        start = data.rfind(b"\x00", max(seed.pos, seed.start() - 40), seed.start()) + 1
+        if start <= 0:
+            continue
+        hit = _ATTR_NAME.fullmatch(data, start, seed.start() + 8)
+        if hit is None:
+            continue
+        stem = re.sub(rb"(?i)(?:_runtime)?_version$", b"", hit.group()).decode("latin-1")
+        lib = m.library_for_source(stem)
+        if lib is not None:
+            names[start] = lib
+        if len(names) >= 8:
+            break
+    if not names:
+        return []
+    claims = []
+    for name, offs in x86_returned_before(data, info, sorted(names)).items():
+        lib = names[name]
+        versions = set()
+        for off in offs:
+            end = data.find(b"\x00", off, off + 64)
+            text = data[off:end].decode("latin-1") if end > off else ""
+            version = version_from_text(text, lib) if text and text.isprintable() else None
+            if version is not None and _VERSION_ONLY.fullmatch(text.strip()):
+                versions.add(version)
+        if len(versions) == 1:  # two texts for one name: neither is proven
+            version = versions.pop()
+            shown = data[name:data.find(b"\x00", name)].decode("latin-1")
+            claims.append(Claim(lib, version, Evidence("version-string", path,
+                                                       f"module attribute '{shown}' set from a function "
+                                                       f"returning '{version}'", "version"),
+                                W_CORROBORATED, static=True))
+    return claims
+
+
+__all__ = ["Claim", "build_info", "module_attributes", "package_claims", "pdb_path_claims", "prefix_presence",
+           "source_paths", "version_from_text", "version_functions", "versioninfo_claims"]

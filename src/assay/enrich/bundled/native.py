@@ -297,6 +297,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         claims += generic.prefix_presence(path, info, m, named_libs)
         claims += generic.build_info(path, data, m, hits, info.needed)
         claims += generic.pdb_path_claims(path, data, info, m)
+        claims += generic.module_attributes(path, data, info, m, hits)
         if own_lib is not None and key:
             claims += generic.package_claims(path, data, info, own_lib, key)
     except _MALFORMED:
