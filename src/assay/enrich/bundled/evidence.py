@@ -1136,6 +1136,7 @@ def build_info(path: str, data: bytes, m: LibraryMatcher,
 # a C extension module's attribute that names a library's version ("harfbuzz_version",
 # "libavif_version"): its name's end, then the whole name back to the NUL before it
 _ATTR_SEED = re.compile(rb"_version\x00")
+_PYINIT = rb"PyInit_[A-Za-z0-9_]+"
 _ATTR_NAME = re.compile(rb"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*?(?:_runtime)?_version", re.I)
 
 
@@ -1147,6 +1148,8 @@ def module_attributes(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
     that version, is in the file. Only a function's returned text counts, never a literal the
     module passes itself (a header's version, which a dynamically linked library need not
     match)."""
+    if info.machine != "x86_64" or info.format not in ("pe", "elf") or not info.present(_PYINIT):
+        return []  # no x86-64 Python extension module (PyInit_<name> defined): nothing to read
     names: dict[int, Library] = {}
     for seed in hits(_ATTR_SEED):
         start = data.rfind(b"\x00", max(seed.pos, seed.start() - 40), seed.start()) + 1
