@@ -49,6 +49,7 @@ from assay.enrich.bundled.rules import (
     fill_template,
     generic_library,
     int_version,
+    is_extension_module,
     trie_regex,
 )
 from assay.identity.versions import split_distro
@@ -110,7 +111,9 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     named: list[tuple[Library, Evidence]] = []
     for lib in m.libraries_for_file(basename):
         named.append((lib, Evidence("file-name", path, basename, "presence")))
-    if info.soname:
+    if info.soname and not is_extension_module(basename):
+        # (a Python extension module's internal name is the module's own: uuid-utils'
+        # _uuid_utils.pyd calls itself uuid_utils.dll, which is no libuuid)
         so_base = info.soname.rsplit("/", 1)[-1]
         for lib in m.libraries_for_file(so_base):
             named.append((lib, Evidence("soname", path, info.soname, "presence")))

@@ -203,6 +203,12 @@ def generic_library(name: str, purl_type: str = "generic") -> Library:
     return lib
 
 
+def is_extension_module(basename: str) -> bool:
+    """Whether a file name is a Python extension module's (``x.cpython-312-x86_64-linux-gnu.so``,
+    ``x.cp312-win_amd64.pyd``, ``x.abi3.so``, ``x.pyd``)."""
+    return bool(_PYEXT.search(basename))
+
+
 def _file_stem(basename: str) -> str | None:
     if _PYEXT.search(basename):
         return None  # a Python extension module is named after the module, not a library
