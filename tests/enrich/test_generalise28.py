@@ -59,3 +59,19 @@ def test_guarded_stores_need_the_guard_to_skip_exactly_the_store() -> None:
     assert decode._x86_stores(other, 0) is None
     # nor is a jump that goes further than the store
     assert decode._x86_stores(code.replace(b"\x74\x06", b"\x74\x08", 1), 0) is None
+
+
+@pytest.mark.slow
+def test_nghttp3_and_ngtcp2_info_structs() -> None:
+    # nghttp3_version() and ngtcp2_version() return &{age, version_num, version_str} like
+    # nghttp2_version(): curl-cffi-patch's static curl-impersonate (nghttp3 1.15.0, ngtcp2 1.20.0)
+    # had neither reported
+    g = _graph("curl_cffi_patch-")
+    assert (_versions(g, "nghttp3"), _versions(g, "ngtcp2")) == ({"1.15.0"}, {"1.20.0"})
+    # second binaries: cycurl's macOS libcurl-impersonate (untuned23: 1.9.0 and 1.11.0) and
+    # pycurl's grafted Linux x86-64 libnghttp3 and libngtcp2 (1.18.0 and 1.25.0: their functions
+    # compare with 0x11200 and 0x11900)
+    g = _graph("cycurl-")
+    assert (_versions(g, "nghttp3"), _versions(g, "ngtcp2")) == ({"1.9.0"}, {"1.11.0"})
+    g = catalog_artifact(_wheel("corpus-linux:pycurl", "linux"))
+    assert (_versions(g, "nghttp3"), _versions(g, "ngtcp2")) == ({"1.18.0"}, {"1.25.0"})
