@@ -75,3 +75,12 @@ def test_nghttp3_and_ngtcp2_info_structs() -> None:
     assert (_versions(g, "nghttp3"), _versions(g, "ngtcp2")) == ({"1.9.0"}, {"1.11.0"})
     g = catalog_artifact(_wheel("corpus-linux:pycurl", "linux"))
     assert (_versions(g, "nghttp3"), _versions(g, "ngtcp2")) == ({"1.18.0"}, {"1.25.0"})
+
+
+@pytest.mark.slow
+def test_libsamplerate_version_text() -> None:
+    # src_get_version() returns 'libsamplerate-0.2.2 (c) 2002-2008 Erik de Castro Lopo': cyfaust's
+    # static copy was not reported at all
+    assert _versions(_graph("cyfaust-"), "libsamplerate") == {"0.2.2"}
+    # second binary: opencv-python-headless's grafted libsamplerate.0.2.2.dylib (untuned.json)
+    assert _versions(_graph("opencv_python_headless-"), "libsamplerate") == {"0.2.2"}
