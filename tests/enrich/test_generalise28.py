@@ -68,9 +68,10 @@ def test_nghttp3_and_ngtcp2_info_structs() -> None:
     # had neither reported
     g = _graph("curl_cffi_patch-")
     assert (_versions(g, "nghttp3"), _versions(g, "ngtcp2")) == ({"1.15.0"}, {"1.20.0"})
-    # second binaries: cycurl's macOS libcurl-impersonate (untuned23: 1.9.0 and 1.11.0) and
-    # pycurl's grafted Linux x86-64 libnghttp3 and libngtcp2 (1.18.0 and 1.25.0: their functions
-    # compare with 0x11200 and 0x11900)
+    # second binaries: cycurl's macOS libcurl-impersonate (untuned23: 1.9.0 and 1.11.0, which the
+    # generic reader of *_version functions already gave) and pycurl's grafted Linux x86-64
+    # libnghttp3 and libngtcp2 (1.18.0 and 1.25.0: their functions compare with 0x11200 and
+    # 0x11900; nghttp3 was named without a version before)
     g = _graph("cycurl-")
     assert (_versions(g, "nghttp3"), _versions(g, "ngtcp2")) == ({"1.9.0"}, {"1.11.0"})
     g = catalog_artifact(_wheel("corpus-linux:pycurl", "linux"))
