@@ -980,6 +980,14 @@ def _x86_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | No
         elif _at(data, pos, b"\x48\x8b\x45"):  # mov rax, [rbp-d8]
             rax_arg = slots.get(data[pos + 3])
             pos += 4
+        elif _at(data, pos, b"\x48\x85") and data[pos + 2] >> 6 == 3 and \
+                (data[pos + 2] >> 3) & 7 == data[pos + 2] & 7 in arg_regs and \
+                _at(data, pos + 3, b"\x74\x06\xc7") and data[pos + 6] == data[pos + 2] & 7:
+            # test reg, reg; je past the store; mov dword [reg], imm32: a store guarded by a null
+            # check of its pointer (mpg123_distversion(), each argument optional)
+            pos += 5
+        elif _at(data, pos, b"\x48\x8d\x05"):  # lea rax, [rip+d32]: the function's return value
+            pos += 7
         elif b == 0xC7 and data[pos + 1] == 0x00 and rax_arg is not None:  # mov dword [rax], imm32
             stored[rax_arg] = struct.unpack_from("<I", data, pos + 2)[0]
             pos += 6
