@@ -53,6 +53,8 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         return x86_printf_text(data, info, sym.offset, sym.vaddr)
     if how == "tail-str":
         return _str_at(data, info, _tail_string(data, info, sym))
+    if how == "record-str":
+        return _x86_version_record(data, info, sym)
     if how == "loads-str":
         return _aarch64_loaded_version(data, info, sym) if info.machine == "aarch64" else None
     if how.startswith("fields@"):
@@ -348,6 +350,37 @@ def _cstr(data: bytes, off: int) -> str | None:
     if not m:
         return None
     return m.group()[:-1].decode("ascii")
+
+
+_RECORD_TEXT = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(?:-[A-Za-z0-9]+)?")
+
+
+def _x86_version_record(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes: int = 192) -> str | None:
+    """x86-64: the version text of a static record whose address the function loads (``lea r64,
+    [rip + d]``), when the record holds both a pointer to the text and, as a uint32, the same
+    version packed as 0xMMmmpp: curl_version_info() fills and returns {age, LIBCURL_VERSION,
+    LIBCURL_VERSION_NUM, host, ...}, nghttp2_version() returns {age, version_num, version_str,
+    ...}. Only the record's first 24 bytes are looked at; a text and a number that do not agree
+    give nothing, so a record of other data never yields a version."""
+    if info.machine != "x86_64":
+        return None
+    end = min(sym.offset + max(sym.size, 16) if sym.size else sym.offset + max_bytes,
+              sym.offset + max_bytes, len(data) - 7)
+    for pos in range(sym.offset, end):
+        if data[pos] not in (0x48, 0x4C) or data[pos + 1] != 0x8D or data[pos + 2] & 0xC7 != 0x05:
+            continue
+        record = sym.vaddr + (pos - sym.offset) + 7 + struct.unpack_from("<i", data, pos + 3)[0]
+        off = info.offset_of(record)
+        if off is None or off + 24 > len(data):
+            continue
+        numbers = set(struct.unpack_from("<6I", data, off))
+        for field in (0, 8, 16):
+            text = _str_at(data, info, info.pointer_at(record + field))
+            m = _RECORD_TEXT.fullmatch(text) if text else None
+            if m and (int(m[1]) << 16 | int(m[2]) << 8 | int(m[3])) in numbers and \
+                    all(int(g) < 256 for g in m.groups()):
+                return text
+    return None
 
 
 def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | None]:

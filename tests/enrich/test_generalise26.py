@@ -1,0 +1,75 @@
+"""Rules written against the misses and the wrong answer of the twenty-sixth untuned batch (Linux,
+unranked projects, ``untuned26.json``), each checked on a second real binary from another
+project."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assay.catalog.artifact import catalog_artifact
+from assay.enrich.bundled import binary, decode
+from assay.model import Graph
+
+from .native_components import member, wheel_by_prefix
+from .native_components import versions as _versions
+
+BATCHES = ("untuned26.json", "untuned21.json", "untuned7.json")
+
+
+def _wheel(prefix: str) -> Path:
+    return wheel_by_prefix(prefix, "linux", BATCHES)
+
+
+@cache
+def _graph(prefix: str) -> Graph:
+    return catalog_artifact(_wheel(prefix))
+
+
+def _read(prefix: str, pattern: str, symbol: str, how: str) -> int | str | None:
+    data = member(_wheel(prefix), pattern)
+    info = binary.parse(data)
+    sym = info.symbol(symbol)
+    assert sym is not None
+    return decode.read_symbol(data, info, sym, how)
+
+
+@pytest.mark.slow
+def test_curl_development_build_is_not_its_release() -> None:
+    # bgen-limix's static libcurl: curl_version() says "libcurl/8.12.1-DEV ..." at run time, but the
+    # file keeps "libcurl/8.12.1-D" as a 16-byte constant followed by unrelated bytes; the
+    # "libcurl/" reader took 8.12.1 out of it (a wrong answer). A number that goes on into a
+    # longer token now gives nothing, and curl_version_info()'s record {age, "8.12.1-DEV",
+    # 0x080c01, ...} gives the build as written, its packed number agreeing with the text
+    assert _versions(_graph("bgen_limix-"), "curl") == {"8.12.1-DEV"}
+    assert _read("bgen_limix-", r"_core\.abi3\.so$", "curl_version_info", "record-str") == "8.12.1-DEV"
+    # second binaries: eckitlib's grafted libcurl (untuned7, 7.61.1) and libcurl-ct's Linux
+    # libcurl.so.4 (8.11.1; curl is named like that project) read through the same record, and
+    # their released versions are still reported as before
+    assert _read("eckitlib-", r"libcurl[^/]*\.so", "curl_version_info", "record-str") == "7.61.1"
+    assert _read("libcurl_ct-", r"_linux/x64/libcurl\.so\.4$", "curl_version_info", "record-str") == "8.11.1"
+    assert _versions(_graph("eckitlib-"), "curl") == {"7.61.1"}
+    assert _versions(_graph("runai_model_streamer_gcs-"), "curl") == {"7.69.1"}
+
+
+@pytest.mark.slow
+def test_version_record_needs_its_packed_number() -> None:
+    # the record reader is the same for nghttp2_version()'s {age, version_num, version_str, ...}
+    # (the number before the text): libcurl-ct's libnghttp2.so.14, 1.43.0 (0x012b00)
+    nghttp2 = _read("libcurl_ct-", r"_linux/x64/libnghttp2\.so\.14$", "nghttp2_version", "record-str")
+    assert nghttp2 == "1.43.0"
+    # a function that returns the bare text and no record gives nothing (libpsl's
+    # psl_get_version())
+    assert _read("libcurl_ct-", r"_linux/x64/libpsl\.so\.5$", "psl_get_version", "record-str") is None
+
+
+@pytest.mark.slow
+def test_blis_version_function() -> None:
+    # bli_info_get_version_str() returns BLIS_VERSION_STRING: cython-blas's static BLIS, 3.0 (BLIS
+    # was not in the table)
+    assert _versions(_graph("cython_blas-"), "blis") == {"3.0"}
+    # second binary: the blis project's own Linux wheel (cython-blis 1.3.4 compiles BLIS 0.7.0 in;
+    # BLIS is named like that project, and reporting it is right)
+    assert _versions(_graph("corpus-linux:blis"), "blis") == {"0.7.0"}
