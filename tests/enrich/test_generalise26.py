@@ -18,14 +18,22 @@ from .native_components import versions as _versions
 
 BATCHES = ("untuned26.json", "untuned21.json", "untuned7.json")
 
+# second binaries from PyPI, pinned by sha256: DIPlib's macOS arm64 wheel (no other project's wheel
+# with libics compiled in was found in the corpus caches; this one is another compiler's build for
+# another format, Mach-O arm64, of the same release)
+OTHER = {
+    "diplib-3.6.1-cp314-cp314-macosx_14_0_arm64.whl":
+        "7639d12ffa8048d18d039391f9a48e5b3e70074c2d075b9d92ef75695603cf69",
+}
 
-def _wheel(prefix: str) -> Path:
-    return wheel_by_prefix(prefix, "linux", BATCHES)
+
+def _wheel(prefix: str, platform: str = "linux") -> Path:
+    return wheel_by_prefix(prefix, platform, BATCHES, OTHER)
 
 
 @cache
-def _graph(prefix: str) -> Graph:
-    return catalog_artifact(_wheel(prefix))
+def _graph(prefix: str, platform: str = "linux") -> Graph:
+    return catalog_artifact(_wheel(prefix, platform))
 
 
 def _read(prefix: str, pattern: str, symbol: str, how: str) -> int | str | None:
@@ -73,3 +81,12 @@ def test_blis_version_function() -> None:
     # second binary: the blis project's own Linux wheel (cython-blis 1.3.4 compiles BLIS 0.7.0 in;
     # BLIS is named like that project, and reporting it is right)
     assert _versions(_graph("corpus-linux:blis"), "blis") == {"0.7.0"}
+
+
+@pytest.mark.slow
+def test_libics_version_function() -> None:
+    # IcsGetLibVersion() returns ICSLIB_VERSION: DIPlib's static libics in diplib's libDIP.so, 1.6.5
+    # (local symbol; libics was not in the table)
+    assert _versions(_graph("diplib-"), "libics") == {"1.6.5"}
+    # second binary: the macOS arm64 libDIP.dylib of the same release (adrp/add of the text)
+    assert _versions(_graph("diplib-3.6.1-cp314-cp314-macosx", "mac"), "libics") == {"1.6.5"}
