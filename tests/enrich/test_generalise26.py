@@ -16,7 +16,7 @@ from assay.model import Graph
 from .native_components import member, wheel_by_prefix
 from .native_components import versions as _versions
 
-BATCHES = ("untuned26.json", "untuned21.json", "untuned7.json")
+BATCHES = ("untuned26.json", "untuned23.json", "untuned21.json", "untuned7.json", "untuned.json")
 
 # second binaries from PyPI, pinned by sha256: DIPlib's macOS arm64 wheel (no other project's wheel
 # with libics compiled in was found in the corpus caches; this one is another compiler's build for
@@ -90,3 +90,17 @@ def test_libics_version_function() -> None:
     assert _versions(_graph("diplib-"), "libics") == {"1.6.5"}
     # second binary: the macOS arm64 libDIP.dylib of the same release (adrp/add of the text)
     assert _versions(_graph("diplib-3.6.1-cp314-cp314-macosx", "mac"), "libics") == {"1.6.5"}
+
+
+@pytest.mark.slow
+def test_nghttp2_record_found_by_its_proto_text_in_a_stripped_dll() -> None:
+    # libcurl-ct's Windows DLLs (curl-for-win 8.12.1, no symbols) carry nghttp2's record {1,
+    # 0x014100, "1.65.0", "h2"}: found through the pointer to its proto text "h2", the number and
+    # the text agreeing; nghttp2 was named there without a version
+    assert "1.65.0" in _versions(_graph("libcurl_ct-"), "nghttp2")
+    # second binaries: curl-impersonate's DLLs in cycurl (untuned23) and curl_cffi (untuned), both
+    # with nghttp2 1.63.0 (record {1, 0x013f00, "1.63.0", "h2"}), not reported before
+    assert _versions(_graph("cycurl-0.13.0-cp313-cp313-win", "win"), "nghttp2") == {"1.63.0"}
+    assert _versions(_graph("curl_cffi-0.17.0-cp310-abi3-win", "win"), "nghttp2") == {"1.63.0"}
+    # the ngtcp2 and nghttp3 records beside them have no tag of their own: they stay unread
+    assert not _versions(_graph("cycurl-0.13.0-cp313-cp313-win", "win"), "ngtcp2") - {None}

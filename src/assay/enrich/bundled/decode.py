@@ -2665,6 +2665,38 @@ def x86_table_texts(data: bytes | mmap.mmap, info: BinaryInfo, names: list[tuple
     return out
 
 
+def pe_tagged_records(data: bytes | mmap.mmap, info: BinaryInfo, tags: list[tuple[int, int]], *,
+                      most: int = 4) -> dict[int, list[int]]:
+    """64-bit PE: per (tag, step), the file offsets of the version texts of the static records
+    whose pointer to the text at file offset ``tag`` has, ``step`` bytes before it, a pointer to a
+    text, when a uint32 of the record's 8 bytes before that pointer packs the text's numbers as
+    0xMMmmpp (nghttp2's {age, version_num, version_str, proto_str "h2"}, which nghttp2_version()
+    returns: step 8). A PE keeps such pointers as absolute addresses in its data; a record whose
+    number and text disagree, or any other use of the tag text, gives nothing."""
+    if info.format != "pe" or info.machine != "x86_64":
+        return {}
+    out: dict[int, list[int]] = {}
+    for tag, step in tags:
+        va = _file_vaddr(data, info, tag)
+        if va is None or step < 8:
+            continue
+        needle = struct.pack("<Q", va)
+        for lo, hi in info.data_ranges:
+            i = data.find(needle, lo, hi)
+            while i != -1 and len(out.get(tag, ())) < most:
+                at = i - step  # the version text's pointer
+                if i % 8 == 0 and at - 8 >= lo:
+                    off = info.offset_of(struct.unpack_from("<Q", data, at)[0])
+                    m = _RECORD_TEXT.fullmatch(data[off:off + 16].split(b"\0", 1)[0].decode("latin-1")) \
+                        if off is not None and off < len(data) else None
+                    packed = int(m[1]) << 16 | int(m[2]) << 8 | int(m[3]) if m else -1
+                    if m and all(int(g) < 256 for g in m.groups()) and \
+                            packed in struct.unpack_from("<2I", data, at - 8):
+                        out.setdefault(tag, []).append(off)
+                i = data.find(needle, i + 1, hi)
+    return out
+
+
 # --- a printf-like call's constant arguments (x86-64) ---------------------------------------------
 
 _WIN64_ARG_REGS = (1, 2, 8, 9)  # rcx, rdx, r8, r9; then [rsp + 32], [rsp + 40], ...

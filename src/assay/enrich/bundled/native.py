@@ -33,6 +33,7 @@ from assay.enrich.bundled.binary import (
     version_resource,
 )
 from assay.enrich.bundled.decode import (
+    pe_tagged_records,
     read_symbol,
     x86_immediate_text,
     x86_loads_after,
@@ -120,6 +121,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     beside: list[tuple[Library, StringReader, int]] = []  # readers of what the code loads after an anchor
     printf: list[tuple[Library, StringReader, int]] = []  # formats whose call sites pass the version
     entries: list[tuple[Library, StringReader, int]] = []  # names whose table entry's function gives it
+    records: list[tuple[Library, StringReader, int]] = []  # tags of static records holding the version
     siblings: list[tuple[Library, StringReader, int]] = []  # texts whose loader's caller calls a setter
     seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
     if m.anchors is not None:
@@ -139,6 +141,10 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     # a whole text: NUL before it, and the regex (its rest, its NUL) matching at it
                     if data[at - 1:at] == b"\0" and reader.regex.match(data, at, min(end, stop + 256)):
                         siblings.append((lib, reader, at))
+                    continue
+                if reader.record:
+                    if data[at - 1:at] == b"\0" and anchor.endswith(b"\0"):
+                        records.append((lib, reader, at))
                     continue
                 if reader.entry:
                     # a whole name (the anchor ends with its NUL)
@@ -193,6 +199,22 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 add(lib, version, Evidence("version-string", path, f"returned by the function a table names "
                                            f"beside '{shown}': {vm.group().decode('latin-1').strip(chr(0))}",
                                            "version"))
+                break
+
+    # a version text that a static record points to beside a tag text the record also points to
+    # (nghttp2's {age, version_num, version_str, "h2"}), where no symbol names the function
+    records = [(lib, reader, at) for lib, reader, at in records
+               if not any(v is not None for v in found.get(_key(lib), ()))][:8]
+    held = pe_tagged_records(data, info, [(at, r.record) for _lib, r, at in records]) if records else {}
+    for lib, reader, at in records:
+        shown = reader.anchor.decode("latin-1").strip("\0")
+        for off in held.get(at, ()):
+            vm = reader.regex.match(data, off, off + 64)
+            version = _group(vm, reader.template) if vm else None
+            if version:
+                text = vm.group().decode("latin-1").strip(chr(0))
+                add(lib, version, Evidence("version-string", path, f"held by a record beside '{shown}', "
+                                           f"with its packed number: {text}", "version"))
                 break
 
     # the version's parts that a function stores, which the caller of the function loading the
