@@ -35,6 +35,7 @@ from assay.enrich.bundled.binary import (
 from assay.enrich.bundled.decode import (
     pe_tagged_records,
     read_symbol,
+    x86_format_records,
     x86_immediate_text,
     x86_loads_after,
     x86_printf_texts,
@@ -122,6 +123,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     printf: list[tuple[Library, StringReader, int]] = []  # formats whose call sites pass the version
     entries: list[tuple[Library, StringReader, int]] = []  # names whose table entry's function gives it
     records: list[tuple[Library, StringReader, int]] = []  # tags of static records holding the version
+    formats: list[tuple[Library, StringReader, int]] = []  # formats passed a record's version text
     siblings: list[tuple[Library, StringReader, int]] = []  # texts whose loader's caller calls a setter
     seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
     if m.anchors is not None:
@@ -141,6 +143,12 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     # a whole text: NUL before it, and the regex (its rest, its NUL) matching at it
                     if data[at - 1:at] == b"\0" and reader.regex.match(data, at, min(end, stop + 256)):
                         siblings.append((lib, reader, at))
+                    continue
+                if reader.format_arg:
+                    # the format ends with its NUL; what precedes it may be anything (a jump table),
+                    # since the code must load this very address
+                    if anchor.endswith(b"\0"):
+                        formats.append((lib, reader, at))
                     continue
                 if reader.record:
                     if data[at - 1:at] == b"\0" and anchor.endswith(b"\0"):
@@ -215,6 +223,24 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 text = vm.group().decode("latin-1").strip(chr(0))
                 add(lib, version, Evidence("version-string", path, f"held by a record beside '{shown}', "
                                            f"with its packed number: {text}", "version"))
+                break
+
+    # a version text whose record's getter the code calls to fill a format naming the library
+    # (curl's "ngtcp2/%s nghttp3/%s"), where no symbol names the getter
+    formats = [(lib, reader, at) for lib, reader, at in formats
+               if not any(v is not None for v in found.get(_key(lib), ()))][:8]
+    passed = x86_format_records(data, info, [(at, r.format_arg) for _lib, r, at in formats]) \
+        if formats else {}
+    for lib, reader, at in formats:
+        shown = reader.anchor.decode("latin-1").strip("\0")
+        for off in passed.get((at, reader.format_arg), ()):
+            vm = reader.regex.match(data, off, off + 64)
+            version = _group(vm, reader.template) if vm else None
+            if version:
+                text = vm.group().decode("latin-1").strip(chr(0))
+                add(lib, version, Evidence("version-string", path, f"the record's text passed to '{shown}' "
+                                           f"(argument {reader.format_arg}), with its packed number: {text}",
+                                           "version"))
                 break
 
     # the version's parts that a function stores, which the caller of the function loading the
