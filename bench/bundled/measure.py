@@ -120,6 +120,7 @@ LATER_BATCHES = [
     ("untuned23.json", "twenty-third batch, Windows and macOS, unranked projects"),
     ("untuned24.json", "twenty-fourth batch, newer releases of tuned projects, Windows and macOS"),
     ("untuned25.json", "twenty-fifth batch, Linux, unranked projects"),
+    ("untuned26.json", "twenty-sixth batch, Linux, unranked projects"),
     ("untuned28.json", "twenty-eighth batch, macOS, unranked projects"),
     ("untuned29.json", "twenty-ninth batch, all three platforms, unranked projects, hold-out set"),
 ]

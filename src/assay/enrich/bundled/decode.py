@@ -53,6 +53,8 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         return x86_printf_text(data, info, sym.offset, sym.vaddr)
     if how == "tail-str":
         return _str_at(data, info, _tail_string(data, info, sym))
+    if how == "record-str":
+        return _x86_version_record(data, info, sym)
     if how == "loads-str":
         return _aarch64_loaded_version(data, info, sym) if info.machine == "aarch64" else None
     if how.startswith("fields@"):
@@ -348,6 +350,46 @@ def _cstr(data: bytes, off: int) -> str | None:
     if not m:
         return None
     return m.group()[:-1].decode("ascii")
+
+
+_RECORD_TEXT = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(?:-[A-Za-z0-9]+)?")
+
+
+def _x86_version_record(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes: int = 192) -> str | None:
+    """x86-64: the version text of a static record whose address the function loads (``lea r64,
+    [rip + d]``), when the record holds both a pointer to the text and, as a uint32, the same
+    version packed as 0xMMmmpp: curl_version_info() fills and returns {age, LIBCURL_VERSION,
+    LIBCURL_VERSION_NUM, host, ...}, nghttp2_version() returns {age, version_num, version_str,
+    ...}. Only the record's first 24 bytes are looked at; a text and a number that do not agree
+    give nothing, so a record of other data never yields a version."""
+    if info.machine != "x86_64":
+        return None
+    end = sym.offset + max(sym.size, 16) if sym.size else sym.offset + max_bytes
+    found = _x86_record_text(data, info, sym.offset, sym.vaddr, min(end, sym.offset + max_bytes))
+    return _str_at(data, info, found) if found is not None else None
+
+
+def _x86_record_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: int, end: int,
+                     fields: tuple[int, ...] = (0, 8, 16)) -> int | None:
+    """The virtual address of the version text of the first record that code from file offset
+    ``off`` (at ``vaddr``) to ``end`` loads by ``lea r64, [rip + d]``, whose pointer at one of
+    ``fields`` is a version text and one of whose first six uint32 packs it as 0xMMmmpp."""
+    for pos in range(off, min(end, len(data) - 7)):
+        if data[pos] not in (0x48, 0x4C) or data[pos + 1] != 0x8D or data[pos + 2] & 0xC7 != 0x05:
+            continue
+        record = vaddr + (pos - off) + 7 + struct.unpack_from("<i", data, pos + 3)[0]
+        at = info.offset_of(record)
+        if at is None or at + 24 > len(data):
+            continue
+        numbers = set(struct.unpack_from("<6I", data, at))
+        for field in fields:
+            pointer = info.pointer_at(record + field)
+            text = _str_at(data, info, pointer)
+            m = _RECORD_TEXT.fullmatch(text) if text else None
+            if m and (int(m[1]) << 16 | int(m[2]) << 8 | int(m[3])) in numbers and \
+                    all(int(g) < 256 for g in m.groups()):
+                return pointer
+    return None
 
 
 def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | None]:
@@ -2684,6 +2726,157 @@ def x86_table_texts(data: bytes | mmap.mmap, info: BinaryInfo, names: list[tuple
                         out.setdefault(name, []).append(off)
                 i = data.find(needle, i + 1, hi)
     return out
+
+
+def pe_tagged_records(data: bytes | mmap.mmap, info: BinaryInfo, tags: list[tuple[int, int]], *,
+                      most: int = 4) -> dict[int, list[int]]:
+    """64-bit PE: per (tag, step), the file offsets of the version texts of the static records
+    whose pointer to the text at file offset ``tag`` has, ``step`` bytes before it, a pointer to a
+    text, when a uint32 of the record's 8 bytes before that pointer packs the text's numbers as
+    0xMMmmpp (nghttp2's {age, version_num, version_str, proto_str "h2"}, which nghttp2_version()
+    returns: step 8). A PE keeps such pointers as absolute addresses in its data; a record whose
+    number and text disagree, or any other use of the tag text, gives nothing."""
+    if info.format != "pe" or info.machine != "x86_64":
+        return {}
+    out: dict[int, list[int]] = {}
+    for tag, step in tags:
+        va = _file_vaddr(data, info, tag)
+        if va is None or step < 8:
+            continue
+        needle = struct.pack("<Q", va)
+        for lo, hi in info.data_ranges:
+            i = data.find(needle, lo, hi)
+            while i != -1 and len(out.get(tag, ())) < most:
+                at = i - step  # the version text's pointer
+                if i % 8 == 0 and at - 8 >= lo:
+                    off = info.offset_of(struct.unpack_from("<Q", data, at)[0])
+                    m = _RECORD_TEXT.fullmatch(data[off:off + 16].split(b"\0", 1)[0].decode("latin-1")) \
+                        if off is not None and off < len(data) else None
+                    packed = int(m[1]) << 16 | int(m[2]) << 8 | int(m[3]) if m else -1
+                    if m and all(int(g) < 256 for g in m.groups()) and \
+                            packed in struct.unpack_from("<2I", data, at - 8):
+                        out.setdefault(tag, []).append(off)
+                i = data.find(needle, i + 1, hi)
+    return out
+
+
+_REG_ARGS = {  # the register a format is passed in -> where its variadic arguments go, in order
+    ("pe", 8): (9, "s32", "s40"), ("pe", 2): (8, 9, "s32"),  # snprintf / sprintf, Microsoft x64
+    ("elf", 2): (1, 8, 9), ("elf", 6): (2, 1, 8),  # snprintf / sprintf, System V
+}
+
+
+def x86_format_records(data: bytes | mmap.mmap, info: BinaryInfo, formats: list[tuple[int, int]], *,
+                       most: int = 4) -> dict[tuple[int, int], list[int]]:
+    """x86-64 PE and ELF: per (format, n), the file offsets of the version texts that the code
+    passes as the format's n-th variadic argument (from 1) where it loads the format (the text at
+    file offset ``format``), when that argument is the version-text field (+8) of the record a
+    function called just before returns (curl's ``msnprintf(p, len, "ngtcp2/%s nghttp3/%s",
+    ngtcp2_version(0)->version_str, nghttp3_version(0)->version_str)``), and that function loads
+    a record holding the text and its number packed as 0xMMmmpp. The instructions from the first
+    call to the format's use are followed (calls, register and stack moves, ``mov r64, [r64 +
+    8]``, constant loads); any other instruction, or an argument of another origin, gives
+    nothing."""
+    span = _x86_text(data, info) if formats else None
+    if span is None:
+        return {}
+    lo, size, delta = span
+    base = delta - 7
+    wanted: dict[int, list[tuple[int, int]]] = {}
+    for fmt, n in formats:
+        va = _file_vaddr(data, info, fmt)
+        if va is not None:
+            wanted.setdefault(va, []).append((fmt, n))
+    out: dict[tuple[int, int], list[int]] = {}
+    for p, e in _rip_refs_to(data, lo, lo + size, base, set(wanted)):
+        if data[p + 1] != 0x8D:
+            continue
+        reg = ((data[p + 2] >> 3) & 7) + (8 if data[p] & 4 else 0)
+        slots = _REG_ARGS.get((info.format, reg))
+        if slots is None:
+            continue
+        (disp,) = struct.unpack_from("<i", data, e - 4)
+        for start in range(max(lo, p - 64), p):
+            if data[start] != 0xE8:
+                continue
+            state = _x86_follow(data, start, p, {}, {}, lo, lo + size)
+            if state is None:
+                continue
+            regs, stack = state
+            state = _x86_follow(data, e, min(e + 32, lo + size), regs, stack, lo, lo + size, until_call=True)
+            if state is None:
+                break
+            regs, stack = state
+            for fmt, n in wanted[e + base + disp]:
+                if n > len(slots):
+                    continue
+                slot = slots[n - 1]
+                value = stack.get(int(slot[1:])) if isinstance(slot, str) else regs.get(slot)
+                if not (isinstance(value, tuple) and value[0] == "field" and value[2] == 8):
+                    continue
+                callee = value[1]
+                text = _x86_record_text(data, info, callee, callee + base, callee + 48, fields=(8,))
+                off = info.offset_of(text) if text is not None else None
+                found = out.setdefault((fmt, n), [])
+                if off is not None and off not in found and len(found) < most:
+                    found.append(off)
+            break
+    return out
+
+
+def _x86_follow(data: bytes | mmap.mmap, pos: int, end: int, regs: dict, stack: dict, lo: int, hi: int,
+                *, until_call: bool = False) -> tuple[dict, dict] | None:
+    """Follow straight-line x86-64 code from ``pos`` to exactly ``end`` (or, ``until_call``, to
+    the first call or jump): what calls return (("ret", the callee's file offset)), the fields
+    read through such a value (("field", callee, displacement)), in registers and in [rsp + d8]
+    slots. None at an instruction outside the few kinds followed."""
+    regs, stack = dict(regs), dict(stack)
+    while pos < end:
+        b = data[pos]
+        rex = b if 0x40 <= b <= 0x4F else 0
+        at = pos + (1 if rex else 0)
+        op = data[at]
+        if op in (0xE8, 0xE9) and not rex:
+            if until_call:
+                return regs, stack
+            target = at + 5 + struct.unpack_from("<i", data, at + 1)[0]
+            if op == 0xE9 or not lo <= target < hi:
+                return None
+            for r in (0, 1, 2, 8, 9, 10, 11):
+                regs.pop(r, None)
+            regs[0] = ("ret", target)
+            pos = at + 5
+            continue
+        modrm = data[at + 1]
+        mod = modrm >> 6
+        reg, rm = ((modrm >> 3) & 7) + (8 if rex & 4 else 0), (modrm & 7) + (8 if rex & 1 else 0)
+        if op in (0x31, 0x33) and mod == 3 and reg == rm:  # xor r32, r32
+            regs[reg] = 0
+            pos = at + 2
+        elif 0xB8 <= op <= 0xBF and not rex & 8:  # mov r32, imm32
+            regs[op - 0xB8 + (8 if rex & 1 else 0)] = None
+            pos = at + 5
+        elif op in (0x89, 0x8B) and rex & 8 and mod == 3:  # mov r64, r64
+            src, dst = (reg, rm) if op == 0x89 else (rm, reg)
+            regs[dst] = regs.get(src)
+            pos = at + 2
+        elif op == 0x8B and rex & 8 and mod == 1 and modrm & 7 != 4:  # mov r64, [r64 + d8]
+            value = regs.get(rm)
+            d8 = struct.unpack_from("<b", data, at + 2)[0]
+            regs[reg] = ("field", value[1], d8) if isinstance(value, tuple) and value[0] == "ret" else None
+            pos = at + 3
+        elif op == 0x89 and rex & 8 and mod == 1 and modrm & 7 == 4 and data[at + 2] == 0x24:
+            stack[struct.unpack_from("<b", data, at + 3)[0]] = regs.get(reg)  # mov [rsp + d8], r64
+            pos = at + 4
+        elif op == 0x8D and rex & 8 and mod in (1, 2) and modrm & 7 != 4:  # lea r64, [r64 + d]
+            regs[reg] = None
+            pos = at + (3 if mod == 1 else 6)
+        elif op == 0x8D and rex & 8 and mod == 0 and modrm & 7 == 5:  # lea r64, [rip + d32]
+            regs[reg] = None
+            pos = at + 6
+        else:
+            return None
+    return (regs, stack) if pos == end else None
 
 
 # --- a printf-like call's constant arguments (x86-64) ---------------------------------------------

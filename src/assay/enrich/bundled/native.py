@@ -33,7 +33,9 @@ from assay.enrich.bundled.binary import (
     version_resource,
 )
 from assay.enrich.bundled.decode import (
+    pe_tagged_records,
     read_symbol,
+    x86_format_records,
     x86_immediate_text,
     x86_loads_after,
     x86_printf_texts,
@@ -123,6 +125,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     beside: list[tuple[Library, StringReader, int]] = []  # readers of what the code loads after an anchor
     printf: list[tuple[Library, StringReader, int]] = []  # formats whose call sites pass the version
     entries: list[tuple[Library, StringReader, int]] = []  # names whose table entry's function gives it
+    records: list[tuple[Library, StringReader, int]] = []  # tags of static records holding the version
+    formats: list[tuple[Library, StringReader, int]] = []  # formats passed a record's version text
     siblings: list[tuple[Library, StringReader, int]] = []  # texts whose loader's caller calls a setter
     seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
     if m.anchors is not None:
@@ -142,6 +146,16 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     # a whole text: NUL before it, and the regex (its rest, its NUL) matching at it
                     if data[at - 1:at] == b"\0" and reader.regex.match(data, at, min(end, stop + 256)):
                         siblings.append((lib, reader, at))
+                    continue
+                if reader.format_arg:
+                    # the format ends with its NUL; what precedes it may be anything (a jump table),
+                    # since the code must load this very address
+                    if anchor.endswith(b"\0"):
+                        formats.append((lib, reader, at))
+                    continue
+                if reader.record:
+                    if data[at - 1:at] == b"\0" and anchor.endswith(b"\0"):
+                        records.append((lib, reader, at))
                     continue
                 if reader.entry:
                     # a whole name (the anchor ends with its NUL)
@@ -195,6 +209,40 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             if version:
                 add(lib, version, Evidence("version-string", path, f"returned by the function a table names "
                                            f"beside '{shown}': {vm.group().decode('latin-1').strip(chr(0))}",
+                                           "version"))
+                break
+
+    # a version text that a static record points to beside a tag text the record also points to
+    # (nghttp2's {age, version_num, version_str, "h2"}), where no symbol names the function
+    records = [(lib, reader, at) for lib, reader, at in records
+               if not any(v is not None for v in found.get(_key(lib), ()))][:8]
+    held = pe_tagged_records(data, info, [(at, r.record) for _lib, r, at in records]) if records else {}
+    for lib, reader, at in records:
+        shown = reader.anchor.decode("latin-1").strip("\0")
+        for off in held.get(at, ()):
+            vm = reader.regex.match(data, off, off + 64)
+            version = _group(vm, reader.template) if vm else None
+            if version:
+                text = vm.group().decode("latin-1").strip(chr(0))
+                add(lib, version, Evidence("version-string", path, f"held by a record beside '{shown}', "
+                                           f"with its packed number: {text}", "version"))
+                break
+
+    # a version text whose record's getter the code calls to fill a format naming the library
+    # (curl's "ngtcp2/%s nghttp3/%s"), where no symbol names the getter
+    formats = [(lib, reader, at) for lib, reader, at in formats
+               if not any(v is not None for v in found.get(_key(lib), ()))][:8]
+    passed = x86_format_records(data, info, [(at, r.format_arg) for _lib, r, at in formats]) \
+        if formats else {}
+    for lib, reader, at in formats:
+        shown = reader.anchor.decode("latin-1").strip("\0")
+        for off in passed.get((at, reader.format_arg), ()):
+            vm = reader.regex.match(data, off, off + 64)
+            version = _group(vm, reader.template) if vm else None
+            if version:
+                text = vm.group().decode("latin-1").strip(chr(0))
+                add(lib, version, Evidence("version-string", path, f"the record's text passed to '{shown}' "
+                                           f"(argument {reader.format_arg}), with its packed number: {text}",
                                            "version"))
                 break
 

@@ -33,6 +33,16 @@ class StringReader:
     # pointers names, and the pointer this many bytes after the name's is a function returning the
     # version text, which the regex reads (x86-64 PE)
     entry: int = 0
+    # >0: the anchor is a whole text (NUL before it, its own NUL ending it) that a static record
+    # points to, and the record's pointer this many bytes before that one points to the version
+    # text, which the regex reads, when a uint32 of the record's 8 bytes before it packs the same
+    # version as 0xMMmmpp (64-bit PE)
+    record: int = 0
+    # >0: the anchor is a whole printf format, and the version is the text its n-th variadic
+    # argument points to where the code passes the version-text field (+8) of the record a
+    # function called just before returns, that function loading a record which holds the text
+    # and the same version packed as 0xMMmmpp (x86-64: curl's "ngtcp2/%s nghttp3/%s")
+    format_arg: int = 0
     # the dword fields (byte offsets) that a function stores the version's parts into, which the
     # caller of the function loading the anchor (a whole text: NUL before it, the regex matching
     # at it) calls a little before it (x86-64 PE); ``value`` is a regex the parts joined by "."
@@ -270,6 +280,8 @@ def _compile_library(entry: dict, kind: str) -> Library:
                 strings.append(StringReader(anchor.encode("latin-1"), rx, int(v.get("window", 0)), template,
                                             table, int(v.get("beside", 0)),
                                             before=int(v.get("before", 0)), entry=int(v.get("entry", 0)),
+                                            record=int(v.get("record", 0)),
+                                            format_arg=int(v.get("format_arg", 0)),
                                             sibling_stores=tuple(v.get("sibling_stores", ())),
                                             value=re.compile(v["value"]) if "value" in v else None,
                                             printf=re.compile(v["printf"]) if "printf" in v else None))
