@@ -122,6 +122,7 @@ LATER_BATCHES = [
     ("untuned25.json", "twenty-fifth batch, Linux, unranked projects"),
     ("untuned28.json", "twenty-eighth batch, macOS, unranked projects"),
     ("untuned29.json", "twenty-ninth batch, all three platforms, unranked projects, hold-out set"),
+    ("untuned30.json", "thirtieth batch, all three platforms, unranked projects, hold-out set"),
 ]
 
 
