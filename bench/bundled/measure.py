@@ -123,6 +123,7 @@ LATER_BATCHES = [
     ("untuned26.json", "twenty-sixth batch, Linux, unranked projects"),
     ("untuned28.json", "twenty-eighth batch, macOS, unranked projects"),
     ("untuned29.json", "twenty-ninth batch, all three platforms, unranked projects, hold-out set"),
+    ("untuned30.json", "thirtieth batch, all three platforms, unranked projects, hold-out set"),
 ]
 
 
