@@ -9,17 +9,33 @@ from pathlib import Path
 import pytest
 
 from assay.catalog.artifact import catalog_artifact
+from assay.enrich.bundled import binary, decode
 from assay.model import Graph
 
+from .native_components import member, wheel_by_prefix
 from .native_components import versions as _versions
-from .native_components import wheel_by_prefix
 
 BATCHES = ("untuned27.json", "untuned.json")
 
+# second binaries from PyPI, pinned by sha256: pillow-heif's Windows wheel grafts a release build
+# of libheif and a libde265 DLL of its own (MinGW)
+OTHER = {
+    "pillow_heif-1.8.1-cp314-cp314-win_amd64.whl":
+        "c583f2c08aa08848e7b97f4b416f5dce9f485182fd55efd39edba10f092ee651",
+}
+
 
 def _wheel(prefix: str) -> Path:
-    """A Windows wheel of untuned27 or an earlier batch, by name prefix."""
-    return wheel_by_prefix(prefix, "win", BATCHES)
+    """A Windows wheel of untuned27 or an earlier batch, or of OTHER, by name prefix."""
+    return wheel_by_prefix(prefix, "win", BATCHES, OTHER)
+
+
+def _read(prefix: str, pattern: str, symbol: str, how: str) -> int | str | None:
+    data = member(_wheel(prefix), pattern)
+    info = binary.parse(data)
+    sym = info.symbol(symbol)
+    assert sym is not None
+    return decode.read_symbol(data, info, sym, how)
 
 
 @cache
@@ -34,3 +50,32 @@ def test_lame_very_short_version_text() -> None:
     assert _versions(_graph("cycsound-"), "lame") == {"3.100"}
     # second binary: soundfile's libsndfile_x64.dll (untuned.json), the same miss on main
     assert _versions(_graph("soundfile-"), "lame") == {"3.100"}
+
+
+@pytest.mark.slow
+def test_function_that_keeps_a_register_returns_its_constant() -> None:
+    # MSVC's debug builds wrap even "return VERSION;" in push rdi ... pop rdi, behind an
+    # incremental-linking jump thunk: freeimagere's heif.dll exports heif_get_version
+    # ("rex push rdi; lea rax; pop rdi; ret") and heif_get_version_number ("... mov eax, imm32 ...");
+    # libheif was reported without a version
+    assert _read("freeimagere-", r"heif\.dll$", "heif_get_version", "ret-str") == "1.23.5"
+    assert _read("freeimagere-", r"heif\.dll$", "heif_get_version_number", "ret-int") == 0x01170500
+    assert _versions(_graph("freeimagere-"), "libheif") == {"1.23.5"}
+    # no debug build of another project was found among the Windows wheels of the batches and the
+    # corpus (a scan for the pattern found only freeimagere's two DLLs): pillow-heif's release
+    # build of libheif is read as before
+    assert _versions(_graph("pillow_heif-"), "libheif") == {"1.23.6"}
+
+
+@pytest.mark.slow
+def test_called_version_function_behind_a_thunk_and_a_kept_register() -> None:
+    # a text loaded beside an anchor may come back from a call that goes through a jump thunk to
+    # a debug-build lea-and-ret function: libheif's libde265 plugin copies "libde265 HEVC decoder"
+    # and calls de265_get_version (static, unexported) in freeimagere's heif.dll, and
+    # FreeImage.dll's OpenJPEG calls opj_version after "Created by OpenJPEG version " (a second
+    # binary of the same build; both were missed)
+    assert _versions(_graph("freeimagere-"), "libde265") == {"1.1.3"}
+    assert _versions(_graph("freeimagere-"), "openjpeg") == {"2.5.4"}
+    # pillow-heif's libde265 is a DLL of its own, read from its export as before (the plugin text
+    # is not in its libheif): one version, not two
+    assert _versions(_graph("pillow_heif-"), "libde265") == {"1.1.3"}

@@ -858,11 +858,15 @@ def _x86_main_thread_global(data: bytes, off: int, vaddr: int) -> int | None:
     return addr if data[pos] == 0x74 or _at(data, pos, b"\x0f\x84") else None
 
 
+_SAVED = (0x53, 0x56, 0x57)  # push rbx, push rsi, push rdi (pop: the opcode + 8)
+
+
 def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[str, int | None]:
     """Follow a prologue-free or frame-pointer function to its ``ret``; track only eax/rax. The
     stack protector's canary (stored in the frame, checked before ``ret``) is stepped over."""
     pos, end = off, min(off + 72, len(data))
     value: tuple[str, int | None] = ("none", None)
+    pushed: int | None = None  # the callee-saved register pushed (push opcode), until its pop
     while pos < end:
         b = data[pos]
         if _at(data, pos, b"\xf3\x0f\x1e\xfa") or _at(data, pos, b"\xf3\x0f\x1e\xfb"):
@@ -875,6 +879,14 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
                 return "none", None
             return _x86(data, target, vaddr + (target - off), is64, hops - 1)
         elif b == 0x55:  # push rbp
+            pos += 1
+        elif is64 and pushed is None and pos + 2 < end and (saved := _saved_register(data, pos)):
+            # push rbx/rsi/rdi (MSVC's debug builds open even a one-line function with
+            # "rex push rdi" and close it with "pop rdi"): the register is kept, not returned
+            pushed = data[pos + saved - 1]
+            pos += saved
+        elif pushed is not None and b == pushed + 8:  # its pop
+            pushed = None
             pos += 1
         elif _at(data, pos, b"\x48\x89\xe5") or _at(data, pos, b"\x89\xe5"):  # mov rbp, rsp
             pos += 3 if b == 0x48 else 2
@@ -926,7 +938,7 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
         elif _at(data, pos, b"\x48\x0f\x4f\xc2") or _at(data, pos, b"\x48\x0f\x4c\xc2"):
             pos += 4  # cmovg/cmovl rax, rdx: the same NULL alternative
         elif b == 0xC3 or _at(data, pos, b"\xf3\xc3"):  # ret
-            return value
+            return value if pushed is None else ("none", None)
         elif is64 and _at(data, pos, b"\x64\x48\x8b\x04\x25\x28\x00\x00\x00"):
             value = ("none", None)  # mov rax, fs:0x28: the canary
             pos += 9
@@ -2411,10 +2423,31 @@ def _called_text(data: bytes | mmap.mmap, info: BinaryInfo, at: int, base: int, 
     ``opj_version()``); else None."""
     (rel,) = struct.unpack_from("<i", data, at + 1)
     target = at + 5 + rel
-    if not lo <= target <= hi - 8 or data[target:target + 3] != b"\x48\x8d\x05" or data[target + 7] != 0xC3:
+    if lo <= target <= hi - 5 and data[target] == 0xE9:
+        # a jump thunk (MSVC's incremental linking) to the function
+        target += 5 + struct.unpack_from("<i", data, target + 1)[0]
+    if not lo <= target <= hi - 11:
         return None
-    (disp,) = struct.unpack_from("<i", data, target + 3)
-    return info.offset_of(target + 7 + base + disp)
+    saved = _saved_register(data, target)
+    if saved:
+        # MSVC's debug build keeps a register around it: push rdi; lea rax, [rip + d]; pop rdi; ret
+        if data[target + saved + 7] != data[target + saved - 1] + 8 or data[target + saved + 8] != 0xC3:
+            return None
+    elif data[target + 7] != 0xC3:
+        return None
+    if data[target + saved:target + saved + 3] != b"\x48\x8d\x05":
+        return None
+    (disp,) = struct.unpack_from("<i", data, target + saved + 3)
+    return info.offset_of(target + saved + 7 + base + disp)
+
+
+def _saved_register(data: bytes | mmap.mmap, off: int) -> int:
+    """The length of a ``push rbx|rsi|rdi`` (with or without an empty REX prefix) at ``off``, else 0."""
+    if data[off] in _SAVED:
+        return 1
+    if data[off] == 0x40 and data[off + 1] in _SAVED:
+        return 2
+    return 0
 
 
 def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tuple[int, ...]],
