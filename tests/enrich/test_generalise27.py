@@ -12,6 +12,7 @@ from assay.catalog.artifact import catalog_artifact
 from assay.enrich.bundled import binary, decode
 from assay.model import Graph
 
+from .native_components import evidence as _evidence
 from .native_components import member, wheel_by_prefix
 from .native_components import versions as _versions
 
@@ -79,3 +80,17 @@ def test_called_version_function_behind_a_thunk_and_a_kept_register() -> None:
     # pillow-heif's libde265 is a DLL of its own, read from its export as before (the plugin text
     # is not in its libheif): one version, not two
     assert _versions(_graph("pillow_heif-"), "libde265") == {"1.1.3"}
+
+
+@pytest.mark.slow
+def test_openjph_codestream_comment() -> None:
+    # "OpenJPH Ver 0.32.0." (the comment OpenJPH writes into every codestream) in freeimagere's
+    # static FreeImage.dll: OpenJPH was not reported
+    assert _versions(_graph("freeimagere-"), "openjph") == {"0.32.0"}
+    # second binaries: the same text in OpenImageIO's Linux library (untuned8) and, 0.31.0, in
+    # pycolmap's macOS extension (untuned9), which other readers had already given
+    linux = catalog_artifact(wheel_by_prefix("openimageio-", "linux", ("untuned8.json",)))
+    assert _versions(linux, "openjph") == {"0.32.0"}
+    assert any(e.detail == "OpenJPH Ver 0.32.0." for e in _evidence(linux, "openjph"))
+    mac = catalog_artifact(wheel_by_prefix("pycolmap-", "mac", ("untuned9.json",)))
+    assert _versions(mac, "openjph") == {"0.31.0"}
