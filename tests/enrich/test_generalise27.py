@@ -94,3 +94,43 @@ def test_openjph_codestream_comment() -> None:
     assert any(e.detail == "OpenJPH Ver 0.32.0." for e in _evidence(linux, "openjph"))
     mac = catalog_artifact(wheel_by_prefix("pycolmap-", "mac", ("untuned9.json",)))
     assert _versions(mac, "openjph") == {"0.31.0"}
+
+
+@pytest.mark.slow
+def test_highs_log_header_constants_stored_before_the_format() -> None:
+    # highsLogHeader passes HIGHS_VERSION_MAJOR/MINOR/PATCH with "Running HiGHS %d.%d.%d%s: %s";
+    # MSVC stored the minor and patch on the stack (and the major in r9d) before it loaded the
+    # format: packingsolver3d's static HiGHS was not reported
+    assert _versions(_graph("packingsolver3d-"), "highs") == {"1.13.1"}
+    # second binary: scipy's static HiGHS (untuned24, Windows; read by hand: r9d 1, [rsp+0x20]
+    # 0xc stored after the format's lea, [rsp+0x28] 0 before it), in both of its extensions
+    scipy = catalog_artifact(wheel_by_prefix("scipy-", "win", ("untuned24.json",)))
+    assert _versions(scipy, "highs") == {"1.12.0"}
+    assert {e.location.rsplit("/", 1)[1] for e in _evidence(scipy, "highs")} == {
+        "_core.cp314-win_amd64.pyd", "_highs_options.cp314-win_amd64.pyd"}
+    # OR-Tools' libhighs.so.1 (the tuned corpus, Linux): Highs_version() only jumps to
+    # highsVersion() through the PLT; highsVersion() itself returns '1.12.0' (it was unversioned)
+    ortools = catalog_artifact(wheel_by_prefix("corpus-linux:ortools", "linux", ()))
+    assert _versions(ortools, "highs") == {"1.12.0"}
+
+
+def test_printf_set_up_before_refuses_a_join() -> None:
+    # the constants stored before the format's lea count only on a straight run: a jump that
+    # lands between the store of the minor and the lea makes it no single path, and nothing is read
+    fmt = b"Running HiGHS %d.%d.%d%s: %s\n\x00"
+    code = bytearray()
+    code += b"\xc7\x44\x24\x20\x0d\x00\x00\x00"  # 0: mov dword [rsp+0x20], 13 (the minor)
+    code += b"\xc7\x44\x24\x28\x01\x00\x00\x00"  # 8: mov dword [rsp+0x28], 1 (the patch)
+    code += b"\x41\xb9\x01\x00\x00\x00"  # 16: mov r9d, 1 (the major)
+    lea = len(code)
+    code += b"\x4c\x8d\x05" + (8).to_bytes(4, "little")  # 22: lea r8, [rip + 8]: the format
+    code += b"\xe8\x00\x00\x00\x00\xc3"  # 29: call; ret
+    code += b"\xeb\xe3"  # 35: jmp 8 (another path joins at the patch's store)
+    data = bytes(code) + fmt
+    fmt_at = lea + 7 + 8
+    assert data[fmt_at:fmt_at + 7] == b"Running"
+    info = binary.BinaryInfo(format="pe", machine="x86_64", _v2o=lambda va: va)
+    assert decode._x86_printf_set_up_before(data, info, lea, 7, fmt_at, 0, len(code)) is None
+    straight = data[:35] + b"\x90\x90" + data[37:]
+    got = decode._x86_printf_set_up_before(straight, info, lea, 7, fmt_at, 0, len(code))
+    assert got is not None and got.startswith("Running HiGHS 1.13.1")

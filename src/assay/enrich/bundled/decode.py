@@ -2722,20 +2722,24 @@ def _args_at_call(regs: dict[int, int | tuple[str, int]], stack: dict[int, int |
 
 
 def x86_call_args(data: bytes | mmap.mmap, off: int, vaddr: int, *, win64: bool,
-                  max_bytes: int = 160) -> dict[int, int | tuple[str, int]] | None:
+                  max_bytes: int = 160, trace: list[int] | None = None
+                  ) -> dict[int, int | tuple[str, int]] | None:
     """The constant arguments of the first call an x86-64 code run makes, read instruction by
     instruction from ``off`` (whose address is ``vaddr``) up to that ``call``: argument index ->
     an integer, or ("addr", address) for a ``lea r, [rip + d]``. Only the moves a compiler sets
     a call up with are followed (``mov r, imm``, ``mov [rsp + d], imm``, ``mov r, r``,
     ``lea r, [rip + d]``, ``lea r, [r + d]``, ``xor r, r``, stores to and adjustments of the
     stack, moves from memory); a branch, a return or any other instruction ends the reading with
-    None, so what is returned is what every run through this code passes."""
+    None, so what is returned is what every run through this code passes. ``trace`` collects the
+    file offset of each instruction read, the call's included."""
     regs: dict[int, int | tuple[str, int]] = {}
     stack: dict[int, int | tuple[str, int]] = {}
     stored = False  # a stack argument is written: rsp may not move after it
     pos, end = off, min(off + max_bytes, len(data))
     while pos < end:
         b = data[pos]
+        if trace is not None:
+            trace.append(pos)
         if b == 0xE8:
             return _args_at_call(regs, stack, win64)
         if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
@@ -2869,7 +2873,8 @@ _CONVERSION = re.compile(rb"%[-+ #0]*[0-9]*(?:\.[0-9]+)?(?:hh|h|ll|l|z|j|t)?([a-
 
 
 def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: int, *,
-                    fmt_at: int | None = None, max_bytes: int = 160) -> str | None:
+                    fmt_at: int | None = None, max_bytes: int = 160,
+                    trace: list[int] | None = None) -> str | None:
     """The text a printf-like call renders from its leading integer conversions, when the code run
     from ``off`` passes the format (``fmt_at``: the format's address; else any argument whose text
     has a conversion) and constants for each of those integers: onig_version()'s
@@ -2877,7 +2882,7 @@ def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: 
     conversion that is no integer; at least two integers are needed. x86-64 PE and ELF."""
     if info.machine != "x86_64" or info.format not in ("pe", "elf"):
         return None
-    args = x86_call_args(data, off, vaddr, win64=info.format == "pe", max_bytes=max_bytes)
+    args = x86_call_args(data, off, vaddr, win64=info.format == "pe", max_bytes=max_bytes, trace=trace)
     if not args:
         return None
     for index in sorted(args):
@@ -2925,6 +2930,51 @@ def x86_printf_texts(data: bytes | mmap.mmap, info: BinaryInfo, formats: list[in
         if fmt is None or len(out.get(fmt, ())) >= most:
             continue
         rendered = x86_printf_text(data, info, p, p + delta - 7, fmt_at=p + delta + disp)
+        if not rendered:
+            rendered = _x86_printf_set_up_before(data, info, p, delta, p + delta + disp, lo, lo + size)
         if rendered:
             out.setdefault(fmt, []).append(rendered)
+    return out
+
+
+def _x86_printf_set_up_before(data: bytes | mmap.mmap, info: BinaryInfo, p: int, delta: int,
+                              fmt_at: int, lo: int, hi: int, *, back: int = 48) -> str | None:
+    """``x86_printf_text`` for a call whose constant arguments the compiler stored before it loaded
+    the format at file offset ``p`` (HiGHS's log header: "Running HiGHS %d.%d.%d%s: %s" with the
+    minor and patch already on the stack): the reading starts up to ``back`` bytes earlier, at
+    each offset whose instructions run straight through the format's ``lea`` to the call. A run
+    with an instruction (after its first) that some jump may reach is no single path, so it
+    proves nothing; every start that renders must render the same text, else None."""
+    joins = _x86_jump_targets(data, max(lo, p - back - 32768), min(hi, p + 32768), p - back, p + 160)
+    texts = set()
+    for start in range(max(lo, p - back), p):
+        trace: list[int] = []
+        text = x86_printf_text(data, info, start, start + delta - 7, fmt_at=fmt_at, trace=trace)
+        if text is None or p not in trace or any(t in joins for t in trace[1:]):
+            continue
+        texts.add(text)
+    return texts.pop() if len(texts) == 1 else None
+
+
+def _x86_jump_targets(data: bytes | mmap.mmap, lo: int, hi: int, first: int, last: int) -> set[int]:
+    """The file offsets in [first, last) that a ``jmp``/``jcc`` (rel8 within 130 bytes, rel32 in
+    [lo, hi)) found byte by byte may reach: more than the real ones (any bytes that look like a
+    jump count), which only makes the caller refuse more."""
+    out = set()
+    for i in range(max(lo, first - 130), min(hi, last + 130) - 1):
+        b = data[i]
+        if b == 0xEB or 0x70 <= b <= 0x7F:
+            t = i + 2 + struct.unpack_from("<b", data, i + 1)[0]
+            if first <= t < last:
+                out.add(t)
+    for i in range(lo, hi - 6):
+        b = data[i]
+        if b == 0xE9:
+            t = i + 5 + struct.unpack_from("<i", data, i + 1)[0]
+        elif b == 0x0F and 0x80 <= data[i + 1] <= 0x8F:
+            t = i + 6 + struct.unpack_from("<i", data, i + 2)[0]
+        else:
+            continue
+        if first <= t < last:
+            out.add(t)
     return out
