@@ -38,7 +38,14 @@ CACHE = Path.home() / ".cache" / "assay-corpus" / "untuned"
 OWN_FOLDER_FROM = 7
 
 
+# a wheel whose name has no platform tag (py3-none-any carrying Windows DLLs) counts on the
+# platform its truth file files it under
+PLATFORM_OF_FILE: dict[str, str] = {}
+
+
 def platform_of(filename: str) -> str:
+    if filename in PLATFORM_OF_FILE:
+        return PLATFORM_OF_FILE[filename]
     if "win_amd64" in filename or "win32" in filename:
         return "win"
     if "macosx" in filename:
@@ -121,6 +128,7 @@ LATER_BATCHES = [
     ("untuned24.json", "twenty-fourth batch, newer releases of tuned projects, Windows and macOS"),
     ("untuned25.json", "twenty-fifth batch, Linux, unranked projects"),
     ("untuned26.json", "twenty-sixth batch, Linux, unranked projects"),
+    ("untuned27.json", "twenty-seventh batch, Windows, unranked projects"),
     ("untuned28.json", "twenty-eighth batch, macOS, unranked projects"),
     ("untuned29.json", "twenty-ninth batch, all three platforms, unranked projects, hold-out set"),
     ("untuned30.json", "thirtieth batch, all three platforms, unranked projects, hold-out set"),
@@ -146,6 +154,7 @@ def untuned_set(file: str = "untuned.json") -> dict[str, tuple[Path, set, set]]:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 net.download(w["url"], dest, sha256=w["sha256"], timeout=120)
             out[name] = (dest, {tuple(t) for t in w["truth"]}, set(w["unproven"]))
+            PLATFORM_OF_FILE[name] = plat
     return out
 
 

@@ -900,11 +900,15 @@ def _x86_main_thread_global(data: bytes, off: int, vaddr: int) -> int | None:
     return addr if data[pos] == 0x74 or _at(data, pos, b"\x0f\x84") else None
 
 
+_SAVED = (0x53, 0x56, 0x57)  # push rbx, push rsi, push rdi (pop: the opcode + 8)
+
+
 def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[str, int | None]:
     """Follow a prologue-free or frame-pointer function to its ``ret``; track only eax/rax. The
     stack protector's canary (stored in the frame, checked before ``ret``) is stepped over."""
     pos, end = off, min(off + 72, len(data))
     value: tuple[str, int | None] = ("none", None)
+    pushed: int | None = None  # the callee-saved register pushed (push opcode), until its pop
     while pos < end:
         b = data[pos]
         if _at(data, pos, b"\xf3\x0f\x1e\xfa") or _at(data, pos, b"\xf3\x0f\x1e\xfb"):
@@ -917,6 +921,14 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
                 return "none", None
             return _x86(data, target, vaddr + (target - off), is64, hops - 1)
         elif b == 0x55:  # push rbp
+            pos += 1
+        elif is64 and pushed is None and pos + 2 < end and (saved := _saved_register(data, pos)):
+            # push rbx/rsi/rdi (MSVC's debug builds open even a one-line function with
+            # "rex push rdi" and close it with "pop rdi"): the register is kept, not returned
+            pushed = data[pos + saved - 1]
+            pos += saved
+        elif pushed is not None and b == pushed + 8:  # its pop
+            pushed = None
             pos += 1
         elif _at(data, pos, b"\x48\x89\xe5") or _at(data, pos, b"\x89\xe5"):  # mov rbp, rsp
             pos += 3 if b == 0x48 else 2
@@ -968,7 +980,7 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
         elif _at(data, pos, b"\x48\x0f\x4f\xc2") or _at(data, pos, b"\x48\x0f\x4c\xc2"):
             pos += 4  # cmovg/cmovl rax, rdx: the same NULL alternative
         elif b == 0xC3 or _at(data, pos, b"\xf3\xc3"):  # ret
-            return value
+            return value if pushed is None else ("none", None)
         elif is64 and _at(data, pos, b"\x64\x48\x8b\x04\x25\x28\x00\x00\x00"):
             value = ("none", None)  # mov rax, fs:0x28: the canary
             pos += 9
@@ -2461,10 +2473,31 @@ def _called_text(data: bytes | mmap.mmap, info: BinaryInfo, at: int, base: int, 
     ``opj_version()``); else None."""
     (rel,) = struct.unpack_from("<i", data, at + 1)
     target = at + 5 + rel
-    if not lo <= target <= hi - 8 or data[target:target + 3] != b"\x48\x8d\x05" or data[target + 7] != 0xC3:
+    if lo <= target <= hi - 5 and data[target] == 0xE9:
+        # a jump thunk (MSVC's incremental linking) to the function
+        target += 5 + struct.unpack_from("<i", data, target + 1)[0]
+    if not lo <= target <= hi - 11:
         return None
-    (disp,) = struct.unpack_from("<i", data, target + 3)
-    return info.offset_of(target + 7 + base + disp)
+    saved = _saved_register(data, target)
+    if saved:
+        # MSVC's debug build keeps a register around it: push rdi; lea rax, [rip + d]; pop rdi; ret
+        if data[target + saved + 7] != data[target + saved - 1] + 8 or data[target + saved + 8] != 0xC3:
+            return None
+    elif data[target + 7] != 0xC3:
+        return None
+    if data[target + saved:target + saved + 3] != b"\x48\x8d\x05":
+        return None
+    (disp,) = struct.unpack_from("<i", data, target + saved + 3)
+    return info.offset_of(target + saved + 7 + base + disp)
+
+
+def _saved_register(data: bytes | mmap.mmap, off: int) -> int:
+    """The length of a ``push rbx|rsi|rdi`` (with or without an empty REX prefix) at ``off``, else 0."""
+    if data[off] in _SAVED:
+        return 1
+    if data[off] == 0x40 and data[off + 1] in _SAVED:
+        return 2
+    return 0
 
 
 def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tuple[int, ...]],
@@ -2936,20 +2969,24 @@ def _args_at_call(regs: dict[int, int | tuple[str, int]], stack: dict[int, int |
 
 
 def x86_call_args(data: bytes | mmap.mmap, off: int, vaddr: int, *, win64: bool,
-                  max_bytes: int = 160) -> dict[int, int | tuple[str, int]] | None:
+                  max_bytes: int = 160, trace: list[int] | None = None
+                  ) -> dict[int, int | tuple[str, int]] | None:
     """The constant arguments of the first call an x86-64 code run makes, read instruction by
     instruction from ``off`` (whose address is ``vaddr``) up to that ``call``: argument index ->
     an integer, or ("addr", address) for a ``lea r, [rip + d]``. Only the moves a compiler sets
     a call up with are followed (``mov r, imm``, ``mov [rsp + d], imm``, ``mov r, r``,
     ``lea r, [rip + d]``, ``lea r, [r + d]``, ``xor r, r``, stores to and adjustments of the
     stack, moves from memory); a branch, a return or any other instruction ends the reading with
-    None, so what is returned is what every run through this code passes."""
+    None, so what is returned is what every run through this code passes. ``trace`` collects the
+    file offset of each instruction read, the call's included."""
     regs: dict[int, int | tuple[str, int]] = {}
     stack: dict[int, int | tuple[str, int]] = {}
     stored = False  # a stack argument is written: rsp may not move after it
     pos, end = off, min(off + max_bytes, len(data))
     while pos < end:
         b = data[pos]
+        if trace is not None:
+            trace.append(pos)
         if b == 0xE8:
             return _args_at_call(regs, stack, win64)
         if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
@@ -3083,7 +3120,8 @@ _CONVERSION = re.compile(rb"%[-+ #0]*[0-9]*(?:\.[0-9]+)?(?:hh|h|ll|l|z|j|t)?([a-
 
 
 def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: int, *,
-                    fmt_at: int | None = None, max_bytes: int = 160) -> str | None:
+                    fmt_at: int | None = None, max_bytes: int = 160,
+                    trace: list[int] | None = None) -> str | None:
     """The text a printf-like call renders from its leading integer conversions, when the code run
     from ``off`` passes the format (``fmt_at``: the format's address; else any argument whose text
     has a conversion) and constants for each of those integers: onig_version()'s
@@ -3091,7 +3129,7 @@ def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: 
     conversion that is no integer; at least two integers are needed. x86-64 PE and ELF."""
     if info.machine != "x86_64" or info.format not in ("pe", "elf"):
         return None
-    args = x86_call_args(data, off, vaddr, win64=info.format == "pe", max_bytes=max_bytes)
+    args = x86_call_args(data, off, vaddr, win64=info.format == "pe", max_bytes=max_bytes, trace=trace)
     if not args:
         return None
     for index in sorted(args):
@@ -3139,6 +3177,51 @@ def x86_printf_texts(data: bytes | mmap.mmap, info: BinaryInfo, formats: list[in
         if fmt is None or len(out.get(fmt, ())) >= most:
             continue
         rendered = x86_printf_text(data, info, p, p + delta - 7, fmt_at=p + delta + disp)
+        if not rendered:
+            rendered = _x86_printf_set_up_before(data, info, p, delta, p + delta + disp, lo, lo + size)
         if rendered:
             out.setdefault(fmt, []).append(rendered)
+    return out
+
+
+def _x86_printf_set_up_before(data: bytes | mmap.mmap, info: BinaryInfo, p: int, delta: int,
+                              fmt_at: int, lo: int, hi: int, *, back: int = 48) -> str | None:
+    """``x86_printf_text`` for a call whose constant arguments the compiler stored before it loaded
+    the format at file offset ``p`` (HiGHS's log header: "Running HiGHS %d.%d.%d%s: %s" with the
+    minor and patch already on the stack): the reading starts up to ``back`` bytes earlier, at
+    each offset whose instructions run straight through the format's ``lea`` to the call. A run
+    with an instruction (after its first) that some jump may reach is no single path, so it
+    proves nothing; every start that renders must render the same text, else None."""
+    joins = _x86_jump_targets(data, max(lo, p - back - 32768), min(hi, p + 32768), p - back, p + 160)
+    texts = set()
+    for start in range(max(lo, p - back), p):
+        trace: list[int] = []
+        text = x86_printf_text(data, info, start, start + delta - 7, fmt_at=fmt_at, trace=trace)
+        if text is None or p not in trace or any(t in joins for t in trace[1:]):
+            continue
+        texts.add(text)
+    return texts.pop() if len(texts) == 1 else None
+
+
+def _x86_jump_targets(data: bytes | mmap.mmap, lo: int, hi: int, first: int, last: int) -> set[int]:
+    """The file offsets in [first, last) that a ``jmp``/``jcc`` (rel8 within 130 bytes, rel32 in
+    [lo, hi)) found byte by byte may reach: more than the real ones (any bytes that look like a
+    jump count), which only makes the caller refuse more."""
+    out = set()
+    for i in range(max(lo, first - 130), min(hi, last + 130) - 1):
+        b = data[i]
+        if b == 0xEB or 0x70 <= b <= 0x7F:
+            t = i + 2 + struct.unpack_from("<b", data, i + 1)[0]
+            if first <= t < last:
+                out.add(t)
+    for i in range(lo, hi - 6):
+        b = data[i]
+        if b == 0xE9:
+            t = i + 5 + struct.unpack_from("<i", data, i + 1)[0]
+        elif b == 0x0F and 0x80 <= data[i + 1] <= 0x8F:
+            t = i + 6 + struct.unpack_from("<i", data, i + 2)[0]
+        else:
+            continue
+        if first <= t < last:
+            out.add(t)
     return out
