@@ -132,6 +132,7 @@ LATER_BATCHES = [
     ("untuned28.json", "twenty-eighth batch, macOS, unranked projects"),
     ("untuned29.json", "twenty-ninth batch, all three platforms, unranked projects, hold-out set"),
     ("untuned30.json", "thirtieth batch, all three platforms, unranked projects, hold-out set"),
+    ("untuned31.json", "thirty-first batch, all three platforms, unranked projects, hold-out set"),
     ("untuned32.json", "thirty-second batch, all three platforms, unranked projects, hold-out set"),
 ]
 
