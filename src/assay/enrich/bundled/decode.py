@@ -2330,6 +2330,8 @@ def _x86_null_path(data: bytes, off: int, vaddr: int, *, win64: bool) -> int | N
             pos += 1
         elif b == 0x41 and 0x50 <= data[pos + 1] <= 0x5F:  # push/pop r8..r15
             pos += 2
+        elif b == 0x40 and 0x50 <= data[pos + 1] <= 0x5F:
+            pos += 1  # an empty REX before a push/pop of a low register (MSVC's "rex push rbx")
         elif _at(data, pos, b"\x48\x83\xec") or _at(data, pos, b"\x48\x83\xc4"):  # sub/add rsp, imm8
             pos += 4
         elif b == 0x48 and data[pos + 1] == 0x8D and data[pos + 2] & 0xC7 == 0x05:  # lea r64, [rip+d]
