@@ -661,7 +661,7 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
     (pe_off,) = struct.unpack_from("<I", data, 0x3C)
     if data[pe_off:pe_off + 4] != b"PE\x00\x00":
         return None
-    machine, nsect, _ts, _sym, _nsym, opt_size, _ch = struct.unpack_from("<HHIIIHH", data, pe_off + 4)
+    machine, nsect, _ts, sym_ptr, nsym, opt_size, _ch = struct.unpack_from("<HHIIIHH", data, pe_off + 4)
     opt = pe_off + 24
     (magic,) = struct.unpack_from("<H", data, opt)
     pe32plus = magic == 0x20B
@@ -729,10 +729,13 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
                             (frva,) = struct.unpack_from("<I", data, fo + 4 * ordinal)
                             exports[_cstr(data, nmo, 256)] = frva
 
-    info._names = frozenset(n.encode() for n in exports)
+    # a MinGW-w64 build that was not stripped keeps its COFF symbol table: its global functions
+    # are looked up by name too (an export wins), as an ELF file's .symtab is
+    coff = _coff_functions(data, sym_ptr, nsym, secs) if sym_ptr and nsym else {}
+    info._names = frozenset(n.encode() for n in itertools.chain(exports, coff))
 
     def lookup(name: str) -> Symbol | None:
-        rva = exports.get(name)
+        rva = exports.get(name, coff.get(name))
         if rva is None:
             return None
         off = rva2o(rva)
@@ -757,7 +760,7 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
 
     info._matching = matching
     info._counting = counting
-    info._present = lambda pattern: {n for n in exports if _fullmatch(pattern, n)}
+    info._present = lambda pattern: {n for n in itertools.chain(exports, coff) if _fullmatch(pattern, n)}
 
     def pointer_at(vaddr: int) -> int | None:
         off = info.offset_of(vaddr)
@@ -767,6 +770,30 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
 
     info._ptr = pointer_at
     return info
+
+
+def _coff_functions(data: bytes, ptr: int, nsym: int, secs: list[tuple[str, int, int, int, int]]
+                    ) -> dict[str, int]:
+    """{name: RVA} of the global functions in a PE file's COFF symbol table (18-byte records, the
+    string table after them): storage class EXTERNAL, type "function", defined in a section."""
+    end = ptr + 18 * nsym
+    if nsym > 4_000_000 or end + 4 > len(data):
+        return {}
+    strtab = end
+    found: dict[str, int] = {}
+    i = 0
+    while i < nsym:
+        base = ptr + 18 * i
+        raw, value, secno, typ, sclass, naux = struct.unpack_from("<8sIhHBB", data, base)
+        i += 1 + naux
+        if sclass != 2 or typ & 0x30 != 0x20 or not 0 < secno <= len(secs):
+            continue
+        if raw[:4] == b"\x00\x00\x00\x00":
+            name = _cstr(data, strtab + int.from_bytes(raw[4:], "little"), 512)
+        else:
+            name = raw.rstrip(b"\x00").decode("latin-1")
+        found.setdefault(name, secs[secno - 1][1] + value)
+    return found
 
 
 # -- Mach-O ------------------------------------------------------------------

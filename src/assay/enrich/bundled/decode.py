@@ -2223,20 +2223,21 @@ def _aarch64_paths(data: bytes, off: int, vaddr: int, *, max_paths: int = 8,
 
 # -- integer version encodings ------------------------------------------------
 
-_FIELD = re.compile(r"^(>>|//)(\d+)(?:(&|%)(0x[0-9a-fA-F]+|\d+))?(:hex)?$")
+_FIELD = re.compile(r"^(>>|//)(\d+)(?:(&|%)(0x[0-9a-fA-F]+|\d+))?(:hex)?(\?)?$")
 
 
 def format_int(value: int, fields: list[str]) -> str | None:
     """Format a packed version with field specs like ``">>16&0xff"`` or ``"//10000%100"`` (a
-    ``:hex`` suffix reads the field's hex digits as its decimal number)."""
+    ``:hex`` suffix reads the field's hex digits as its decimal number; a ``?`` suffix on the last
+    field leaves it out when it is 0, for libraries whose x.y.0 releases are named x.y)."""
     if value <= 0:
         return None
     parts = []
-    for spec in fields:
+    for i, spec in enumerate(fields):
         m = _FIELD.match(spec)
         if not m:
             raise ValueError(f"bad version field spec {spec!r}")
-        op, amount, op2, mod, digits = m.groups()
+        op, amount, op2, mod, digits, optional = m.groups()
         v = value >> int(amount) if op == ">>" else value // int(amount)
         if op2 == "&":
             v &= int(mod, 0)
@@ -2249,6 +2250,8 @@ def format_int(value: int, fields: list[str]) -> str | None:
             if not text.isdigit():
                 return None
             v = int(text)
+        if optional and v == 0 and i == len(fields) - 1:
+            break
         parts.append(str(v))
     return ".".join(parts)
 
@@ -2327,6 +2330,8 @@ def _x86_null_path(data: bytes, off: int, vaddr: int, *, win64: bool) -> int | N
             pos += 1
         elif b == 0x41 and 0x50 <= data[pos + 1] <= 0x5F:  # push/pop r8..r15
             pos += 2
+        elif b == 0x40 and 0x50 <= data[pos + 1] <= 0x5F:
+            pos += 1  # an empty REX before a push/pop of a low register (MSVC's "rex push rbx")
         elif _at(data, pos, b"\x48\x83\xec") or _at(data, pos, b"\x48\x83\xc4"):  # sub/add rsp, imm8
             pos += 4
         elif b == 0x48 and data[pos + 1] == 0x8D and data[pos + 2] & 0xC7 == 0x05:  # lea r64, [rip+d]

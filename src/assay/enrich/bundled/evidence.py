@@ -833,6 +833,16 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
                     files.append(f"{'.../' if hit.start() else ''}{name}-{hit.group('ver').decode('latin-1')}"
                                  f"/{fm.group(1)}")
             continue
+        if fm.group(1).endswith(".rs") and (lib := m.by_crate.get(name)) is not None and \
+                _VERSION_ONLY.fullmatch(version) and not any(
+                    lib in m.libraries_for_file(n.rsplit("/", 1)[-1]) for n in info.needed):
+            # a crate that compiles a C library of its own release (the tree-sitter crate is
+            # tree-sitter's lib/ folder: its Rust binding and the C runtime): its Rust sources in
+            # the file are that C library too, unless the file loads the library from a shared one
+            files = vendored.setdefault((lib.name, version), [])
+            shown = f"{'.../' if hit.start() else ''}{name}-{version}/{fm.group(1)}"
+            if len(files) < 3 and shown not in files:
+                files.append(shown)
         if _PLATFORM_DIR.fullmatch(name):
             continue  # a platform's build folder (temp.linux-x86_64-3.9/): no project, no release
         if not _VERSION_ONLY.fullmatch(version):

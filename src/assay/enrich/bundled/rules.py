@@ -118,6 +118,7 @@ class Library:
     prefix_then_upper: bool = False  # its prefixes count only before a capital (cmsOpen..., not cms_)
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
     toolchain: str | None = None  # a toolchain runtime's own source tree (gcc for libgfortran)
+    crates: tuple[str, ...] = ()  # Rust crates that compile this C library, numbered by its release
 
     def purl(self, version: str | None) -> str:
         from assay.identity.purl import purl
@@ -154,6 +155,7 @@ class LibraryMatcher:
     # ("matsdk_sqlite3_"): a copy of the library whose symbols the vendor renamed
     vendor_pattern: bytes | None = None
     by_source: dict[str, Library] = field(default_factory=dict)  # normalised source-tree name -> library
+    by_crate: dict[str, Library] = field(default_factory=dict)  # a crate that builds the library -> it
     symbol_pattern: bytes | None = None  # every symbol the table's readers read, as one trie
 
     def library_for_source(self, name: str) -> Library | None:
@@ -317,6 +319,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         prefix_then_upper=bool(entry.get("prefix_then_upper", False)),
         sources=tuple(entry.get("sources", ())),
         toolchain=entry.get("toolchain"),
+        crates=tuple(entry.get("crates", ())),
         headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
                                    tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
     )
@@ -369,6 +372,8 @@ def matcher() -> LibraryMatcher:
             m.prefix_min[prefix] = (lib, lib.min_symbols)
         for source in (lib.name, *lib.files, *lib.sources):
             m.by_source.setdefault(_source_key(source), lib)
+        for crate in lib.crates:
+            m.by_crate[crate] = lib
     m.by_prefix.sort(key=lambda pl: -len(pl[0]))
     names = sorted({r.symbol.encode() for lib in m.with_symbols for r in lib.symbols})
     if names:
