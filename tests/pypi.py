@@ -106,6 +106,12 @@ def pypi_file(filename: str, sha256: str | None = None) -> Path:
                 raise
             _fetch_from_index(name, version, filename, Path(tmp), pip_failed)
         got = [p for p in Path(tmp).iterdir() if p.name.lower() == filename.lower()]
+        if not got and filename.endswith(".whl"):
+            # pip chose another wheel of the release whose tags match too (a file name with one
+            # platform tag fewer): fetch the file named from the index
+            _fetch_from_index(name, version, filename, Path(tmp),
+                              FetchError(f"pip fetched {os.listdir(tmp)} instead"))
+            got = [p for p in Path(tmp).iterdir() if p.name.lower() == filename.lower()]
         if not got:
             raise FetchError(f"pip did not fetch {filename}; it fetched {os.listdir(tmp)}")
         if sha256 and _sha256(got[0]) != sha256:
