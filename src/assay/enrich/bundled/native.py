@@ -409,6 +409,21 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     (marked and (lib.marker_shadows or not other_versioned)):
                 found.pop(shadowed, None)
 
+    # an imitation's own version of the imitated API in the file: the imitated library's version
+    # texts are the imitation's (zlib-ng's banners beside "1.3.1.zlib-ng" where zlib-ng's own
+    # text was not kept): the imitated library is not reported; the imitation is, without a version
+    for lib in m.imitations:
+        taken = [name for name in lib.shadows if any(v is not None for v in found.get(name, {}))]
+        if not taken or any(v is not None for v in found.get(_key(lib), {})):
+            continue
+        at = next((i for lo, hi in info.data_ranges if (i := data.find(lib.imitation_text, lo, hi)) >= 0), -1)
+        if at < 0:
+            continue
+        for name in taken:
+            found.pop(name, None)
+        shown = data[max(0, data.rfind(b"\0", max(0, at - 24), at) + 1):at + len(lib.imitation_text) - 1]
+        add(lib, None, Evidence("marker", path, shown.decode("latin-1"), "presence"))
+
     # the file's own library, or a static copy found in it, without a version, whose version text
     # its code writes from immediates (a strcpy of a constant compiled into 8-byte stores:
     # OpenBLAS's config string in MinGW DLLs, a static libcurl's curl_version())
@@ -447,6 +462,19 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             # one binary links one copy: the best-backed version is the library's, the rest are
             # mentions (RHEL's libcrypto quotes older OpenSSL releases for old ABIs)
             ranked = sorted(versions, key=lambda v: weight.get((name, v), 0), reverse=True)
+            # the library's own source tree compiled into the file names another release than its
+            # version text (FFTW 3.3.10's CMake build still says "fftw-3.3.9"): the bytes disagree
+            # about the copy itself, so neither is proven
+            # (a less precise text is no disagreement: lcms2's packed 2190 is "2.19" beside an
+            # lcms2-2.19.1/ tree)
+            tree = [v for v in ranked[1:] if any(e.kind == "build-path" for e in by_version[v])
+                    and not _one_refines(v, ranked[0])]
+            if tree and not any(e.kind == "build-path" for e in by_version[ranked[0]]):
+                listed = ", ".join(sorted([ranked[0], *tree]))
+                conflict = Evidence("conflict", path, f"versions {listed}: the version text and the "
+                                    "library's own source tree disagree", "presence")
+                detections.append(Detection(lib, path, None, [*presence, conflict]))
+                continue
             if weight[(name, ranked[0])] > weight[(name, ranked[1])]:
                 versions = ranked[:1]
             else:
@@ -460,6 +488,13 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         v = versions[0]
         detections.append(Detection(lib, path, v, presence + by_version[v]))
     return BinaryScan(path, info, detections, own)
+
+
+def _one_refines(a: str, b: str) -> bool:
+    """Whether one version's dotted parts start the other's (2.19 and 2.19.1; not 3.3.9 and 3.3.10)."""
+    pa, pb = a.split("."), b.split(".")
+    n = min(len(pa), len(pb))
+    return pa[:n] == pb[:n]
 
 
 def _immediate_versions(data: bytes | mmap.mmap, lib: Library) -> Iterator[tuple[str, str]]:

@@ -105,6 +105,10 @@ class Library:
     # its marker alone proves the imitated library's version texts in the file are its look-alikes
     # (libjpeg-turbo keeps IJG's JVERSION; one file cannot hold both, as both define jpeg_*)
     marker_shadows: bool = False
+    # a text only the imitation's version of the imitated API has (zlib-ng's compatible
+    # ZLIB_VERSION, "1.3.1.zlib-ng"): with it, the imitated library's version texts in the same
+    # file are the imitation's (the banners zlib-ng keeps), never the imitated library's
+    imitation_text: bytes | None = None
     headers: tuple[HeaderReader, ...] = ()
     prefixes: tuple[str, ...] = ()  # symbol prefixes only its code defines ("hb_", "FT_")
     min_symbols: int = 8  # defined symbols with a prefix that make a static copy
@@ -146,6 +150,7 @@ class LibraryMatcher:
     by_file: dict[str, list[Library]] = field(default_factory=dict)
     file_rx: re.Pattern[str] | None = None
     with_symbols: list[Library] = field(default_factory=list)
+    imitations: list[Library] = field(default_factory=list)  # libraries with an imitation_text
     markers: dict[bytes, Library] = field(default_factory=dict)
     by_header: dict[str, list[tuple[Library, HeaderReader]]] = field(default_factory=dict)
     by_prefix: list[tuple[str, Library]] = field(default_factory=list)  # longest prefix first
@@ -310,6 +315,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         markers=tuple(m.encode("latin-1") for m in entry.get("markers", ())),
         description=entry.get("description", ""), shadows=tuple(entry.get("shadows", ())),
         marker_shadows=bool(entry.get("marker_shadows", False)),
+        imitation_text=entry["imitation_text"].encode("latin-1") if "imitation_text" in entry else None,
         prefixes=tuple(entry.get("prefixes", ())), min_symbols=int(entry.get("min_symbols", 8)),
         prefix_versions=bool(entry.get("prefix_versions", True)),
         quoted_by_clients=bool(entry.get("quoted_by_clients", False)),
@@ -365,6 +371,8 @@ def matcher() -> LibraryMatcher:
             m.by_file.setdefault(f, []).append(lib)
         if lib.symbols:
             m.with_symbols.append(lib)
+        if lib.imitation_text and lib.shadows:
+            m.imitations.append(lib)
         for header in lib.headers:
             m.by_header.setdefault(header.file, []).append((lib, header))
         for prefix in lib.prefixes:
