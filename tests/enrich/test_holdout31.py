@@ -56,3 +56,7 @@ def test_source_tree_and_version_text_disagreeing_prove_nothing() -> None:
     # ("2.19") beside an lcms2-2.19.1/ tree, and keeps its version
     jxl = native(_graph("pillow_jxl_plugin-", "win"))
     assert {c.version for c in jxl if c.name == "lcms2"} == {"2.19"}
+    # nor are two numbering schemes: pyarrow's protobuf is built from protobuf-36.2/ (the
+    # release) and states its C++ library's 7.36.2
+    arrow = native(_graph("corpus-linux:pyarrow"))
+    assert {c.version for c in arrow if c.name == "protobuf"} == {"7.36.2"}

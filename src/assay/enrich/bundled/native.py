@@ -491,10 +491,13 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
 
 
 def _one_refines(a: str, b: str) -> bool:
-    """Whether one version's dotted parts start the other's (2.19 and 2.19.1; not 3.3.9 and 3.3.10)."""
+    """Whether two versions need not contradict each other: one's dotted parts start the other's
+    (2.19 and 2.19.1), or they are written in different schemes (protobuf's release 36.2 and its
+    C++ library's 7.36.2: another count of parts or another major). Only two releases of one
+    series (3.3.9 and 3.3.10) do."""
     pa, pb = a.split("."), b.split(".")
     n = min(len(pa), len(pb))
-    return pa[:n] == pb[:n]
+    return pa[:n] == pb[:n] or len(pa) != len(pb) or pa[0] != pb[0]
 
 
 def _immediate_versions(data: bytes | mmap.mmap, lib: Library) -> Iterator[tuple[str, str]]:
