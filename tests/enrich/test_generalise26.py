@@ -95,8 +95,10 @@ def test_libics_version_function() -> None:
 @pytest.mark.slow
 def test_nghttp2_record_found_by_its_proto_text_in_a_stripped_dll() -> None:
     # libcurl-ct's Windows DLLs (curl-for-win 8.12.1, no symbols) carry nghttp2's record {1,
-    # 0x014100, "1.65.0", "h2"}: found through the pointer to its proto text "h2", the number and
-    # the text agreeing; nghttp2 was named there without a version
+    # 0x014100, "1.65.0", "h2"}: read through curl's "nghttp2/%s", the record's getter followed
+    # from the call that passes its text (a reader anchored on the proto text "h2" itself found
+    # the same versions, but its three-byte anchor doubled the anchor pass's candidates in the
+    # bench wheel set, so it went); nghttp2 was named there without a version
     assert "1.65.0" in _versions(_graph("libcurl_ct-"), "nghttp2")
     # second binaries: curl-impersonate's DLLs in cycurl (untuned23) and curl_cffi (untuned), both
     # with nghttp2 1.63.0 (record {1, 0x013f00, "1.63.0", "h2"}), not reported before
