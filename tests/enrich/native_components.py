@@ -54,6 +54,18 @@ def member(wheel: Path, pattern: str) -> bytes:
         return z.read(name)
 
 
+def read_member_symbol(wheel: Path, pattern: str, symbol: str, how: str) -> int | str | None:
+    """What the decode reader ``how`` reads from ``symbol`` of the first member of ``wheel`` whose
+    name matches ``pattern`` (the symbol must be there)."""
+    from assay.enrich.bundled import binary, decode
+
+    data = member(wheel, pattern)
+    info = binary.parse(data)
+    sym = info.symbol(symbol) if info is not None else None
+    assert sym is not None, f"{symbol} not in {pattern} of {wheel.name}"
+    return decode.read_symbol(data, info, sym, how)
+
+
 def native(graph: Graph) -> list[Component]:
     """The native-library components of ``graph`` (Rust crates apart: they carry a cargo purl)."""
     return [c for c in graph.packages(["native-library"]) if not c.purl.startswith("pkg:cargo/")]

@@ -14,7 +14,7 @@ from assay.enrich.bundled import binary, decode
 from assay.enrich.bundled.rules import matcher
 from assay.model import Graph
 
-from .native_components import member, wheel_by_prefix
+from .native_components import member, read_member_symbol, wheel_by_prefix
 from .native_components import versions as _versions
 
 # second binaries from PyPI: Linux wheels of other projects (confluent-kafka is in the tuned set)
@@ -44,11 +44,7 @@ def _member(prefix: str, pattern: str) -> bytes:
 
 
 def _read(prefix: str, pattern: str, symbol: str, how: str) -> int | str | None:
-    data = _member(prefix, pattern)
-    info = binary.parse(data)
-    sym = info.symbol(symbol)
-    assert sym is not None
-    return decode.read_symbol(data, info, sym, how)
+    return read_member_symbol(_wheel(prefix), pattern, symbol, how)
 
 
 @pytest.mark.slow

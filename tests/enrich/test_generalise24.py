@@ -3,19 +3,16 @@ projects for Windows and macOS, ``untuned24.json``), each checked on a second re
 
 from __future__ import annotations
 
-import re
-import zipfile
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from assay.catalog.artifact import catalog_artifact
-from assay.enrich.bundled import binary, decode
 from assay.model import Graph
 
+from .native_components import read_member_symbol, wheel_by_prefix
 from .native_components import versions as _versions
-from .native_components import wheel_by_prefix
 
 # second binaries from PyPI: the tuned project confluent-kafka's 2.3.0 (the tuned set has only its
 # Linux wheel) for Windows and macOS arm64, an older librdkafka with another cJSON
@@ -44,12 +41,7 @@ def _graph(prefix: str, platform: str) -> Graph:
 
 
 def _read(prefix: str, platform: str, pattern: str, symbol: str, how: str) -> int | str | None:
-    with zipfile.ZipFile(_wheel(prefix, platform)) as z:
-        data = z.read(next(n for n in z.namelist() if re.search(pattern, n)))
-    info = binary.parse(data)
-    sym = info.symbol(symbol)
-    assert sym is not None
-    return decode.read_symbol(data, info, sym, how)
+    return read_member_symbol(_wheel(prefix, platform), pattern, symbol, how)
 
 
 @pytest.mark.slow

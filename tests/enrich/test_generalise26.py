@@ -13,7 +13,7 @@ from assay.catalog.artifact import catalog_artifact
 from assay.enrich.bundled import binary, decode
 from assay.model import Graph
 
-from .native_components import member, wheel_by_prefix
+from .native_components import member, read_member_symbol, wheel_by_prefix
 from .native_components import versions as _versions
 
 BATCHES = ("untuned26.json", "untuned23.json", "untuned21.json", "untuned7.json", "untuned.json")
@@ -37,11 +37,7 @@ def _graph(prefix: str, platform: str = "linux") -> Graph:
 
 
 def _read(prefix: str, pattern: str, symbol: str, how: str) -> int | str | None:
-    data = member(_wheel(prefix), pattern)
-    info = binary.parse(data)
-    sym = info.symbol(symbol)
-    assert sym is not None
-    return decode.read_symbol(data, info, sym, how)
+    return read_member_symbol(_wheel(prefix), pattern, symbol, how)
 
 
 @pytest.mark.slow

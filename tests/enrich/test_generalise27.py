@@ -13,7 +13,7 @@ from assay.enrich.bundled import binary, decode
 from assay.model import Graph
 
 from .native_components import evidence as _evidence
-from .native_components import member, wheel_by_prefix
+from .native_components import read_member_symbol, wheel_by_prefix
 from .native_components import versions as _versions
 
 BATCHES = ("untuned27.json", "untuned.json")
@@ -32,11 +32,7 @@ def _wheel(prefix: str) -> Path:
 
 
 def _read(prefix: str, pattern: str, symbol: str, how: str) -> int | str | None:
-    data = member(_wheel(prefix), pattern)
-    info = binary.parse(data)
-    sym = info.symbol(symbol)
-    assert sym is not None
-    return decode.read_symbol(data, info, sym, how)
+    return read_member_symbol(_wheel(prefix), pattern, symbol, how)
 
 
 @cache
