@@ -745,14 +745,15 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
 
     def matching(pattern: bytes, needles: tuple[bytes, ...]) -> list[Symbol]:
         rx = re.compile(pattern)
-        names = [n for n in exports if any(x.decode("latin-1") in n for x in needles)
-                 and rx.fullmatch(n.encode("latin-1", "replace"))]
+        # (a MinGW file's COFF symbol table too: its C++ functions, primesieve::primesieve_version())
+        names = [n for n in dict.fromkeys(itertools.chain(exports, coff))
+                 if any(x.decode("latin-1") in n for x in needles) and rx.fullmatch(n.encode("latin-1", "replace"))]
         return [sym for sym in map(lookup, names) if sym]
 
     def counting(pattern: bytes) -> Counter[str]:
         rx = re.compile(pattern)
         counts: Counter[str] = Counter()
-        for n in exports:
+        for n in dict.fromkeys(itertools.chain(exports, coff)):
             hit = rx.match(n.encode("latin-1", "replace"))
             if hit:
                 counts[hit.group(1).decode("latin-1")] += 1

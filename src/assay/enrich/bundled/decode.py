@@ -554,6 +554,101 @@ def _aarch64_tagged_step(ins: int, pc: int, regs: dict[int, tuple[str, int]]) ->
     return True
 
 
+def filled_struct_returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[int, int, int] | None:
+    """The three bytes of a static struct that a function fills with constants and returns the
+    address of: the SDL satellite libraries' ``const SDL_version *IMG_Linked_Version(void)``
+    (``SDL_IMAGE_VERSION(&linked_version); return &linked_version;``), compiled to byte/halfword
+    stores of immediates. Straight-line code only (arm64, x86-64); the three bytes from the
+    returned address must all have been stored, and nothing else. Anything else: None."""
+    if sym.offset < 0 or sym.offset >= len(data):
+        return None
+    mem: dict[int, int] = {}
+
+    def put(addr: int, value: int, size: int) -> None:
+        for i in range(size):
+            mem[addr + i] = (value >> (8 * i)) & 0xFF
+
+    returned: int | None = None
+    off, vaddr = sym.offset, sym.vaddr
+    if info.machine == "aarch64":
+        regs: dict[int, tuple[str, int]] = {}
+        pos = off
+        for _ in range(16):
+            if pos + 4 > len(data):
+                return None
+            (ins,) = struct.unpack_from("<I", data, pos)
+            pc = vaddr + (pos - off)
+            pos += 4
+            rt, rn = ins & 0x1F, (ins >> 5) & 0x1F
+            if ins & 0xFFFFF01F == 0xD503201F:  # hints
+                continue
+            if ins in (0xD65F03C0, 0xD65F0BFF):  # ret
+                got = regs.get(0)
+                returned = got[1] if got is not None and got[0] == "addr" else None
+                break
+            if _aarch64_tagged_step(ins, pc, regs):
+                continue
+            if ins & 0xFF800000 == 0x91000000:  # add xd, xn, #imm
+                base = regs.get(rn)
+                imm = ((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)
+                if base is None or base[0] != "addr":
+                    return None
+                regs[rt] = ("addr", base[1] + imm)
+                continue
+            size = {0x39000000: 1, 0x79000000: 2, 0xB9000000: 4}.get(ins & 0xFFC00000)
+            if size is None:
+                return None  # strb / strh / str w, unsigned offset: nothing else modelled
+            base = regs.get(rn)
+            val = ("int", 0) if rt == 31 else regs.get(rt)
+            if base is None or base[0] != "addr" or val is None or val[0] != "int":
+                return None
+            put(base[1] + ((ins >> 10) & 0xFFF) * size, val[1], size)
+    elif info.machine == "x86_64":
+        pos, rax, eax = off, None, None
+        for _ in range(12):
+            if pos + 1 > len(data):
+                return None
+            pc = vaddr + (pos - off)
+            if _at(data, pos, b"\xf3\x0f\x1e\xfa"):
+                pos += 4
+            elif _at(data, pos, b"\x66\xc7\x05"):  # mov word [rip+d], imm16
+                disp, imm = struct.unpack_from("<iH", data, pos + 3)
+                put(pc + 9 + disp, imm, 2)
+                pos += 9
+            elif _at(data, pos, b"\xc6\x05"):  # mov byte [rip+d], imm8
+                disp, imm = struct.unpack_from("<iB", data, pos + 2)
+                put(pc + 7 + disp, imm, 1)
+                pos += 7
+            elif _at(data, pos, b"\xc7\x05"):  # mov dword [rip+d], imm32
+                disp, imm = struct.unpack_from("<iI", data, pos + 2)
+                put(pc + 10 + disp, imm, 4)
+                pos += 10
+            elif data[pos] == 0xB8:  # mov eax, imm32
+                eax = struct.unpack_from("<I", data, pos + 1)[0]
+                pos += 5
+            elif eax is not None and _at(data, pos, b"\x66\x89\x05"):  # mov word [rip+d], ax
+                put(pc + 7 + struct.unpack_from("<i", data, pos + 3)[0], eax, 2)
+                pos += 7
+            elif _at(data, pos, b"\x48\x8d\x05"):  # lea rax, [rip+d]
+                rax = pc + 7 + struct.unpack_from("<i", data, pos + 3)[0]
+                eax = None
+                pos += 7
+            elif rax is not None and _at(data, pos, b"\x66\xc7\x00"):  # mov word [rax], imm16
+                put(rax, struct.unpack_from("<H", data, pos + 3)[0], 2)
+                pos += 5
+            elif rax is not None and _at(data, pos, b"\xc6\x40"):  # mov byte [rax+d8], imm8
+                put(rax + struct.unpack_from("<b", data, pos + 2)[0], data[pos + 3], 1)
+                pos += 4
+            elif data[pos] == 0xC3:
+                returned = rax
+                break
+            else:
+                return None
+    if returned is None or sorted(mem) != [returned, returned + 1, returned + 2]:
+        return None
+    return mem[returned], mem[returned + 1], mem[returned + 2]
+
+
 def _aarch64_apple_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_ins: int = 32
                                   ) -> str | None:
     """The version an arm64 function formats from immediates before its first call, under Apple's
@@ -1294,14 +1389,17 @@ def aarch64_array_stores(data: bytes, off: int, vaddr: int, info: BinaryInfo, *,
     return None
 
 
-def x86_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_bytes: int = 96
-                     ) -> str | None:
+def x86_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_bytes: int = 96,
+                     win64: bool = False) -> str | None:
     """The text of a ``std::string`` an x86-64 C++ function returns, built in place as a libstdc++
     short string (the caller's object in rdi: its data pointer at +0 set to rdi+16, the length at
     +8, the characters at +16 on): ``grpc::Version[abi:cxx11]()`` is ``lea rdx, [rdi+16]; mov dword
     [rdi+16], "1.81"; mov [rdi], rdx; mov edx, ".1"; mov [rdi+20], dx; mov qword [rdi+8], 6; mov
     byte [rdi+22], 0; mov rax, rdi; ret``. Characters from immediates or 8-byte rip-relative loads;
-    anything else gives None."""
+    anything else gives None. ``win64``: MinGW's libstdc++ under the Windows convention, the
+    object in rcx (``lea rdx, [rcx+16]; mov byte [rcx+20], "1"; mov [rcx], rdx; ...``)."""
+    ob = 1 if win64 else 7  # the object's register: rcx or rdi
+    d8 = 0x40 | ob  # modrm [ob + disp8] with reg 0 (rax / eax / al); | 0x10 for rdx / edx / dl
     regs: dict[int, int] = {}  # rax 0, rdx 2: known values
     obj: dict[int, int] = {}   # byte offset in the object -> value
     points = False
@@ -1309,13 +1407,13 @@ def x86_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max
     while pos < end:
         if _at(data, pos, b"\xf3\x0f\x1e\xfa"):  # endbr64
             pos += 4
-        elif data[pos:pos + 3] in (b"\x48\x8d\x57", b"\x48\x8d\x47") and data[pos + 3] == 0x10:
+        elif _at(data, pos, b"\x48\x8d") and data[pos + 2] in (d8, d8 | 0x10) and data[pos + 3] == 0x10:
             regs.pop((data[pos + 2] >> 3) & 7, None)  # lea rdx/rax, [rdi+16]
             pos += 4
-        elif data[pos:pos + 3] in (b"\x48\x89\x17", b"\x48\x89\x07"):  # mov [rdi], rdx/rax
+        elif _at(data, pos, b"\x48\x89") and data[pos + 2] in (ob, ob | 0x10):  # mov [rdi], rdx/rax
             points = True
             pos += 3
-        elif _at(data, pos, b"\x48\x89\xf8"):  # mov rax, rdi
+        elif _at(data, pos, b"\x48\x89") and data[pos + 2] == 0xC0 | (ob << 3):  # mov rax, rdi
             pos += 3
         elif data[pos] in (0xB8, 0xBA):  # mov eax/edx, imm32
             regs[data[pos] - 0xB8] = struct.unpack_from("<I", data, pos + 1)[0]
@@ -1329,24 +1427,24 @@ def x86_short_string(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max
                 return None
             regs[(data[pos + 2] >> 3) & 7] = int.from_bytes(data[target:target + 8], "little")
             pos += 7
-        elif data[pos:pos + 2] == b"\xc7\x47":  # mov dword [rdi+d8], imm32
+        elif data[pos] == 0xC7 and data[pos + 1] == d8:  # mov dword [rdi+d8], imm32
             for i, b in enumerate(data[pos + 3:pos + 7]):
                 obj[data[pos + 2] + i] = b
             pos += 7
-        elif data[pos:pos + 3] == b"\x48\xc7\x47":  # mov qword [rdi+d8], simm32
+        elif _at(data, pos, b"\x48\xc7") and data[pos + 2] == d8:  # mov qword [rdi+d8], simm32
             value = struct.unpack_from("<i", data, pos + 4)[0] & _MASK64
             for i in range(8):
                 obj[data[pos + 3] + i] = (value >> (8 * i)) & 0xFF
             pos += 8
-        elif data[pos:pos + 3] == b"\x66\xc7\x47":  # mov word [rdi+d8], imm16
+        elif _at(data, pos, b"\x66\xc7") and data[pos + 2] == d8:  # mov word [rdi+d8], imm16
             for i, b in enumerate(data[pos + 4:pos + 6]):
                 obj[data[pos + 3] + i] = b
             pos += 6
-        elif data[pos:pos + 2] == b"\xc6\x47":  # mov byte [rdi+d8], imm8
+        elif data[pos] == 0xC6 and data[pos + 1] == d8:  # mov byte [rdi+d8], imm8
             obj[data[pos + 2]] = data[pos + 3]
             pos += 4
-        elif data[pos:pos + 2] in (b"\x89\x47", b"\x89\x57", b"\x88\x47", b"\x88\x57") or \
-                data[pos:pos + 3] in (b"\x48\x89\x47", b"\x48\x89\x57", b"\x66\x89\x47", b"\x66\x89\x57"):
+        elif (data[pos] in (0x89, 0x88) and data[pos + 1] in (d8, d8 | 0x10)) or \
+                (data[pos] in (0x48, 0x66) and data[pos + 1] == 0x89 and data[pos + 2] in (d8, d8 | 0x10)):
             # mov [rdi+d8], rax/rdx (8), eax/edx (4), ax/dx (2), al/dl (1)
             wide = data[pos] in (0x48, 0x66)
             modrm, disp = data[pos + (2 if wide else 1)], data[pos + (3 if wide else 2)]
@@ -2329,15 +2427,19 @@ def _x86_null_path(data: bytes, off: int, vaddr: int, *, win64: bool) -> int | N
                 regs.pop(b - 0x58, None)  # the caller's register restored
             pos += 1
         elif b == 0x41 and 0x50 <= data[pos + 1] <= 0x5F:  # push/pop r8..r15
+            if data[pos + 1] > 0x57:
+                regs.pop(data[pos + 1] - 0x50, None)  # (pop r12: 8 + 4)
             pos += 2
         elif b == 0x40 and 0x50 <= data[pos + 1] <= 0x5F:
             pos += 1  # an empty REX before a push/pop of a low register (MSVC's "rex push rbx")
         elif _at(data, pos, b"\x48\x83\xec") or _at(data, pos, b"\x48\x83\xc4"):  # sub/add rsp, imm8
             pos += 4
-        elif b == 0x48 and data[pos + 1] == 0x8D and data[pos + 2] & 0xC7 == 0x05:  # lea r64, [rip+d]
+        elif b in (0x48, 0x4C) and data[pos + 1] == 0x8D and data[pos + 2] & 0xC7 == 0x05:
+            # lea r64, [rip+d] (REX.R: r8..r15, GnuTLS's "lea VERSION, %r12")
             disp = struct.unpack_from("<i", data, pos + 3)[0]
+            reg = ((data[pos + 2] >> 3) & 7) | (8 if b & 4 else 0)
             pos += 7
-            regs[(data[pos - 5] >> 3) & 7] = vaddr + (pos - off) + disp
+            regs[reg] = vaddr + (pos - off) + disp
         elif b == 0x48 and data[pos + 1] == 0x85 and data[pos + 2] == 0xC0 | (arg << 3) | arg:
             pos += 3  # test arg, arg
             if data[pos] == 0x74:  # je rel8: the NULL argument's path
@@ -2346,8 +2448,10 @@ def _x86_null_path(data: bytes, off: int, vaddr: int, *, win64: bool) -> int | N
                 pos += 6 + struct.unpack_from("<i", data, pos + 2)[0]
             else:
                 return None
-        elif b == 0x48 and data[pos + 1] in (0x89, 0x8B) and data[pos + 2] >> 6 == 3:  # mov r64, r64
-            reg, rm = (data[pos + 2] >> 3) & 7, data[pos + 2] & 7
+        elif 0x48 <= b <= 0x4F and data[pos + 1] in (0x89, 0x8B) and data[pos + 2] >> 6 == 3:
+            # mov r64, r64 (REX.R extends the reg field, REX.B the r/m field)
+            reg = ((data[pos + 2] >> 3) & 7) | (8 if b & 4 else 0)
+            rm = (data[pos + 2] & 7) | (8 if b & 1 else 0)
             dst, src = (rm, reg) if data[pos + 1] == 0x89 else (reg, rm)
             if src not in regs:
                 return None

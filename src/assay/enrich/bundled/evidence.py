@@ -43,6 +43,7 @@ from assay.enrich.bundled.decode import (
     aarch64_array_stores,
     aarch64_short_string,
     aarch64_stores,
+    filled_struct_returned,
     null_arg_returned,
     read_symbol,
     x86_array_stores,
@@ -83,7 +84,7 @@ _VERSION_TEXT = re.compile(
 
 _VERSION_NEEDLES = (b"ersion", b"ERSION")
 _VERSION_NAME = re.compile(
-    rb"(?P<pre>[A-Za-z][A-Za-z0-9_]*?)_{0,2}(?:[Gg]et_?|GET_)?(?:[Ll]ib_?|LIB_?)?(?:[Ll]inked_?|LINKED_)?"
+    rb"(?P<pre>[A-Za-z][A-Za-z0-9_]*?)_{0,2}(?:[Gg]et_?|GET_)?(?:[Ll]ib(?:rary)?_?|LIB(?:RARY)?_?)?(?:[Ll]inked_?|LINKED_)?"
     rb"(?:[Vv]ersion|VERSION)(?:_?(?:[Gg]et_)?(?:[Ss]tring|STRING|[Ss]tr|STR|[Nn]umber|NUMBER|[Nn]um|NUM|[Tt]ext|"
     rb"[Ii]nfo|[Ss]hort|SHORT|[Ff]ull|FULL))?")
 # "const char *X_check_version(const char *req)": NULL gives the library's version (GNU libraries)
@@ -91,9 +92,11 @@ _CHECK_VERSION = re.compile(rb"(?P<pre>[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)??)_
 # a C++ member or namespace function taking no arguments: ns::Class::Version(), ns::GetVersion()
 _CXX_VERSION = re.compile(
     rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,3}?)(?P<n>[0-9]{1,2})"
-    rb"(?P<fn>(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?)"
+    rb"(?P<fn>(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?|[a-z][a-z0-9]{1,30}_)?(?:[Vv]ersion|VERSION)"
+    rb"(?:[Ss]tring|[Ss]tr)?)"
     rb"(?:B5cxx11)?Ev")
-_CXX_FN = re.compile(r"(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?)?(?:[Vv]ersion|VERSION)"
+# (or the namespace's name in lower case: primesieve::primesieve_version())
+_CXX_FN = re.compile(r"(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?|[a-z][a-z0-9]{1,30}_)?(?:[Vv]ersion|VERSION)"
                      r"(?:[Ss]tring|[Ss]tr)?")
 # a C library compiled inside a C++ namespace (DuckDB's duckdb_lz4::LZ4_versionString(), SAP's
 # lttc::LZ4_versionString()): its C function under the namespace, taking no arguments
@@ -126,7 +129,8 @@ def _norm(text: str) -> str:
 
 # what may stand between a library's prefix and "version" in its own version function's name:
 # anything else names the version of something else (fribidi_unicode_version is Unicode's)
-_TAILS = {"", "lib", "library", "get", "get_library", "codec", "access", "release", "package", "pkg"}
+_TAILS = {"", "lib", "library", "get", "get_library", "codec", "access", "release", "package", "pkg",
+          "engine"}  # (graphite2's gr_engine_version: the library is its engine)
 
 
 def _tail_ok(pre: str, key: str) -> bool:
@@ -232,6 +236,16 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
     claims: list[Claim] = []
     for sym in symbols:
         raw = sym.name.encode("latin-1")
+        if (tm := _TRIPLET.fullmatch(raw)) is not None:
+            # three constants, one per part (GLib's glib_major_version, glib_minor_version,
+            # glib_micro_version): the library the prefix names, or the file's own
+            pre = tm.group("pre").decode("latin-1")
+            lib = _tie_prefix(pre, m)
+            if lib is None and own is not None and own_key and _ties_file(pre, own_key):
+                lib = own
+            if lib is not None:
+                claims += _triplet(path, data, info, pre, lib)
+            continue
         nm = _CHECK_VERSION.fullmatch(raw) or _CXX_VERSION.fullmatch(raw) or _VERSION_NAME.fullmatch(raw)
         wrapped = False
         if nm is None and _CXX_WRAPPED.fullmatch(raw):
@@ -257,7 +271,7 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             names = names[:-1]
             if fn is None or any(_NOT_RELEASE.search(n.replace("API", "")) for n in names):
                 continue
-            if fn.group("own") and fn.group("own").lower() not in {n.lower() for n in names}:
+            if fn.group("own") and fn.group("own").lower().rstrip("_") not in {n.lower() for n in names}:
                 continue  # QPDF::QPDFVersion() is QPDF's; QPDFWriter::getFinalVersion() is not
             pre = names[0]
         elif wrapped:
@@ -316,6 +330,27 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
                 claims.append(Claim(claim.library, claim.version, claim.evidence, claim.weight, static=True)
                               if static else claim)
     return claims
+
+
+_TRIPLET = re.compile(rb"(?P<pre>[a-z][a-z0-9]{1,15})_major_version")
+
+
+def _triplet(path: str, data: bytes, info: BinaryInfo, pre: str, lib: Library) -> list[Claim]:
+    for part in info.slices or [info]:
+        names = [f"{pre}_major_version", f"{pre}_minor_version", f"{pre}_micro_version"]
+        syms = [part.symbol(n) for n in names]
+        if syms[2] is None:
+            names[2] = f"{pre}_patch_version"
+            syms[2] = part.symbol(names[2])
+        if any(s is None or (s.is_func and part.format == "elf") or s.size not in (0, 4) for s in syms):
+            # (Mach-O symbol tables do not say which names are data)
+            continue
+        nums = [read_symbol(data, part, s, "int") for s in syms if s is not None]
+        if all(isinstance(n, int) and 0 <= n < 1000 for n in nums) and nums[0]:
+            v = ".".join(map(str, nums))
+            return [Claim(lib, v, Evidence("version-symbol", path, ", ".join(
+                f"{n} = {x}" for n, x in zip(names, nums)), "version"), W_OWN_API)]
+    return []
 
 
 _API_COUNT = rb"([a-z][a-z0-9]{2,15}_)[A-Za-z0-9]"
@@ -440,9 +475,10 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
                 claim = _corroborated(path, data, info, sym, lib, value, f"{sym.name}() = {value:#x}")
                 if claim is not None or info.machine not in ("x86_64", "aarch64"):
                     return claim
-            if info.machine == "x86_64" and sym.name.startswith("_Z") and info.format == "elf":
-                # a C++ function returning a std::string it builds (libstdc++'s short string)
-                text = x86_short_string(data, sym.offset, sym.vaddr, info)
+            if info.machine == "x86_64" and sym.name.startswith("_Z"):
+                # a C++ function returning a std::string it builds (libstdc++'s short string; in a
+                # PE file, MinGW's, the object in rcx)
+                text = x86_short_string(data, sym.offset, sym.vaddr, info, win64=info.format == "pe")
                 v = version_from_text(text, lib) if text else None
                 if v:
                     return Claim(lib, v, Evidence("version-function", path, f"{sym.name}() = {text!r}",
@@ -477,6 +513,12 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
                     if v:
                         return Claim(lib, v, Evidence("version-function", path, f"{sym.name}() = {text!r}",
                                                       "version"), W_OWN_API)
+            if sym.is_func and (three := filled_struct_returned(data, info, sym)) is not None \
+                    and 0 < three[0] < 100:
+                # a static struct of three bytes filled and returned (SDL_image's IMG_Linked_Version)
+                return Claim(lib, ".".join(map(str, three)), Evidence(
+                    "version-function", path, f"{sym.name}() fills and returns {{{', '.join(map(str, three))}}}",
+                    "version"), W_OWN_API)
             if sym.is_func and info.format == "elf":
                 return None
         # a data object: a string, a pointer to one, or an integer
