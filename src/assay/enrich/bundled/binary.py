@@ -747,7 +747,8 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
         rx = re.compile(pattern)
         # (a MinGW file's COFF symbol table too: its C++ functions, primesieve::primesieve_version())
         names = [n for n in dict.fromkeys(itertools.chain(exports, coff))
-                 if any(x.decode("latin-1") in n for x in needles) and rx.fullmatch(n.encode("latin-1", "replace"))]
+                 if any(x.decode("latin-1") in n for x in needles)
+                 and rx.fullmatch(n.encode("latin-1", "replace"))]
         return [sym for sym in map(lookup, names) if sym]
 
     def counting(pattern: bytes) -> Counter[str]:

@@ -96,8 +96,8 @@ _CXX_VERSION = re.compile(
     rb"(?:[Ss]tring|[Ss]tr)?)"
     rb"(?:B5cxx11)?Ev")
 # (or the namespace's name in lower case: primesieve::primesieve_version())
-_CXX_FN = re.compile(r"(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?|[a-z][a-z0-9]{1,30}_)?(?:[Vv]ersion|VERSION)"
-                     r"(?:[Ss]tring|[Ss]tr)?")
+_CXX_FN = re.compile(r"(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?|[a-z][a-z0-9]{1,30}_)?"
+                     r"(?:[Vv]ersion|VERSION)(?:[Ss]tring|[Ss]tr)?")
 # a C library compiled inside a C++ namespace (DuckDB's duckdb_lz4::LZ4_versionString(), SAP's
 # lttc::LZ4_versionString()): its C function under the namespace, taking no arguments
 _CXX_WRAPPED = re.compile(rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,2}?)(?P<n>[0-9]{1,2})"
@@ -349,7 +349,7 @@ def _triplet(path: str, data: bytes, info: BinaryInfo, pre: str, lib: Library) -
         if all(isinstance(n, int) and 0 <= n < 1000 for n in nums) and nums[0]:
             v = ".".join(map(str, nums))
             return [Claim(lib, v, Evidence("version-symbol", path, ", ".join(
-                f"{n} = {x}" for n, x in zip(names, nums)), "version"), W_OWN_API)]
+                f"{n} = {x}" for n, x in zip(names, nums, strict=True)), "version"), W_OWN_API)]
     return []
 
 
@@ -516,9 +516,10 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
             if sym.is_func and (three := filled_struct_returned(data, info, sym)) is not None \
                     and 0 < three[0] < 100:
                 # a static struct of three bytes filled and returned (SDL_image's IMG_Linked_Version)
+                shown = ", ".join(map(str, three))
                 return Claim(lib, ".".join(map(str, three)), Evidence(
-                    "version-function", path, f"{sym.name}() fills and returns {{{', '.join(map(str, three))}}}",
-                    "version"), W_OWN_API)
+                    "version-function", path, f"{sym.name}() fills and returns {{{shown}}}", "version"),
+                    W_OWN_API)
             if sym.is_func and info.format == "elf":
                 return None
         # a data object: a string, a pointer to one, or an integer
