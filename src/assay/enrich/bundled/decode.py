@@ -139,7 +139,9 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         # the constant a function requires its first argument to equal
         if info.machine == "aarch64":
             return _aarch64_cmp_arg2(data, sym.offset, sym.vaddr, info, arg=0)
-        return _x86_cmp_arg1(data, sym.offset) if info.machine == "x86_64" and info.format == "elf" else None
+        if info.machine == "x86_64":
+            return _x86_cmp_arg1(data, sym.offset, win64=info.format == "pe")
+        return None
     if how == "cmp-arg2":
         if info.machine == "aarch64":
             return _aarch64_cmp_arg2(data, sym.offset, sym.vaddr, info)
@@ -814,13 +816,14 @@ def _x86_frame_store(data: bytes, pos: int, *, keep: int) -> int | None:
     return None
 
 
-def _x86_cmp_arg1(data: bytes, off: int) -> int | None:
+def _x86_cmp_arg1(data: bytes, off: int, *, win64: bool = False) -> int | None:
     """The constant a function requires its first argument to equal, compared before anything
     else: ``if (compiled_with != MY_VERSION) fail`` compiled as ``cmp edi, imm32; jne|je`` after
     a plain prologue (protobuf 22+'s ``VerifyVersion(int, const char*)``, whose constant is
     GOOGLE_PROTOBUF_VERSION). Nothing but pushes, stack adjustments, spills of other
     arguments and the stack protector's canary (loaded from fs:0x28, stored in the frame) may
-    come first."""
+    come first. ``win64``: the first argument is ecx (MSVC's ``cmp ecx, imm32; je``)."""
+    cmp = b"\x81\xf9" if win64 else b"\x81\xff"
     pos, end = off, min(off + 64, len(data) - 12)
     while pos < end:
         b = data[pos]
@@ -834,13 +837,13 @@ def _x86_cmp_arg1(data: bytes, off: int) -> int | None:
             pos += 4  # sub rsp, imm8
         elif _at(data, pos, b"\x48\x81\xec"):
             pos += 7  # sub rsp, imm32
-        elif (n := _x86_frame_store(data, pos, keep=7)) is not None:
+        elif not win64 and (n := _x86_frame_store(data, pos, keep=7)) is not None:
             pos += n  # mov [rsp+disp], r64 (not rdi): a spill, or the stack protector's canary
         elif _at(data, pos, b"\x64\x48\x8b\x04\x25\x28\x00\x00\x00"):
             pos += 9  # mov rax, fs:0x28 (the stack protector's canary)
         elif _at(data, pos, b"\x31\xc0"):
             pos += 2  # xor eax, eax
-        elif _at(data, pos, b"\x81\xff") and (data[pos + 6] in (0x74, 0x75) or
+        elif _at(data, pos, cmp) and (data[pos + 6] in (0x74, 0x75) or
                                               data[pos + 6:pos + 8] in (b"\x0f\x84", b"\x0f\x85")):
             return struct.unpack_from("<i", data, pos + 2)[0]  # cmp edi, imm32; jne|je
         else:
@@ -2899,6 +2902,27 @@ def pe_tagged_records(data: bytes | mmap.mmap, info: BinaryInfo, tags: list[tupl
                             packed in struct.unpack_from("<2I", data, at - 8):
                         out.setdefault(tag, []).append(off)
                 i = data.find(needle, i + 1, hi)
+    return out
+
+
+def pe_u16_records(data: bytes | mmap.mmap, info: BinaryInfo, tag: int, step: int, *,
+                   most: int = 4) -> set[tuple[int, int, int]]:
+    """64-bit PE: the (major, minor, micro) uint16 triples ``step`` bytes before each 8-aligned
+    absolute pointer to the text at file offset ``tag`` in the file's data (libusb's static
+    ``libusb_version`` record: four uint16, then pointers to its rc text and to its URL)."""
+    if info.format != "pe" or info.machine != "x86_64" or step < 6:
+        return set()
+    va = _file_vaddr(data, info, tag)
+    if va is None:
+        return set()
+    needle = struct.pack("<Q", va)
+    out: set[tuple[int, int, int]] = set()
+    for lo, hi in info.data_ranges:
+        i = data.find(needle, lo, hi)
+        while i != -1 and len(out) < most:
+            if i % 8 == 0 and i - step >= lo:
+                out.add(struct.unpack_from("<3H", data, i - step))
+            i = data.find(needle, i + 1, hi)
     return out
 
 

@@ -34,6 +34,7 @@ from assay.enrich.bundled.binary import (
 )
 from assay.enrich.bundled.decode import (
     pe_tagged_records,
+    pe_u16_records,
     read_symbol,
     x86_format_records,
     x86_immediate_text,
@@ -128,6 +129,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     records: list[tuple[Library, StringReader, int]] = []  # tags of static records holding the version
     formats: list[tuple[Library, StringReader, int]] = []  # formats passed a record's version text
     siblings: list[tuple[Library, StringReader, int]] = []  # texts whose loader's caller calls a setter
+    u16s: list[tuple[Library, StringReader, int]] = []  # texts a record with uint16 parts points to
     seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
     if m.anchors is not None:
         for start, end, at, stop, anchor in _anchor_hits(m, data, info.data_ranges, seen):
@@ -156,6 +158,10 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 if reader.record:
                     if data[at - 1:at] == b"\0" and anchor.endswith(b"\0"):
                         records.append((lib, reader, at))
+                    continue
+                if reader.u16_before:
+                    if data[at - 1:at] == b"\0" and anchor.endswith(b"\0") and len(u16s) < 4:
+                        u16s.append((lib, reader, at))
                     continue
                 if reader.entry:
                     # a whole name (the anchor ends with its NUL)
@@ -227,6 +233,17 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 add(lib, version, Evidence("version-string", path, f"held by a record beside '{shown}', "
                                            f"with its packed number: {text}", "version"))
                 break
+
+    # the version's parts as uint16 in a static record pointing to a text of the library's (PE)
+    for lib, reader, at in u16s:
+        if any(v is not None for v in found.get(_key(lib), ())):
+            continue
+        triples = pe_u16_records(data, info, at, reader.u16_before)
+        if len(triples) == 1 and (t := next(iter(triples)))[0] and all(n < 1000 for n in t):
+            version = ".".join(map(str, t))
+            shown = reader.anchor.decode("latin-1").strip("\0")
+            add(lib, version, Evidence("version-string", path, f"held as uint16 by a record pointing to "
+                                       f"'{shown}': {version}", "version"))
 
     # a version text whose record's getter the code calls to fill a format naming the library
     # (curl's "ngtcp2/%s nghttp3/%s"), where no symbol names the getter
@@ -589,9 +606,22 @@ def _refined(name: str, versions: list[str], by_version: dict[str | None, list[E
         if len(longer) != 1 or v not in by_version:
             continue
         w = longer[0]
+        if _GIT_DEV.fullmatch(w[len(v):]) and any(e.kind == "build-path" and _TAG_TREE.search(e.detail)
+                                                  for e in by_version[v]):
+            # a "-DEV"/"_DEV" text from the git tree of the release's own tag, which vcpkg fetched
+            # (buildtrees/curl/src/url-8_17_0-<hash>.clean): curl and libssh2 keep the mark in git
+            # and drop it only in their release tarballs, so the code is the release
+            by_version[v] = by_version[v] + [e for e in by_version.pop(w) if e not in by_version[v]]
+            weight[(name, v)] = weight.get((name, v), 0) + weight.pop((name, w), 0)
+            continue
         by_version[w] = by_version[w] + [e for e in by_version.pop(v) if e not in by_version[w]]
         weight[(name, w)] = weight.get((name, w), 0) + weight.pop((name, v), 0)
     return [v for v in versions if v in by_version]
+
+
+_GIT_DEV = re.compile(r"[-_]DEV")
+# vcpkg's source folder, fetched from a git ref (the release's tag): buildtrees/<port>/src/<ref>-<hash>
+_TAG_TREE = re.compile(r"/buildtrees/[^/]+/src/")
 
 
 def _names_itself(symbol: str, lib: Library) -> bool:

@@ -53,6 +53,11 @@ class StringReader:
     # reads the version (group 1) in the text rendered at a call site; the regex above only
     # checks the data at the anchor (the format and what surrounds it)
     printf: re.Pattern[str] | None = None
+    # >0: the anchor is a whole text (NUL before it, its own NUL ending it) that a static record
+    # points to, and the record holds the version as three uint16 (major, minor, micro) this many
+    # bytes before that pointer (64-bit PE: libusb's {1, 0, 26, nano, rc, "http://libusb.info"}
+    # where no symbol names libusb_get_version); the regex only checks the text at the anchor
+    u16_before: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +296,8 @@ def _compile_library(entry: dict, kind: str) -> Library:
                                             format_arg=int(v.get("format_arg", 0)),
                                             sibling_stores=tuple(v.get("sibling_stores", ())),
                                             value=re.compile(v["value"]) if "value" in v else None,
-                                            printf=re.compile(v["printf"]) if "printf" in v else None))
+                                            printf=re.compile(v["printf"]) if "printf" in v else None,
+                                            u16_before=int(v.get("u16_before", 0))))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
