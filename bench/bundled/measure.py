@@ -134,6 +134,7 @@ LATER_BATCHES = [
     ("untuned30.json", "thirtieth batch, all three platforms, unranked projects, hold-out set"),
     ("untuned31.json", "thirty-first batch, all three platforms, unranked projects, hold-out set"),
     ("untuned32.json", "thirty-second batch, all three platforms, unranked projects, hold-out set"),
+    ("untuned34.json", "thirty-fourth batch, all three platforms, unranked projects, hold-out set"),
 ]
 
 
