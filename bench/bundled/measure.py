@@ -135,6 +135,7 @@ LATER_BATCHES = [
     ("untuned31.json", "thirty-first batch, all three platforms, unranked projects, hold-out set"),
     ("untuned32.json", "thirty-second batch, all three platforms, unranked projects, hold-out set"),
     ("untuned33.json", "thirty-third batch, all three platforms, unranked projects, hold-out set"),
+    ("untuned34.json", "thirty-fourth batch, all three platforms, unranked projects, hold-out set"),
 ]
 
 
