@@ -52,6 +52,7 @@ class BinaryInfo:
     _names: frozenset[bytes] | None = None  # every symbol name, for a cheap "is it there?"
     _lookup: Callable[[str], Symbol | None] | None = None
     _v2o: Callable[[int], int | None] | None = None  # virtual address -> file offset
+    _o2v: Callable[[int], int | None] | None = None  # file offset -> virtual address (Mach-O)
     _ptr: Callable[[int], int | None] | None = None  # address of a pointer -> address it holds
     # sections by name: (file offset, size); ELF and PE names, Mach-O section names
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -73,6 +74,10 @@ class BinaryInfo:
         if self._v2o is None:
             return None
         return self._v2o(vaddr)
+
+    def vaddr_of(self, offset: int) -> int | None:
+        """The virtual address of a file offset (Mach-O; None where not known)."""
+        return self._o2v(offset) if self._o2v is not None else None
 
     def pointer_at(self, vaddr: int) -> int | None:
         if self._ptr is None:
@@ -120,6 +125,7 @@ class BinaryInfo:
         """Drop the lookups (they hold the binary's bytes): what stays is the summary above, so a
         scan of many binaries keeps none of their bytes alive."""
         self._names = self._lookup = self._v2o = self._ptr = None
+        self._o2v = None
         self._matching = self._counting = self._present = self._spelled = None
         for part in self.slices:
             part.release()
@@ -828,6 +834,7 @@ def _parse_macho(data: bytes) -> BinaryInfo:
         # by the version readers, which need its machine)
         fat._lookup = first._lookup
         fat._v2o = first._v2o
+        fat._o2v = first._o2v
         fat._ptr = first._ptr
         fat._matching = first._matching
         fat._counting = first._counting
@@ -896,7 +903,14 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
                 return vaddr - va + fo
         return None
 
+    def o2v(off: int) -> int | None:
+        for va, size, fo in segs:
+            if fo <= off < fo + size:
+                return off - fo + va
+        return None
+
     info._v2o = v2o
+    info._o2v = o2v
 
     def lookup(name: str) -> Symbol | None:
         if symtab is None:

@@ -1290,6 +1290,10 @@ def _x86_setup_length(data: bytes, pos: int) -> int | None:
         return at + 3 - pos  # add / sub rsp, imm8
     if op == 0xC7 and modrm == 0x44 and data[at + 2] == 0x24:
         return at + 8 - pos  # mov dword [rsp + d8], imm32
+    if op == 0x89 and modrm & 0xC7 == 0x44 and data[at + 2] == 0x24:
+        return at + 4 - pos  # mov [rsp + d8], r (MSVC zeroing the out-values: SDL_ttf's getters)
+    if op in (0x31, 0x33) and modrm >> 6 == 3 and (modrm >> 3) & 7 == modrm & 7:
+        return at + 2 - pos  # xor r, r
     if op == 0x8D and modrm & 0xC7 == 0x44 and data[at + 2] == 0x24:
         return at + 4 - pos  # lea r, [rsp + d8]
     return None
@@ -2610,6 +2614,76 @@ def _saved_register(data: bytes | mmap.mmap, off: int) -> int:
     if data[off] == 0x40 and data[off + 1] in _SAVED:
         return 2
     return 0
+
+
+def aarch64_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tuple[int, ...]],
+                        *, most: int = 4) -> dict[int, list[int]]:
+    """arm64: what :func:`x86_loads_after` gives on x86-64, per (target, window[, before]): the file
+    offsets of the constants the code builds with ``adrp``/``add`` within ``window`` bytes after it
+    builds the address of the constant at file offset ``target`` (hwloc's "hwlocVersion" key, then
+    HWLOC_VERSION), then, with ``before``, those built within that many bytes before, nearest
+    first. One pass over the text section's ``adrp`` instructions; an ``add`` must follow its
+    ``adrp`` within four instructions."""
+    text = info.sections.get("__text") or info.sections.get(".text")
+    if info.machine != "aarch64" or text is None or not targets:
+        return {}
+    lo, size = text
+    text_va = _file_vaddr(data, info, lo) if info.format != "macho" else None
+    if text_va is None:
+        text_va = _macho_vaddr(info, lo)
+    if text_va is None:
+        return {}
+    wanted: dict[int, tuple[int, int, int]] = {}
+    for target, window, *rest in targets:
+        va = _macho_vaddr(info, target) if info.format == "macho" else _file_vaddr(data, info, target)
+        if va is not None:
+            wanted.setdefault(va, (target, window, rest[0] if rest else 0))
+    if not wanted:
+        return {}
+    hi = lo + size - size % 4
+    # every adrp/add pair: (file offset of the add, address built)
+    built: list[tuple[int, int]] = []
+    mv = memoryview(data)[lo:hi]
+    for i, (ins,) in enumerate(struct.iter_unpack("<I", mv)):
+        if ins & 0x9F000000 != 0x90000000:
+            continue
+        rd = ins & 0x1F
+        imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+        if imm & (1 << 20):
+            imm -= 1 << 21
+        page = ((text_va + 4 * i) & ~0xFFF) + (imm << 12)
+        for j in range(i + 1, min(i + 5, size // 4)):
+            (nxt,) = struct.unpack_from("<I", data, lo + 4 * j)
+            if nxt & 0xFF800000 == 0x91000000 and (nxt >> 5) & 0x1F == rd and not (nxt >> 22) & 1:
+                built.append((lo + 4 * j, page + ((nxt >> 10) & 0xFFF)))
+                break
+    out: dict[int, list[int]] = {}
+    for k, (at, va) in enumerate(built):
+        if va not in wanted:
+            continue
+        target, window, before = wanted[va]
+        loads = out.setdefault(target, [])
+        for at2, va2 in built[k + 1:]:
+            if at2 - at > window or len(loads) >= most:
+                break
+            off = _macho_offset(info, va2) if info.format == "macho" else info.offset_of(va2)
+            if off is not None and off != target:
+                loads.append(off)
+        for at2, va2 in reversed(built[:k]):
+            if at - at2 > before or len(loads) >= most:
+                break
+            off = _macho_offset(info, va2) if info.format == "macho" else info.offset_of(va2)
+            if off is not None and off != target:
+                loads.append(off)
+    return out
+
+
+def _macho_vaddr(info: BinaryInfo, off: int) -> int | None:
+    return info.vaddr_of(off)
+
+
+def _macho_offset(info: BinaryInfo, va: int) -> int | None:
+    return info.offset_of(va)
 
 
 def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tuple[int, ...]],

@@ -147,7 +147,17 @@ def _tie_prefix(pre: str, m: LibraryMatcher) -> Library | None:
     for prefix, lib in m.by_prefix:
         if _tail_ok(pre, prefix):
             return lib
+    # a vendored copy's names under a namespace tag glued on (nanoarrow's NANOARROW_NAMESPACE:
+    # cudfArrowNanoarrowVersion is ArrowNanoarrowVersion): the tag, lower case, then the prefix
+    tagged = _NAMESPACE_TAG.fullmatch(pre)
+    if tagged is not None:
+        for prefix, lib in m.by_prefix:
+            if prefix[:1].isupper() and _tail_ok(tagged.group("rest"), prefix):
+                return lib
     return None
+
+
+_NAMESPACE_TAG = re.compile(r"[a-z][a-z0-9]{1,11}(?P<rest>[A-Z][A-Za-z0-9_]+)")
 
 
 def _ties_file(pre: str, key: str) -> bool:
@@ -246,7 +256,12 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             if lib is not None:
                 claims += _triplet(path, data, info, pre, lib)
             continue
-        nm = _CHECK_VERSION.fullmatch(raw) or _CXX_VERSION.fullmatch(raw) or _VERSION_NAME.fullmatch(raw)
+        cm = _CXX_VERSION.fullmatch(raw)
+        if cm is not None and (own_ns := cm.group("own")) and own_ns.endswith(b"_") and \
+                own_ns[:-1].decode("latin-1").lower() not in \
+                {n.lower() for n in _cxx_names(sym.name[3:-2].removesuffix("B5cxx11"))[:-1]}:
+            cm = None  # duckdb::utf8proc_version(): a C library's function inside a namespace
+        nm = _CHECK_VERSION.fullmatch(raw) or cm or _VERSION_NAME.fullmatch(raw)
         wrapped = False
         if nm is None and _CXX_WRAPPED.fullmatch(raw):
             # the C name under the namespace, its lengths checked, read as that C function

@@ -33,6 +33,7 @@ from assay.enrich.bundled.binary import (
     version_resource,
 )
 from assay.enrich.bundled.decode import (
+    aarch64_loads_after,
     pe_tagged_records,
     pe_u16_records,
     read_symbol,
@@ -60,7 +61,9 @@ from assay.model import Evidence
 
 # a release, with one extra (1.2.1-dev, 3.0.0rc1), or a build git describes after its tag
 # (1.16.0-187-g01a78fbc3)
-_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?(?:[-.+~_][0-9A-Za-z.]+)?(?:-g[0-9a-f]{6,40})?$")
+# (a pre-release's tag may run on into a build mark: hwloc's "2.11.2rc2-git")
+_VERSIONISH = re.compile(r"^[0-9]+(?:\.[0-9]+)*(?:[a-z]|(?:rc|alpha|beta|pre)[0-9]+)?"
+                         r"(?:[-.+~_][0-9A-Za-z.]+)?(?:-g[0-9a-f]{6,40})?$")
 _MAX_PER_ANCHOR = 64  # a string repeated thousands of times proves nothing more
 
 
@@ -86,6 +89,7 @@ _SYMBOL_WEIGHT = 1000  # a library's own version API outweighs any number of str
 
 # folders where wheel repair tools put the libraries they graft (auditwheel, delvewheel, delocate)
 _GRAFTED = re.compile(r"(?:^|/)(?:[^/]+\.libs|\.dylibs|\.libs)/[^/]+$")
+_FRAMEWORK = re.compile(r"(?:^|/)(?P<name>[A-Za-z0-9_+-]+)\.framework/(?:Versions/[^/]+/)?(?P=name)$")
 
 
 def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
@@ -95,6 +99,11 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     if info is None:
         return None
     basename = path.rsplit("/", 1)[-1]
+    # a macOS framework's binary is named like its framework, without "lib" or ".dylib"
+    # (SDL2_mixer.framework/Versions/A/Frameworks/wavpack.framework/Versions/A/wavpack): the
+    # library's file name, for naming it, is the framework's
+    fw = _FRAMEWORK.search(path) if info.format == "macho" else None
+    libname = f"lib{fw.group('name')}.dylib" if fw else basename
     # library -> version (None = presence only) -> evidence; and how strongly each version is backed
     found: dict[str, dict[str | None, list[Evidence]]] = {}
     weight: dict[tuple[str, str], int] = {}
@@ -112,7 +121,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
 
     # what the file name / SONAME says it is (decided below, once the content has spoken)
     named: list[tuple[Library, Evidence]] = []
-    for lib in m.libraries_for_file(basename):
+    for lib in m.libraries_for_file(libname):
         named.append((lib, Evidence("file-name", path, basename, "presence")))
     if info.soname and not is_extension_module(basename):
         # (a Python extension module's internal name is the module's own: uuid-utils'
@@ -191,7 +200,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     # (libpng's mismatch message, hwloc's "hwlocVersion" info): read where the code loads it
     beside = [(lib, reader, at) for lib, reader, at in beside
               if not any(v is not None for v in found.get(_key(lib), ()))][:8]  # not read already
-    loads = x86_loads_after(data, info, [(at, reader.beside, reader.before) for _lib, reader, at in beside])
+    loads_after = aarch64_loads_after if info.machine == "aarch64" else x86_loads_after
+    loads = loads_after(data, info, [(at, reader.beside, reader.before) for _lib, reader, at in beside])
     for lib, reader, at in beside:
         shown = reader.anchor.decode("latin-1").strip()
         for off in loads.get(at, ()):
@@ -348,8 +358,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
 
     # generic evidence (no entry per library): version functions, build paths, symbol prefixes,
     # package notes, VERSIONINFO, build-information blocks
-    key = file_key(basename) or (file_key(info.soname.rsplit("/", 1)[-1]) if info.soname else None)
-    own_lib = named[0][0] if named else (generic_library(_generic_name(basename, info.soname, key,
+    key = file_key(libname) or (file_key(info.soname.rsplit("/", 1)[-1]) if info.soname else None)
+    own_lib = named[0][0] if named else (generic_library(_generic_name(libname, info.soname, key,
                                                                        _product_name(data, info)))
                                          if key else None)
 
