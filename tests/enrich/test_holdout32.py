@@ -121,3 +121,17 @@ def test_namespace_named_version_function_on_three_platforms() -> None:
     for platform in ("linux", "mac", "win"):
         found = {c.version for c in native(_graph("primecountpy-", platform)) if c.name == "primesieve"}
         assert found == {"12.11"}, platform
+
+
+@pytest.mark.slow
+def test_sqlcipher_and_dear_imgui() -> None:
+    # SQLCipher's sqlcipher_version() loads "4.5.7" (and "community") for its "%s %s" (x86-64
+    # Linux, a local symbol); the Windows build of the same project keeps the texts beside the
+    # format; both files hold SQLite 3.45.3 too, which stays SQLite's
+    for platform in ("linux", "win"):
+        g = _graph("mmex_lib-", platform)
+        assert {c.version for c in native(g) if c.name == "sqlcipher"} == {"4.5.7"}, platform
+        assert {c.version for c in native(g) if c.name == "sqlite"} == {"3.45.3"}, platform
+    # Dear ImGui's about text, "Dear ImGui 1.92.6 (19261)", in playarea's macOS and Windows programs
+    for platform in ("mac", "win"):
+        assert {c.version for c in native(_graph("playarea-", platform)) if c.name == "imgui"} == {"1.92.6"}

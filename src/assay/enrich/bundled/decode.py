@@ -56,7 +56,9 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
     if how == "record-str":
         return _x86_version_record(data, info, sym)
     if how == "loads-str":
-        return _aarch64_loaded_version(data, info, sym) if info.machine == "aarch64" else None
+        if info.machine == "aarch64":
+            return _aarch64_loaded_version(data, info, sym)
+        return _x86_loaded_version(data, info, sym) if info.machine == "x86_64" else None
     if how.startswith("fields@"):
         # a getter copying an object's fields through its pointer arguments, the object filled with
         # constants by the named constructor (FreeType: FT_Library_Version reads what FT_New_Library
@@ -186,6 +188,25 @@ def _aarch64_loaded_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_i
             pages.pop(rd, None)
         elif ins & 0xFFFFFC1F == 0xD65F0000:  # ret
             break
+    return found.pop() if len(found) == 1 else None
+
+
+def _x86_loaded_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes: int = 96) -> str | None:
+    """x86-64: the one version-shaped text a version function loads (``lea r64, [rip + d]`` over
+    its first ``max_bytes``, up to its first ``ret``): SQLCipher's ``sqlcipher_version()``,
+    ``sqlite3_mprintf("%s %s", CIPHER_VERSION_NUMBER, CIPHER_VERSION_BUILD)``. None when it loads
+    no such text or two different ones."""
+    size = sym.size if 0 < sym.size <= max_bytes else max_bytes
+    end = min(sym.offset + size, len(data) - 7)
+    found: set[str] = set()
+    for q in _LEA_RIP.finditer(data, sym.offset, end):
+        ret = data.find(b"\xc3", sym.offset, q.start())
+        if ret != -1 and sym.size <= 0:
+            break  # (without a size: up to the first byte that may be a ret)
+        (disp,) = struct.unpack_from("<i", data, q.start() + 3)
+        text = _str_at(data, info, sym.vaddr + (q.start() - sym.offset) + 7 + disp)
+        if text is not None and _VERSION_TEXT.fullmatch(text):
+            found.add(text)
     return found.pop() if len(found) == 1 else None
 
 
