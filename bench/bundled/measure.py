@@ -136,6 +136,7 @@ LATER_BATCHES = [
     ("untuned32.json", "thirty-second batch, all three platforms, unranked projects, hold-out set"),
     ("untuned33.json", "thirty-third batch, all three platforms, unranked projects, hold-out set"),
     ("untuned34.json", "thirty-fourth batch, all three platforms, unranked projects, hold-out set"),
+    ("untuned36.json", "thirty-sixth batch, all three platforms, unranked projects, hold-out set"),
 ]
 
 
