@@ -137,6 +137,7 @@ LATER_BATCHES = [
     ("untuned33.json", "thirty-third batch, all three platforms, unranked projects, hold-out set"),
     ("untuned34.json", "thirty-fourth batch, all three platforms, unranked projects, hold-out set"),
     ("untuned35.json", "thirty-fifth batch, all three platforms, unranked projects, hold-out set"),
+    ("untuned36.json", "thirty-sixth batch, all three platforms, unranked projects, hold-out set"),
 ]
 
 
