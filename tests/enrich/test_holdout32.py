@@ -135,3 +135,16 @@ def test_sqlcipher_and_dear_imgui() -> None:
     # Dear ImGui's about text, "Dear ImGui 1.92.6 (19261)", in playarea's macOS and Windows programs
     for platform in ("mac", "win"):
         assert {c.version for c in native(_graph("playarea-", platform)) if c.name == "imgui"} == {"1.92.6"}
+
+
+@pytest.mark.slow
+def test_elfutils_files_named_by_their_release() -> None:
+    # elfutils names libelf and libdw by the release (libelf-0.176.so, SONAME libelf.so.1), which
+    # auditwheel keeps around its hash (libelf-0-3d9de92a.176.so); CentOS 7's 0.176 in
+    # py-zed-open-capture, a newer 0.195 in pystack (another batch's wheel)
+    for prefix, batches, want in (("py_zed_open_capture-", BATCHES, "0.176"),
+                                  ("pystack-", ("untuned15.json",), "0.195")):
+        g = catalog_artifact(wheel_by_prefix(prefix, "linux", batches))
+        for name in ("libelf", "libdw"):
+            found = {c.version for c in native(g) if name in (c.name, c.prop("assay:also-named"))}
+            assert found == {want}, (prefix, name, found)

@@ -1008,6 +1008,19 @@ def package_claims(path: str, data: bytes, info: BinaryInfo, own: Library, own_k
             claims.append(Claim(own, doc["version"], Evidence("package-note", path, shown, "version"),
                                 W_PACKAGE))
     link = info.section(data, ".gnu_debuglink", 512)
+    if own.named_release is not None:
+        # a library that names its files by its release: the file's own name (auditwheel's hash
+        # taken out: libelf-0-3d9de92a.176.so was libelf-0.176.so) or its debug link's
+        base = path.rsplit("/", 1)[-1]
+        names = [_AUDITWHEEL_INNER.sub("", base)]
+        if link:
+            names.append(link.split(b"\x00", 1)[0].decode("latin-1", "replace"))
+        for name in names:
+            nm = own.named_release.fullmatch(name)
+            if nm:
+                claims.append(Claim(own, nm.group(1), Evidence("file-name", path, f"{name}: named by its "
+                                                               f"release", "version"), W_VERSIONINFO))
+                break
     if link:
         name = link.split(b"\x00", 1)[0].decode("latin-1", "replace")
         dm = _DEBUGLINK.match(name)
@@ -1017,6 +1030,9 @@ def package_claims(path: str, data: bytes, info: BinaryInfo, own: Library, own_k
             if linked and _norm(linked) == _norm(own_key) and split_distro(full):
                 claims.append(Claim(own, full, Evidence("debuglink", path, name, "version"), W_PACKAGE))
     return claims
+
+
+_AUDITWHEEL_INNER = re.compile(r"-[0-9a-f]{8}(?=\.[0-9])")
 
 
 # -- Windows VERSIONINFO ---------------------------------------------------------------------

@@ -128,6 +128,9 @@ class Library:
     sources: tuple[str, ...] = ()  # source-tree names (freetype, libjpeg-turbo, tiff) besides name/files
     toolchain: str | None = None  # a toolchain runtime's own source tree (gcc for libgfortran)
     crates: tuple[str, ...] = ()  # Rust crates that compile this C library, numbered by its release
+    # its files are named with its release (elfutils' libelf-0.176.so, whose SONAME is libelf.so.1):
+    # a regex over the file's own name (an auditwheel hash taken out) and its debug link, group 1
+    named_release: re.Pattern[str] | None = None
 
     def purl(self, version: str | None) -> str:
         from assay.identity.purl import purl
@@ -332,6 +335,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         sources=tuple(entry.get("sources", ())),
         toolchain=entry.get("toolchain"),
         crates=tuple(entry.get("crates", ())),
+        named_release=re.compile(entry["named_release"]) if "named_release" in entry else None,
         headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
                                    tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
     )
