@@ -138,6 +138,7 @@ LATER_BATCHES = [
     ("untuned34.json", "thirty-fourth batch, all three platforms, unranked projects, hold-out set"),
     ("untuned35.json", "thirty-fifth batch, all three platforms, unranked projects, hold-out set"),
     ("untuned36.json", "thirty-sixth batch, all three platforms, unranked projects, hold-out set"),
+    ("untuned37.json", "thirty-seventh batch, all three platforms, unranked projects, hold-out set"),
     ("untuned38.json", "thirty-eighth batch, all three platforms, unranked projects, hold-out set"),
 ]
 
