@@ -144,6 +144,14 @@ def _tail_ok(pre: str, key: str) -> bool:
 def _tie_prefix(pre: str, m: LibraryMatcher) -> Library | None:
     """The table library whose declared prefix is ``pre`` (``hb`` -> harfbuzz, ``png_access`` ->
     libpng via ``png_``)."""
+    if pre not in m.tied:
+        if len(m.tied) > 50_000:
+            m.tied.clear()
+        m.tied[pre] = _tie_prefix_uncached(pre, m)
+    return m.tied[pre]
+
+
+def _tie_prefix_uncached(pre: str, m: LibraryMatcher) -> Library | None:
     for prefix, lib in m.by_prefix:
         if _tail_ok(pre, prefix):
             return lib

@@ -167,6 +167,8 @@ class LibraryMatcher:
     # group 1 = a vendor's prefix then a declared prefix of a library with version symbols under it
     # ("matsdk_sqlite3_"): a copy of the library whose symbols the vendor renamed
     vendor_pattern: bytes | None = None
+    # symbol prefix -> the table library it ties to (evidence._tie_prefix, asked per version symbol)
+    tied: dict[str, Library | None] = field(default_factory=dict)
     by_source: dict[str, Library] = field(default_factory=dict)  # normalised source-tree name -> library
     by_crate: dict[str, Library] = field(default_factory=dict)  # a crate that builds the library -> it
     symbol_pattern: bytes | None = None  # every symbol the table's readers read, as one trie
