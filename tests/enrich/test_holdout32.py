@@ -148,3 +148,7 @@ def test_elfutils_files_named_by_their_release() -> None:
         for name in ("libelf", "libdw"):
             found = {c.version for c in native(g) if name in (c.name, c.prop("assay:also-named"))}
             assert found == {want}, (prefix, name, found)
+    # a libdw named only libdw.so.1 keeps its dwfl_version() text (semgrep's, in the corpus: the
+    # table entry must not lose what the generic file-tied reader read)
+    g = catalog_artifact(wheel_by_prefix("corpus-linux:semgrep", "linux", ()))
+    assert {c.version for c in native(g) if c.name == "libdw"} == {"0.194"}
