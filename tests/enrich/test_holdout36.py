@@ -19,6 +19,7 @@ def test_openssl_version_numbers() -> None:
     # BoringSSL and AWS-LC answer with a fixed 0x1010107f, LibreSSL with 0x20000000; a beta or
     # development number (status nibble not 0xf) is no release either
     assert openssl_number(0x1010107F) is None
+    assert openssl_number(0x1010007F) is None  # older BoringSSL (TensorFlow's, in the corpus)
     assert openssl_number(0x20000000) is None
     assert openssl_number(0x10101150) is None
 
@@ -30,3 +31,12 @@ def test_openssl_version_num_of_a_vendored_libcrypto() -> None:
     for platform in ("linux", "mac"):
         g = catalog_artifact(wheel_by_prefix("pysqlx_core-", platform, ("untuned36.json",)))
         assert {c.version for c in native(g) if c.name == "openssl"} == {"1.1.1u"}, platform
+
+
+@pytest.mark.slow
+def test_boringssl_number_is_no_openssl_release() -> None:
+    # TensorFlow's GCS filesystem plugin links an older BoringSSL, whose OpenSSL_version_num()
+    # answers 0x1010007f: BoringSSL, with no OpenSSL version (the corpus rescan showed 1.1.0g)
+    g = catalog_artifact(wheel_by_prefix("corpus-linux:tensorflow-io-gcs-filesystem", "linux", ()))
+    assert {c.version for c in native(g) if c.name == "openssl"} == set()
+    assert {c.version for c in native(g) if c.name == "boringssl"} == {None}

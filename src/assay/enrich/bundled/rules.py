@@ -433,14 +433,16 @@ def int_version(reader: SymbolReader, value: int) -> str | None:
 def openssl_number(value: int) -> str | None:
     """OPENSSL_VERSION_NUMBER as a release: 0x30600030 is 3.6.3 (3.x: MNN00PP0), 0x1010115f is
     1.1.1u (before 3.0: MNNFFPPS, the patch a letter, S 0xf for a release); None for a
-    development or beta number, LibreSSL's fixed 0x20000000, or anything else."""
+    development or beta number, BoringSSL's, AWS-LC's or LibreSSL's fixed numbers, or anything
+    else."""
     major = value >> 28
     if major >= 3:
         if value & 0xF or (value >> 12) & 0xFF:
             return None
         return f"{major}.{(value >> 20) & 0xFF}.{(value >> 4) & 0xFF}"
-    if major != 1 or value & 0xF != 0xF or value == 0x1010107F:
-        # (0x1010107f is also the fixed number BoringSSL and AWS-LC answer with: no proof of 1.1.1g)
+    if major != 1 or value & 0xF != 0xF or value in (0x1010007F, 0x1010107F):
+        # (0x1010007f and 0x1010107f are also the fixed numbers BoringSSL, older and newer, and
+        # AWS-LC answer with: no proof of 1.1.0g or 1.1.1g)
         return None
     patch = (value >> 4) & 0xFF
     if patch > 26:
