@@ -152,3 +152,14 @@ def test_elfutils_files_named_by_their_release() -> None:
     # table entry must not lose what the generic file-tied reader read)
     g = catalog_artifact(wheel_by_prefix("corpus-linux:semgrep", "linux", ()))
     assert {c.version for c in native(g) if c.name == "libdw"} == {"0.194"}
+
+
+@pytest.mark.slow
+def test_libev_and_lmdb_are_not_their_look_alikes() -> None:
+    # libev defines a libevent-compatible event_get_version() ("4.24"): libev, never libevent
+    g = catalog_artifact(wheel_by_prefix("corpus-linux:cassandra-driver", "linux", ()))
+    assert {c.version for c in native(g) if c.name == "libev"} == {"4.24"}
+    assert {c.version for c in native(g) if c.name == "libevent"} == set()
+    # LMDB's API is mdb_* like MDB Tools' libmdb: py-lmdb's copies are no MDB Tools
+    g = catalog_artifact(wheel_by_prefix("corpus-linux:lmdb", "linux", ()))
+    assert {c.version for c in native(g) if c.name == "mdbtools"} == set()
