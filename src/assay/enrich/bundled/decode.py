@@ -2649,14 +2649,12 @@ def aarch64_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list
     if info.machine != "aarch64" or text is None or not targets:
         return {}
     lo, size = text
-    text_va = _file_vaddr(data, info, lo) if info.format != "macho" else None
-    if text_va is None:
-        text_va = _macho_vaddr(info, lo)
+    text_va = info.vaddr_of(lo) if info.format == "macho" else _file_vaddr(data, info, lo)
     if text_va is None:
         return {}
     wanted: dict[int, tuple[int, int, int]] = {}
     for target, window, *rest in targets:
-        va = _macho_vaddr(info, target) if info.format == "macho" else _file_vaddr(data, info, target)
+        va = info.vaddr_of(target) if info.format == "macho" else _file_vaddr(data, info, target)
         if va is not None:
             wanted.setdefault(va, (target, window, rest[0] if rest else 0))
     if not wanted:
@@ -2687,24 +2685,16 @@ def aarch64_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list
         for at2, va2 in built[k + 1:]:
             if at2 - at > window or len(loads) >= most:
                 break
-            off = _macho_offset(info, va2) if info.format == "macho" else info.offset_of(va2)
+            off = info.offset_of(va2)
             if off is not None and off != target:
                 loads.append(off)
         for at2, va2 in reversed(built[:k]):
             if at - at2 > before or len(loads) >= most:
                 break
-            off = _macho_offset(info, va2) if info.format == "macho" else info.offset_of(va2)
+            off = info.offset_of(va2)
             if off is not None and off != target:
                 loads.append(off)
     return out
-
-
-def _macho_vaddr(info: BinaryInfo, off: int) -> int | None:
-    return info.vaddr_of(off)
-
-
-def _macho_offset(info: BinaryInfo, va: int) -> int | None:
-    return info.offset_of(va)
 
 
 def x86_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tuple[int, ...]],
