@@ -79,3 +79,10 @@ def versions(graph: Graph, name: str) -> set[str | None]:
 def evidence(graph: Graph, name: str) -> list[Evidence]:
     """Every piece of evidence behind the native library ``name``."""
     return [e for c in native(graph) if c.name == name for e in c.evidence]
+
+
+def versions_at(graph: Graph, name: str, where: str) -> set[str | None]:
+    """The versions reported for ``name`` by a component with evidence in a file whose path
+    contains ``where`` (one component per library and version keeps every file's evidence)."""
+    return {c.version for c in native(graph)
+            if c.name == name and any(where in e.location for e in c.evidence)}

@@ -10,7 +10,7 @@ import pytest
 from assay.catalog.artifact import catalog_artifact
 from assay.model import Graph
 
-from .native_components import native, wheel_by_prefix
+from .native_components import native, versions_at, wheel_by_prefix
 
 BATCHES = ("untuned35.json",)
 
@@ -20,9 +20,7 @@ def _graph(prefix: str, platform: str = "linux") -> Graph:
     return catalog_artifact(wheel_by_prefix(prefix, platform, BATCHES))
 
 
-def _at(graph: Graph, name: str, where: str) -> set[str | None]:
-    return {c.version for c in native(graph)
-            if c.name == name and any(where in e.location for e in c.evidence)}
+_at = versions_at
 
 
 @pytest.mark.slow
