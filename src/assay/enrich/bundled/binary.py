@@ -738,6 +738,11 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
     # a MinGW-w64 build that was not stripped keeps its COFF symbol table: its global functions
     # are looked up by name too (an export wins), as an ELF file's .symtab is
     coff = _coff_functions(data, sym_ptr, nsym, secs) if sym_ptr and nsym else {}
+    # a CFFI extension module names every C function it wraps in its globals table: those that
+    # jump to code of this file (a static copy) are looked up by name too, as exports are
+    if pe32plus and any(data.find(b"_cffi_backend\x00", lo, hi) != -1 for lo, hi in info.data_ranges):
+        for name, rva in _cffi_functions(data, secs, image_base, rva2o).items():
+            coff.setdefault(name, rva)
     info._names = frozenset(n.encode() for n in itertools.chain(exports, coff))
 
     def lookup(name: str) -> Symbol | None:
@@ -778,6 +783,50 @@ def _parse_pe(data: bytes) -> BinaryInfo | None:
 
     info._ptr = pointer_at
     return info
+
+
+# a CFFI module's _cffi_globals record (64-bit): {const char *name; void *address; op; void
+# *direct_fn}, whose op's low byte says "function" (_CFFI_OP_CPYTHON_BLTN_V/_N/_O: 23, 25, 27)
+_CFFI_RECORD = re.compile(rb"(?=(.{16})[\x17\x19\x1b].{3}\x00{4}(.{8}))", re.S)
+_C_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]{0,200}")
+
+
+def _cffi_functions(data: bytes | mmap.mmap, secs: list[tuple[str, int, int, int, int]], image_base: int,
+                    rva2o: Callable[[int], int | None]) -> dict[str, int]:
+    """{name: RVA} of the C functions a CFFI module's globals table names whose direct function
+    (``return name(args);``, compiled to ``jmp rel32``) jumps to code in this file: the function
+    itself, linked in statically. A jump through the import table (a DLL's function) is not
+    counted, so only code the file carries is named."""
+    text = [(va, va + vs) for n, va, vs, _ro, _rs in secs if n == ".text"]
+    if not text:
+        return {}
+    lo_text, hi_text = text[0]
+    found: dict[str, int] = {}
+    for name, _va, _vs, roff, rsize in secs:
+        if not name.startswith(_DATA_SECTIONS_PE) or not rsize:
+            continue
+        end = min(roff + rsize, len(data))
+        for hit in _CFFI_RECORD.finditer(data, roff, end):
+            at = hit.start()
+            if (at - roff) % 8:
+                continue
+            name_va, _wrapper = struct.unpack_from("<QQ", data, at)
+            (direct_va,) = struct.unpack_from("<Q", data, at + 24)
+            direct = direct_va - image_base
+            if not lo_text <= direct < hi_text:
+                continue
+            doff = rva2o(direct)
+            noff = rva2o(name_va - image_base) if name_va > image_base else None
+            if doff is None or noff is None or data[doff] != 0xE9:
+                continue
+            target = direct + 5 + struct.unpack_from("<i", data, doff + 1)[0]
+            toff = rva2o(target) if lo_text <= target < hi_text else None
+            if toff is None or data[toff:toff + 2] == b"\xff\x25":  # an import's jump stub
+                continue
+            word = _C_NAME.match(data, noff)
+            if word and data[word.end():word.end() + 1] == b"\x00":
+                found.setdefault(word.group().decode("ascii"), target)
+    return found
 
 
 def _coff_functions(data: bytes, ptr: int, nsym: int, secs: list[tuple[str, int, int, int, int]]
