@@ -140,6 +140,7 @@ LATER_BATCHES = [
     ("untuned36.json", "thirty-sixth batch, all three platforms, unranked projects, hold-out set"),
     ("untuned37.json", "thirty-seventh batch, all three platforms, unranked projects, hold-out set"),
     ("untuned38.json", "thirty-eighth batch, all three platforms, unranked projects, hold-out set"),
+    ("untuned40.json", "fortieth batch, all three platforms, unranked projects (F1 only), hold-out set"),
 ]
 
 
