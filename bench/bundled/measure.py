@@ -141,6 +141,7 @@ LATER_BATCHES = [
     ("untuned37.json", "thirty-seventh batch, all three platforms, unranked projects, hold-out set"),
     ("untuned38.json", "thirty-eighth batch, all three platforms, unranked projects, hold-out set"),
     ("untuned39.json", "thirty-ninth batch, all three platforms, unranked projects (F1 only), hold-out set"),
+    ("untuned40.json", "fortieth batch, all three platforms, unranked projects (F1 only), hold-out set"),
 ]
 
 
