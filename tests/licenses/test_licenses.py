@@ -99,6 +99,37 @@ def test_gnu_text_alone_is_only_and_a_statement_makes_it_or_later() -> None:
 
 
 @pytest.mark.slow
+def test_a_bare_gpl_text_never_takes_the_result_of_another_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # texts of one body under other copyright lines are matched once per process: which of
+    # two texts comes first must decide nothing
+    from assay.identity.licenses import _match
+
+    monkeypatch.setenv("ASSAY_LICENSE_CACHE", str(tmp_path / "cache.json"))
+    monkeypatch.setattr(_match, "_DISK", None)
+    _match.clear_cache()
+    gpl = wheel_files("docutils")[1]["licenses/licenses/gpl-3-0.txt"].decode()
+    fsf = "Copyright (C) 2007 Free Software Foundation, Inc. <http://fsf.org/>"
+    assert fsf in gpl
+    # a copy whose FSF line the full text's template does not take: only its "or later" notice
+    # (in the appendix) is found, a partial match
+    first = match_text(gpl.replace(fsf, "Copyright (C) 2007-2024 Free Software Foundation, Inc."))
+    assert "GPL-3.0-only" not in first.ids and not first.exact
+    assert match_text(gpl).ids == ("GPL-3.0-only",)
+    # a paragraph that opens with a copyright and goes on to grant "or later" is body too
+    grant = ("Copyright (C) 2020 A. Person. This program is free software: you can redistribute it "
+             "and/or modify it under the terms of the GNU General Public License, either version 3 "
+             "of the License, or (at your option) any later version.")
+    from assay.identity.licenses._engine import body_key, normalize
+
+    assert body_key(normalize(grant + "\n\n" + gpl)) != body_key(normalize(gpl))
+    # a copyright line alone is no other body: the result is shared
+    assert body_key(normalize("Copyright (C) 2021 Someone Else\n\n" + gpl)) == body_key(normalize(gpl))
+    assert match_text("Copyright (C) 2021 Someone Else\n\n" + gpl).ids == ("GPL-3.0-only",)
+    _match.clear_cache()
+
+
+@pytest.mark.slow
 def test_unmatched_text_becomes_a_licenseref_with_the_file_hash() -> None:
     _info, files = wheel_files("psycopg2-binary")
     r = resolve_wheel("psycopg2-binary")

@@ -677,8 +677,20 @@ def _same_family(a: str, b: str) -> bool:
 
 
 def body_key(norm: str) -> str:
-    """Normalised text without its copyright lines: texts with the same body are matched once."""
-    return _COPYRIGHT_LINES.sub("", "\n" + norm)[1:]
+    """Normalised text without its copyright lines: texts with the same body are matched once.
+    A line that goes on to license terms ("Copyright 2020 X. This program is free software ...
+    either version 3 of the License, or (at your option) any later version", one paragraph
+    normalised into one line) is body, not a copyright line: without it a bare GPL text would
+    take the result of a copy that grants "or later" (and which text came first would decide)."""
+    return _COPYRIGHT_LINES.sub(_copyright_only, "\n" + norm)[1:]
+
+
+_STATEMENT = re.compile(r"licen|permi|free software|version|warrant|redistribut|terms|public domain")
+
+
+def _copyright_only(line: re.Match[str]) -> str:
+    text = line.group()
+    return "" if len(text) <= 200 and not _STATEMENT.search(text) else text
 
 
 def match(text: str, norm: str | None = None) -> TextMatch:

@@ -163,7 +163,10 @@ def match_text(text: str, sha256: str | None = None) -> TextMatch:
         result = _BODIES.get(body) if norm else None
         if result is None:
             result = match(text, norm or None)
-            if norm:
+            if norm and result.exact:
+                # only a whole match is shared: a partial one may hang on the very line the key
+                # leaves out (a GPL whose FSF line the template does not take, found only by its
+                # "or later" notice, must not become every GPL text's result)
                 _BODIES[body] = result
         disk[key] = _to_row(result)
         _DIRTY = True
