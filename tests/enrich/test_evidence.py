@@ -318,6 +318,7 @@ def test_a_file_name_two_projects_share_names_neither() -> None:
     # release, while the libkrb5 beside it is krb5 1.18.2
     found = {(c.name, c.version) for c in _native(catalog_artifact(pypi_file(*PYHDF_LINUX)))}
     assert ("krb5", "1.18.2") in found, found
+    assert ("e2fsprogs", "1.45.6") in found, found
     assert not any(n == "krb5" and v != "1.18.2" for n, v in found), found
 
 

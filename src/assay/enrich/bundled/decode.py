@@ -1874,21 +1874,27 @@ _SYSV_ARGS = (7, 6, 2, 1, 8, 9)  # rdi, rsi, rdx, rcx, r8, r9
 _WIN64_ARGS = (1, 2, 8, 9)  # rcx, rdx, r8, r9
 
 
-def x86_field_getter(data: bytes, off: int, *, win64: bool = False, max_bytes: int = 64
+def x86_field_getter(data: bytes, off: int, *, win64: bool = False, max_bytes: int = 192
                      ) -> dict[int, int] | None:
     """{argument: field offset} of an x86-64 getter that copies 32-bit fields of the object in its
     first argument through its next ones (``FT_Library_Version(lib, &major, &minor, &patch)``:
     ``mov r11d, [rdi+8]; mov r10d, [rdi+0xc]; mov eax, [rdi+0x10]; mov [rsi], r11d`` ...), to its
-    first ``ret``; NULL checks allowed. Arguments are numbered from 1 (the first pointer out).
-    None for anything else."""
+    first ``ret``; NULL checks allowed. An unoptimised build's frame is followed too: arguments
+    spilled to [rbp - n] and loaded back, fields copied through locals. Arguments are numbered
+    from 1 (the first pointer out). None for anything else."""
     args = _WIN64_ARGS if win64 else _SYSV_ARGS
     obj, outs = args[0], {r: i + 1 for i, r in enumerate(args[1:])}
-    loaded: dict[int, int] = {}  # register -> field offset it holds
+    # what a register or a frame slot holds: ("ptr", argument register) or ("field", offset)
+    holds: dict[int, tuple[str, int]] = {r: ("ptr", r) for r in args}
+    slots: dict[int, tuple[str, int]] = {}
     out: dict[int, int] = {}
     pos, end = off, min(off + max_bytes, len(data))
     while pos < end:
         if _at(data, pos, b"\xf3\x0f\x1e\xfa"):  # endbr64
             pos += 4
+            continue
+        if data[pos] in (0x55, 0x5D, 0x90, 0xC9):  # push rbp, pop rbp, nop, leave
+            pos += 1
             continue
         rex = data[pos] if 0x40 <= data[pos] <= 0x4F else 0
         at = pos + (1 if rex else 0)
@@ -1896,20 +1902,47 @@ def x86_field_getter(data: bytes, off: int, *, win64: bool = False, max_bytes: i
             return None
         op, modrm = data[at], data[at + 1]
         mod, reg, rm = _modrm(modrm, rex)
+        frame = mod == 1 and rm == 5  # [rbp + d8]
         if (op in (0x74, 0x75) and not rex) or (op == 0x85 and mod == 3):
             pos = at + 2  # je/jne short (a NULL check's skip), test r, r
         elif op == 0xC3 and not rex:  # ret
             return out if len(out) >= 2 else None
-        elif op == 0x8B and mod == 1 and modrm & 7 != 4 and not rex & 8:  # mov r32, [base + d8]
-            if rm == obj:
-                loaded[reg] = struct.unpack_from("<b", data, at + 2)[0]
+        elif op == 0x89 and mod == 3 and reg == 4 and rm == 5 and rex & 8:  # mov rbp, rsp
+            pos = at + 2
+        elif op == 0x83 and mod == 3 and rm == 4 and modrm & 0x38 == 0x28 and rex & 8:  # sub rsp, imm8
+            pos = at + 3
+        elif op == 0x83 and frame and modrm & 0x38 == 0x38 and rex & 8:  # cmp qword [rbp+d8], imm8
+            pos = at + 4
+        elif op == 0xC7 and frame and modrm & 0x38 == 0 and at + 7 <= end:  # mov [rbp+d8], imm32
+            slots.pop(struct.unpack_from("<b", data, at + 2)[0], None)
+            pos = at + 7
+        elif op == 0x89 and frame:  # mov [rbp+d8], r: a spill
+            held = holds.get(reg)
+            d8 = struct.unpack_from("<b", data, at + 2)[0]
+            if held is not None and (held[0] == "ptr") == bool(rex & 8):
+                slots[d8] = held
             else:
-                loaded.pop(reg, None)
+                slots.pop(d8, None)
+            pos = at + 3
+        elif op == 0x8B and frame:  # mov r, [rbp+d8]: back from the frame
+            held = slots.get(struct.unpack_from("<b", data, at + 2)[0])
+            if held is not None and (held[0] == "ptr") == bool(rex & 8):
+                holds[reg] = held
+            else:
+                holds.pop(reg, None)
+            pos = at + 3
+        elif op == 0x8B and mod == 1 and modrm & 7 != 4 and not rex & 8:  # mov r32, [base + d8]
+            if holds.get(rm) == ("ptr", obj):
+                holds[reg] = ("field", struct.unpack_from("<b", data, at + 2)[0])
+            else:
+                holds.pop(reg, None)
             pos = at + 3
         elif op == 0x89 and mod == 0 and modrm & 7 not in (4, 5) and not rex & 8:  # mov [ptr], r32
-            if rm not in outs or reg not in loaded or outs[rm] in out:
+            target, value = holds.get(rm), holds.get(reg)
+            if target is None or target[0] != "ptr" or target[1] not in outs or value is None \
+                    or value[0] != "field" or outs[target[1]] in out:
                 return None
-            out[outs[rm]] = loaded[reg]
+            out[outs[target[1]]] = value[1]
             pos = at + 2
         else:
             return None

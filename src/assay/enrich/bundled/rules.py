@@ -131,6 +131,10 @@ class Library:
     # its files are named with its release (elfutils' libelf-0.176.so, whose SONAME is libelf.so.1):
     # a regex over the file's own name (an auditwheel hash taken out) and its debug link, group 1
     named_release: re.Pattern[str] | None = None
+    # its files' SONAME major versions, where another project ships a library of the same name
+    # (e2fsprogs' libcom_err.so.2; MIT krb5 builds its own libcom_err.so.3): a file with another
+    # major, or none in its name (a DLL), is not this library by its name
+    file_majors: tuple[str, ...] = ()
 
     def purl(self, version: str | None) -> str:
         from assay.identity.purl import purl
@@ -194,9 +198,16 @@ class LibraryMatcher:
         m = self.file_rx.match(stem)
         if not m:
             return []
-        return self.by_file.get(m.group(1), [])
+        libs = self.by_file.get(m.group(1), [])
+        if any(lib.file_majors for lib in libs):
+            major = _MAJOR.search(basename)
+            libs = [lib for lib in libs if not lib.file_majors
+                    or (major is not None and (major.group(1) or major.group(2)) in lib.file_majors)]
+        return libs
 
 
+# a shared library's major version in its name: libfoo.so.2.1, libfoo-1a2b3c4d.so.2, libfoo.2.dylib
+_MAJOR = re.compile(r"\.so\.([0-9]+)|\.([0-9]+)(?:\.[0-9]+)*\.dylib$")
 _PYEXT = re.compile(r"\.(cpython-|abi3\.|cp\d+-win|pypy)|\.pyd$", re.I)
 _SHLIB = re.compile(r"^(?P<stem>.+?)(?:\.so(?:\.[0-9][0-9a-z.]*)?|(?:\.[0-9]+)*\.dylib|\.dll)$", re.I)
 _HASH = re.compile(r"-[0-9a-f]{8}$|-[0-9a-f]{32}$")
@@ -338,6 +349,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         toolchain=entry.get("toolchain"),
         crates=tuple(entry.get("crates", ())),
         named_release=re.compile(entry["named_release"]) if "named_release" in entry else None,
+        file_majors=tuple(str(v) for v in entry.get("file_majors", ())),
         headers=tuple(HeaderReader(h["file"], re.compile(h["regex"].encode("latin-1"), re.S),
                                    tuple(h.get("fields", ()))) for h in entry.get("headers", ())),
     )

@@ -1,0 +1,30 @@
+"""Rules written against the misses of the hold-out batches untuned39 and untuned40 (after their
+one measurement)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assay.catalog.artifact import catalog_artifact
+
+from .native_components import native, wheel_by_prefix
+
+
+@pytest.mark.slow
+def test_freetype_fields_copied_by_an_unoptimised_getter() -> None:
+    # fontconfig-py's FreeType was built without optimisation: FT_Library_Version spills its
+    # arguments to the frame and copies the library's fields through locals, and FT_New_Library
+    # reloads the new object from the frame before each store of 2, 13, 3 -> 2.13.3; the same in
+    # the x86-64 slice of the universal2 build
+    for platform in ("linux", "mac"):
+        g = catalog_artifact(wheel_by_prefix("fontconfig_py-", platform, ("untuned39.json",)))
+        assert {c.version for c in native(g) if c.name == "freetype"} == {"2.13.3"}, platform
+
+
+@pytest.mark.slow
+def test_libcom_err_so_2_is_e2fsprogs() -> None:
+    # RHEL's libcom_err.so.2, grafted beside krb5: its package release is e2fsprogs 1.45.6
+    g = catalog_artifact(wheel_by_prefix("geant4_pybind-", "linux", ("untuned40.json",)))
+    found = {(c.name, c.version) for c in native(g)}
+    assert ("e2fsprogs", "1.45.6") in found
+    assert ("krb5", "1.18.2") in found
