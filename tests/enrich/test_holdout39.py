@@ -28,3 +28,17 @@ def test_libcom_err_so_2_is_e2fsprogs() -> None:
     found = {(c.name, c.version) for c in native(g)}
     assert ("e2fsprogs", "1.45.6") in found
     assert ("krb5", "1.18.2") in found
+
+
+@pytest.mark.slow
+def test_gtk_by_its_version_constants_and_graphite2_through_r8() -> None:
+    # gwyddion's GTK 2 stack: gtk_major/minor/micro_version in libgtk (x11, quartz, win32) name
+    # GTK's release, one component with the GDK backend beside it
+    want = {"linux": "2.24.32", "mac": "2.24.33", "win": "2.24.33"}
+    for platform, version in want.items():
+        g = catalog_artifact(wheel_by_prefix("gwyddionpy_converter-", platform, ("untuned40.json",)))
+        assert {c.version for c in native(g) if c.name == "gtk"} - {None} == {version}, platform
+        if platform == "win":
+            # the MinGW libgraphite2.dll's gr_engine_version checks each pointer before its store,
+            # the third one in r8: 1, 3, 15
+            assert {c.version for c in native(g) if c.name == "graphite2"} == {"1.3.15"}

@@ -1159,6 +1159,12 @@ def _x86_stores(data: bytes, off: int, *, win64: bool = False) -> list[int] | No
             # test reg, reg; je past the store; mov dword [reg], imm32: a store guarded by a null
             # check of its pointer (mpg123_distversion(), each argument optional)
             pos += 5
+        elif win64 and _at(data, pos, b"\x4d\x85") and data[pos + 2] >> 6 == 3 and \
+                (data[pos + 2] >> 3) & 7 == data[pos + 2] & 7 in _ARG_REGS_WIN64_REX and \
+                _at(data, pos + 3, b"\x74\x07\x41\xc7") and data[pos + 7] == data[pos + 2] & 7:
+            # the same for r8/r9 (test r8, r8; je; mov dword [r8], imm32: graphite2's
+            # gr_engine_version(&major, &minor, &bugfix) in a MinGW DLL)
+            pos += 5
         elif _at(data, pos, b"\x48\x8d\x05"):  # lea rax, [rip+d32]: the function's return value
             pos += 7
         elif b == 0xC7 and data[pos + 1] == 0x00 and rax_arg is not None:  # mov dword [rax], imm32
