@@ -42,3 +42,18 @@ def test_gtk_by_its_version_constants_and_graphite2_through_r8() -> None:
             # the MinGW libgraphite2.dll's gr_engine_version checks each pointer before its store,
             # the third one in r8: 1, 3, 15
             assert {c.version for c in native(g) if c.name == "graphite2"} == {"1.3.15"}
+
+
+@pytest.mark.slow
+def test_htslib_and_protobufs_constant_after_rex_moves_and_an_orr() -> None:
+    # genomicsdb's TileDB library links HTSlib (hts_version() '1.10.2') and protobuf 3.21.7: on
+    # x86-64 VerifyVersion saves its arguments first (mov r14, rdx; mov r12d, edi) and then
+    # compares esi with 3021007; on arm64 clang builds the constant as (3021000 | 7)
+    from assay.enrich.bundled.decode import _bitmask
+
+    assert (_bitmask(0, 2, 0, 32), _bitmask(0, 0b111100, 0, 32), _bitmask(1, 7, 56, 64)) == (
+        7, 0x55555555, 0xFF00)
+    for platform in ("linux", "mac"):
+        g = catalog_artifact(wheel_by_prefix("genomicsdb-", platform, ("untuned39.json",)))
+        found = {(c.name, c.version) for c in native(g)}
+        assert {("htslib", "1.10.2"), ("protobuf", "3.21.7")} <= found, platform

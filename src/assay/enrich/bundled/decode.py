@@ -912,9 +912,9 @@ def _x86_cmp_arg2(data: bytes, off: int) -> int | None:
             pos += 1  # push r64
         elif b == 0x41 and 0x50 <= data[pos + 1] <= 0x57:
             pos += 2  # push r8..r15
-        elif b in (0x48, 0x49, 0x4C, 0x4D) and data[pos + 1] in (0x89, 0x8B) and data[pos + 2] >= 0xC0 and \
-                (data[pos + 2] & 7) != 6 and (data[pos + 2] >> 3) & 7 != 6:
-            pos += 3  # mov r64, r64 (not touching rsi)
+        elif b in (0x41, 0x44, 0x45, 0x48, 0x49, 0x4C, 0x4D) and data[pos + 1] in (0x89, 0x8B) and \
+                data[pos + 2] >= 0xC0 and 6 not in _modrm(data[pos + 2], b)[1:]:
+            pos += 3  # mov r64, r64 or a REX mov r32, r32 (mov r14, rdx; mov r12d, edi), not touching rsi
         elif b in (0x89, 0x8B) and data[pos + 1] >= 0xC0 and (data[pos + 1] & 7) != 6 and \
                 (data[pos + 1] >> 3) & 7 != 6:
             pos += 2  # mov r32, r32 (not touching esi)
@@ -929,6 +929,22 @@ def _x86_cmp_arg2(data: bytes, off: int) -> int | None:
         else:
             return None
     return None
+
+
+def _bitmask(n: int, imms: int, immr: int, size: int) -> int | None:
+    """An arm64 logical instruction's immediate (N, imms, immr: the architecture's DecodeBitMasks):
+    a run of ones rotated within an element, the element repeated to ``size`` bits."""
+    length = ((n << 6) | (~imms & 0x3F)).bit_length() - 1
+    if length < 1:
+        return None
+    esize = 1 << length
+    levels = esize - 1
+    ones, rot = imms & levels, immr & levels
+    if ones == levels:
+        return None
+    elem = (1 << (ones + 1)) - 1
+    elem = ((elem >> rot) | (elem << (esize - rot))) & ((1 << esize) - 1)
+    return sum(elem << (i * esize) for i in range(size // esize))
 
 
 def _aarch64_cmp_arg2(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, max_ins: int = 40,
@@ -983,6 +999,15 @@ def _aarch64_cmp_arg2(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, ma
         elif ins & 0xFF800000 == 0x11000000 and rd != arg:  # add wd, wn, #imm
             if rn in regs:
                 regs[rd] = (regs[rn] + imm12) & 0xFFFFFFFF
+            else:
+                regs.pop(rd, None)
+            addrs.pop(rd, None)
+            less.pop(rd, None)
+        elif ins & 0xFFC00000 == 0x32000000 and rd != arg and rn != 31:  # orr wd, wn, #bitmask
+            # (3021000 | 7: protobuf 3.21.7's constant, built by clang from 3.21.0's)
+            mask = _bitmask(0, (ins >> 10) & 0x3F, (ins >> 16) & 0x3F, 32)
+            if rn in regs and mask is not None:
+                regs[rd] = regs[rn] | mask
             else:
                 regs.pop(rd, None)
             addrs.pop(rd, None)
