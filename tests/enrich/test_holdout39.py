@@ -57,3 +57,21 @@ def test_htslib_and_protobufs_constant_after_rex_moves_and_an_orr() -> None:
         g = catalog_artifact(wheel_by_prefix("genomicsdb-", platform, ("untuned39.json",)))
         found = {(c.name, c.version) for c in native(g)}
         assert {("htslib", "1.10.2"), ("protobuf", "3.21.7")} <= found, platform
+
+
+@pytest.mark.slow
+def test_libtorrent_openpgm_and_dcmtk() -> None:
+    # libtorrent's default user agent "libtorrent/2.0.12.0" in aria2-next's static executables
+    # (three platforms), and the same text in the libtorrent project's own module (2.1.1)
+    for platform in ("linux", "win", "mac"):
+        g = catalog_artifact(wheel_by_prefix("aria2_next_bin-", platform, ("untuned40.json",)))
+        assert {c.version for c in native(g) if c.name == "libtorrent-rasterbar"} == {"2.0.12"}, platform
+    g = catalog_artifact(wheel_by_prefix("libtorrent-2.1.1-", "win", ("untuned10.json",)))
+    assert {c.version for c in native(g) if c.name == "libtorrent-rasterbar"} == {"2.1.1"}
+    # OpenPGM's pgm_major/minor/micro_version data (a CentOS 7 ZeroMQ's dependency)
+    g = catalog_artifact(wheel_by_prefix("behaviortreepy-", "linux", ("untuned39.json",)))
+    assert {c.version for c in native(g) if c.name == "openpgm"} == {"5.2.122"}
+    # DCMTK's implementation version name "OFFIS_DCMTK_369" in dcmdata.dll; its other DLLs are
+    # DCMTK too (no version of their own)
+    g = catalog_artifact(wheel_by_prefix("octdata4python-", "win", ("untuned39.json",)))
+    assert {c.version for c in native(g) if c.name == "dcmtk"} - {None} == {"3.6.9"}
