@@ -483,8 +483,11 @@ def _merge_claims(graph: Graph, parent_id: str, claimed: list[pep770.Claimed], s
         # lend their version to the OpenSSL 3.x the bytes show; a crate claim meets only the crates
         # the build paths named
         crate = claim.kind_hint == "cargo"
-        same = [c for c in detected if _norm(c.name) == _norm(claim.name)
-                and (c.kind is Kind.CARGO_LIBRARY) == crate]
+        # (or a file name the library's entry knows: auditwheel's SBOM names RHEL's libcom_err,
+        # which the table names e2fsprogs)
+        same = [c for c in detected if (c.kind is Kind.CARGO_LIBRARY) == crate and (
+                _norm(c.name) == _norm(claim.name) or (not crate and c.name in libraries and _norm(claim.name)
+                                                       in {_norm(f) for f in libraries[c.name].files}))]
         # (an SBOM's distribution build, 4.4.6-11.el8, is the upstream 4.4.6 the bytes proved)
         split = split_distro(claim.version) if claim.version else None
         upstream = split.upstream if split else claim.version
