@@ -14,15 +14,11 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from assay.catalog.base import SUFFIX, WEAK, Cataloger, Catalogue, Options, Target
 from assay.errors import InputError
 from assay.model import Component, Evidence, Graph, Hash, Kind, make_id
 from assay.sources.base import Resolver
-
-if TYPE_CHECKING:
-    from assay.identity.licenses import LicenseResult
 
 SDIST_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
 
@@ -114,31 +110,21 @@ def catalog_artifact(path: Path | str, *, bundled: bool = True) -> Graph:
 
 
 def _dist_root(resolver: Resolver, path: Path, kind: str) -> Component:
-    from concurrent.futures import ThreadPoolExecutor
-
     from assay.identity.metadata import dist_component, parse_metadata
 
-    # the file's sha256 in a worker thread (hashlib hashes outside the GIL) while the metadata
-    # and license files are read and matched
-    with ThreadPoolExecutor(1, thread_name_prefix="assay-sha256") as pool:
-        hashing = pool.submit(_sha256, path)
-        meta = _metadata_path(resolver, kind)
-        props = (("assay:artifact", path.name), ("assay:artifact-kind", kind))
-        if meta is not None:
-            try:
-                md = parse_metadata(resolver.read_text(meta))
-            except ValueError as exc:
-                raise InputError(f"{path}: unreadable {meta} ({exc})") from None
-            license_ = _license(resolver, meta, kind, md.license_fields, path.name)
-            digest = Hash("sha256", hashing.result())
-            root = dist_component(md, location=f"{path.name}/{meta}", found_by=f"artifact.{kind}",
-                                  hashes=(digest,), properties=props,
-                                  evidence=(Evidence("file", str(path), f"sha256:{digest.value}",
-                                                     "integrity"),))
-            from assay.identity.licenses import with_license
-
-            return with_license(root, license_)
-        digest = Hash("sha256", hashing.result())
+    digest = Hash("sha256", _sha256(path))
+    meta = _metadata_path(resolver, kind)
+    props = (("assay:artifact", path.name), ("assay:artifact-kind", kind))
+    if meta is not None:
+        try:
+            md = parse_metadata(resolver.read_text(meta))
+        except ValueError as exc:
+            raise InputError(f"{path}: unreadable {meta} ({exc})") from None
+        root = dist_component(md, location=f"{path.name}/{meta}", found_by=f"artifact.{kind}",
+                              hashes=(digest,), properties=props,
+                              evidence=(Evidence("file", str(path), f"sha256:{digest.value}",
+                                                 "integrity"),))
+        return _with_license(root, resolver, meta, kind, md.license_fields, path.name)
     if kind == "wheel":
         raise InputError(f"{path}: not a wheel (no <name>.dist-info/METADATA)")
     # an sdist without PKG-INFO: name and version from the file name only
@@ -157,12 +143,12 @@ def _dist_root(resolver: Resolver, path: Path, kind: str) -> Component:
         properties=props)
 
 
-def _license(resolver: Resolver, meta: str, kind: str, fields: dict[str, list[str]],
-             shown: str) -> LicenseResult:
+def _with_license(component: Component, resolver: Resolver, meta: str, kind: str,
+                  fields: dict[str, list[str]], shown: str) -> Component:
     """The license the installed copy would get (:func:`assay.identity.licenses.resolve_license`):
     a wheel's ``.dist-info/`` files and its PEP 639 ``licenses/`` folder; an sdist's files at its
     root (beside PKG-INFO) and the paths its ``License-File`` fields name."""
-    from assay.identity.licenses import resolve_license
+    from assay.identity.licenses import resolve_license, with_license
 
     prefix = meta.rpartition("/")[0]
     prefix = prefix + "/" if prefix else ""
@@ -179,4 +165,5 @@ def _license(resolver: Resolver, meta: str, kind: str, fields: dict[str, list[st
         except (OSError, KeyError, InputError):
             return None
 
-    return resolve_license(fields, read_file, sorted(names), where=f"{shown}/{prefix}")
+    return with_license(component, resolve_license(fields, read_file, sorted(names),
+                                                   where=f"{shown}/{prefix}"))
