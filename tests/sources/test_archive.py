@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import tarfile
 import zipfile
 from pathlib import Path
@@ -179,69 +178,3 @@ def test_damaged_wheels_scan_or_fail_in_one_line(tmp_path_factory: pytest.TempPa
         catalog_artifact(path)
     except InputError as exc:
         assert "\n" not in exc.message and str(path) in exc.message
-
-
-def _pillow_libs() -> dict[str, bytes]:
-    from enrich.bundled_wheelset import ML, WHEELS
-    from pypi import pypi_file
-
-    pillow = f"Pillow-10.0.0-cp311-cp311-{ML}.whl"
-    with zipfile.ZipFile(pypi_file(pillow, WHEELS[pillow])) as zf:
-        return {n: zf.read(n) for n in zf.namelist() if n.startswith("Pillow.libs/")}
-
-
-def _inventory(wheel: Path) -> tuple[set[tuple[str, str | None, str | None]], list[tuple[str, str]]]:
-    graph = catalog_artifact(wheel)
-    return ({(c.name, c.version, c.prop("assay:path")) for c in graph.packages()},
-            sorted((u.subject, u.reason) for u in graph.unknowns))
-
-
-def _open_files() -> int:
-    return len(os.listdir("/proc/self/fd"))
-
-
-def test_binaries_read_ahead_give_the_same_inventory_and_leave_no_spool(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assay.sources import base
-
-    libs = _pillow_libs()
-    assert len(libs) >= 5
-    members = {"demo-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
-               "demo.libs/libzeros.so": b"\0" * (16 << 20)}  # a bomb between the libraries
-    members.update({f"demo.libs/{n.rsplit('/', 1)[1]}": data for n, data in libs.items()})
-    wheel = _zip(tmp_path / "demo-1.0-py3-none-any.whl", members)
-    monkeypatch.setattr(base, "SPOOL_BYTES", 256 << 10)  # most libraries go through a spool file
-    monkeypatch.setenv("ASSAY_READ_AHEAD", "0")
-    one_at_a_time = _inventory(wheel)
-    monkeypatch.delenv("ASSAY_READ_AHEAD")
-    before = _open_files()
-    ahead = _inventory(wheel)
-    assert ahead == one_at_a_time
-    found = {(name, version) for name, version, _ in ahead[0]}
-    assert {("libpng", "1.6.40"), ("libwebp", "1.3.1"), ("openjpeg", "2.5.0")} <= found
-    assert ("demo.libs/libzeros.so", "skipped-member") in ahead[1]
-    assert _open_files() == before  # every spool file closed (and so deleted)
-
-
-def test_a_corrupt_binary_read_ahead_fails_in_one_line_and_leaves_no_spool(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assay.sources import base
-
-    libs = sorted(_pillow_libs().items())[:3]
-    path = tmp_path / "demo-1.0-py3-none-any.whl"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
-        zf.writestr("demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n")
-        for name, data in libs:
-            zf.writestr(f"demo.libs/{name.rsplit('/', 1)[1]}", data)
-    blob = bytearray(path.read_bytes())
-    at = blob.find(libs[1][1][4096:4160])  # a byte inside the second library's stored data
-    blob[at] ^= 0xFF
-    path.write_bytes(bytes(blob))
-    monkeypatch.setattr(base, "SPOOL_BYTES", 64 << 10)
-    before = _open_files()
-    with pytest.raises(InputError) as err:
-        catalog_artifact(path)
-    assert "\n" not in err.value.message and str(path) in err.value.message
-    assert libs[1][0].rsplit("/", 1)[1] in err.value.message
-    del err
-    assert _open_files() == before  # the third library, inflated ahead, was not left open

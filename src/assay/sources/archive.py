@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import os
 import tarfile
-import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -52,24 +51,19 @@ class _Budget:
         self.limits = limits
         self.origin = origin
         self.used = 0
-        self._lock = threading.Lock()  # a read-ahead thread charges members too
 
     def charge(self, member: str, size: int) -> None:
         if size > self.limits.max_member:
             raise DecompressionBomb(f"{self.origin}: member {member} is {size} bytes uncompressed, "
                              f"over the {self.limits.max_member}-byte limit (decompression bomb?)")
-        with self._lock:
-            self.used += size
-            used = self.used
-        if used > self.limits.max_total:
+        self.used += size
+        if self.used > self.limits.max_total:
             raise DecompressionBomb(f"{self.origin}: more than {self.limits.max_total} bytes uncompressed "
                              "(decompression bomb?)")
 
 
 class ZipResolver(Resolver):
     """A wheel or a zip sdist, read in memory."""
-
-    concurrent_reads = True  # zipfile serialises its file reads; members inflate in parallel
 
     def __init__(self, path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS,
                  fileobj: BinaryIO | None = None) -> None:

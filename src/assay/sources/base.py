@@ -86,58 +86,31 @@ class Resolver(ABC):
         """The member's path on disk when it is a plain file (folders), else None."""
         return None
 
-    #: whether one member may be read while another is (:meth:`load` from a worker thread)
-    concurrent_reads: bool = False
-
-    def load(self, path: str) -> bytes | str | BinaryIO:
-        """The member made ready for :meth:`mapped`: its bytes when small; for a large one its own
-        file's path, or a temporary file it was inflated into chunk by chunk (the caller owns
-        it). This is the inflating half of :meth:`buffer`, which a read-ahead thread may run."""
-        if self.size(path) <= SPOOL_BYTES:
-            return self.read_bytes(path)
-        local = self.local_path(path)
-        if local is not None:
-            return local
-        import tempfile
-
-        spool = tempfile.TemporaryFile(prefix="assay-member-")  # noqa: SIM115 - returned open
-        try:
-            for chunk in self.iter_chunks(path):
-                spool.write(chunk)
-            spool.flush()
-        except BaseException:
-            spool.close()
-            raise
-        return spool
-
-    @staticmethod
-    @contextmanager
-    def mapped(loaded: bytes | str | BinaryIO) -> Iterator[Buffer]:
-        """A loaded member (:meth:`load`) for random access, valid inside the ``with`` block:
-        small members as ``bytes``, large ones as a read-only memory map (a spool is closed,
-        and so deleted, on leaving)."""
-        if isinstance(loaded, bytes):
-            yield loaded
-            return
-        if isinstance(loaded, str):
-            with open(loaded, "rb") as fh, MappedFile(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                yield mm
-            return
-        with loaded:
-            if loaded.tell() == 0:
-                yield b""
-                return
-            with MappedFile(loaded.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                yield mm
-
     @contextmanager
     def buffer(self, path: str) -> Iterator[Buffer]:
         """The member's bytes for a reader that needs random access (a binary's headers, sections
         and symbols): ``bytes`` for a small member; for a large one a read-only memory map, of
         the file itself or of a temporary file it was inflated into chunk by chunk. Valid only
         inside the ``with`` block."""
-        with self.mapped(self.load(path)) as data:
-            yield data
+        if self.size(path) <= SPOOL_BYTES:
+            yield self.read_bytes(path)
+            return
+        local = self.local_path(path)
+        if local is not None:
+            with open(local, "rb") as fh, MappedFile(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                yield mm
+            return
+        import tempfile
+
+        with tempfile.TemporaryFile(prefix="assay-member-") as spool:
+            for chunk in self.iter_chunks(path):
+                spool.write(chunk)
+            spool.flush()
+            if spool.tell() == 0:
+                yield b""
+                return
+            with MappedFile(spool.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                yield mm
 
     def read_text(self, path: str, encoding: str = "utf-8") -> str:
         return self.read_bytes(path).decode(encoding, errors="replace")

@@ -17,10 +17,8 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
 
 from packaging.utils import canonicalize_name
 
@@ -53,53 +51,6 @@ class ScanStats:
     binaries: int = 0
     bytes_scanned: int = 0
     components: list[str] = field(default_factory=list)
-
-
-class _ReadAhead:
-    """Binaries inflated one ahead, in a worker thread, while the one before is scanned: zlib
-    inflates outside the GIL, so on a machine with a second core reading a wheel's next binary
-    costs no time beside scanning the current one. ``take`` is called for every path, in order."""
-
-    def __init__(self, resolver: Resolver, paths: list[str]) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._resolver = resolver
-        self._paths = iter(paths)
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="assay-read-ahead")
-        self._next = self._submit()
-
-    @classmethod
-    def of(cls, resolver: Resolver, paths: list[str]) -> _ReadAhead | None:
-        """A read-ahead over ``paths``, or None where it cannot help (one binary, a resolver whose
-        members cannot be read concurrently, or ``ASSAY_READ_AHEAD=0``)."""
-        if len(paths) < 2 or not resolver.concurrent_reads or os.environ.get("ASSAY_READ_AHEAD") == "0":
-            return None
-        return cls(resolver, paths)
-
-    def _submit(self) -> tuple[str, Future[bytes | str | BinaryIO]] | None:
-        path = next(self._paths, None)
-        return None if path is None else (path, self._pool.submit(self._resolver.load, path))
-
-    def take(self, path: str) -> bytes | str | BinaryIO:
-        """``path``'s loaded bytes (:meth:`Resolver.load`), raising what loading it raised; the
-        next path starts inflating first."""
-        current, self._next = self._next, None
-        if current is None or current[0] != path:
-            raise RuntimeError(f"read-ahead out of order at {path}")
-        self._next = self._submit()
-        return current[1].result()
-
-    def close(self) -> None:
-        """Stop reading ahead; a member inflated but never taken is discarded (its spool deleted)."""
-        pending, self._next = self._next, None
-        if pending is not None and not pending[1].cancel():
-            try:
-                loaded = pending[1].result()
-            except Exception:  # its error belongs to a member nobody reads now
-                loaded = None
-            if loaded is not None and not isinstance(loaded, (bytes, str)):
-                loaded.close()
-        self._pool.shutdown(wait=True)
 
 
 def _is_binary_candidate(path: str, head: Callable[[], bytes] | None) -> bool:
@@ -136,94 +87,65 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
     def head_of(path: str) -> Callable[[], bytes]:
         return lambda: resolver.read_head(path, 8)
 
-    def route(path: str) -> str | None:
-        base = path.rsplit("/", 1)[-1]
-        if _JS.search(base):
-            return "js"
-        if pep770.is_sbom_path(path):
-            return "sbom"
-        if sources and base in m.by_header:
-            return "header"
-        if base.endswith(".whl") and depth < MAX_NESTED:
-            return "wheel"
-        if _is_binary_candidate(path, None if resolver.size(path) < 64 else head_of(path)):
-            return "binary"
-        return None
-
-    # which members are what first (their first bytes), so that the binaries can be inflated ahead
-    routes: list[str | OSError | KeyError | None] = []
     for path in files:
+        base = path.rsplit("/", 1)[-1]
         try:
-            routes.append(route(path))
+            if _JS.search(base):
+                _scan_js(resolver, path, graph, parent_id, loc(path), m)
+                continue
+            if pep770.is_sbom_path(path):
+                items, error = pep770.read_sbom(loc(path), resolver.read_bytes(path))
+                if error:
+                    graph.unknown(loc(path), "unreadable-sbom", error)
+                claimed.extend(items)
+                continue
+            if sources and base in m.by_header:
+                for comp in _scan_header(resolver, path, parent_id, loc(path), m):
+                    graph.add(comp)
+                    graph.relate(parent_id, comp.id, RelType.CONTAINS)
+                    stats.components.append(comp.id)
+                continue
+            if base.endswith(".whl") and depth < MAX_NESTED:
+                _scan_nested_wheel(resolver, path, graph, parent_id, loc(path), depth)
+                continue
+            if not _is_binary_candidate(path, None if resolver.size(path) < 64 else head_of(path)):
+                continue
+            # a large member is memory-mapped (spooled from an archive), never held whole
+            with resolver.buffer(path) as data:
+                stats.binaries += 1
+                stats.bytes_scanned += len(data)
+                result = scan_binary(loc(path), data, m, exclude=exclude)
+                if result is not None:
+                    result.info.release()  # keep the summary, not the bytes
         except (OSError, KeyError) as exc:
-            routes.append(exc)
-    ahead = _ReadAhead.of(resolver, [p for p, r in zip(files, routes, strict=True) if r == "binary"])
-    try:
-        for path, kind in zip(files, routes, strict=True):
-            result = None
-            try:
-                if isinstance(kind, (OSError, KeyError)):
-                    raise kind
-                if kind is None:
-                    continue
-                if kind == "js":
-                    _scan_js(resolver, path, graph, parent_id, loc(path), m)
-                    continue
-                if kind == "sbom":
-                    items, error = pep770.read_sbom(loc(path), resolver.read_bytes(path))
-                    if error:
-                        graph.unknown(loc(path), "unreadable-sbom", error)
-                    claimed.extend(items)
-                    continue
-                if kind == "header":
-                    for comp in _scan_header(resolver, path, parent_id, loc(path), m):
-                        graph.add(comp)
-                        graph.relate(parent_id, comp.id, RelType.CONTAINS)
-                        stats.components.append(comp.id)
-                    continue
-                if kind == "wheel":
-                    _scan_nested_wheel(resolver, path, graph, parent_id, loc(path), depth)
-                    continue
-                # a large member is memory-mapped (spooled from an archive), never held whole
-                with resolver.mapped(ahead.take(path)) if ahead else resolver.buffer(path) as data:
-                    stats.binaries += 1
-                    stats.bytes_scanned += len(data)
-                    result = scan_binary(loc(path), data, m, exclude=exclude)
-                    if result is not None:
-                        result.info.release()  # keep the summary, not the bytes
-            except (OSError, KeyError) as exc:
-                graph.unknown(loc(path), "unreadable-member", str(exc))
+            graph.unknown(loc(path), "unreadable-member", str(exc))
+            continue
+        except DecompressionBomb as exc:
+            graph.unknown(loc(path), "skipped-member", exc.message)  # the rest is still scanned
+            continue
+        if result is None:
+            continue
+        binaries.append(result)
+        if result.own is None and file_key(base) is not None:
+            graph.unknown(loc(path), "unidentified-library",
+                          f"{base}: a shared library that no name, version function, build path "
+                          "or note identifies")
+        for det in result.detections:
+            if det.library is not result.own:
+                deferred.append((det, result))
                 continue
-            except DecompressionBomb as exc:
-                graph.unknown(loc(path), "skipped-member", exc.message)  # the rest is still scanned
-                continue
-            if result is None:
-                continue
-            base = path.rsplit("/", 1)[-1]
-            binaries.append(result)
-            if result.own is None and file_key(base) is not None:
-                graph.unknown(loc(path), "unidentified-library",
-                              f"{base}: a shared library that no name, version function, build path "
-                              "or note identifies")
-            for det in result.detections:
-                if det.library is not result.own:
-                    deferred.append((det, result))
-                    continue
-                comp = _native_component(det.library, det.version, parent_id, loc(path), result,
-                                         tuple(det.evidence))
-                graph.add(comp)
-                graph.relate(parent_id, comp.id, RelType.CONTAINS)
-                stats.components.append(comp.id)
-                if det.library is result.own:
-                    comp_of_file.setdefault(base, []).append(comp.id)
-                    if result.info.soname:
-                        comp_of_file.setdefault(result.info.soname.rsplit("/", 1)[-1], []).append(comp.id)
-                if comp.version is None:
-                    graph.unknown(comp.id, "unknown-version",
-                                  f"{det.library.name} in {loc(path)}: no version the bytes prove")
-    finally:
-        if ahead:
-            ahead.close()
+            comp = _native_component(det.library, det.version, parent_id, loc(path), result,
+                                     tuple(det.evidence))
+            graph.add(comp)
+            graph.relate(parent_id, comp.id, RelType.CONTAINS)
+            stats.components.append(comp.id)
+            if det.library is result.own:
+                comp_of_file.setdefault(base, []).append(comp.id)
+                if result.info.soname:
+                    comp_of_file.setdefault(result.info.soname.rsplit("/", 1)[-1], []).append(comp.id)
+            if comp.version is None:
+                graph.unknown(comp.id, "unknown-version",
+                              f"{det.library.name} in {loc(path)}: no version the bytes prove")
 
     # static copies; one that only headers name is dropped when the library is a file of its own here
     own_names = {graph.components[c].name for ids in comp_of_file.values() for c in ids}
