@@ -7,9 +7,7 @@
 In one run, on the same files (the wheel set of tests/enrich/bundled_wheelset.py,
 fetched from PyPI once, pinned by sha256, cached):
 - floor: open every wheel with zipfile and read (inflate) every member, nothing else;
-- assay: catalog_artifact() on every wheel (root metadata, sha256, all bundled detection), as
-  users run it (a worker thread inflates each wheel's next binary and hashes the file) and once
-  more with one thread (ASSAY_READ_AHEAD=0; the hash still overlaps the license matching);
+- assay: catalog_artifact() on every wheel (root metadata, sha256, all bundled detection);
 - peer: cve-bin-tool's VersionScanner with extraction (its binary checkers), in its own venv.
 Prints both ratios and per-library recall of the exact versions each wheel's bytes prove
 (EXPECTED in the wheel set), and any version assay reports that contradicts them.
@@ -163,13 +161,6 @@ def main() -> None:
     assay_found = assay_runs[0][1]
     print(f"floor (zipfile inflate of every member): {floor_s:8.2f} s")
     print(f"assay (catalog_artifact, all detection): {assay_s:8.2f} s   = {assay_s / floor_s:.2f}x the floor")
-    # the same scan with no read-ahead thread: what one core costs (the floor uses one)
-    os.environ["ASSAY_READ_AHEAD"] = "0"
-    try:
-        one_s = min(run_assay(paths)[0] for _ in range(args.repeat))
-    finally:
-        del os.environ["ASSAY_READ_AHEAD"]
-    print(f"assay, one thread (ASSAY_READ_AHEAD=0):  {one_s:8.2f} s   = {one_s / floor_s:.2f}x the floor")
     found_by = {"assay": assay_found}
     if not args.no_peer:
         peer_s, report, peer_found = run_peer(paths)
