@@ -75,3 +75,34 @@ def test_libtorrent_openpgm_and_dcmtk() -> None:
     # DCMTK too (no version of their own)
     g = catalog_artifact(wheel_by_prefix("octdata4python-", "win", ("untuned39.json",)))
     assert {c.version for c in native(g) if c.name == "dcmtk"} - {None} == {"3.6.9"}
+
+
+@pytest.mark.slow
+def test_libjpeg_turbo_line_naming_the_host_project() -> None:
+    # built as a CMake subproject, libjpeg-turbo's jcmaster.c names the top project: alosg's
+    # extension says "alosg version 2.1.5 (build 20260815)" beside libjpeg-turbo's copyright; the
+    # same line names OpenCV in octdata4python's opencv_world (3.0.3, which OpenCV's build
+    # information also states)
+    import zipfile
+
+    from assay.enrich.bundled.native import scan_binary
+    from assay.enrich.bundled.rules import matcher
+
+    path = wheel_by_prefix("alosg-", "win", ("untuned39.json",))
+    assert {c.version for c in native(catalog_artifact(path)) if c.name == "libjpeg-turbo"} - {None} \
+        == {"2.1.5"}
+    g = catalog_artifact(wheel_by_prefix("octdata4python-", "win", ("untuned39.json",)))
+    jpeg = [c for c in native(g) if c.name == "libjpeg-turbo"]
+    assert [c.version for c in jpeg] == ["3.0.3"]
+    assert any("OpenCV version 3.0.3 (build" in e.detail for e in jpeg[0].evidence)
+    # without libjpeg-turbo's copyright text in the file, the same line proves nothing
+    with zipfile.ZipFile(path) as z:
+        data = z.read("alosg/alosg.pyd")
+    marker = b"The libjpeg-turbo Project and many others"
+    assert marker in data
+    scan = scan_binary("alosg.pyd", data.replace(marker, b"x" * len(marker)), matcher())
+    assert scan is not None
+    assert not [d for d in scan.detections if d.library.name == "libjpeg-turbo" and d.version]
+    scan = scan_binary("alosg.pyd", data, matcher())
+    assert scan is not None
+    assert [d.version for d in scan.detections if d.library.name == "libjpeg-turbo"] == ["2.1.5"]

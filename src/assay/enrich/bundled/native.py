@@ -140,6 +140,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     siblings: list[tuple[Library, StringReader, int]] = []  # texts whose loader's caller calls a setter
     u16s: list[tuple[Library, StringReader, int]] = []  # texts a record with uint16 parts points to
     seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
+    marked: set[str] = set()  # libraries one of whose markers the file holds
+    gated: list[tuple[Library, str, Evidence]] = []  # versions that count only beside a marker
     if m.anchors is not None:
         for start, end, at, stop, anchor in _anchor_hits(m, data, info.data_ranges, seen):
             n = counts.get(anchor, 0)
@@ -148,6 +150,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             counts[anchor] = n + 1
             marker_lib = m.markers.get(anchor)
             if marker_lib is not None:
+                marked.add(_key(marker_lib))
                 add(marker_lib, None, Evidence("marker", path, anchor.decode("latin-1"), "presence"))
             for lib, reader in m.by_anchor.get(anchor, ()):
                 if reader.beside:
@@ -193,8 +196,14 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     shown = f"{shown}: the release check-in of {version}"
                 else:
                     version = _group(vm, reader.template)
-                if version:
+                if version and reader.with_marker:
+                    gated.append((lib, version, Evidence("version-string", path, f"{shown} (beside its marker)",
+                                                         "version")))
+                elif version:
                     add(lib, version, Evidence("version-string", path, shown, "version"))
+        for lib, version, ev in gated:
+            if _key(lib) in marked:
+                add(lib, version, ev)
 
     # a version text no string stands beside, that the library's code loads right after its anchor
     # (libpng's mismatch message, hwloc's "hwlocVersion" info): read where the code loads it

@@ -58,6 +58,10 @@ class StringReader:
     # bytes before that pointer (64-bit PE: libusb's {1, 0, 26, nano, rc, "http://libusb.info"}
     # where no symbol names libusb_get_version); the regex only checks the text at the anchor
     u16_before: int = 0
+    # the text proves the version only in a file that also holds one of the library's markers
+    # (libjpeg-turbo's version line names CMake's top project, the host's name when it is built
+    # as a subproject: "alosg version 2.1.5 (build 20260815)")
+    with_marker: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +317,8 @@ def _compile_library(entry: dict, kind: str) -> Library:
                                             sibling_stores=tuple(v.get("sibling_stores", ())),
                                             value=re.compile(v["value"]) if "value" in v else None,
                                             printf=re.compile(v["printf"]) if "printf" in v else None,
-                                            u16_before=int(v.get("u16_before", 0))))
+                                            u16_before=int(v.get("u16_before", 0)),
+                                            with_marker=bool(v.get("with_marker", False))))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
