@@ -197,8 +197,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 else:
                     version = _group(vm, reader.template)
                 if version and reader.with_marker:
-                    gated.append((lib, version, Evidence("version-string", path, f"{shown} (beside its marker)",
-                                                         "version")))
+                    ev = Evidence("version-string", path, f"{shown} (beside its marker)", "version")
+                    gated.append((lib, version, ev))
                 elif version:
                     add(lib, version, Evidence("version-string", path, shown, "version"))
         for lib, version, ev in gated:
