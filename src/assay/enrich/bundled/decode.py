@@ -272,11 +272,18 @@ def _tail_string(data: bytes, info: BinaryInfo, sym: Symbol) -> int | None:
     if info.machine == "x86_64":
         if _at(data, off, b"\xf3\x0f\x1e\xfa"):
             off += 4
+        # (a build keeping frame pointers wraps it: push rbp; mov rbp, rsp ... pop rbp; jmp)
+        framed = _at(data, off, b"\x55\x48\x89\xe5")
+        if framed:
+            off += 4
         if off + 12 > len(data) or data[off] not in (0x48, 0x4C) or data[off + 1] != 0x8D \
                 or data[off + 2] & 0xC7 != 0x05:
             return None
         target = sym.vaddr + (off - sym.offset) + 7 + struct.unpack_from("<i", data, off + 3)[0]
-        return target if data[off + 7] in (0xE9, 0xEB) else None
+        jump = off + 7 + (1 if framed and data[off + 7] == 0x5D else 0)
+        if framed and jump == off + 7:
+            return None  # the frame is not torn down before the jump: no tail call
+        return target if data[jump] in (0xE9, 0xEB) else None
     if info.machine == "aarch64":
         words = [struct.unpack_from("<I", data, off + 4 * i)[0] for i in range(4)
                  if off + 4 * i + 4 <= len(data)]
@@ -3425,8 +3432,19 @@ def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: 
         if stop < 0:
             continue
         fmt = bytes(data[fmt_off:stop])
-        out, pos, nth, ints = [], 0, index + 1, 0
+        out, pos, nth, ints, texts = [], 0, index + 1, 0, 0
         for cm in _CONVERSION.finditer(fmt):
+            if cm.group(1) == b"s":
+                # a constant text (Dear ImGui 1.82's "Dear ImGui %s (%d)" passed "1.82" and 18200);
+                # any other argument ends the rendering here
+                arg = args.get(nth)
+                text = _short_text(data, info, arg[1]) if isinstance(arg, tuple) else None
+                if text is None:
+                    break
+                out.append(fmt[pos:cm.start()].decode("latin-1"))
+                out.append(text)
+                pos, nth, texts = cm.end(), nth + 1, texts + 1
+                continue
             if cm.group(1) not in b"diu":
                 break
             n = args.get(nth)
@@ -3437,9 +3455,21 @@ def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: 
             pos, nth, ints = cm.end(), nth + 1, ints + 1
         else:
             out.append(fmt[pos:].decode("latin-1"))
-        if ints >= 2:
+        if ints >= 2 or (ints and texts):
             return "".join(out)
     return None
+
+
+def _short_text(data: bytes | mmap.mmap, info: BinaryInfo, vaddr: int) -> str | None:
+    """The printable NUL-ended text of at most 40 bytes at ``vaddr``, else None."""
+    off = info.offset_of(vaddr)
+    if off is None or not 0 <= off < len(data):
+        return None
+    stop = data.find(b"\0", off, off + 41)
+    raw = bytes(data[off:stop]) if stop >= 0 else b""
+    if stop < 0 or not all(0x20 <= b < 0x7F for b in raw):
+        return None
+    return raw.decode("ascii")
 
 
 def x86_printf_texts(data: bytes | mmap.mmap, info: BinaryInfo, formats: list[int], *,

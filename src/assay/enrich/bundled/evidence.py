@@ -141,18 +141,23 @@ def _tail_ok(pre: str, key: str) -> bool:
     return low.startswith(key + "_") and low[len(key) + 1:].strip("_") in {*_TAILS, key, "lib" + key}
 
 
-def _tie_prefix(pre: str, m: LibraryMatcher) -> Library | None:
+def _tie_prefix(pre: str, m: LibraryMatcher, glued: bool = False) -> Library | None:
     """The table library whose declared prefix is ``pre`` (``hb`` -> harfbuzz, ``png_access`` ->
-    libpng via ``png_``)."""
-    if pre not in m.tied:
+    libpng via ``png_``). ``glued``: the name goes on without an underscore after ``pre``
+    (raylib's rlGetVersion), which a prefix declared with its underscore (readline's ``rl_``)
+    does not name."""
+    key = f"{pre}\0" if glued else pre
+    if key not in m.tied:
         if len(m.tied) > 50_000:
             m.tied.clear()
-        m.tied[pre] = _tie_prefix_uncached(pre, m)
-    return m.tied[pre]
+        m.tied[key] = _tie_prefix_uncached(pre, m, glued)
+    return m.tied[key]
 
 
-def _tie_prefix_uncached(pre: str, m: LibraryMatcher) -> Library | None:
+def _tie_prefix_uncached(pre: str, m: LibraryMatcher, glued: bool = False) -> Library | None:
     for prefix, lib in m.by_prefix:
+        if glued and prefix.endswith("_"):
+            continue
         if _tail_ok(pre, prefix):
             return lib
     # a vendored copy's names under a namespace tag glued on (nanoarrow's NANOARROW_NAMESPACE:
@@ -303,7 +308,10 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             if _NOT_RELEASE.search(sym.name) or sym.name.startswith("_"):
                 continue
             pre = nm.group("pre").decode("latin-1")
-        lib = _tie_prefix(pre, m) or (_tie_prefix(pre[4:], m) if pre[:4].lower() == "get_" else None)
+        # (a C name whose prefix runs on without an underscore: rlGetVersion is no rl_ function)
+        glued = nm.re is _VERSION_NAME and raw[nm.end("pre"):nm.end("pre") + 1] != b"_"
+        lib = _tie_prefix(pre, m, glued) or \
+            (_tie_prefix(pre[4:], m, glued) if pre[:4].lower() == "get_" else None)
         if lib is not None and not lib.prefix_versions and nm.re is not _CXX_VERSION:
             continue  # (a namespace's own version function is no prefixed C one: grpc::Version())
         static = False
@@ -1040,7 +1048,9 @@ def package_claims(path: str, data: bytes, info: BinaryInfo, own: Library, own_k
     return claims
 
 
-_AUDITWHEEL_INNER = re.compile(r"-[0-9a-f]{8}(?=\.[0-9])")
+# (auditwheel puts its hash before the first ".": libvulkan-687d106d.so.1.3.239, or inside a name
+# that has a dot among its digits: libelf-0-3d9de92a.176.so)
+_AUDITWHEEL_INNER = re.compile(r"-[0-9a-f]{8}(?=\.(?:[0-9]|so\.))")
 
 
 # -- Windows VERSIONINFO ---------------------------------------------------------------------

@@ -1,0 +1,79 @@
+"""Rules written against the misses and wrong answers of the hold-out batch untuned41 (after its
+one measurement), each checked on a second binary or against the same bytes changed."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from assay.catalog.artifact import catalog_artifact
+from assay.enrich.bundled.native import scan_binary
+from assay.enrich.bundled.rules import matcher
+
+from .native_components import native, wheel_by_prefix
+
+BATCH = ("untuned41.json",)
+PYIMGUI_WIN = {"imgui-2.0.0-cp311-cp311-win_amd64.whl":
+               "c1af2761708c40c852053dd0a7d570ea0241a75ad3c27d7b55430b12003198e0"}
+
+
+def _member(wheel, suffix: str) -> tuple[str, bytes]:
+    with zipfile.ZipFile(wheel) as z:
+        name = next(n for n in z.namelist() if n.endswith(suffix))
+        return name, z.read(name)
+
+
+@pytest.mark.slow
+def test_a_camel_case_version_function_is_not_an_underscored_prefix() -> None:
+    # raylib's rlgl: rlGetVersion() returns its OpenGL level (4), which the prefix "rl" must not
+    # tie to GNU Readline (whose functions are rl_*); raylib's own copies of miniaudio, dr_wav and
+    # dr_mp3 stay, in the ELF and in the DLLs of the same wheel
+    g = catalog_artifact(wheel_by_prefix("raypyc-", "linux", BATCH))
+    found = {(c.name, c.version) for c in native(g)}
+    assert not [c for c in native(g) if c.name == "readline"]
+    assert {("miniaudio", "0.11.9"), ("miniaudio", "0.11.8"), ("miniaudio", "0.11.12"),
+            ("dr_wav", "0.13.4"), ("dr_wav", "0.13.7"), ("dr_mp3", "0.6.31"), ("dr_mp3", "0.6.34")} <= found
+
+
+@pytest.mark.slow
+def test_icu_tail_call_inside_a_frame() -> None:
+    # STPyV8's ICU keeps frame pointers: u_getVersion_71 is push rbp; mov rbp, rsp; lea rsi, "71.1";
+    # pop rbp; jmp u_versionFromString_71
+    wheel = wheel_by_prefix("st_pyv8-", "linux", BATCH)
+    assert {c.version for c in native(catalog_artifact(wheel)) if c.name == "icu"} == {"71.1"}
+    # without the pop the jump would leave the frame behind: no tail call, no version
+    name, data = _member(wheel, ".so")
+    framed = b"\x55\x48\x89\xe5\x48\x8d\x35\x51\x67\x8f\x00\x5d\xe9"
+    assert data.count(framed) == 1
+    scan = scan_binary(name, data.replace(framed, framed[:11] + b"\x90\xe9"), matcher())
+    assert scan is not None
+    assert not [d for d in scan.detections if d.library.name == "icu" and d.version]
+
+
+@pytest.mark.slow
+def test_vulkan_loader_by_its_file_and_its_package() -> None:
+    # the grafted libvulkan-687d106d.so.1.3.239: RHEL's debug link names vulkan-loader 1.3.239.0;
+    # without it the file's own full version (auditwheel's hash before ".so") names 1.3.239
+    wheel = wheel_by_prefix("python_realesrgan_ncnn_vulkan-", "linux", BATCH)
+    assert {c.version for c in native(catalog_artifact(wheel)) if c.name == "vulkan-loader"} == {"1.3.239.0"}
+    name, data = _member(wheel, ".so.1.3.239")
+    link = b"libvulkan.so.1.3.239-1.3.239.0-1.el8.x86_64.debug"
+    assert link in data
+    scan = scan_binary(name.rsplit("/", 1)[-1], data, matcher())
+    assert scan is not None
+    assert [(d.library.name, d.version) for d in scan.detections] == [("vulkan-loader", "1.3.239.0-1.el8")]
+    scan = scan_binary(name.rsplit("/", 1)[-1], data.replace(link, b"x" * len(link)), matcher())
+    assert scan is not None
+    assert [(d.library.name, d.version) for d in scan.detections] == [("vulkan-loader", "1.3.239")]
+
+
+@pytest.mark.slow
+def test_dear_imgui_about_text_formatted_at_run_time() -> None:
+    # Dear ImGui 1.82 formats its about line, "Dear ImGui %s (%d)" passed "1.82" and 18200, in
+    # pyplotgui's and pyimgui 2.0.0's Windows builds (no symbols)
+    for wheel in (wheel_by_prefix("pyplotgui-", "win", BATCH), wheel_by_prefix("imgui-2.0.0", "win", (),
+                                                                                PYIMGUI_WIN)):
+        imgui = [c for c in native(catalog_artifact(wheel)) if c.name == "imgui"]
+        assert [c.version for c in imgui] == ["1.82"], wheel
+        assert any("Dear ImGui 1.82 (18200)" in e.detail for e in imgui[0].evidence)
