@@ -1,5 +1,6 @@
-"""Rules written against the misses and wrong answers of the hold-out batch untuned41 (after its
-one measurement), each checked on a second binary or against the same bytes changed."""
+"""Rules written against the misses and wrong answers of the hold-out batches untuned41 and
+untuned43 (after their one measurement), each checked on a second binary or against the same bytes
+changed."""
 
 from __future__ import annotations
 
@@ -77,3 +78,26 @@ def test_dear_imgui_about_text_formatted_at_run_time() -> None:
         imgui = [c for c in native(catalog_artifact(wheel)) if c.name == "imgui"]
         assert [c.version for c in imgui] == ["1.82"], wheel
         assert any("Dear ImGui 1.82 (18200)" in e.detail for e in imgui[0].evidence)
+
+
+@pytest.mark.slow
+def test_leptonica_formatted_version() -> None:
+    # getLeptonicaVersion() allocates its text, then formats "leptonica-%d.%d.%d" with constants:
+    # read where the code passes the format (pysseract's CentOS build, 1.77.0) and, on arm64, in
+    # the function past its first call (x20 = 1 kept across calloc; 87 and 0 stored for the
+    # variadic slots: tesserocr's 1.87.0)
+    for prefix, platform, batch, want in (("pysseract-", "linux", "untuned43.json", "1.77.0"),
+                                          ("tesserocr-2.13.0", "mac", "untuned6.json", "1.87.0")):
+        g = catalog_artifact(wheel_by_prefix(prefix, platform, (batch,)))
+        assert {c.version for c in native(g) if c.name == "leptonica"} == {want}, prefix
+
+
+@pytest.mark.slow
+def test_ncurses_version_string() -> None:
+    # curses_version()'s "ncurses 5.9.20130511" in a grafted libtinfo (pylibtermkey) and "ncurses
+    # 6.1.20180224" in RHEL 8's libtinfo beside libncursesw (gtcaca): the release, its patch date
+    # dropped
+    for prefix, batch, want in (("pylibtermkey-", "untuned43.json", "5.9"),
+                                ("gtcaca-", "untuned32.json", "6.1")):
+        g = catalog_artifact(wheel_by_prefix(prefix, "linux", (batch,)))
+        assert {c.version for c in native(g) if c.name == "ncurses"} == {want}, prefix

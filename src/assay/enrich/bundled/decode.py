@@ -438,7 +438,9 @@ def _returned(data: bytes, info: BinaryInfo, sym: Symbol) -> tuple[str, int | No
     return found
 
 
-_PRINTF_VERSION = re.compile(r"(?:%[di]\.){1,3}%[di]")
+# a format of numbers only, or after the library's name ("leptonica-%d.%d.%d": the function is the
+# library's own, so its name adds nothing the symbol does not say)
+_PRINTF_VERSION = re.compile(r"(?:[A-Za-z][A-Za-z0-9_]{0,30}[- ]v?|v)?(?:%[di]\.){1,3}%[di]")
 _SYSV_ARGS = (7, 6, 2, 1, 8, 9)  # rdi, rsi, rdx, rcx, r8, r9
 _WIN64_ARGS = (1, 2, 8, 9)  # rcx, rdx, r8, r9; the rest at [rsp + 0x20], [rsp + 0x28], ...
 
@@ -690,6 +692,7 @@ def _aarch64_apple_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *,
     immediate."""
     regs: dict[int, tuple[str, int]] = {}
     slots: dict[int, int | None] = {}
+    calls = 0
     pos = sym.offset
     for _ in range(max_ins):
         if pos < 0 or pos + 4 > len(data):
@@ -699,8 +702,15 @@ def _aarch64_apple_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *,
         rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
         if ins & 0xFFFFF01F == 0xD503201F:  # hints: nop, paciasp, bti
             pass
-        elif ins & 0xFC000000 == 0x94000000:  # bl: the call that formats
-            break
+        elif ins & 0xFC000000 == 0x94000000:  # bl: the call that formats, when it is passed a format
+            if calls or _format_in(data, info, regs) is not None:
+                break
+            # a call before it (Leptonica's calloc for the text): the argument and scratch registers
+            # and the outgoing slots are the callee's; x19-x28 keep their values across it
+            calls += 1
+            for r in range(19):
+                regs.pop(r, None)
+            slots.clear()
         elif _aarch64_tagged_step(ins, pc, regs):  # movz/movn/movk, mov, adrp/adr
             pass
         elif ins & 0xFF800000 in (0x91000000, 0xD1000000):  # add / sub xd, xn, #imm
@@ -728,17 +738,24 @@ def _aarch64_apple_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *,
         pos += 4
     else:
         return None
+    fmt = _format_in(data, info, regs)
+    if fmt is None:
+        return None
+    nums = [slots.get(8 * i) for i in range(fmt.count("%"))]
+    if not all(isinstance(n, int) and 0 <= n < 100000 for n in nums):
+        return None
+    return ".".join(str(n) for n in nums)
+
+
+def _format_in(data: bytes, info: BinaryInfo, regs: dict[int, tuple[str, int]]) -> str | None:
+    """The version format (``_PRINTF_VERSION``) that one of x0-x7 points to, if any."""
     for reg in range(8):
         val = regs.get(reg)
         if val is None or val[0] != "addr":
             continue
         fmt = _str_at(data, info, val[1])
-        if fmt is None or not _PRINTF_VERSION.fullmatch(fmt):
-            continue
-        nums = [slots.get(8 * i) for i in range(fmt.count("%"))]
-        if not all(isinstance(n, int) and 0 <= n < 100000 for n in nums):
-            return None
-        return ".".join(str(n) for n in nums)
+        if fmt is not None and _PRINTF_VERSION.fullmatch(fmt):
+            return fmt
     return None
 
 
