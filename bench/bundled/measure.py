@@ -142,6 +142,7 @@ LATER_BATCHES = [
     ("untuned38.json", "thirty-eighth batch, all three platforms, unranked projects, hold-out set"),
     ("untuned39.json", "thirty-ninth batch, all three platforms, unranked projects (F1 only), hold-out set"),
     ("untuned40.json", "fortieth batch, all three platforms, unranked projects (F1 only), hold-out set"),
+    ("untuned42.json", "forty-second batch, all three platforms, unranked projects of 2022-2023 (F1 only), hold-out set"),
 ]
 
 
