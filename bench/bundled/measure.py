@@ -144,6 +144,8 @@ LATER_BATCHES = [
     ("untuned40.json", "fortieth batch, all three platforms, unranked projects (F1 only), hold-out set"),
     ("untuned41.json", "forty-first batch, all three platforms, unranked projects of 2022-2023 (F1 only), "
      "hold-out set"),
+    ("untuned42.json", "forty-second batch, all three platforms, unranked projects of 2022-2023 (F1 only), "
+     "hold-out set"),
     ("untuned43.json", "forty-third batch, all three platforms, unranked projects of 2020-2021, "
      "hold-out set"),
 ]
