@@ -309,7 +309,7 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
                 continue
             pre = nm.group("pre").decode("latin-1")
         # (a C name whose prefix runs on without an underscore: rlGetVersion is no rl_ function)
-        glued = nm.re is _VERSION_NAME and raw[nm.end("pre"):nm.end("pre") + 1] != b"_"
+        glued = nm.re is _VERSION_NAME and nm.string[nm.end("pre"):nm.end("pre") + 1] != b"_"
         lib = _tie_prefix(pre, m, glued) or \
             (_tie_prefix(pre[4:], m, glued) if pre[:4].lower() == "get_" else None)
         if lib is not None and not lib.prefix_versions and nm.re is not _CXX_VERSION:
