@@ -1,5 +1,5 @@
-"""Rules written against the misses and wrong answers of the hold-out batches untuned41 and
-untuned43 (after their one measurement), each checked on a second binary or against the same bytes
+"""Rules written against the misses and wrong answers of the hold-out batches untuned41, untuned42
+and untuned43 (after their one measurement), each checked on a second binary or against the same bytes
 changed."""
 
 from __future__ import annotations
@@ -101,3 +101,29 @@ def test_ncurses_version_string() -> None:
                                 ("gtcaca-", "untuned32.json", "6.1")):
         g = catalog_artifact(wheel_by_prefix(prefix, "linux", (batch,)))
         assert {c.version for c in native(g) if c.name == "ncurses"} == {want}, prefix
+
+
+@pytest.mark.slow
+def test_glew_table_of_its_version_and_parts() -> None:
+    # glewGetString(GLEW_VERSION) indexes {NULL, "1.10.0", "1", "10", "0"}: an ELF (pyglui's grafted
+    # libGLEW, the table's pointers set by relocations) and a PE (glew32.dll, behind a bounds check)
+    g = catalog_artifact(wheel_by_prefix("pyglui-", "linux", ("untuned42.json",)))
+    assert {c.version for c in native(g) if c.name == "glew"} == {"1.10.0", "2.0.0"}
+    g = catalog_artifact(wheel_by_prefix("pyglui-", "win", ("untuned42.json",)))
+    glew = [c for c in native(g) if c.name == "glew"]
+    assert [c.version for c in glew] == ["2.0.0"]
+    assert any(e.detail == "glewGetString: '2.0.0'" for e in glew[0].evidence)
+    # a version text its parts do not spell is no version
+    name, data = _member(wheel_by_prefix("pyglui-", "linux", ("untuned42.json",)), ".so.1.10.0")
+    assert data.count(b"\x001.10.0\x00") == 1
+    scan = scan_binary(name.rsplit("/", 1)[-1], data.replace(b"\x001.10.0\x00", b"\x001.11.0\x00"), matcher())
+    assert scan is not None
+    assert [(d.library.name, d.version) for d in scan.detections] == [("glew", None)]
+
+
+@pytest.mark.slow
+def test_graphblas_file_named_by_its_release() -> None:
+    # SuiteSparse:GraphBLAS's CMake build: libgraphblas.so.3.3.3 and libgraphblas.3.3.3.dylib
+    for platform in ("linux", "mac"):
+        g = catalog_artifact(wheel_by_prefix("lagraph-", platform, ("untuned42.json",)))
+        assert {c.version for c in native(g) if c.name == "graphblas"} == {"3.3.3"}, platform

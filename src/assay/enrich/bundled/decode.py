@@ -105,6 +105,20 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
             return None
         kind, value = _returned(data, info, Symbol(f"{sym.name}[]", off, target, 0, True))
         return _str_at(data, info, value) if kind == "addr" else None
+    if how == "table-parts":
+        # a function indexing a static table of texts (GLEW's glewGetString: {NULL, "1.10.0", "1",
+        # "10", "0"}): entry 1 is the version when entries 2-4 spell its parts; the table is the
+        # first address the function loads (x86-64 lea; arm64 adrp/add); 64-bit pointers only
+        table = _first_address(data, info, sym)
+        if table is None:
+            return None
+        texts = []
+        for i in range(1, 5):
+            target = info.pointer_at(table + 8 * i)
+            texts.append(_str_at(data, info, target) if target else None)
+        if all(texts) and texts[0] == ".".join(texts[1:]) and all(t.isdigit() for t in texts[1:]):
+            return texts[0]
+        return None
     if how.startswith("fields-u16@"):
         # a getter returning three 16-bit fields of its object by value, the object filled with
         # constants by the named constructor (aws-crt-cpp: ApiHandle::GetCrtVersion() returns the
@@ -550,6 +564,51 @@ def _x86_printf_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes
         if len(nums) < need or not all(isinstance(n, int) and 0 <= n < 100000 for n in nums):
             return None
         return ".".join(str(n) for n in nums)
+    return None
+
+
+def _first_address(data: bytes, info: BinaryInfo, sym: Symbol, *, max_ins: int = 8) -> int | None:
+    """The first address a function computes in its first few instructions: x86-64 ``lea r64,
+    [rip + d]`` (after nothing but register moves, zeroing, compares and the short jump of a bounds
+    check, on the straight path); arm64 ``adrp``/``add`` into one register."""
+    off = sym.offset
+    if info.machine == "x86_64":
+        pos = off + (4 if _at(data, off, b"\xf3\x0f\x1e\xfa") else 0)
+        for _ in range(max_ins):
+            if pos + 7 > len(data):
+                return None
+            b = data[pos]
+            if b in (0x48, 0x4C) and data[pos + 1] == 0x8D and data[pos + 2] & 0xC7 == 0x05:
+                return sym.vaddr + (pos - off) + 7 + struct.unpack_from("<i", data, pos + 3)[0]
+            if b in (0x31, 0x33, 0x89, 0x8B) and data[pos + 1] >= 0xC0:  # xor/mov r32, r32
+                pos += 2
+            elif b == 0x83 and data[pos + 1] & 0xF8 == 0xF8:  # cmp r32, imm8
+                pos += 3
+            elif 0x70 <= b <= 0x7F:  # a bounds check's short jump: the straight path goes on
+                pos += 2
+            else:
+                return None
+        return None
+    if info.machine == "aarch64":
+        regs: dict[int, tuple[str, int]] = {}
+        for i in range(max_ins):
+            pos = off + 4 * i
+            if pos + 4 > len(data):
+                return None
+            (ins,) = struct.unpack_from("<I", data, pos)
+            pc = sym.vaddr + 4 * i
+            rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
+            if ins & 0xFF800000 == 0x91000000 and regs.get(rn, ("", 0))[0] == "addr":  # add xd, xn, #imm
+                imm = ((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)
+                return regs[rn][1] + imm
+            if ins & 0x9F000000 == 0x90000000:  # adrp
+                regs[rd] = ("addr", _adrp_page(ins, pc))
+            elif ins & 0xFFFFF01F == 0xD503201F or ins & 0x7F20001F == 0x6B00001F or \
+                    ins & 0x7F80001F == 0x7100001F:  # hints; cmp reg / cmp imm
+                pass
+            else:
+                return None
+        return None
     return None
 
 
