@@ -1,5 +1,5 @@
-"""Rules written against the misses and wrong answers of the hold-out batches untuned41, untuned42
-and untuned43 (after their one measurement), each checked on a second binary or against the same bytes
+"""Rules written against the misses and wrong answers of the hold-out batches untuned41 to untuned45
+(after their one measurement), each checked on a second binary or against the same bytes
 changed."""
 
 from __future__ import annotations
@@ -127,3 +127,21 @@ def test_graphblas_file_named_by_its_release() -> None:
     for platform in ("linux", "mac"):
         g = catalog_artifact(wheel_by_prefix("lagraph-", platform, ("untuned42.json",)))
         assert {c.version for c in native(g) if c.name == "graphblas"} == {"3.3.3"}, platform
+
+
+@pytest.mark.slow
+def test_centos7_nss_nspr_libidn_and_cyrus_sasl() -> None:
+    # curl-pyo3 grafts CentOS 7's libcurl with NSS ("Version: NSS 3.90" in libnss3, libsmime3 and
+    # libssl3, which is NSS's and no OpenSSL), NSPR (PR_GetVersion), Libidn 1.x
+    # (stringprep_check_version(NULL)) and Cyrus SASL (sasl_version_info loads "2.1.26" right
+    # after "Cyrus SASL")
+    g = catalog_artifact(wheel_by_prefix("curl_pyo3-", "linux", ("untuned45.json",)))
+    found = {(c.name, c.version) for c in native(g)}
+    assert {("nss", "3.90"), ("nspr", "4.35"), ("libidn", "1.28"), ("cyrus-sasl", "2.1.26"),
+            ("openssl", "1.0.2k")} <= found
+    ssl3 = [c for c in native(g) if any("libssl3-" in e.location for e in c.evidence)]
+    assert {c.name for c in ssl3} == {"nss"}
+    # Cyrus SASL 2.1.27 in other wheels' grafted libsasl2 (gopher-mcp's, RHEL 8's in pymeos-cffi)
+    for prefix in ("gopher_mcp_python_native_linux_x64-", "pymeos_cffi-"):
+        g = catalog_artifact(wheel_by_prefix(prefix, "linux", ("untuned31.json",)))
+        assert {c.version for c in native(g) if c.name == "cyrus-sasl"} == {"2.1.27"}, prefix
