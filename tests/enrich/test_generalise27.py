@@ -130,3 +130,36 @@ def test_printf_set_up_before_refuses_a_join() -> None:
     straight = data[:35] + b"\x90\x90" + data[37:]
     got = decode._x86_printf_set_up_before(straight, info, lea, 7, fmt_at, 0, len(code))
     assert got is not None and got.startswith("Running HiGHS 1.13.1")
+
+
+def test_printf_set_up_before_renders_texts_only_where_every_start_agrees() -> None:
+    # a text argument counts when every straight start sees it (Dear ImGui's "%s (%d)"); when some
+    # starts begin after its load, they render without it, and only the integers are read
+    # (mimalloc's "v%i.%i.%i%s%s" in torch's c10.dll)
+    def build(text_first: bool) -> tuple[bytes, int, int]:
+        text_lea = b"\x4c\x8d\x0d"  # lea r9, [rip + d]: the text, argument 3
+        ints = b"\x41\xb8\x05\x00\x00\x00" + b"\xba\x02\x00\x00\x00"  # mov r8d, 5; mov edx, 2
+        code = bytearray()
+        if text_first:
+            code += text_lea + b"\x00\x00\x00\x00"
+            code += ints
+        else:
+            code += ints
+            code += text_lea + b"\x00\x00\x00\x00"
+        lea = len(code)
+        code += b"\x48\x8d\x0d\x00\x00\x00\x00"  # lea rcx, [rip + d]: the format, argument 0
+        code += b"\xe8\x00\x00\x00\x00\xc3"  # call; ret
+        fmt_at = len(code)
+        code += b"v%i.%i%s\n\x00"
+        text_at = len(code)
+        code += b"-dev\x00"
+        at = code.index(text_lea)
+        code[at + 3:at + 7] = (text_at - (at + 7)).to_bytes(4, "little", signed=True)
+        code[lea + 3:lea + 7] = (fmt_at - (lea + 7)).to_bytes(4, "little", signed=True)
+        return bytes(code), lea, fmt_at
+
+    info = binary.BinaryInfo(format="pe", machine="x86_64", _v2o=lambda va: va)
+    data, lea, fmt_at = build(text_first=False)
+    assert decode._x86_printf_set_up_before(data, info, lea, 7, fmt_at, 0, lea + 13) == "v2.5-dev\n"
+    data, lea, fmt_at = build(text_first=True)
+    assert decode._x86_printf_set_up_before(data, info, lea, 7, fmt_at, 0, lea + 13) == "v2.5"

@@ -3486,12 +3486,13 @@ _CONVERSION = re.compile(rb"%[-+ #0]*[0-9]*(?:\.[0-9]+)?(?:hh|h|ll|l|z|j|t)?([a-
 
 def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: int, *,
                     fmt_at: int | None = None, max_bytes: int = 160,
-                    trace: list[int] | None = None) -> str | None:
+                    trace: list[int] | None = None, with_texts: bool = True) -> str | None:
     """The text a printf-like call renders from its leading integer conversions, when the code run
     from ``off`` passes the format (``fmt_at``: the format's address; else any argument whose text
     has a conversion) and constants for each of those integers: onig_version()'s
     ``snprintf(s, 12, "%d.%d.%d", 6, 9, 10)`` -> "6.9.10". The text stops before the first
-    conversion that is no integer; at least two integers are needed. x86-64 PE and ELF."""
+    conversion that is no integer (``with_texts``: or no constant text); at least two integers are
+    needed, or one beside a text. x86-64 PE and ELF."""
     if info.machine != "x86_64" or info.format not in ("pe", "elf"):
         return None
     args = x86_call_args(data, off, vaddr, win64=info.format == "pe", max_bytes=max_bytes, trace=trace)
@@ -3510,7 +3511,7 @@ def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: 
         fmt = bytes(data[fmt_off:stop])
         out, pos, nth, ints, texts = [], 0, index + 1, 0, 0
         for cm in _CONVERSION.finditer(fmt):
-            if cm.group(1) == b"s":
+            if cm.group(1) == b"s" and with_texts:
                 # a constant text (Dear ImGui 1.82's "Dear ImGui %s (%d)" passed "1.82" and 18200);
                 # any other argument ends the rendering here
                 arg = args.get(nth)
@@ -3579,16 +3580,22 @@ def _x86_printf_set_up_before(data: bytes | mmap.mmap, info: BinaryInfo, p: int,
     minor and patch already on the stack): the reading starts up to ``back`` bytes earlier, at
     each offset whose instructions run straight through the format's ``lea`` to the call. A run
     with an instruction (after its first) that some jump may reach is no single path, so it
-    proves nothing; every start that renders must render the same text, else None."""
+    proves nothing; every start that renders must render the same text, else None. Text arguments
+    rendered too (Dear ImGui's "%s (%d)") when every start agrees on them; else the integers alone
+    (whether a start sees a text argument depends on where it starts: mimalloc's "v%i.%i.%i%s%s")."""
     joins = _x86_jump_targets(data, max(lo, p - back - 32768), min(hi, p + 32768), p - back, p + 160)
-    texts = set()
-    for start in range(max(lo, p - back), p):
-        trace: list[int] = []
-        text = x86_printf_text(data, info, start, start + delta - 7, fmt_at=fmt_at, trace=trace)
-        if text is None or p not in trace or any(t in joins for t in trace[1:]):
-            continue
-        texts.add(text)
-    return texts.pop() if len(texts) == 1 else None
+    for with_texts in (True, False):
+        texts = set()
+        for start in range(max(lo, p - back), p):
+            trace: list[int] = []
+            text = x86_printf_text(data, info, start, start + delta - 7, fmt_at=fmt_at, trace=trace,
+                                   with_texts=with_texts)
+            if text is None or p not in trace or any(t in joins for t in trace[1:]):
+                continue
+            texts.add(text)
+        if len(texts) == 1:
+            return texts.pop()
+    return None
 
 
 def _x86_jump_targets(data: bytes | mmap.mmap, lo: int, hi: int, first: int, last: int) -> set[int]:
