@@ -148,6 +148,7 @@ LATER_BATCHES = [
      "hold-out set"),
     ("untuned43.json", "forty-third batch, all three platforms, unranked projects of 2020-2021, "
      "hold-out set"),
+    ("untuned44.json", "forty-fourth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned45.json", "forty-fifth batch, all three platforms, unranked projects (F2 only), hold-out set"),
 ]
 
