@@ -145,3 +145,27 @@ def test_centos7_nss_nspr_libidn_and_cyrus_sasl() -> None:
     for prefix in ("gopher_mcp_python_native_linux_x64-", "pymeos_cffi-"):
         g = catalog_artifact(wheel_by_prefix(prefix, "linux", ("untuned31.json",)))
         assert {c.version for c in native(g) if c.name == "cyrus-sasl"} == {"2.1.27"}, prefix
+
+
+@pytest.mark.slow
+def test_a_pascal_port_of_zlib_is_no_zlib() -> None:
+    # Free Pascal's paszlib keeps zlib 1.1.2's banner as a short string, its length byte before it
+    # ("4 deflate 1.1.2 ...", 0x34 = 52): DSS C-API's Pascal libraries are no C zlib
+    g = catalog_artifact(wheel_by_prefix("dss_python_backend-", "linux", ("untuned44.json",)))
+    assert not [c for c in native(g) if c.name == "zlib"]
+    # the C banner, a NUL before it, stays zlib's; with a length byte put before it, it does not
+    wheel = wheel_by_prefix("steptools-", "linux", ("untuned41.json",))
+    assert {c.version for c in native(catalog_artifact(wheel)) if c.name == "zlib"} == {"1.2.13"}
+    name, data = _member(wheel, "step.abi3.so")
+    banner = b" deflate 1.2.13 Copyright 1995-2022 Jean-loup Gailly and Mark Adler \x00"
+    at = data.index(banner)
+    assert data[at - 1] == 0
+    scan = scan_binary(name, data, matcher())
+    assert scan is not None
+    assert any("deflate 1.2.13" in e.detail for d in scan.detections if d.library.name == "zlib"
+               for e in d.evidence)
+    pascal = data[:at - 1] + bytes([len(banner) - 1]) + data[at:]
+    scan = scan_binary(name, pascal, matcher())
+    assert scan is not None
+    assert not any("deflate 1.2.13" in e.detail for d in scan.detections if d.library.name == "zlib"
+                   for e in d.evidence)

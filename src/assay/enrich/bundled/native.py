@@ -188,7 +188,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 hi = min(end, stop + 256)
                 vm = reader.regex.search(data, lo, hi) if reader.window else \
                     reader.regex.match(data, at, hi)
-                if vm is None or vm.start() > at:
+                if vm is None or vm.start() > at or _pascal_string(data, min(vm.start(), at), start):
                     continue
                 shown = _shown(vm.group())
                 if reader.table is not None:
@@ -524,6 +524,23 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         v = versions[0]
         detections.append(Detection(lib, path, v, presence + by_version[v]))
     return BinaryScan(path, info, detections, own)
+
+
+def _pascal_string(data: bytes | mmap.mmap, at: int, lo: int) -> bool:
+    """Whether the text around ``at`` is a Pascal short string: a length byte that counts the
+    printable run after it, itself before the run or (a length of 32 to 126) its first character
+    (Free Pascal's paszlib, a Pascal port of zlib 1.1.2, keeps zlib's banner as "4 deflate 1.1.2
+    ...", 0x34 = 52); C keeps a NUL or other data before a text."""
+    first = at
+    while first > max(lo, at - 64) and 0x20 <= data[first - 1] < 0x7F:
+        first -= 1
+    if first <= lo:
+        return False
+    last = at
+    while last < min(len(data), at + 256) and 0x20 <= data[last] < 0x7F:
+        last += 1
+    run = last - first
+    return (0 < data[first - 1] < 0x20 and data[first - 1] == run) or data[first] == run - 1
 
 
 def _one_refines(a: str, b: str) -> bool:
