@@ -169,3 +169,26 @@ def test_a_pascal_port_of_zlib_is_no_zlib() -> None:
     assert scan is not None
     assert not any("deflate 1.2.13" in e.detail for d in scan.detections if d.library.name == "zlib"
                    for e in d.evidence)
+
+
+@pytest.mark.slow
+def test_suitesparse_amd_printed_through_a_configurable_printf() -> None:
+    # amd_control() calls SuiteSparse's printf hook (call *r9) with "\nAMD version %d.%d.%d, %s:
+    # ..." and 2, 4, 6, spilling doubles between the integers (movsd to the stack); MSVC put a
+    # double's byte right before the format (Windows); a second binary: cvxopt's CentOS libamd
+    # (SuiteSparse 4.4.6 ships AMD 2.4.1, its file's name agrees)
+    for platform in ("linux", "win"):
+        g = catalog_artifact(wheel_by_prefix("dss_python_backend-", platform, ("untuned44.json",)))
+        assert {c.version for c in native(g) if c.name == "amd"} == {"2.4.6"}, platform
+    g = catalog_artifact(wheel_by_prefix("cvxopt-1.3.3", "linux", ("untuned7.json",)))
+    assert {c.version for c in native(g) if c.name == "amd"} == {"2.4.1"}
+
+
+@pytest.mark.slow
+def test_source_paths_in_an_elf_files_dwarf() -> None:
+    # pyspng-seunglab keeps its DWARF: the compilation unit ./vendor/miniz-2.2.0/miniz.c in
+    # .debug_str names miniz 2.2.0 (its mz_version's "10.2.0" is the zlib API level it claims)
+    g = catalog_artifact(wheel_by_prefix("pyspng_seunglab-", "linux", ("untuned44.json",)))
+    miniz = [c for c in native(g) if c.name == "miniz"]
+    assert [c.version for c in miniz] == ["2.2.0"]
+    assert any(e.detail == ".../miniz-2.2.0/miniz.c" for e in miniz[0].evidence)

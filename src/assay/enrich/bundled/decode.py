@@ -3366,6 +3366,17 @@ def x86_call_args(data: bytes | mmap.mmap, off: int, vaddr: int, *, win64: bool,
                           or data[pos + 1:pos + 4] == b"\x2e\x0f\x1f"):
             pos += 1  # the operand-size prefix of a long nop
             continue
+        sse = _sse_length(data, pos)
+        if sse is not None:
+            # a floating-point move or operation: no general register changes; a store to the
+            # stack is no constant argument any more (SuiteSparse's amd_control spills its
+            # doubles between the integers it passes)
+            length, rsp_disp = sse
+            if rsp_disp is not None:
+                stack.pop(rsp_disp, None)
+                stored = True
+            pos += length
+            continue
         rex = b if 0x40 <= b <= 0x4F else 0
         at = pos + (1 if rex else 0)
         if at + 1 >= len(data):
@@ -3479,6 +3490,33 @@ def x86_call_args(data: bytes | mmap.mmap, off: int, vaddr: int, *, win64: bool,
             continue
         return None
     return None
+
+
+# SSE instructions that read and write only xmm registers or memory (moves, compares, logic and
+# arithmetic): 0F xx after an optional 66/F2/F3 prefix and REX
+_SSE_OPS = frozenset((0x10, 0x11, 0x28, 0x29, 0x2E, 0x2F, 0x51, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5C,
+                      0x5D, 0x5E, 0x5F, 0x14, 0x15, 0xEF))
+_SSE_STORES = frozenset((0x11, 0x29))
+
+
+def _sse_length(data: bytes | mmap.mmap, pos: int) -> tuple[int, int | None] | None:
+    """(length, the rsp displacement it stores to or None) of the SSE instruction at ``pos``, if it
+    is one of ``_SSE_OPS``; None for anything else."""
+    at = pos
+    if data[at] in (0x66, 0xF2, 0xF3):
+        at += 1
+    if 0x40 <= data[at] <= 0x4F:
+        at += 1
+    if data[at] != 0x0F or at + 2 >= len(data) or data[at + 1] not in _SSE_OPS:
+        return None
+    if data[at + 1] == 0xEF and data[pos] != 0x66:
+        return None  # (pxor is 66 0F EF; without the prefix it is an MMX instruction)
+    m = _modrm_extra(data, at + 2)
+    if m is None:
+        return None
+    length, rsp_disp, _rip = m
+    stores = data[at + 1] in _SSE_STORES and data[at + 2] >> 6 != 3
+    return at + 2 + length - pos, rsp_disp if stores else None
 
 
 _CONVERSION = re.compile(rb"%[-+ #0]*[0-9]*(?:\.[0-9]+)?(?:hh|h|ll|l|z|j|t)?([a-zA-Z%])")

@@ -839,6 +839,9 @@ def _stab_matches(data: bytes, info: BinaryInfo) -> Iterable[re.Match[bytes]]:
                 return
 
 
+_MAX_DEBUG_STR = 16 << 20  # bytes of each DWARF string section read for source paths
+
+
 def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
                  hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
     """Static copies named by the source paths compiled into the file (and by a Mach-O's debug
@@ -852,8 +855,17 @@ def source_paths(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
     # toolchain's runtime libraries (gcc-16.2.0/.../libgfortran/ in libgfortran.5.dylib): the
     # table says which (toolchain = "gcc"), and only the file named so takes the version
     own_tool = {lib.toolchain: lib for lib in m.libraries_for_file(base) if lib.toolchain}
+    # an ELF file's DWARF strings: each compilation unit's name, as the compiler was given it
+    # (./vendor/miniz-2.2.0/miniz.c), in .debug_str or .debug_line_str
+    debug = [info.sections[name] for name in (".debug_str", ".debug_line_str")
+             if info.format == "elf" and name in info.sections]
+
+    def debug_hits(rx: re.Pattern[bytes]) -> Iterable[re.Match[bytes]]:
+        for off, size in debug:
+            yield from rx.finditer(data, off, off + min(size, _MAX_DEBUG_STR))
+
     n = 0
-    for hit in chain(_path_matches(data, hits), _stab_matches(data, info)):
+    for hit in chain(_path_matches(data, hits), _stab_matches(data, info), _path_matches(data, debug_hits)):
         n += 1
         if n > _MAX_PATH_HITS:
             break

@@ -181,14 +181,17 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                         entries.append((lib, reader, at))
                     continue
                 if reader.printf is not None:
-                    if reader.regex.match(data, at, min(end, stop + 256)) and data[at - 1:at] == b"\0":
+                    # (a whole text: NUL before it, or a line break starting it, which no other text
+                    # runs into: MSVC put a double's last byte before amd_control's "\nAMD version")
+                    if reader.regex.match(data, at, min(end, stop + 256)) and \
+                            (data[at - 1:at] == b"\0" or reader.anchor[:1] == b"\n"):
                         printf.append((lib, reader, at))
                     continue
                 lo = max(start, at - reader.window)
                 hi = min(end, stop + 256)
                 vm = reader.regex.search(data, lo, hi) if reader.window else \
                     reader.regex.match(data, at, hi)
-                if vm is None or vm.start() > at or _pascal_string(data, min(vm.start(), at), start):
+                if vm is None or vm.start() > at or _pascal_string(data, at, start, vm.start()):
                     continue
                 shown = _shown(vm.group())
                 if reader.table is not None:
@@ -526,11 +529,14 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     return BinaryScan(path, info, detections, own)
 
 
-def _pascal_string(data: bytes | mmap.mmap, at: int, lo: int) -> bool:
-    """Whether the text around ``at`` is a Pascal short string: a length byte that counts the
-    printable run after it, itself before the run or (a length of 32 to 126) its first character
-    (Free Pascal's paszlib, a Pascal port of zlib 1.1.2, keeps zlib's banner as "4 deflate 1.1.2
-    ...", 0x34 = 52); C keeps a NUL or other data before a text."""
+def _pascal_string(data: bytes | mmap.mmap, at: int, lo: int, match: int) -> bool:
+    """Whether the text around ``at`` (the anchor; ``match``: where the version regex matched) is
+    a Pascal short string: a length byte that counts the printable run after it up to the run's
+    NUL, either a control character before the run (not a line break or tab, which a multi-line
+    text has) or a printable one (32 to 126) that starts the run outside the matched text, a NUL
+    before it (Free Pascal's paszlib, a Pascal port of zlib 1.1.2, keeps zlib's banner as "4
+    deflate 1.1.2 ...", 0x34 = 52, the regex matching from "deflate"); C keeps a NUL or other data
+    before a text."""
     first = at
     while first > max(lo, at - 64) and 0x20 <= data[first - 1] < 0x7F:
         first -= 1
@@ -539,8 +545,13 @@ def _pascal_string(data: bytes | mmap.mmap, at: int, lo: int) -> bool:
     last = at
     while last < min(len(data), at + 256) and 0x20 <= data[last] < 0x7F:
         last += 1
+    if last >= len(data) or data[last] != 0:
+        return False
     run = last - first
-    return (0 < data[first - 1] < 0x20 and data[first - 1] == run) or data[first] == run - 1
+    n = data[first - 1]
+    if 0 < n < 0x20 and n not in (9, 10, 13):
+        return n == run
+    return n == 0 and first < min(match, at) and data[first] == run - 1
 
 
 def _one_refines(a: str, b: str) -> bool:
