@@ -59,9 +59,10 @@ def test_a_library_subpackage_is_its_source_packages_library() -> None:
     # CentOS 7's libraries carry no versioned debug link: psycopg2-binary's SBOM names
     # keyutils-libs 1.5.8-3.el7 and krb5-libs 1.15.1-55.el7_9, the library parts of keyutils and
     # krb5, and cyrus-sasl-lib 2.1.26-24.el7_9 (libsasl2, which the table calls cyrus-sasl). The
-    # SBOM's build gives the library whose bytes state no version (libsasl2) upstream's release,
-    # with the package in the purl, and backs the versions the bytes prove (libkeyutils'
-    # keyutils_version_string, krb5's banner).
+    # SBOM's build backs the versions the bytes prove (libkeyutils' keyutils_version_string,
+    # krb5's banner, the release sasl_version_info loads after "Cyrus SASL"); a library whose bytes
+    # state no version gets upstream's release from it, with the package in the purl (e2fsprogs's
+    # libcom_err below).
     graph = _graph("psycopg2_binary-2.9.13-cp315-cp315-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
                    "541a487a9ccd72b5e38f37f27b0ce78cb7eb3e336e7b5277d45463010c03a7a8")
     found = _by_name(graph)
@@ -70,9 +71,11 @@ def test_a_library_subpackage_is_its_source_packages_library() -> None:
     assert {"version-symbol", "pep770-sbom"} <= {e.kind for e in keyutils.evidence}
     assert "1.15.1" in {v for v, _ in found["krb5"]}
     assert "keyutils-libs" not in found and "krb5-libs" not in found
-    assert found["cyrus-sasl"] == [("2.1.26", "pkg:rpm/centos/cyrus-sasl-lib@2.1.26-24.el7_9")]
+    assert found["cyrus-sasl"] == [("2.1.26", "pkg:generic/cyrus-sasl@2.1.26")]
+    [sasl] = [c for c in native(graph) if c.name == "cyrus-sasl"]
+    assert {"version-string", "pep770-sbom"} <= {e.kind for e in sasl.evidence}
     assert "cyrus-sasl-lib" not in found
     # the SBOM names RHEL's libcom_err by its file; the table calls that library e2fsprogs (its
     # project): the claim still backs it, and gives it the build's upstream release
-    assert [v for v, _ in found["e2fsprogs"]] == ["1.42.9"]
+    assert found["e2fsprogs"] == [("1.42.9", "pkg:rpm/centos/libcom_err@1.42.9-19.el7")]
     assert "libcom_err" not in found
