@@ -3502,6 +3502,8 @@ _SSE_STORES = frozenset((0x11, 0x29))
 def _sse_length(data: bytes | mmap.mmap, pos: int) -> tuple[int, int | None] | None:
     """(length, the rsp displacement it stores to or None) of the SSE instruction at ``pos``, if it
     is one of ``_SSE_OPS``; None for anything else."""
+    if pos + 4 > len(data):
+        return None
     at = pos
     if data[at] in (0x66, 0xF2, 0xF3):
         at += 1
@@ -3553,8 +3555,8 @@ def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: 
                 # a constant text (Dear ImGui 1.82's "Dear ImGui %s (%d)" passed "1.82" and 18200);
                 # any other argument ends the rendering here
                 arg = args.get(nth)
-                text = _short_text(data, info, arg[1]) if isinstance(arg, tuple) else None
-                if text is None:
+                text = _str_at(data, info, arg[1]) if isinstance(arg, tuple) else None
+                if text is None or len(text) > 40:
                     break
                 out.append(fmt[pos:cm.start()].decode("latin-1"))
                 out.append(text)
@@ -3573,18 +3575,6 @@ def x86_printf_text(data: bytes | mmap.mmap, info: BinaryInfo, off: int, vaddr: 
         if ints >= 2 or (ints and texts):
             return "".join(out)
     return None
-
-
-def _short_text(data: bytes | mmap.mmap, info: BinaryInfo, vaddr: int) -> str | None:
-    """The printable NUL-ended text of at most 40 bytes at ``vaddr``, else None."""
-    off = info.offset_of(vaddr)
-    if off is None or not 0 <= off < len(data):
-        return None
-    stop = data.find(b"\0", off, off + 41)
-    raw = bytes(data[off:stop]) if stop >= 0 else b""
-    if stop < 0 or not all(0x20 <= b < 0x7F for b in raw):
-        return None
-    return raw.decode("ascii")
 
 
 def x86_printf_texts(data: bytes | mmap.mmap, info: BinaryInfo, formats: list[int], *,
