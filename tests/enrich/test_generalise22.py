@@ -87,3 +87,13 @@ def test_freetype_version_stored_by_the_call_before_set_default_properties() -> 
     # third: imgui-bundle's _imgui_bundle.pyd (untuned8), whose truth had listed FreeType as present
     # without a version; its FT_New_Library stores 2, 13, 3 (the truth is corrected to 2.13.3)
     assert _versions(_graph("imgui_bundle-"), "freetype") == {"2.13.3"}
+
+
+@pytest.mark.slow
+def test_a_library_padded_to_2_mib_alignment_is_read_not_refused_as_a_bomb() -> None:
+    # Pillow 13's manylinux_2_28 libXau is 2.1 MB of mostly zero padding from 9 KB (223x): it was
+    # refused as a decompression bomb, so its CentOS build (debuglink, auditwheel SBOM) was lost
+    wheel = wheel_by_prefix("pillow-13.0.0-", "linux", BATCHES, {})
+    graph = catalog_artifact(wheel)
+    assert _versions(graph, "libxau") == {"1.0.9"}
+    assert not [u for u in graph.unknowns if u.reason == "skipped-member"]

@@ -45,9 +45,9 @@ def test_zip_slip_is_refused(tmp_path: Path, evil: str) -> None:
 
 
 def test_zip_bomb_ratio_and_size_bounds(tmp_path: Path) -> None:
-    z = _zip(tmp_path / "bomb.zip", {"zeros.bin": b"\0" * (8 << 20)})
+    z = _zip(tmp_path / "bomb.zip", {"zeros.bin": b"\0" * (32 << 20)})
     with ZipResolver(z) as r, pytest.raises(InputError, match="bomb"):
-        r.read_bytes("zeros.bin")  # 8 MiB of zeros deflates ~1000x
+        r.read_bytes("zeros.bin")  # 32 MiB of zeros deflates ~1000x
     with ZipResolver(z, limits=Limits(max_member=1 << 20)) as r, pytest.raises(InputError, match="limit"):
         r.read_bytes("zeros.bin")
     small = _zip(tmp_path / "ok.zip", {"a": b"\0" * 1000, "b": b"\0" * 1000})
@@ -137,7 +137,7 @@ def test_a_bomb_member_is_skipped_and_the_rest_still_scanned(tmp_path: Path) -> 
         png = zf.read("Pillow.libs/libpng16-36a62686.so.16.40.0")
     wheel = _zip(tmp_path / "demo-1.0-py3-none-any.whl", {
         "demo-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n",
-        "demo.libs/libzeros.so": b"\0" * (16 << 20),
+        "demo.libs/libzeros.so": b"\0" * (32 << 20),
         "demo.libs/libpng16-36a62686.so.16.40.0": png,
     })
     graph = catalog_artifact(wheel)

@@ -31,7 +31,9 @@ class Limits:
     max_member: int = 1 << 30  # 1 GiB for one member
     max_total: int = 8 << 30  # 8 GiB read from one archive in one scan
     max_ratio: int = 200  # uncompressed/compressed, checked for members above ratio_floor
-    ratio_floor: int = 1 << 20  # small members may compress arbitrarily well (a file of zeros)
+    # members up to this size may compress arbitrarily well: a manylinux_2_28 library padded to
+    # 2 MiB page alignment is mostly zeros (Pillow 13's libXau: 2.1 MB from 9 KB, 223x)
+    ratio_floor: int = 16 << 20
 
 
 DEFAULT_LIMITS = Limits()
