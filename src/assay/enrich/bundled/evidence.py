@@ -171,6 +171,23 @@ def _tie_prefix_uncached(pre: str, m: LibraryMatcher, glued: bool = False) -> Li
 
 
 _NAMESPACE_TAG = re.compile(r"[a-z][a-z0-9]{1,11}(?P<rest>[A-Z][A-Za-z0-9_]+)")
+_RENAME_TAG = re.compile(r"[a-z][a-z0-9]{1,11}_?")
+
+
+def _renamed_reader(name: str, info: BinaryInfo, m: LibraryMatcher) -> Library | None:
+    """The table library whose API ``name`` belongs to under a short tag glued on in front (MuPDF
+    builds HarfBuzz with every hb_ name renamed fz + hb_: fzhb_version is hb_version): the name
+    after the tag starts with a prefix the library declares, and the file defines the tagged name
+    of a version symbol the table reads of it (fzhb_version_string), never a prefix alone."""
+    for lib in m.with_symbols:
+        for prefix in lib.prefixes:
+            at = name.find(prefix, 2)
+            if at < 0 or not prefix.endswith("_") or not _RENAME_TAG.fullmatch(tag := name[:at]):
+                continue
+            if any(r.symbol.startswith(prefix) and info.symbol(tag + r.symbol) is not None
+                   for r in lib.symbols):
+                return lib
+    return None
 
 
 def _ties_file(pre: str, key: str) -> bool:
@@ -312,9 +329,12 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
         glued = nm.re is _VERSION_NAME and nm.string[nm.end("pre"):nm.end("pre") + 1] != b"_"
         lib = _tie_prefix(pre, m, glued) or \
             (_tie_prefix(pre[4:], m, glued) if pre[:4].lower() == "get_" else None)
+        renamed = lib is None and nm.re is _VERSION_NAME and not wrapped
+        if renamed:
+            lib = _renamed_reader(sym.name, info, m)
         if lib is not None and not lib.prefix_versions and nm.re is not _CXX_VERSION:
             continue  # (a namespace's own version function is no prefixed C one: grpc::Version())
-        static = False
+        static = renamed and lib is not None
         if lib is None and own is not None and own_generic and own_key and \
                 (_ties_file(pre, own_key) or _related(pre, own_key)):
             lib = own  # a library the table does not name, tied by its own file name
