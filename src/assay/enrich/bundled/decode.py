@@ -195,6 +195,11 @@ def _aarch64_loaded_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_i
         rd, rn = ins & 0x1F, (ins >> 5) & 0x1F
         if ins & 0x9F000000 == 0x90000000:  # adrp
             pages[rd] = _adrp_page(ins, pc)
+        elif ins & 0x9F000000 == 0x10000000:  # adr xd, #imm: a text within 1 MiB (Apple's ld)
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            text = _str_at(data, info, pc + (imm - (1 << 21) if imm & (1 << 20) else imm))
+            if text is not None and _VERSION_TEXT.fullmatch(text):
+                found.add(text)
         elif ins & 0xFF800000 == 0x91000000 and rn in pages:  # add xd, xn, #imm
             text = _str_at(data, info, pages[rn] + (((ins >> 10) & 0xFFF) << (12 if (ins >> 22) & 1 else 0)))
             if text is not None and _VERSION_TEXT.fullmatch(text):
@@ -210,12 +215,19 @@ def _x86_loaded_version(data: bytes, info: BinaryInfo, sym: Symbol, *, max_bytes
     its first ``max_bytes``, up to its first ``ret``): SQLCipher's ``sqlcipher_version()``,
     ``sqlite3_mprintf("%s %s", CIPHER_VERSION_NUMBER, CIPHER_VERSION_BUILD)``. None when it loads
     no such text or two different ones."""
-    size = sym.size if 0 < sym.size <= max_bytes else max_bytes
+    known = sym.size
+    if known <= 0 and info.format == "pe":
+        # a PE symbol has no size: the exception table's entry for the function bounds it
+        # (libspeex's speex_lib_ctl() returns through a jump table before it loads its text)
+        bounds = _pe_function_bounds(data, info, sym.offset)
+        if bounds is not None and bounds[0] == sym.offset and bounds[1] - bounds[0] <= 3 * max_bytes:
+            known = max_bytes = bounds[1] - bounds[0]
+    size = known if 0 < known <= max_bytes else max_bytes
     end = min(sym.offset + size, len(data) - 7)
     found: set[str] = set()
     for q in _LEA_RIP.finditer(data, sym.offset, end):
         ret = data.find(b"\xc3", sym.offset, q.start())
-        if ret != -1 and sym.size <= 0:
+        if ret != -1 and known <= 0:
             break  # (without a size: up to the first byte that may be a ret)
         (disp,) = struct.unpack_from("<i", data, q.start() + 3)
         text = _str_at(data, info, sym.vaddr + (q.start() - sym.offset) + 7 + disp)
@@ -2958,7 +2970,15 @@ def x86_returned_before(data: bytes | mmap.mmap, info: BinaryInfo, targets: list
 
 def _pe_function_start(data: bytes | mmap.mmap, info: BinaryInfo, off: int) -> int | None:
     """The file offset where the function holding file offset ``off`` of ``.text`` begins, by the
-    PE's exception table (``.pdata``: begin, end, unwind RVAs, sorted); None without one."""
+    PE's exception table; None without one."""
+    bounds = _pe_function_bounds(data, info, off)
+    return bounds[0] if bounds else None
+
+
+def _pe_function_bounds(data: bytes | mmap.mmap, info: BinaryInfo, off: int) -> tuple[int, int] | None:
+    """The file offsets where the function holding file offset ``off`` of ``.text`` begins and
+    ends, by the PE's exception table (``.pdata``: begin, end, unwind RVAs, sorted); None without
+    one or outside every entry (a leaf function needs none)."""
     pdata = info.sections.get(".pdata")
     if pdata is None:
         return None
@@ -2975,7 +2995,7 @@ def _pe_function_start(data: bytes | mmap.mmap, info: BinaryInfo, off: int) -> i
     begin, end = struct.unpack_from("<II", data, pdata[0] + 12 * (lo - 1))
     if not begin <= rva < end:
         return None
-    return off - (rva - begin)
+    return off - (rva - begin), off + (end - rva)
 
 
 def _pe_rva(data: bytes | mmap.mmap, info: BinaryInfo, off: int) -> int:
