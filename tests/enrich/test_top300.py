@@ -22,7 +22,8 @@ OTHER = {
     "PyMuPDFb-1.23.7-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl":
         "adb43972f75500fae50279919d589a49b91ed7a74ec03e811c5000727dd63cea",
 }
-BATCHES = {"linux": ("untuned25.json",), "win": ("untuned23.json",), "mac": ("untuned23.json",)}
+BATCHES = {"linux": ("untuned25.json",), "win": ("untuned23.json",),
+           "mac": ("untuned23.json", "untuned2.json")}
 
 
 @cache
@@ -93,3 +94,14 @@ def test_libbluray_by_its_version_function_tied_to_its_prefix() -> None:
     graph = _graph("corpus:opencv-python", "mac")
     assert _versions(graph, "libbluray") == {"1.3.4"}
     assert any(e.detail == "bd_get_version() stores 1, 3, 4" for e in _evidence(graph, "libbluray"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", [("corpus:pikepdf", "linux"), ("pikepdf-10.18.0-", "mac")])
+def test_qpdf_by_the_string_object_its_version_function_returns(where: tuple[str, str]) -> None:
+    # QPDF::QPDFVersion() returns QPDF::qpdf_version: on Linux a libstdc++ std::string initialised
+    # in place (pointer to its own buffer, length 6, "12.4.2"), no C text the address points at
+    graph = _graph(*where)
+    assert _versions(graph, "qpdf") == {"12.4.2"}
+    (c,) = [c for c in graph.packages() if c.name == "qpdf"]
+    assert c.cpes == ("cpe:2.3:a:qpdf_project:qpdf:12.4.2:*:*:*:*:*:*:*",)

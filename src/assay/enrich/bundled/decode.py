@@ -167,7 +167,10 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         if kind == "int" and how == "ret-int":
             return value
         if kind == "addr" and how == "ret-str":
-            return _str_at(data, info, value)
+            text = _str_at(data, info, value)
+            if text is None and sym.name.startswith("_Z") and info.format == "elf":
+                text = cxx_string_object(data, info, value)  # a std::string object, not a text
+            return text
         if kind == "addr" and how == "ret-int":
             return None
         if kind == "none" and how == "ret-str" and info.machine == "x86_64":
@@ -396,6 +399,23 @@ def _str_at(data: bytes, info: BinaryInfo, vaddr: int | None) -> str | None:
     if off is None:
         return None
     return _cstr(data, off)
+
+
+def cxx_string_object(data: bytes, info: BinaryInfo, vaddr: int | None) -> str | None:
+    """The text of the libstdc++ ``std::string`` object at ``vaddr``, initialised in place at build
+    time: a short string (15 characters at most) whose pointer at +0 points at its own buffer at
+    +16 (or waits for its relocation), its length at +8 (QPDF::QPDFVersion() returns
+    QPDF::qpdf_version, holding "12.4.2"). None for anything else."""
+    off = info.offset_of(vaddr) if vaddr is not None else None
+    if off is None or off + 32 > len(data):
+        return None
+    ptr, n = struct.unpack_from("<QQ", data, off)
+    if ptr not in (0, vaddr + 16) or not 1 <= n <= 15:
+        return None
+    buf = bytes(data[off + 16:off + 17 + n])
+    if buf[n] != 0 or not re.fullmatch(rb"[\x20-\x7e]+", buf[:n]):
+        return None
+    return buf[:n].decode("ascii")
 
 
 _PRINTABLE = re.compile(rb"[\x20-\x7e]{1,200}\x00")

@@ -43,6 +43,7 @@ from assay.enrich.bundled.decode import (
     aarch64_array_stores,
     aarch64_short_string,
     aarch64_stores,
+    cxx_string_object,
     filled_struct_returned,
     null_arg_returned,
     read_symbol,
@@ -516,6 +517,8 @@ def _evaluate(path: str, data: bytes, info: BinaryInfo, sym: Symbol, lib: Librar
             kind, value = _returned(data, info, sym)
             if kind == "addr":
                 text = _string_at(data, info, value)
+                if text is None and sym.name.startswith("_Z") and info.format == "elf":
+                    text = cxx_string_object(data, info, value)
                 if text is not None:
                     v = version_from_text(text, lib)
                     if v:
