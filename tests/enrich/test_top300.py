@@ -105,3 +105,25 @@ def test_qpdf_by_the_string_object_its_version_function_returns(where: tuple[str
     assert _versions(graph, "qpdf") == {"12.4.2"}
     (c,) = [c for c in graph.packages() if c.name == "qpdf"]
     assert c.cpes == ("cpe:2.3:a:qpdf_project:qpdf:12.4.2:*:*:*:*:*:*:*",)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("where", "name", "version", "cpe"), [
+    (("corpus:av", "linux"), "gnutls", "3.8.13", "gnu:gnutls"),
+    (("corpus:opencv-python", "mac"), "gnutls", "3.8.9", "gnu:gnutls"),
+    (("corpus:av", "linux"), "x265", "4.3+1-e9b8812", "multicorewareinc:x265"),
+    (("corpus:opencv-python", "mac"), "x265", "4.1+1-1d117be", "multicorewareinc:x265"),
+    (("corpus:rasterio", "linux"), "json-c", "0.18", "json-c:json-c"),
+    (("corpus:fiona", "linux"), "json-c", "0.15", "json-c:json-c"),
+    (("corpus:pymssql", "linux"), "freetds", "1.5.19", "freetds:freetds"),
+    (("corpus:pymssql", "win"), "freetds", "1.5.19", "freetds:freetds"),
+    (("corpus:pylibsrtp", "linux"), "libsrtp", "2.7.0", "cisco:libsrtp"),
+])
+def test_libraries_read_generically_get_their_names_and_cpes(where: tuple[str, str], name: str,
+                                                             version: str, cpe: str) -> None:
+    # versions these files' own functions or build paths already proved under names taken from
+    # the files (libgnutls, libx265, libjson-c): the table names them for the NVD
+    (c,) = [c for c in _graph(*where).packages() if c.name == name]
+    assert c.version == version
+    bound = version.replace("+", "\\+")  # CPE 2.3's formatted string quotes a "+"
+    assert c.cpes == (f"cpe:2.3:a:{cpe}:{bound}:*:*:*:*:*:*:*",)
