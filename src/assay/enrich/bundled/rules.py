@@ -420,8 +420,10 @@ def matcher() -> LibraryMatcher:
         rest = sorted(p.encode() for p in m.prefix_min if p not in upper)
         alts = [re.escape(p).encode() + b"(?=[A-Z])" for p in upper] + [trie_regex(rest).pattern]
         # a prefix and a bare number is no API name (FFTW's halfcomplex codelets hb_2 ... hb_32, and
-        # their source files hb_2.c ..., are not HarfBuzz's hb_*): the names counted go on with a word
-        m.prefix_pattern = b"(" + b"|".join(alts) + rb")(?![0-9]+(?:\.[^\x00]*)?\x00)"
+        # their source files hb_2.c ..., are not HarfBuzz's hb_*): the names counted go on with a word;
+        # a C API compiled as C++ without extern "C" keeps its free functions' names after "_Z" and
+        # their length (Grok's _Z21grk_decompress_createP11_grk_object)
+        m.prefix_pattern = rb"(?:_Z[1-9][0-9]{0,2})?(" + b"|".join(alts) + rb")(?![0-9]+(?:\.[^\x00]*)?\x00)"
         renamed = sorted({p.encode() for p, (lib, _n) in m.prefix_min.items() if not lib.prefix_then_upper
                           and any(r.symbol.startswith(p) for r in lib.symbols)})
         if renamed:
