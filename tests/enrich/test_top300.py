@@ -127,3 +127,16 @@ def test_libraries_read_generically_get_their_names_and_cpes(where: tuple[str, s
     assert c.version == version
     bound = version.replace("+", "\\+")  # CPE 2.3's formatted string quotes a "+"
     assert c.cpes == (f"cpe:2.3:a:{cpe}:{bound}:*:*:*:*:*:*:*",)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("where", "version"), [(("corpus:shapely", "linux"), "3.14.1"),
+                                               (("corpus:shapely", "mac"), "3.14.1"),
+                                               (("corpus:fiona", "linux"), "3.11.2")])
+def test_geos_cxx_core_is_named_by_its_release(where: tuple[str, str], version: str) -> None:
+    # libgeos.so.3.14.1 (libgeos.3.14.1.dylib; fiona's libgeos-fiona.so.3.11.2) proves its own
+    # release, as the C API beside it does by GEOSversion(); libgeos_c.so.1.20.5 is no release
+    graph = _graph(*where)
+    assert _versions(graph, "geos") == {version}
+    named = [e for e in _evidence(graph, "geos") if e.detail.endswith(": named by its release")]
+    assert named and all("libgeos_c" not in e.location for e in named)
