@@ -40,3 +40,66 @@ def test_a_c_api_compiled_as_cxx_counts_by_its_prefix(platform: str) -> None:
     g = catalog_artifact(wheel_by_prefix("blosc2_j2k-0.4.0-", platform, ("untuned46.json",)))
     assert versions(g, "grok") == {None}
     assert any(e.detail == "10 defined grk_* symbols" for e in evidence(g, "grok"))
+
+
+B48 = ("untuned48.json",)
+SIMPLEITK = {"simpleitk-2.5.7-cp311-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl":
+             "ed2dcb431771baadb4f18a55771c87928e4c04b88072826eee7d4cd3091e4aac"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "version"), [("hugedict-2.14.3-", "1.2.11"),
+                                                 ("arrow_kafka_pyo3-0.2.1-", "1.3.1"),
+                                                 ("dawdreamer-0.8.3-", "1.2.3")])
+def test_zlib_without_banners_by_the_release_its_callers_pass(prefix: str, version: str) -> None:
+    # a static zlib whose banners and zlibVersion() the linker dropped (RocksDB's in a Rust
+    # extension, JUCE's): inflateInit2_(strm, bits, "1.2.11", 0x70), the one release every call
+    # passes with the stream's size, beside zlib's own inflate messages
+    g = catalog_artifact(wheel_by_prefix(prefix, "linux", B48))
+    assert versions(g, "zlib") == {version}
+    assert any(e.kind == "version-argument" and f"'{version}'" in e.detail for e in evidence(g, "zlib"))
+
+
+@pytest.mark.slow
+def test_a_file_importing_zlib_passes_its_header_release_which_proves_nothing() -> None:
+    # Pillow 13's modules call the system's libz.so.1 (NEEDED): the release they pass is their
+    # zlib.h's, no zlib of the wheel's
+    g = catalog_artifact(wheel_by_prefix("pillow-13.0.0-", "linux", ("untuned22.json",)))
+    assert not any(e.kind == "version-argument" for e in evidence(g, "zlib"))
+    # (the wheel's own SBOM names zlib-ng 2.3.3 as "zlib": the SBOM's claim, not the bytes')
+    assert not [c for c in g.packages() if c.name == "zlib" and c.found_by == "bundled.elf" and c.version]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["linux", "mac"])
+def test_copies_renamed_under_different_tags_are_different_copies(platform: str) -> None:
+    # ITK's itk_expat_* (2.4.1) and VTK's vtkexpat_* (2.4.8) in one module, each read from its own
+    # functions: two copies, two versions, not one conflict; VTK's vtkzlib_zlibVersion() (1.2.13)
+    # is real zlib beside ITK's zlib-ng, not the imitation's banners
+    g = catalog_artifact(wheel_by_prefix("picsl_greedy-1.4.0.3-", platform, B48))
+    assert versions(g, "expat") == {"2.4.1", "2.4.8"}
+    assert versions(g, "zlib") == {"1.2.13"} and versions(g, "zlib-ng") == {"2.1.6"}
+    assert versions(g, "itk") == {"5.4.7"} and versions(g, "vtk") == {"9.3.1"}
+
+
+@pytest.mark.slow
+def test_itk_renamed_copies_in_another_project() -> None:
+    # SimpleITK links the same ITK: its itk_expat_ copy and its libpng git snapshot
+    g = catalog_artifact(wheel_by_prefix("simpleitk-", "linux", (), SIMPLEITK))
+    assert versions(g, "expat") == {"2.4.1"}
+    assert versions(g, "libpng") == {"1.6.43.git"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["linux", "mac"])
+def test_a_libpng_git_snapshot_is_reported_as_it_is(platform: str) -> None:
+    # "libpng version 1.6.43.git" beside png_access_version_number()'s 10643: the snapshot, which
+    # predates 1.6.43's fixes of later releases, never the release 1.6.43 itself
+    g = catalog_artifact(wheel_by_prefix("picsl_greedy-1.4.0.3-", platform, B48))
+    assert "1.6.43.git" in versions(g, "libpng") and "1.6.43" not in versions(g, "libpng")
+
+
+@pytest.mark.slow
+def test_vtk_by_its_source_version_text_in_a_dll() -> None:
+    g = catalog_artifact(wheel_by_prefix("picsl_greedy-1.4.0.3-", "win", B48))
+    assert versions(g, "vtk") == {"9.3.1"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import mmap
 import re
 import struct
+from collections import Counter
 from collections.abc import Iterator
 
 from assay.enrich.bundled.binary import BinaryInfo, Symbol
@@ -2726,6 +2727,38 @@ def _leas_to(data: bytes | mmap.mmap, lo: int, hi: int, bases: list[int]) -> Ite
                     found.append(p)
                 i = data.find(tail, i + 1, min(c1 + 6, hi))
         yield from sorted(found)
+
+
+# an argument of 0x70 (a 64-bit z_stream's size) set up for a call: into a register (mov r32, imm32)
+# or a stack slot (mov dword/qword [rsp + d8], imm32; push imm8)
+_SIZE_0X70 = re.compile(rb"(?:[\xb9\xba]|\x41[\xb8\xb9])\x70\x00\x00\x00"
+                        rb"|(?:\x48)?\xc7\x44\x24[\x00-\x7f]\x70\x00\x00\x00|\x6a\x70", re.S)
+
+
+def x86_versions_passed_with_size(data: bytes | mmap.mmap, info: BinaryInfo,
+                                  texts: dict[int, str]) -> Counter[str]:
+    """Per text (``texts``: file offset -> text), how many x86-64 call sites load its address and
+    set another argument to 0x70 (a 64-bit ``z_stream``'s size) within the 32 bytes before the
+    call that follows: zlib's ``inflateInit2_(strm, bits, ZLIB_VERSION, sizeof(z_stream))`` and its
+    siblings, which every caller of zlib makes with the version of the zlib.h it was built with.
+    PE and ELF."""
+    out: Counter[str] = Counter()
+    span = _x86_text(data, info) if texts else None
+    if span is None:
+        return out
+    lo, size, delta = span
+    wanted = {va: t for f, t in texts.items() if (va := _file_vaddr(data, info, f)) is not None}
+    for p in _leas_to(data, lo, lo + size, [va - delta for va in wanted]):
+        (disp,) = struct.unpack_from("<i", data, p + 3)
+        text = wanted.get(p + delta + disp)
+        if text is None:
+            continue
+        call = data.find(b"\xe8", p + 7, p + 40)
+        while call != -1 and _SIZE_0X70.search(bytes(data[max(lo, p - 32):call])) is None:
+            call = data.find(b"\xe8", call + 1, p + 40)
+        if call != -1:
+            out[text] += 1
+    return out
 
 
 def _x86_text(data: bytes | mmap.mmap, info: BinaryInfo) -> tuple[int, int, int] | None:

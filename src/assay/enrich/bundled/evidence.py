@@ -56,6 +56,7 @@ from assay.enrich.bundled.decode import (
     x86_returned_before,
     x86_short_string,
     x86_struct_returned,
+    x86_versions_passed_with_size,
 )
 from assay.enrich.bundled.rules import Library, LibraryMatcher, file_key, generic_library
 from assay.model import Evidence
@@ -172,22 +173,41 @@ def _tie_prefix_uncached(pre: str, m: LibraryMatcher, glued: bool = False) -> Li
 
 
 _NAMESPACE_TAG = re.compile(r"[a-z][a-z0-9]{1,11}(?P<rest>[A-Z][A-Za-z0-9_]+)")
-_RENAME_TAG = re.compile(r"[a-z][a-z0-9]{1,11}_?")
+_RENAME_TAG = re.compile(r"[a-z][a-z0-9]{1,11}(?:_[a-z][a-z0-9]{1,11})?_?")
 
 
 def _renamed_reader(name: str, info: BinaryInfo, m: LibraryMatcher) -> Library | None:
-    """The table library whose API ``name`` belongs to under a short tag glued on in front (MuPDF
-    builds HarfBuzz with every hb_ name renamed fz + hb_: fzhb_version is hb_version): the name
-    after the tag starts with a prefix the library declares, and the file defines the tagged name
-    of a version symbol the table reads of it (fzhb_version_string), never a prefix alone."""
-    for lib in m.with_symbols:
-        for prefix in lib.prefixes:
-            at = name.find(prefix, 2)
-            if at < 0 or not prefix.endswith("_") or not _RENAME_TAG.fullmatch(tag := name[:at]):
+    """The table library whose API ``name`` belongs to under a short tag glued on in front, every
+    name of it renamed so (MuPDF builds HarfBuzz as fz + hb_*: fzhb_version is hb_version; VTK and
+    ITK build their copies as vtkexpat_XML_*, itk_expat_XML_*, vtkzlib_*): the name after the tag
+    starts with a prefix the library declares, or is a symbol the table reads of it, and the file
+    defines at least the library's quota of names under the tag (its renamed API), never the
+    one version function alone."""
+    for lib in m.native:
+        for part in (*[p for p in lib.prefixes if p.endswith("_")], *(r.symbol for r in lib.symbols)):
+            at = name.find(part, 2)
+            if at < 0 or (part not in lib.prefixes and at + len(part) != len(name)) or \
+                    not _RENAME_TAG.fullmatch(tag := name[:at]):
                 continue
-            if any(r.symbol.startswith(prefix) and info.symbol(tag + r.symbol) is not None
-                   for r in lib.symbols):
+            under = info.prefix_counts(b"(" + re.escape(tag.encode()) + b")")
+            if under.get(tag, 0) >= max(lib.min_symbols, 8):
                 return lib
+    return None
+
+
+def renamed_copy_tag(ev: Evidence, lib: Library) -> str | None:
+    """The tag a renamed copy's own API carries in a piece of evidence read from one of its
+    functions or symbols (``vtkzlib_`` in "vtkzlib_zlibVersion() = '1.2.13'", ``itk_expat_`` in
+    "itk_expat_XML_ExpatVersionInfo() returns {2, 4, 1}"): copies under different tags are different
+    copies of the library in one file. None for anything else."""
+    if ev.kind not in ("version-function", "symbol"):
+        return None
+    name = re.split(r"[(:]", ev.detail, maxsplit=1)[0]
+    for part in (*[p for p in lib.prefixes if p.endswith("_")], *(r.symbol for r in lib.symbols)):
+        at = name.find(part, 2)
+        if at > 0 and (part in lib.prefixes or at + len(part) == len(name)) and \
+                _RENAME_TAG.fullmatch(name[:at]):
+            return name[:at]
     return None
 
 
@@ -418,10 +438,13 @@ _INLINE_VERSION = re.compile(r"_v?[0-9]+(?:_[0-9]+)*$")
 def _static_by_namespace(names: list[str], info: BinaryInfo, own_key: str | None,
                          m: LibraryMatcher) -> Library | None:
     """The library whose namespace holds a free version function ``ns::Version()``: only a function
-    right under the outermost name, which must be a namespace (lower-case, an inline namespace with
-    a version suffix, or a capitalised name the file shows to be no class: a class's version may be
-    its format's) of three characters or more (OpenCV's ``cv`` names no library), with at least
-    ``_MIN_API`` defined symbols in it."""
+    right under the outermost name (or in its class ``Version``: itk::Version::GetITKVersion()),
+    which must be a namespace (lower-case, an inline namespace with a version suffix, or a
+    capitalised name the file shows to be no class: a class's version may be its format's) of
+    three characters or more (OpenCV's ``cv`` names no library), with at least ``_MIN_API``
+    defined symbols in it."""
+    if len(names) == 2 and names[1] in ("Version", "version", "VersionInfo"):
+        names = names[:1]  # a class that only says the version, right under it (itk::Version)
     if len(names) != 1:
         return None
     ns = names[0]
@@ -1228,6 +1251,41 @@ def _dependency_list(path: str, data: bytes, m: LibraryMatcher, needed: Iterable
             claims.append(Claim(lib, ver, Evidence("build-info", path, shown, "version"), W_BUILD_INFO,
                                 static=True))
     return claims
+
+
+# zlib's inflate compiled into the file: its own messages (inflate.c's, perhaps merged as the tail
+# of a longer text), which a caller of an imported zlib does not carry
+_ZLIB_INFLATE = (re.compile(rb"invalid distance too far back\x00"),
+                 re.compile(rb"incorrect header check\x00"))
+# a text shaped like a zlib release (1.2.11, 1.3.1, 1.2.13.1): the version its callers pass
+_ZLIB_RELEASE = re.compile(rb"\x00(1\.[23]\.[0-9]{1,2}(?:\.[0-9]{1,2})?)\x00")
+_ZLIB_FILES = re.compile(r"(?:lib)?z(?:lib)?1?(?:[-.].*)?\.(?:so.*|dylib|dll)$", re.I)
+
+
+def zlib_passed_version(path: str, data: bytes, info: BinaryInfo, m: LibraryMatcher,
+                        hits: Callable[[re.Pattern[bytes]], Iterable[re.Match[bytes]]]) -> list[Claim]:
+    """zlib compiled into the file without a banner or version function (dropped as unreferenced
+    from a static link: libz-sys in a Rust extension, a C++ engine's private copy): the one release
+    its callers pass to its init functions with the stream's size, ``inflateInit2_(strm, 15,
+    "1.3.1", 0x70)``. Only where zlib's inflate is compiled in (its own messages) and the file
+    imports no zlib (whose callers pass their header's release, whatever the library is)."""
+    lib = m.library_for_source("zlib")
+    if lib is None or info.machine != "x86_64" or info.format not in ("elf", "pe"):
+        return []
+    if any(_ZLIB_FILES.match(n.rsplit("/", 1)[-1]) for n in info.needed):
+        return []
+    if not all(next(iter(hits(rx)), None) is not None for rx in _ZLIB_INFLATE):
+        return []
+    texts = {h.start(1): h.group(1).decode("ascii") for h in hits(_ZLIB_RELEASE)}
+    if not texts or len(texts) > 64:
+        return []
+    passed = x86_versions_passed_with_size(data, info, texts)
+    if len(passed) != 1:
+        return []  # none, or callers built with different releases: which is the library's?
+    ((version, n),) = passed.items()
+    shown = f"'{version}' passed with the stream's size 0x70 to zlib's init ({n} call{'s' if n > 1 else ''})"
+    return [Claim(lib, version, Evidence("version-argument", path, shown, "version"), W_BUILD_PATH,
+                  static=True)]
 
 
 def build_info(path: str, data: bytes, m: LibraryMatcher,

@@ -390,6 +390,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         claims += generic.module_attributes(path, data, info, m, hits)
         if own_lib is not None and key:
             claims += generic.package_claims(path, data, info, own_lib, key)
+        if not any(v for v in found.get("zlib", {}) if v is not None):
+            claims += generic.zlib_passed_version(path, data, info, m, hits)
     except _MALFORMED:
         pass  # damaged tables: what was read so far stands
     for claim in claims:
@@ -444,6 +446,9 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         marked = any(e.kind == "marker" for evs in evidence.values() for e in evs)
         for shadowed in lib.shadows:
             other_versioned = any(v is not None for v in found.get(shadowed, {}))
+            if shadowed in libs and any(generic.renamed_copy_tag(e, libs[shadowed])
+                                        for evs in found.get(shadowed, {}).values() for e in evs):
+                continue  # a renamed copy of the imitated library itself (VTK's vtkzlib_zlibVersion)
             if versioned or (lib is own and not other_versioned) or \
                     (marked and (lib.marker_shadows or not other_versioned)):
                 found.pop(shadowed, None)
@@ -494,6 +499,14 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             versions = _refined(name, versions, by_version, weight)
         if lib.purl_type == "cargo" and len(versions) > 1:
             # Rust links semver-incompatible versions of one crate side by side: each is a crate
+            for v in sorted(versions):
+                detections.append(Detection(lib, path, v, presence + by_version[v]))
+            continue
+        tags = {v: {t for e in by_version[v] if (t := generic.renamed_copy_tag(e, lib))} for v in versions}
+        if len(versions) > 1 and all(tags.values()) and \
+                sum(len(t) for t in tags.values()) == len(set().union(*tags.values())):
+            # copies renamed under different tags, each read from its own functions (ITK's
+            # itk_expat_* and VTK's vtkexpat_* in one module): one detection per copy
             for v in sorted(versions):
                 detections.append(Detection(lib, path, v, presence + by_version[v]))
             continue
@@ -645,11 +658,12 @@ def _refined(name: str, versions: list[str], by_version: dict[str | None, list[E
              weight: dict[tuple[str, str], int]) -> list[str]:
     """A version's bare numbers and a text of the same file that goes on past them with a suffix
     (LLVMGetVersion() stores 24, 0, 0 where LLVM's banner says "24.0.0git", a snapshot before
-    24.0.0) are one version: the text's, which says more, backed by both. Only when exactly one
-    text goes on past the numbers."""
+    24.0.0; libpng's 10643 beside "1.6.43.git") are one version: the text's, which says more,
+    backed by both. Only when exactly one text goes on past the numbers (a further number is no
+    suffix: "1.6.43.1" is another release)."""
     for v in sorted(versions, key=len):
-        longer = [w for w in versions if len(w) > len(v) and w.startswith(v)
-                  and not w[len(v)].isdigit() and w[len(v)] != "."]
+        longer = [w for w in versions if len(w) > len(v) and w.startswith(v) and not w[len(v)].isdigit()
+                  and (w[len(v)] != "." or w[len(v) + 1:len(v) + 2].isalpha())]
         if len(longer) != 1 or v not in by_version:
             continue
         w = longer[0]
