@@ -183,16 +183,34 @@ def _renamed_reader(name: str, info: BinaryInfo, m: LibraryMatcher) -> Library |
     starts with a prefix the library declares, or is a symbol the table reads of it, and the file
     defines at least the library's quota of names under the tag (its renamed API), never the
     one version function alone."""
-    for lib in m.native:
-        for part in (*[p for p in lib.prefixes if p.endswith("_")], *(r.symbol for r in lib.symbols)):
-            at = name.find(part, 2)
-            if at < 0 or (part not in lib.prefixes and at + len(part) != len(name)) or \
-                    not _RENAME_TAG.fullmatch(tag := name[:at]):
+    parts = _rename_parts(m)
+    for at in range(2, min(len(name), 26)):
+        for lib, part in parts.get(name[at:at + 3], ()):
+            if not name.startswith(part, at) or (part not in lib.prefixes and at + len(part) != len(name)) \
+                    or not _RENAME_TAG.fullmatch(tag := name[:at]):
                 continue
             under = info.prefix_counts(b"(" + re.escape(tag.encode()) + b")")
             if under.get(tag, 0) >= max(lib.min_symbols, 8):
                 return lib
     return None
+
+
+_RENAME_PARTS: dict[int, dict[str, list[tuple[Library, str]]]] = {}
+
+
+def _rename_parts(m: LibraryMatcher) -> dict[str, list[tuple[Library, str]]]:
+    """Per first three characters, the (library, part) pairs a renamed name may go on with: each
+    library's declared prefixes that end in "_" and the symbols the table reads of it."""
+    parts = _RENAME_PARTS.get(id(m))
+    if parts is None:
+        parts = {}
+        for lib in m.native:
+            for part in {*[p for p in lib.prefixes if p.endswith("_")], *(r.symbol for r in lib.symbols)}:
+                if len(part) >= 3:
+                    parts.setdefault(part[:3], []).append((lib, part))
+        _RENAME_PARTS.clear()
+        _RENAME_PARTS[id(m)] = parts
+    return parts
 
 
 def renamed_copy_tag(ev: Evidence, lib: Library) -> str | None:
