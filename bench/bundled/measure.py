@@ -150,6 +150,7 @@ LATER_BATCHES = [
      "hold-out set"),
     ("untuned44.json", "forty-fourth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned45.json", "forty-fifth batch, all three platforms, unranked projects (F2 only), hold-out set"),
+    ("untuned47.json", "forty-seventh batch, all three platforms, unranked projects (F2 only), hold-out set"),
 ]
 
 
