@@ -151,6 +151,7 @@ LATER_BATCHES = [
     ("untuned44.json", "forty-fourth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned45.json", "forty-fifth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned46.json", "forty-sixth batch, all three platforms, unranked projects (F2 only), hold-out set"),
+    ("untuned47.json", "forty-seventh batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned48.json", "forty-eighth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned49.json", "forty-ninth batch, all three platforms, unranked projects (F2 only), hold-out set"),
 ]
