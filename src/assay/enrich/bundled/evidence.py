@@ -1140,8 +1140,8 @@ def versioninfo_claims(path: str, data: bytes, info: BinaryInfo, own: Library, o
         return []
     if own.versioninfo_text is not None:
         # the table says where the resource's text states the release (its numbers do not)
-        for field in ("FileDescription", "ProductName"):
-            tm = own.versioninfo_text.search(res.get(field, ""))
+        for field in ("FileDescription", "ProductName", "ProductVersion"):
+            tm = own.versioninfo_text.search(res.get(field, "").strip())
             if tm:
                 return [Claim(own, tm.group(1), Evidence("versioninfo", path, f"{field} {res[field].strip()}",
                                                          "version"), W_VERSIONINFO)]
