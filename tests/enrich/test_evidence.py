@@ -158,7 +158,7 @@ def test_check_version_functions_read_on_their_null_path() -> None:
     # gnutls_check_version(NULL), idn2_check_version(NULL), asn1_check_version(NULL) return the
     # version string (arm64: adrp/add into x19, cbz x0, mov x0, x19); x86-64 (test rdi, rdi; je)
     found = {(c.name, c.version) for c in _native(_graph("mac", "opencv_python_headless-"))}
-    assert {("libgnutls", "3.8.9"), ("libidn2", "2.3.8"), ("libtasn1", "4.20.0")} <= found, found
+    assert {("gnutls", "3.8.9"), ("libidn2", "2.3.8"), ("libtasn1", "4.20.0")} <= found, found
     pycurl = pypi_file("pycurl-7.49.0-cp315-cp315-manylinux_2_28_x86_64.whl",
                        "684747cca0e1a8d045c4a3b9a4db3e604bedfbc932955377a58998491c7d29e8")
     idn2 = [c for c in _native(catalog_artifact(pycurl)) if c.name == "libidn2"]
@@ -245,7 +245,7 @@ def test_short_version_functions_and_codec_interface_names() -> None:
 def test_a_cxx_version_function_named_after_its_class() -> None:
     # QPDF::QPDFVersion() returns a constant libc++ string "12.4.2" (pikepdf's libqpdf, macOS);
     # QPDFWriter::getFinalVersion() beside it is a PDF version, not qpdf's release
-    qpdf = [c for c in _native(_graph("mac", "pikepdf-")) if c.name == "libqpdf"]
+    qpdf = [c for c in _native(_graph("mac", "pikepdf-")) if c.name == "qpdf"]
     assert [c.version for c in qpdf] == ["12.4.2"]
     assert any("_ZN4QPDF11QPDFVersionEv" in e.detail for e in qpdf[0].evidence)
     assert not any("getFinalVersion" in e.detail for e in qpdf[0].evidence)

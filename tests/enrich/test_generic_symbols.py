@@ -26,7 +26,7 @@ def test_a_version_text_a_function_writes_into_its_own_buffer() -> None:
     # text is in no place of the file. shapely's grafted libgeos_c (movl of ".5\0" and a
     # movaps) ...
     shapely = catalog_artifact(wheel_by_prefix("corpus-linux:shapely", "linux", ()))
-    assert versions(shapely, "geos") == {None, "3.14.1"}  # libgeos (C++) has no version reader
+    assert versions(shapely, "geos") == {"3.14.1"}  # (libgeos, the C++ core, by its file's release name)
     assert any("GEOSversion: '3.14.1-CAPI-1.20.5'" in e.detail
                for c in shapely.components.values() if c.name == "geos" for e in c.evidence)
     # ... and, built by another compiler run in another order (the tail through ax, the NUL by

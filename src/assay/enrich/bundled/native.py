@@ -204,9 +204,6 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     gated.append((lib, version, ev))
                 elif version:
                     add(lib, version, Evidence("version-string", path, shown, "version"))
-        for lib, version, ev in gated:
-            if _key(lib) in marked:
-                add(lib, version, ev)
 
     # a version text no string stands beside, that the library's code loads right after its anchor
     # (libpng's mismatch message, hwloc's "hwlocVersion" info): read where the code loads it
@@ -400,6 +397,11 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         if claim.static and own_lib is not None and claim.library.name == own_lib.name:
             claim = generic.Claim(claim.library, claim.version, claim.evidence, claim.weight)
         add(claim.library, claim.version, claim.evidence, claim.weight)
+    # versions that count only beside their library's code: its marker, or its API's symbols
+    for lib, version, ev in gated:
+        if _key(lib) in marked or any(e.kind == "symbol-prefix" for evs in found.get(_key(lib), {}).values()
+                                      for e in evs):
+            add(lib, version, ev)
     if own_lib is not None:
         _package_against_api(found, weight, _key(own_lib))
     # VERSIONINFO only where nothing in the bytes said the file's version: a resource is written
