@@ -209,3 +209,13 @@ def test_pulseaudio_client_libraries_are_pulseaudio() -> None:
     g = catalog_artifact(wheel_by_prefix("pcmflux-2.2.0-", "linux", B47))
     assert versions(g, "pulseaudio") == {"14.0"}
     assert not [c for c in g.packages() if c.name in ("libpulse", "libpulsecommon")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["linux", "mac"])
+def test_eccodes_by_its_packed_api_version(platform: str) -> None:
+    # grib_get_api_version() returns 25000 (2.50.0); on macOS codes_get_api_version() branches to
+    # it, on Linux the build paths say eccodes-2.50.0 too
+    g = catalog_artifact(wheel_by_prefix("avenc-1.0.0-", platform, B47))
+    assert "2.50.0" in versions(g, "eccodes")
+    assert any(e.detail == "grib_get_api_version: 25000" for e in evidence(g, "eccodes"))
