@@ -219,3 +219,20 @@ def test_eccodes_by_its_packed_api_version(platform: str) -> None:
     g = catalog_artifact(wheel_by_prefix("avenc-1.0.0-", platform, B47))
     assert "2.50.0" in versions(g, "eccodes")
     assert any(e.detail == "grib_get_api_version: 25000" for e in evidence(g, "eccodes"))
+
+
+@pytest.mark.slow
+def test_lmdb_text_in_a_stripped_windows_module() -> None:
+    # MDB_VERSION_STRING ("LMDB 0.9.36: (Aug 6, 2026)", after MSVC's 0xff padding) where
+    # mdb_version() keeps no name
+    g = catalog_artifact(wheel_by_prefix("zlmdb-26.10.1-", "win", B47))
+    assert versions(g, "lmdb") == {"0.9.36", "1.0.2"}
+
+
+@pytest.mark.slow
+def test_two_lmdb_copies_renamed_by_suffixing_their_prefix() -> None:
+    # py-lmdb (the "lmdb" project) builds LMDB twice, as mdb09_* and mdb10_*: two vendored copies
+    # of Symas LMDB, not the project's own code, and not one conflict
+    g = catalog_artifact(wheel_by_prefix("corpus:lmdb", "linux", ()))
+    assert versions(g, "lmdb") == {"0.9.36", "1.0.2"}
+    assert any(e.detail == "mdb09_version() stores 0, 9, 36" for e in evidence(g, "lmdb"))

@@ -192,7 +192,30 @@ def _renamed_reader(name: str, info: BinaryInfo, m: LibraryMatcher) -> Library |
             under = info.prefix_counts(b"(" + re.escape(tag.encode()) + b")")
             if under.get(tag, 0) >= max(lib.min_symbols, 8):
                 return lib
+    # or its own prefix suffixed (py-lmdb builds two LMDB copies as mdb09_* and mdb10_*:
+    # mdb09_version is mdb_version)
+    for lib, tag in _suffixed_readers(name, m):
+        under = info.prefix_counts(b"(" + re.escape(tag.encode()) + b")")
+        if under.get(tag, 0) >= max(lib.min_symbols, 8):
+            return lib
     return None
+
+
+def _suffixed_readers(name: str, m: LibraryMatcher) -> list[tuple[Library, str]]:
+    """(library, the renamed prefix) for a name that is a version symbol the table reads with a
+    short suffix put on its prefix: "mdb09_version" is mdb_version under the prefix "mdb09_"."""
+    out: list[tuple[Library, str]] = []
+    cut = name.find("_")
+    if cut < 3:
+        return out
+    for lib, part in _rename_parts(m).get(name[:3], ()):
+        if part in lib.prefixes or "_" not in part:
+            continue
+        stem, rest = part.split("_", 1)
+        if name.startswith(stem) and name[cut + 1:] == rest and \
+                re.fullmatch(r"[a-z0-9]{1,6}", name[len(stem):cut]):
+            out.append((lib, name[:cut + 1]))
+    return out
 
 
 _RENAME_PARTS: dict[int, dict[str, list[tuple[Library, str]]]] = {}
@@ -213,11 +236,12 @@ def _rename_parts(m: LibraryMatcher) -> dict[str, list[tuple[Library, str]]]:
     return parts
 
 
-def renamed_copy_tag(ev: Evidence, lib: Library) -> str | None:
+def renamed_copy_tag(ev: Evidence, lib: Library, m: LibraryMatcher) -> str | None:
     """The tag a renamed copy's own API carries in a piece of evidence read from one of its
     functions or symbols (``vtkzlib_`` in "vtkzlib_zlibVersion() = '1.2.13'", ``itk_expat_`` in
-    "itk_expat_XML_ExpatVersionInfo() returns {2, 4, 1}"): copies under different tags are different
-    copies of the library in one file. None for anything else."""
+    "itk_expat_XML_ExpatVersionInfo() returns {2, 4, 1}", ``mdb09_`` in "mdb09_version() stores 0, 9,
+    36"): copies under different tags are different copies of the library in one file. None for
+    anything else."""
     if ev.kind not in ("version-function", "symbol"):
         return None
     name = re.split(r"[(:]", ev.detail, maxsplit=1)[0]
@@ -226,6 +250,9 @@ def renamed_copy_tag(ev: Evidence, lib: Library) -> str | None:
         if at > 0 and (part in lib.prefixes or at + len(part) == len(name)) and \
                 _RENAME_TAG.fullmatch(name[:at]):
             return name[:at]
+    for suffixed, tag in _suffixed_readers(name, m):
+        if suffixed is lib:
+            return tag
     return None
 
 

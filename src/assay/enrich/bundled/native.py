@@ -392,8 +392,9 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     except _MALFORMED:
         pass  # damaged tables: what was read so far stands
     for claim in claims:
-        if _norm_name(claim.library.name) in exclude:
-            continue  # the project's own sources
+        if _norm_name(claim.library.name) in exclude and \
+                not generic.renamed_copy_tag(claim.evidence, claim.library, m):
+            continue  # the project's own sources (a renamed copy is a vendored library's: py-lmdb's mdb09_*)
         if claim.static and own_lib is not None and claim.library.name == own_lib.name:
             claim = generic.Claim(claim.library, claim.version, claim.evidence, claim.weight)
         add(claim.library, claim.version, claim.evidence, claim.weight)
@@ -448,7 +449,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         marked = any(e.kind == "marker" for evs in evidence.values() for e in evs)
         for shadowed in lib.shadows:
             other_versioned = any(v is not None for v in found.get(shadowed, {}))
-            if shadowed in libs and any(generic.renamed_copy_tag(e, libs[shadowed])
+            if shadowed in libs and any(generic.renamed_copy_tag(e, libs[shadowed], m)
                                         for evs in found.get(shadowed, {}).values() for e in evs):
                 continue  # a renamed copy of the imitated library itself (VTK's vtkzlib_zlibVersion)
             if versioned or (lib is own and not other_versioned) or \
@@ -504,7 +505,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
             for v in sorted(versions):
                 detections.append(Detection(lib, path, v, presence + by_version[v]))
             continue
-        tags = {v: {t for e in by_version[v] if (t := generic.renamed_copy_tag(e, lib))} for v in versions}
+        tags = {v: {t for e in by_version[v] if (t := generic.renamed_copy_tag(e, lib, m))} for v in versions}
         if len(versions) > 1 and all(tags.values()) and \
                 sum(len(t) for t in tags.values()) == len(set().union(*tags.values())):
             # copies renamed under different tags, each read from its own functions (ITK's
