@@ -218,6 +218,19 @@ def _suffixed_readers(name: str, m: LibraryMatcher) -> list[tuple[Library, str]]
     return out
 
 
+_TABLE_SYMBOLS: dict[int, frozenset[str]] = {}
+
+
+def _table_symbols(m: LibraryMatcher) -> frozenset[str]:
+    """Every symbol a table library's own reader reads (one set per matcher)."""
+    names = _TABLE_SYMBOLS.get(id(m))
+    if names is None:
+        names = frozenset(r.symbol for lib in m.with_symbols for r in lib.symbols)
+        _TABLE_SYMBOLS.clear()
+        _TABLE_SYMBOLS[id(m)] = names
+    return names
+
+
 _RENAME_PARTS: dict[int, dict[str, list[tuple[Library, str]]]] = {}
 
 
@@ -409,10 +422,11 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             # a table library without declared prefixes, in its own file: pixman_version_string()
             # in libpixman-1 is pixman's (the table reads no symbol of it itself)
             lib = own
-        if lib is None and nm.re is _CXX_VERSION:
+        if lib is None and nm.re is _CXX_VERSION and sym.name not in _table_symbols(m):
             # a namespace's own version function (grpc::Version(), faiss::get_version(),
             # OpenColorIO_v2_5::GetVersion()): the library the namespace names, in the table or,
-            # when the file defines enough of its symbols, a static copy named by it
+            # when the file defines enough of its symbols, a static copy named by it (not a
+            # function the table reads for its library: Aws::Version::GetVersionString())
             lib = _static_by_namespace(names, info, own_key, m)
             static = lib is not None
         if lib is None and nm.re is _VERSION_NAME:

@@ -398,10 +398,11 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         if claim.static and own_lib is not None and claim.library.name == own_lib.name:
             claim = generic.Claim(claim.library, claim.version, claim.evidence, claim.weight)
         add(claim.library, claim.version, claim.evidence, claim.weight)
-    # versions that count only beside their library's code: its marker, or its API's symbols
+    # versions that count only beside their library's code: its marker, its API's symbols, or the
+    # file named as it (OpenSSL's libssl keeps SSL_version_str, not OpenSSL_version()'s texts)
     for lib, version, ev in gated:
-        if _key(lib) in marked or any(e.kind == "symbol-prefix" for evs in found.get(_key(lib), {}).values()
-                                      for e in evs):
+        if _key(lib) in marked or lib.name in named_libs or \
+                any(e.kind == "symbol-prefix" for evs in found.get(_key(lib), {}).values() for e in evs):
             add(lib, version, ev)
     if own_lib is not None:
         _package_against_api(found, weight, _key(own_lib))
