@@ -554,7 +554,7 @@ def test_source_package_suffixes_in_build_paths() -> None:
     # CPack's <name>-<version>-Source (pygrib's libeccodes: eccodes-2.44.0-Source/src/...) and
     # LLVM's <name>-<version>.src (ddtrace's Linux libddwaf: libc++abi and libunwind compiled from
     # llvm-project-21.1.2.src/)
-    assert _versions(_graph("mac", "pygrib-"), "libeccodes") == {"2.44.0"}
+    assert _versions(_graph("mac", "pygrib-"), "eccodes") == {"2.44.0"}
     assert _versions(catalog_artifact(pypi_file(*DDTRACE_LINUX)), "llvm-project") == {"21.1.2"}
 
 
