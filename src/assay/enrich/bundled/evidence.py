@@ -32,7 +32,7 @@ import json
 import re
 import struct
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 
@@ -177,76 +177,36 @@ _RENAME_TAG = re.compile(r"[a-z][a-z0-9]{1,11}(?:_[a-z][a-z0-9]{1,11})?_?")
 
 
 def _renamed_reader(name: str, info: BinaryInfo, m: LibraryMatcher) -> Library | None:
-    """The table library whose API ``name`` belongs to under a short tag glued on in front, every
-    name of it renamed so (MuPDF builds HarfBuzz as fz + hb_*: fzhb_version is hb_version; VTK and
-    ITK build their copies as vtkexpat_XML_*, itk_expat_XML_*, vtkzlib_*): the name after the tag
-    starts with a prefix the library declares, or is a symbol the table reads of it, and the file
-    defines at least the library's quota of names under the tag (its renamed API), never the
-    one version function alone."""
-    parts = _rename_parts(m)
-    for at in range(2, min(len(name), 26)):
-        for lib, part in parts.get(name[at:at + 3], ()):
-            if not name.startswith(part, at) or (part not in lib.prefixes and at + len(part) != len(name)) \
-                    or not _RENAME_TAG.fullmatch(tag := name[:at]):
-                continue
-            under = info.prefix_counts(b"(" + re.escape(tag.encode()) + b")")
-            if under.get(tag, 0) >= max(lib.min_symbols, 8):
-                return lib
-    # or its own prefix suffixed (py-lmdb builds two LMDB copies as mdb09_* and mdb10_*:
-    # mdb09_version is mdb_version)
-    for lib, tag in _suffixed_readers(name, m):
-        under = info.prefix_counts(b"(" + re.escape(tag.encode()) + b")")
-        if under.get(tag, 0) >= max(lib.min_symbols, 8):
+    """The table library whose API ``name`` belongs to, every name of it renamed (see
+    ``_renamed_candidates``), when the file defines at least the library's quota of names under
+    the tag (its renamed API), never the one version function alone."""
+    for lib, tag in _renamed_candidates(name, m):
+        if info.prefix_counts(b"(" + re.escape(tag.encode()) + b")").get(tag, 0) >= max(lib.min_symbols, 8):
             return lib
     return None
 
 
-def _suffixed_readers(name: str, m: LibraryMatcher) -> list[tuple[Library, str]]:
-    """(library, the renamed prefix) for a name that is a version symbol the table reads with a
-    short suffix put on its prefix: "mdb09_version" is mdb_version under the prefix "mdb09_"."""
-    out: list[tuple[Library, str]] = []
+def _renamed_candidates(name: str, m: LibraryMatcher) -> Iterator[tuple[Library, str]]:
+    """(library, tag) for each reading of ``name`` as a table library's API renamed: a short tag
+    glued on in front (MuPDF builds HarfBuzz as fz + hb_*: fzhb_version is hb_version; VTK and ITK
+    build vtkexpat_XML_*, itk_expat_XML_*, vtkzlib_*), where the name after the tag starts with a
+    prefix the library declares or is a symbol the table reads of it; or a short suffix put on
+    the prefix of such a symbol (py-lmdb builds LMDB twice, as mdb09_* and mdb10_*: mdb09_version
+    is mdb_version, tag "mdb09_")."""
+    for at in range(2, min(len(name), 26)):
+        for lib, part in m.rename_parts.get(name[at:at + 3], ()):
+            if name.startswith(part, at) and (part in lib.prefixes or at + len(part) == len(name)) \
+                    and _RENAME_TAG.fullmatch(tag := name[:at]):
+                yield lib, tag
     cut = name.find("_")
-    if cut < 3:
-        return out
-    for lib, part in _rename_parts(m).get(name[:3], ()):
-        if part in lib.prefixes or "_" not in part:
-            continue
-        stem, rest = part.split("_", 1)
-        if name.startswith(stem) and name[cut + 1:] == rest and \
-                re.fullmatch(r"[a-z0-9]{1,6}", name[len(stem):cut]):
-            out.append((lib, name[:cut + 1]))
-    return out
-
-
-_TABLE_SYMBOLS: dict[int, frozenset[str]] = {}
-
-
-def _table_symbols(m: LibraryMatcher) -> frozenset[str]:
-    """Every symbol a table library's own reader reads (one set per matcher)."""
-    names = _TABLE_SYMBOLS.get(id(m))
-    if names is None:
-        names = frozenset(r.symbol for lib in m.with_symbols for r in lib.symbols)
-        _TABLE_SYMBOLS.clear()
-        _TABLE_SYMBOLS[id(m)] = names
-    return names
-
-
-_RENAME_PARTS: dict[int, dict[str, list[tuple[Library, str]]]] = {}
-
-
-def _rename_parts(m: LibraryMatcher) -> dict[str, list[tuple[Library, str]]]:
-    """Per first three characters, the (library, part) pairs a renamed name may go on with: each
-    library's declared prefixes that end in "_" and the symbols the table reads of it."""
-    parts = _RENAME_PARTS.get(id(m))
-    if parts is None:
-        parts = {}
-        for lib in m.native:
-            for part in {*[p for p in lib.prefixes if p.endswith("_")], *(r.symbol for r in lib.symbols)}:
-                if len(part) >= 3:
-                    parts.setdefault(part[:3], []).append((lib, part))
-        _RENAME_PARTS.clear()
-        _RENAME_PARTS[id(m)] = parts
-    return parts
+    if cut >= 3:
+        for lib, part in m.rename_parts.get(name[:3], ()):
+            if part in lib.prefixes or "_" not in part:
+                continue
+            stem, rest = part.split("_", 1)
+            if name.startswith(stem) and name[cut + 1:] == rest and \
+                    re.fullmatch(r"[a-z0-9]{1,6}", name[len(stem):cut]):
+                yield lib, name[:cut + 1]
 
 
 def renamed_copy_tag(ev: Evidence, lib: Library, m: LibraryMatcher) -> str | None:
@@ -258,15 +218,7 @@ def renamed_copy_tag(ev: Evidence, lib: Library, m: LibraryMatcher) -> str | Non
     if ev.kind not in ("version-function", "symbol"):
         return None
     name = re.split(r"[(:]", ev.detail, maxsplit=1)[0]
-    for part in (*[p for p in lib.prefixes if p.endswith("_")], *(r.symbol for r in lib.symbols)):
-        at = name.find(part, 2)
-        if at > 0 and (part in lib.prefixes or at + len(part) == len(name)) and \
-                _RENAME_TAG.fullmatch(name[:at]):
-            return name[:at]
-    for suffixed, tag in _suffixed_readers(name, m):
-        if suffixed is lib:
-            return tag
-    return None
+    return next((tag for candidate, tag in _renamed_candidates(name, m) if candidate is lib), None)
 
 
 def _ties_file(pre: str, key: str) -> bool:
@@ -422,7 +374,7 @@ def version_functions(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
             # a table library without declared prefixes, in its own file: pixman_version_string()
             # in libpixman-1 is pixman's (the table reads no symbol of it itself)
             lib = own
-        if lib is None and nm.re is _CXX_VERSION and sym.name not in _table_symbols(m):
+        if lib is None and nm.re is _CXX_VERSION and sym.name not in m.reader_symbols:
             # a namespace's own version function (grpc::Version(), faiss::get_version(),
             # OpenColorIO_v2_5::GetVersion()): the library the namespace names, in the table or,
             # when the file defines enough of its symbols, a static copy named by it (not a

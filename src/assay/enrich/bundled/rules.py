@@ -180,6 +180,10 @@ class LibraryMatcher:
     by_source: dict[str, Library] = field(default_factory=dict)  # normalised source-tree name -> library
     by_crate: dict[str, Library] = field(default_factory=dict)  # a crate that builds the library -> it
     symbol_pattern: bytes | None = None  # every symbol the table's readers read, as one trie
+    reader_symbols: frozenset[str] = frozenset()  # the same symbols, as a set
+    # first three characters -> (library, part): the parts a renamed copy's names may go on with
+    # (declared prefixes that end in "_", symbols the table reads of the library)
+    rename_parts: dict[str, list[tuple[Library, str]]] = field(default_factory=dict)
 
     def library_for_source(self, name: str) -> Library | None:
         """The table library a source tree or build label names (``libpng``, ``tiff``, ``zlib-ng``)."""
@@ -412,9 +416,14 @@ def matcher() -> LibraryMatcher:
         for crate in lib.crates:
             m.by_crate[crate] = lib
     m.by_prefix.sort(key=lambda pl: -len(pl[0]))
-    names = sorted({r.symbol.encode() for lib in m.with_symbols for r in lib.symbols})
+    m.reader_symbols = frozenset(r.symbol for lib in m.with_symbols for r in lib.symbols)
+    names = sorted(s.encode() for s in m.reader_symbols)
     if names:
         m.symbol_pattern = trie_regex(names).pattern
+    for lib in m.native:
+        for part in {*[p for p in lib.prefixes if p.endswith("_")], *(r.symbol for r in lib.symbols)}:
+            if len(part) >= 3:
+                m.rename_parts.setdefault(part[:3], []).append((lib, part))
     if m.prefix_min:
         upper = sorted(p for p, (lib, _n) in m.prefix_min.items() if lib.prefix_then_upper)
         rest = sorted(p.encode() for p in m.prefix_min if p not in upper)
