@@ -817,16 +817,39 @@ def _cffi_functions(data: bytes | mmap.mmap, secs: list[tuple[str, int, int, int
                 continue
             doff = rva2o(direct)
             noff = rva2o(name_va - image_base) if name_va > image_base else None
-            if doff is None or noff is None or data[doff] != 0xE9:
+            if doff is None or noff is None:
                 continue
-            target = direct + 5 + struct.unpack_from("<i", data, doff + 1)[0]
-            toff = rva2o(target) if lo_text <= target < hi_text else None
-            if toff is None or data[toff:toff + 2] == b"\xff\x25":  # an import's jump stub
+            if data[doff] == 0xE9:
+                target = direct + 5 + struct.unpack_from("<i", data, doff + 1)[0]
+                toff = rva2o(target) if lo_text <= target < hi_text else None
+                if toff is None or data[toff:toff + 2] == b"\xff\x25":  # an import's jump stub
+                    continue
+            elif _inlined_leaf(data, doff):
+                # the callee compiled into the direct function (a leaf: zstandard's
+                # ZSTD_versionNumber is 'mov eax, 10507; ret' there): the function's own code
+                target = direct
+            else:
                 continue
             word = _C_NAME.match(data, noff)
             if word and data[word.end():word.end() + 1] == b"\x00":
                 found.setdefault(word.group().decode("ascii"), target)
     return found
+
+
+# a leaf's body up to its ret: loads, moves and arithmetic, no call, jump or memory write through
+# a register argument (what an inlined constant getter compiles to)
+_LEAF_RET = 0xC3
+
+
+def _inlined_leaf(data: bytes | mmap.mmap, off: int) -> bool:
+    """Whether the code at ``off`` is a short leaf ending in ``ret`` within 16 bytes, with no call or
+    jump before it (so nothing of another file's: an import is reached only by call or jump)."""
+    body = bytes(data[off:off + 16])
+    end = body.find(_LEAF_RET)
+    if end <= 0:
+        return False
+    head = body[:end]
+    return not any(op in head for op in (b"\xe8", b"\xe9", b"\xeb", b"\xff\x15", b"\xff\x25"))
 
 
 def _coff_functions(data: bytes, ptr: int, nsym: int, secs: list[tuple[str, int, int, int, int]]
