@@ -25,3 +25,23 @@ def test_a_cffi_modules_inlined_direct_function_is_the_library_function(project:
     assert versions(g, library) == {version}
     assert any(e.detail.startswith(f"{function}:") for e in evidence(g, library))
 
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "batch"), [("blosc2_j2k-0.4.0-", "untuned46.json"),
+                                               ("blosc2_htj2k-0.4.2-", "untuned48.json")])
+@pytest.mark.parametrize("platform", ["linux", "mac"])
+def test_a_hidden_version_function_between_the_librarys_own_named_functions(prefix: str, batch: str,
+                                                                            platform: str) -> None:
+    # Grok built into blosc2's codec plugins (two projects, two releases) exports part of its API
+    # (grk_decompress_create, grk_decompress_buffer_detect_format) but not grk_version(), which sits
+    # between them in Grok's object code: 'lea rax, "11.0.0"; ret' (arm64: adrp, add, ret)
+    g = catalog_artifact(wheel_by_prefix(prefix, platform, (batch,)))
+    assert versions(g, "grok") == {"11.0.0"}
+    assert any("nameless function" in e.detail and "'11.0.0'" in e.detail for e in evidence(g, "grok"))
+
+
+@pytest.mark.slow
+def test_no_nameless_version_in_a_stripped_pe() -> None:
+    # the Windows build exports no grk_* name at all: nothing bounds Grok's code, nothing is read
+    g = catalog_artifact(wheel_by_prefix("blosc2_j2k-0.4.0-", "win", ("untuned46.json",)))
+    assert versions(g, "grok") <= {None}

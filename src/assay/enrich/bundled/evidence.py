@@ -34,7 +34,7 @@ import struct
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 
 from assay.enrich.bundled.binary import BinaryInfo, Symbol, version_resource
 from assay.enrich.bundled.decode import (
@@ -1394,3 +1394,77 @@ def module_attributes(path: str, data: bytes, info: BinaryInfo, m: LibraryMatche
 
 __all__ = ["Claim", "build_info", "module_attributes", "package_claims", "pdb_path_claims", "prefix_presence",
            "source_paths", "version_from_text", "version_functions", "versioninfo_claims"]
+
+
+# -- a nameless version function inside a static copy's own code -------------------------------
+
+_BARE_RELEASE = re.compile(r"[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}")
+_MAX_GAP = 4096  # bytes between two of the library's named functions: one object file's code
+_X86_LEA_RET = re.compile(rb"\x48\x8d\x05(.{4})\xc3", re.S)
+
+
+def nameless_version(path: str, data: bytes, info: BinaryInfo, lib: Library) -> Claim | None:
+    """A static copy whose version function keeps no name (hidden, the symbol table stripped to
+    the exports) though its neighbours in its own object file keep theirs: Grok built into a codec
+    plugin exports grk_decompress_create and grk_decompress_buffer_detect_format, and between them
+    sits grk_version(), 'lea rax, "11.0.0"; ret' (arm64: adrp, add, ret). Read only between two of
+    the library's named functions that are close (one object file's code, which the linker keeps
+    together), from whole functions (aligned, nothing but the load and the return) returning a
+    bare release text; one version only."""
+    if info.format not in ("elf", "macho") or info.machine not in ("x86_64", "aarch64") or not lib.prefixes:
+        return None
+    alts = b"|".join(re.escape(p.encode()) for p in lib.prefixes)
+    syms = info.symbols_matching(rb"(?:_Z[1-9][0-9]{0,2})?(?:" + alts + rb").*",
+                                 tuple(p.encode() for p in lib.prefixes))
+    starts = sorted({(s.vaddr, s.offset, s.size) for s in syms if s.is_func and s.offset >= 0})
+    found: dict[str, int] = {}
+    for (va, off, size), (next_va, _next_off, _size) in pairwise(starts):
+        gap = next_va - va
+        if not 0 < gap <= _MAX_GAP:
+            continue
+        begin = size if 0 < size < gap else 4
+        for at in _function_starts(data, info, off, va, begin, gap):
+            target = _loaded_and_returned(data, info, off + at, va + at)
+            text = _string_at(data, info, target)
+            if text is not None and _BARE_RELEASE.fullmatch(text):
+                found[text] = va + at
+    if len(found) != 1:
+        return None
+    (text, where), = found.items()
+    shown = f"the nameless function at {where:#x}, between {lib.name}'s own named functions, returns {text!r}"
+    return Claim(lib, text, Evidence("version-function", path, shown, "version"), W_CORROBORATED, static=True)
+
+
+def _function_starts(data: bytes, info: BinaryInfo, off: int, va: int, begin: int, gap: int) -> Iterator[int]:
+    """Offsets from ``off`` in [begin, gap) where a function may start: 16-byte aligned x86-64
+    addresses after a return or padding; arm64 words after a return, an unconditional branch or
+    padding."""
+    if info.machine == "x86_64":
+        at = begin + (-(va + begin)) % 16
+        while at + 8 <= gap:
+            if data[off + at - 1] in (0xC3, 0xCC, 0x90, 0x00):
+                yield at
+            at += 16
+        return
+    at = (begin + 3) & ~3
+    while at + 12 <= gap:
+        (prev,) = struct.unpack_from("<I", data, off + at - 4)
+        if prev in (0xD65F03C0, 0xD503201F, 0) or prev >> 26 == 0b000101:
+            yield at
+        at += 4
+
+
+def _loaded_and_returned(data: bytes, info: BinaryInfo, off: int, va: int) -> int | None:
+    """The address a whole function at ``off`` loads into the return register and returns: x86-64
+    ``lea rax, [rip + d]; ret``; arm64 ``adrp x0, page; add x0, x0, #lo; ret``."""
+    if info.machine == "x86_64":
+        hit = _X86_LEA_RET.match(data, off)
+        return va + 7 + struct.unpack("<i", hit.group(1))[0] if hit else None
+    adrp, add, ret = struct.unpack_from("<III", data, off)
+    if adrp & 0x9F00001F != 0x90000000 or add & 0xFFC003FF != 0x91000000 or ret != 0xD65F03C0:
+        return None
+    immlo, immhi = adrp >> 29 & 3, adrp >> 5 & 0x7FFFF
+    page = (immhi << 2 | immlo) << 12
+    if page & 1 << 32:
+        page -= 1 << 33
+    return (va & ~0xFFF) + page + (add >> 10 & 0xFFF)

@@ -484,6 +484,21 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     add(lib, version, Evidence("version-string", path, f"written from immediates: {shown}",
                                                "version"))
 
+    # a static copy found by its API's names whose version function keeps no name, between two of
+    # its named functions (Grok's hidden grk_version() in a codec plugin)
+    for lib in list(libs.values()):
+        evidence = found.get(_key(lib), {})
+        if lib.prefix_versions and not any(v is not None for v in evidence) and \
+                any(e.kind == "symbol-prefix" for evs in evidence.values() for e in evs):
+            for part in parts:
+                try:
+                    claim = generic.nameless_version(path, data, part, lib)
+                except _MALFORMED:
+                    claim = None
+                if claim is not None:
+                    add(lib, claim.version, claim.evidence, claim.weight)
+                    break
+
     # a library this file links dynamically is not also copied into it: its version strings here
     # are the headers it was built against (libssh quoting OpenSSL's), not code
     linked = {_key(lib) for n in info.needed for lib in m.libraries_for_file(n.rsplit("/", 1)[-1])
