@@ -45,3 +45,15 @@ def test_no_nameless_version_in_a_stripped_pe() -> None:
     # the Windows build exports no grk_* name at all: nothing bounds Grok's code, nothing is read
     g = catalog_artifact(wheel_by_prefix("blosc2_j2k-0.4.0-", "win", ("untuned46.json",)))
     assert versions(g, "grok") <= {None}
+
+
+@pytest.mark.slow
+def test_mit_kerberos_for_windows_dlls_are_krb5_without_their_kfw_number() -> None:
+    # MySQL's connector ships MIT Kerberos for Windows: krb5_64.dll says 'KRB5_BRAND: krb5-1.22-final';
+    # gssapi64.dll, k5sprt64.dll and the others say only FileVersion 4.1 (the KfW release), which is
+    # no krb5 release; its libsasl.dll is Cyrus SASL's (VERSIONINFO 2.1.28, as its plugins say)
+    g = catalog_artifact(wheel_by_prefix("corpus:mysql-connector-python", "win", ()))
+    assert versions(g, "krb5") == {"1.22", None}
+    assert any(e.detail == "gssapi64.dll" for e in evidence(g, "krb5"))
+    assert versions(g, "cyrus-sasl") == {"2.1.28"}
+    assert not versions(g, "libsasl")
