@@ -57,3 +57,30 @@ def test_mit_kerberos_for_windows_dlls_are_krb5_without_their_kfw_number() -> No
     assert any(e.detail == "gssapi64.dll" for e in evidence(g, "krb5"))
     assert versions(g, "cyrus-sasl") == {"2.1.28"}
     assert not versions(g, "libsasl")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["linux", "mac"])
+def test_mimalloc_22s_banner_without_its_option_lines(platform: str) -> None:
+    # lucisearch's Rust extension compiles mimalloc 2.2.4 (libmimalloc-sys) with its symbols kept
+    # but no mi_version: _mi_options_print passes "v%i.%i.%i%s%s (built on %s, %s)\n" 2, 2, 4, and
+    # since 2.2 no "debug level" line follows the format; on macOS the numbers go on the stack
+    g = catalog_artifact(wheel_by_prefix("lucisearch-0.9.1-", platform, ("untuned53.json",)))
+    assert "2.2.4" in versions(g, "mimalloc")  # (the Linux wheel also carries a stray macOS dSYM)
+    assert any(e.detail == "'v%i.%i.%i%s%s' passed constants: v2.2.4" for e in evidence(g, "mimalloc"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "batches", "version", "packed"), [
+    ("corpus:pyarrow", (), "3.4.1", "30401"),
+    ("mosek-11.2.7-", ("untuned11.json",), "1.9.4", "194"),
+])
+def test_arm64_printf_constants_agree_with_the_version_function(prefix: str, batches: tuple[str, ...],
+                                                                version: str, packed: str) -> None:
+    # the arm64 reading of a printf call's constants (Apple's convention: variadic integers stored
+    # to [sp], [sp + 8]...) renders the release mi_version() returns, in two other projects' builds
+    g = catalog_artifact(wheel_by_prefix(prefix, "mac", batches))
+    assert versions(g, "mimalloc") == {version}
+    details = {e.detail for e in evidence(g, "mimalloc")}
+    assert f"'v%i.%i.%i%s%s' passed constants: v{version}" in details
+    assert f"mi_version: {packed}" in details

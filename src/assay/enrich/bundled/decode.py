@@ -3726,3 +3726,116 @@ def _x86_jump_targets(data: bytes | mmap.mmap, lo: int, hi: int, first: int, las
         if first <= t < last:
             out.add(t)
     return out
+
+
+def aarch64_printf_texts(data: bytes | mmap.mmap, info: BinaryInfo, formats: list[int], *,
+                         most: int = 2, back: int = 24, ahead: int = 16) -> dict[int, list[str]]:
+    """:func:`x86_printf_texts` for arm64: per format (file offset of its first byte), the texts
+    rendered at the calls that pass it, where the code builds its address (``adrp``/``add``) into
+    an argument register within ``back`` instructions before a ``bl`` and no branch between. The
+    integers come from ``mov`` immediates: on macOS (Apple's arm64 calling convention) variadic
+    arguments are stored to the stack, ``[sp]``, ``[sp + 8]``...; elsewhere they follow the
+    format in the registers. mimalloc's ``_mi_message("v%i.%i.%i%s%s (built on %s, %s)\\n", 2, 2,
+    4, ...)``: 'mov w8, #2; stp x8, x8, [sp]' and 4 at [sp + 16] render "v2.2.4"."""
+    text = info.sections.get("__text") or info.sections.get(".text")
+    if info.machine != "aarch64" or text is None or not formats:
+        return {}
+    lo, size = text
+    text_va = info.vaddr_of(lo) if info.format == "macho" else _file_vaddr(data, info, lo)
+    if text_va is None:
+        return {}
+    wanted: dict[int, int] = {}
+    for f in formats:
+        va = info.vaddr_of(f) if info.format == "macho" else _file_vaddr(data, info, f)
+        if va is not None:
+            wanted[va] = f
+    pages = {va & ~0xFFF for va in wanted}
+    hi = lo + size - size % 4
+    out: dict[int, list[str]] = {}
+    stacked = info.format == "macho"
+    for i, (ins,) in enumerate(struct.iter_unpack("<I", memoryview(data)[lo:hi])):
+        if ins & 0x9F000000 != 0x90000000:
+            continue
+        imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+        if imm & (1 << 20):
+            imm -= 1 << 21
+        page = ((text_va + 4 * i) & ~0xFFF) + (imm << 12)
+        if page not in pages:
+            continue
+        rd = ins & 0x1F
+        for j in range(i + 1, min(i + 5, (hi - lo) // 4)):
+            (nxt,) = struct.unpack_from("<I", data, lo + 4 * j)
+            if nxt & 0xFFC00000 == 0x91000000 and (nxt >> 5) & 0x1F == rd:
+                fmt = wanted.get(page + ((nxt >> 10) & 0xFFF))
+                if fmt is not None and len(out.get(fmt, ())) < most:
+                    rendered = _aarch64_printf_call(data, info, lo, hi, i, j, nxt & 0x1F, fmt, stacked,
+                                                    back, ahead)
+                    if rendered:
+                        out.setdefault(fmt, []).append(rendered)
+                break
+    return out
+
+
+def _aarch64_printf_call(data: bytes | mmap.mmap, info: BinaryInfo, lo: int, hi: int, i: int, j: int,
+                         reg: int, fmt: int, stacked: bool, back: int, ahead: int) -> str | None:
+    """The text the ``bl`` after instruction ``j`` (which puts format ``fmt`` in register ``reg``)
+    renders, from the immediates moved and stored in the straight run of code around it."""
+    if reg > 7:
+        return None
+    start = i
+    while start > 0 and i - start < back:
+        (prev,) = struct.unpack_from("<I", data, lo + 4 * (start - 1))
+        if _aarch64_branch(prev):
+            break
+        start -= 1
+    regs: dict[int, int | None] = {}
+    slots: dict[int, int | None] = {}
+    for k in range(start, min(j + ahead, (hi - lo) // 4)):
+        (ins,) = struct.unpack_from("<I", data, lo + 4 * k)
+        if ins & 0xFC000000 == 0x94000000:  # bl: the call
+            if k < j:
+                return None
+            return _render_ints(data, fmt, (slots.get(8 * n) for n in range(8)) if stacked
+                                else (regs.get(r) for r in range(reg + 1, 8)))
+        if k > j and _aarch64_branch(ins):
+            return None
+        if ins & 0x7F800000 == 0x52800000:  # movz w/x, #imm16, lsl #(16 * hw)
+            regs[ins & 0x1F] = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+        elif ins & 0xFFC003E0 in (0xF90003E0, 0xB90003E0):  # str x/w, [sp, #imm]
+            scale = 8 if ins & 0x40000000 else 4
+            slots[((ins >> 10) & 0xFFF) * scale] = regs.get(ins & 0x1F)
+        elif ins & 0xFFC003E0 in (0xA90003E0, 0x290003E0):  # stp x/w, x/w, [sp, #imm]
+            scale = 8 if ins & 0x80000000 else 4
+            at = ((ins >> 15) & 0x7F) * scale
+            slots[at] = regs.get(ins & 0x1F)
+            slots[at + scale] = regs.get((ins >> 10) & 0x1F)
+        elif ins & 0x1F != 31:
+            regs.pop(ins & 0x1F, None)  # any other instruction may write its first register
+    return None
+
+
+def _aarch64_branch(ins: int) -> bool:
+    return (ins & 0x7C000000 == 0x14000000 or ins & 0xFE000000 == 0x54000000 or ins & 0x7E000000 == 0x34000000
+            or ins & 0x7E000000 == 0x36000000 or ins & 0xFE1F0000 == 0xD61F0000)
+
+
+def _render_ints(data: bytes | mmap.mmap, fmt_off: int, values: Iterator[int | None]) -> str | None:
+    """The format at ``fmt_off`` with its leading integer conversions filled from ``values``; the
+    text stops before the first other conversion. At least two integers, else None."""
+    stop = data.find(b"\0", fmt_off, fmt_off + 256)
+    if stop < 0:
+        return None
+    fmt = bytes(data[fmt_off:stop])
+    out, pos, ints = [], 0, 0
+    for cm in _CONVERSION.finditer(fmt):
+        if cm.group(1) not in b"diu":
+            break
+        n = next(values, None)
+        if n is None or not 0 <= n < 100000:
+            return None
+        out.append(fmt[pos:cm.start()].decode("latin-1"))
+        out.append(str(n))
+        pos, ints = cm.end(), ints + 1
+    else:
+        out.append(fmt[pos:].decode("latin-1"))
+    return "".join(out) if ints >= 2 else None

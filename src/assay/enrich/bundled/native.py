@@ -34,6 +34,7 @@ from assay.enrich.bundled.binary import (
 )
 from assay.enrich.bundled.decode import (
     aarch64_loads_after,
+    aarch64_printf_texts,
     pe_tagged_records,
     pe_u16_records,
     read_symbol,
@@ -303,7 +304,8 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     # text rendered at the call sites that pass the format
     printf = [(lib, reader, at) for lib, reader, at in printf
               if not any(v is not None for v in found.get(_key(lib), ()))][:4]
-    rendered = x86_printf_texts(data, info, [at for _lib, _reader, at in printf]) if printf else {}
+    printf_texts = aarch64_printf_texts if info.machine == "aarch64" else x86_printf_texts
+    rendered = printf_texts(data, info, [at for _lib, _reader, at in printf]) if printf else {}
     for lib, reader, at in printf:
         for text in rendered.get(at, ()):
             vm = reader.printf.search(text)
