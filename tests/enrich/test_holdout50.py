@@ -84,3 +84,14 @@ def test_arm64_printf_constants_agree_with_the_version_function(prefix: str, bat
     details = {e.detail for e in evidence(g, "mimalloc")}
     assert f"'v%i.%i.%i%s%s' passed constants: v{version}" in details
     assert f"mi_version: {packed}" in details
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["linux", "mac"])
+def test_cfitsio_3s_two_digit_minor_from_its_float(platform: str) -> None:
+    # fitscube-rs compiles CFITSIO 3.49 (the fitsio crate's C library): ffvers() stores and returns
+    # the float 3.49, which is release 3.49 (3.x numbered its minor with two digits), not 3.49.0;
+    # on arm64 the float's bits are built with mov/movk and moved to s0
+    g = catalog_artifact(wheel_by_prefix("fitscube_rs-2.1.1-", platform, ("untuned52.json",)))
+    assert versions(g, "cfitsio") == {"3.49"}
+    assert any(e.detail == "ffvers: 349" for e in evidence(g, "cfitsio"))

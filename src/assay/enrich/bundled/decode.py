@@ -336,7 +336,11 @@ def _tail_string(data: bytes, info: BinaryInfo, sym: Symbol) -> int | None:
 
 def _x86_float(data: bytes, info: BinaryInfo, sym: Symbol) -> float | None:
     """``movss xmm0, [rip+d]`` (the constant), optionally stored through the out-parameter and read
-    back (-O0 keeps the pointer in a stack slot), then ``ret``: the float32 constant."""
+    back (-O0 keeps the pointer in a stack slot), then ``ret``: the float32 constant. On arm64 the
+    constant's bits built in a register (``mov``/``movk``), optionally stored through the
+    out-parameter, moved to s0 (``fmov s0, w8``), then ``ret``."""
+    if info.machine == "aarch64":
+        return _aarch64_float(data, sym.offset)
     if info.machine != "x86_64":
         return None
     pos, end = sym.offset, min(sym.offset + 64, len(data))
@@ -369,6 +373,29 @@ def _x86_float(data: bytes, info: BinaryInfo, sym: Symbol) -> float | None:
     if off is None or off + 4 > len(data):
         return None
     return struct.unpack_from("<f", data, off)[0]
+
+
+def _aarch64_float(data: bytes, off: int, *, max_ins: int = 8) -> float | None:
+    regs: dict[int, int] = {}
+    result: int | None = None
+    for k in range(max_ins):
+        if off + 4 * k + 4 > len(data):
+            return None
+        (ins,) = struct.unpack_from("<I", data, off + 4 * k)
+        if ins & 0xFF800000 == 0x52800000:  # movz w, #imm16, lsl #(16 * hw)
+            regs[ins & 0x1F] = ((ins >> 5) & 0xFFFF) << (16 * ((ins >> 21) & 3))
+        elif ins & 0xFF800000 == 0x72800000 and ins & 0x1F in regs:  # movk w
+            shift = 16 * ((ins >> 21) & 3)
+            regs[ins & 0x1F] = regs[ins & 0x1F] & ~(0xFFFF << shift) | ((ins >> 5) & 0xFFFF) << shift
+        elif ins & 0xFFFFFFE0 == 0xB9000000:  # str w, [x0]: the out-parameter
+            continue
+        elif ins & 0xFFFFFC1F == 0x1E270000 and (ins >> 5) & 0x1F in regs:  # fmov s0, w
+            result = regs[(ins >> 5) & 0x1F]
+        elif ins == 0xD65F03C0:
+            return struct.unpack("<f", struct.pack("<I", result))[0] if result is not None else None
+        else:
+            return None
+    return None
 
 
 def _at(data: bytes, pos: int, literal: bytes) -> bool:
