@@ -154,6 +154,7 @@ LATER_BATCHES = [
     ("untuned47.json", "forty-seventh batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned48.json", "forty-eighth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned49.json", "forty-ninth batch, all three platforms, unranked projects (F2 only), hold-out set"),
+    ("untuned51.json", "fifty-first batch, all three platforms, unranked projects (F2 only), hold-out set"),
 ]
 
 
