@@ -155,6 +155,7 @@ LATER_BATCHES = [
     ("untuned48.json", "forty-eighth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned49.json", "forty-ninth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned50.json", "fiftieth batch, all three platforms, unranked projects (F2 only), hold-out set"),
+    ("untuned51.json", "fifty-first batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned52.json", "fifty-second batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned53.json", "fifty-third batch, all three platforms, unranked projects (F2 only), hold-out set"),
 ]
