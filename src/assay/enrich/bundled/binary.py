@@ -522,13 +522,17 @@ def _parse_elf(data: bytes) -> BinaryInfo:
     info._spelled = spelled
     info._counting = counting
 
-    rela = [(s[3], s[4]) for s in sections if s[1] == 4]  # SHT_RELA
+    # SHT_RELA: (offset, size, the symbol table its symbol relocations index)
+    rela = [(s[3], s[4], sections[s[5]][3] if s[5] < len(sections) else None) for s in sections if s[1] == 4]
 
     def pointer_at(vaddr: int) -> int | None:
-        # a pointer in a shared object is 0 in the file and set by a RELATIVE relocation
+        # a pointer in a shared object is 0 in the file and set by a RELATIVE relocation, or by a
+        # symbol's (R_X86_64_64, R_AARCH64_ABS64: an exported function's address, which a
+        # table of the library's own functions holds when they may be interposed: ONNX Runtime's
+        # OrtApiBase {GetApi, GetVersionString})
         if is64:
             key = struct.pack(end + "Q", vaddr)
-            for off, size in rela:
+            for off, size, symtab in rela:
                 blob = data[off:off + size]
                 pos = blob.find(key)
                 while pos >= 0:
@@ -536,6 +540,12 @@ def _parse_elf(data: bytes) -> BinaryInfo:
                         _r_off, r_info, addend = struct.unpack_from(end + "QQq", blob, pos)
                         if r_info & 0xFFFFFFFF in (8, 1027):  # R_X86_64_RELATIVE, R_AARCH64_RELATIVE
                             return addend
+                        if r_info & 0xFFFFFFFF in (1, 257) and symtab is not None and r_info >> 32:
+                            at = symtab + 24 * (r_info >> 32)
+                            if at + 24 <= len(data):
+                                shndx, value = struct.unpack_from(end + "HQ", data, at + 6)
+                                if shndx and value:  # defined here
+                                    return value + addend
                     pos = blob.find(key, pos + 1)
         off = v2o(vaddr)
         if off is None:
