@@ -8,7 +8,7 @@ import pytest
 
 from assay.catalog.artifact import catalog_artifact
 
-from .native_components import evidence, versions, wheel_by_prefix
+from .native_components import evidence, native, versions, wheel_by_prefix
 
 
 @pytest.mark.slow
@@ -95,3 +95,66 @@ def test_cfitsio_3s_two_digit_minor_from_its_float(platform: str) -> None:
     g = catalog_artifact(wheel_by_prefix("fitscube_rs-2.1.1-", platform, ("untuned52.json",)))
     assert versions(g, "cfitsio") == {"3.49"}
     assert any(e.detail == "ffvers: 349" for e in evidence(g, "cfitsio"))
+
+
+B51 = ("untuned51.json",)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["linux", "win", "mac"])
+def test_vtks_renamed_freetype_and_gl2ps_in_a_vtk_fork(platform: str) -> None:
+    # cvista (a VTK fork) grafts VTK's vtkfreetype and vtkgl2ps: FreeType's renamed getter
+    # vtkfreetype_FT_Library_Version copies what vtkfreetype_FT_New_Library stores (MSVC: the
+    # fields loaded first, a short jump over the NULL object's zeros); GL2PS's header line is
+    # printed with its three version constants (x86-64 with a stack argument pushed from memory
+    # between them, arm64 stored to the stack); the files named for them are those libraries
+    g = catalog_artifact(wheel_by_prefix("cvista_rendering-9.7.0.5-", platform, B51))
+    assert versions(g, "freetype") == {"2.14.3"}
+    assert any(e.detail == "vtkfreetype_FT_Library_Version: '2.14.3'" for e in evidence(g, "freetype"))
+    assert versions(g, "gl2ps") == {"1.4.2"}
+    named = {c.name.removeprefix("lib") for c in native(g)}
+    assert not named & {"vtkfreetype-cvista", "vtkgl2ps-cvista"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "platform", "batch", "version"), [
+    ("fimage_python-0.1.2-", "linux", "untuned51.json", "1.3.0"),
+    ("fimage_python-0.1.2-", "mac", "untuned51.json", "1.3.0"),
+    ("iris_codec-2025.3.1-", "mac", "untuned44.json", "1.2.0"),
+])
+def test_libdicom_by_its_own_version_function(prefix: str, platform: str, batch: str, version: str) -> None:
+    # libdicom (not DCMTK) under its table name, not a library "dcm" named by its prefix
+    g = catalog_artifact(wheel_by_prefix(prefix, platform, (batch,)))
+    assert versions(g, "libdicom") == {version}
+    assert not versions(g, "dcm")
+
+
+@pytest.mark.slow
+def test_a_function_table_filled_by_symbol_relocations() -> None:
+    # Aspose OCR's static ONNX Runtime exports OrtApis' functions, so OrtGetApiBase's table
+    # {GetApi, GetVersionString} is filled by R_X86_64_64 relocations against those symbols (not
+    # RELATIVE ones): GetVersionString is read through them
+    g = catalog_artifact(wheel_by_prefix("aspose_ocr_python_cpp-25.2.0-", "linux", B51))
+    assert versions(g, "onnxruntime") == {"1.11.1"}
+    assert any(e.detail == "OrtGetApiBase: '1.11.1'" for e in evidence(g, "onnxruntime"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "platform", "batch"), [
+    ("libroadrunner-2.11.0-", "mac", "untuned51.json"),
+    ("python_libsbml-5.21.2-", "linux", "untuned12.json"),
+])
+def test_libsbml_by_its_dotted_and_packed_versions(prefix: str, platform: str, batch: str) -> None:
+    g = catalog_artifact(wheel_by_prefix(prefix, platform, (batch,)))
+    assert versions(g, "libsbml") == {"5.21.2"}
+    details = {e.detail for e in evidence(g, "libsbml")}
+    assert {"getLibSBMLDottedVersion: '5.21.2'", "getLibSBMLVersion: 52102"} <= details
+
+
+@pytest.mark.slow
+def test_poco_by_its_packed_library_version() -> None:
+    # Poco::Environment::libraryVersion() returns POCO_VERSION 0x010E0200, in each of
+    # libRoadRunner's modules that link Poco
+    g = catalog_artifact(wheel_by_prefix("libroadrunner-2.11.0-", "mac", B51))
+    assert versions(g, "poco") == {"1.14.2"}
+    assert len({e.location for e in evidence(g, "poco")}) >= 2

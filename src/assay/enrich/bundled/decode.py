@@ -64,7 +64,12 @@ def read_symbol(data: bytes, info: BinaryInfo, sym: Symbol, how: str) -> int | s
         # a getter copying an object's fields through its pointer arguments, the object filled with
         # constants by the named constructor (FreeType: FT_Library_Version reads what FT_New_Library
         # wrote): arm64 and x86-64
-        ctor = info.symbol(how.partition("@")[2])
+        named = how.partition("@")[2]
+        ctor = info.symbol(named)
+        if ctor is None and (cut := sym.name.find(named.split("_", 1)[0] + "_")) > 0:
+            # a copy renamed under a vendor's prefix (VTK's vtkfreetype_FT_Library_Version): its
+            # constructor carries the same prefix
+            ctor = info.symbol(sym.name[:cut] + named)
         if ctor is None or not 0 <= ctor.offset < len(data):
             return None
         if info.machine == "aarch64":
@@ -2086,6 +2091,10 @@ def x86_field_getter(data: bytes, off: int, *, win64: bool = False, max_bytes: i
             pos = at + 2  # je/jne short (a NULL check's skip), test r, r
         elif op == 0xC3 and not rex:  # ret
             return out if len(out) >= 2 else None
+        elif op == 0xEB and not rex and data[at + 1] < 0x80:
+            # jmp short forward, over the NULL object's zeros (MSVC loads the fields first, then
+            # jumps past 'xor r11d, r11d; xor eax, eax...' to the stores)
+            pos = at + 2 + data[at + 1]
         elif op == 0x89 and mod == 3 and reg == 4 and rm == 5 and rex & 8:  # mov rbp, rsp
             pos = at + 2
         elif op == 0x83 and mod == 3 and rm == 4 and modrm & 0x38 == 0x28 and rex & 8:  # sub rsp, imm8
@@ -3529,6 +3538,11 @@ def x86_call_args(data: bytes | mmap.mmap, off: int, vaddr: int, *, win64: bool,
         nxt = at + 1 + length
         if op == 0xFF and reg & 7 == 2:  # call r/m
             return _args_at_call(regs, stack, win64)
+        if op == 0xFF and reg & 7 == 6:  # push r/m: a stack argument from memory (not read)
+            if stored:
+                return None
+            pos = nxt
+            continue
         if op == 0xC7 and reg & 7 == 0:  # mov r/m, imm32
             if nxt + 4 > len(data):
                 return None

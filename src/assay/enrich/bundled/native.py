@@ -417,7 +417,11 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 add(claim.library, claim.version, claim.evidence, claim.weight)
         except _MALFORMED:
             pass
-    if not named and own_lib is not None and (own_lib.name in found or _GRAFTED.search(path)):
+    if not named and own_lib is not None and (own_lib.name in found or _GRAFTED.search(path)) and \
+            not any(len(k) > 3 and _norm_name(k) in _norm_name(own_lib.name) and k != _key(own_lib)
+                    and any(v is not None for v in found[k]) for k in found):
+        # (a file named for a table library found in it with its version, under a vendor's tag:
+        # VTK's vtkfreetype-cvista.dll is that FreeType, no library of its own)
         # a library the table does not name: its file name (and SONAME) say which, its own
         # version functions, package notes or VERSIONINFO its version
         named.append((own_lib, Evidence("file-name", path, basename, "presence")))
