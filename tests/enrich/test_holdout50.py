@@ -158,3 +158,21 @@ def test_poco_by_its_packed_library_version() -> None:
     g = catalog_artifact(wheel_by_prefix("libroadrunner-2.11.0-", "mac", B51))
     assert versions(g, "poco") == {"1.14.2"}
     assert len({e.location for e in evidence(g, "poco")}) >= 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "platform", "batches", "version", "also"), [
+    ("clang_include_cleaner-22.1.7-", "linux", ("untuned53.json",), "22.1.7", None),
+    ("corpus-linux:libclang", "linux", (), "18.1.1", "llvm-mc (based on LLVM 18.1.1)"),
+    ("warp_lang-1.19.0-", "mac", ("untuned9.json",), "22.1.8", "LLVM version 22.1.8"),
+])
+def test_llvm_by_clangs_cc1_banner(prefix: str, platform: str, batches: tuple[str, ...], version: str,
+                                   also: str | None) -> None:
+    # clang-include-cleaner's version printer stores its pieces from immediates; Clang's own
+    # "clang -cc1 version X" (then " based upon LLVM ") is its LLVM's release, as the other texts
+    # say where they are kept (libclang, warp's libwarp-clang)
+    g = catalog_artifact(wheel_by_prefix(prefix, platform, batches))
+    assert versions(g, "llvm") == {version}
+    details = {e.detail for e in evidence(g, "llvm")}
+    assert f"clang -cc1 version {version}  based upon LLVM" in details
+    assert also is None or also in details
