@@ -3777,7 +3777,8 @@ def aarch64_printf_texts(data: bytes | mmap.mmap, info: BinaryInfo, formats: lis
     integers come from ``mov`` immediates: on macOS (Apple's arm64 calling convention) variadic
     arguments are stored to the stack, ``[sp]``, ``[sp + 8]``...; elsewhere they follow the
     format in the registers. mimalloc's ``_mi_message("v%i.%i.%i%s%s (built on %s, %s)\\n", 2, 2,
-    4, ...)``: 'mov w8, #2; stp x8, x8, [sp]' and 4 at [sp + 16] render "v2.2.4"."""
+    4, ...)``: 'mov w8, #2; stp x8, x8, [sp]' and 4 at [sp + 16] render "v2.2.4". The ``add``
+    instructions with a format's low 12 bits are found by a byte search, then their ``adrp``."""
     text = info.sections.get("__text") or info.sections.get(".text")
     if info.machine != "aarch64" or text is None or not formats:
         return {}
@@ -3790,30 +3791,37 @@ def aarch64_printf_texts(data: bytes | mmap.mmap, info: BinaryInfo, formats: lis
         va = info.vaddr_of(f) if info.format == "macho" else _file_vaddr(data, info, f)
         if va is not None:
             wanted[va] = f
-    pages = {va & ~0xFFF for va in wanted}
+    if not wanted:
+        return {}
     hi = lo + size - size % 4
+    # add xd, xn, #imm12 (64-bit, no shift): byte 3 0x91, byte 2 the imm's bits 11-6, byte 1 its
+    # bits 5-0 above two bits of xn
+    alts = sorted({b"[" + re.escape(bytes([low := (va & 0x3F) << 2])) + b"-" + re.escape(bytes([low | 3]))
+                   + b"]" + re.escape(bytes([(va >> 6) & 0x3F])) for va in wanted})
+    rx = re.compile(b"(?s).(?:" + b"|".join(alts) + b")\x91")
     out: dict[int, list[str]] = {}
     stacked = info.format == "macho"
-    for i, (ins,) in enumerate(struct.iter_unpack("<I", memoryview(data)[lo:hi])):
-        if ins & 0x9F000000 != 0x90000000:
+    for hit in rx.finditer(data, lo, hi):
+        j_off = hit.start()
+        if (j_off - lo) % 4:
             continue
-        imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
-        if imm & (1 << 20):
-            imm -= 1 << 21
-        page = ((text_va + 4 * i) & ~0xFFF) + (imm << 12)
-        if page not in pages:
-            continue
-        rd = ins & 0x1F
-        for j in range(i + 1, min(i + 5, (hi - lo) // 4)):
-            (nxt,) = struct.unpack_from("<I", data, lo + 4 * j)
-            if nxt & 0xFFC00000 == 0x91000000 and (nxt >> 5) & 0x1F == rd:
-                fmt = wanted.get(page + ((nxt >> 10) & 0xFFF))
-                if fmt is not None and len(out.get(fmt, ())) < most:
-                    rendered = _aarch64_printf_call(data, info, lo, hi, i, j, nxt & 0x1F, fmt, stacked,
-                                                    back, ahead)
-                    if rendered:
-                        out.setdefault(fmt, []).append(rendered)
-                break
+        (add,) = struct.unpack_from("<I", data, j_off)
+        rn = (add >> 5) & 0x1F
+        for i_off in range(j_off - 4, max(lo, j_off - 20) - 1, -4):
+            (ins,) = struct.unpack_from("<I", data, i_off)
+            if ins & 0x9F000000 != 0x90000000 or ins & 0x1F != rn:
+                continue
+            imm = (((ins >> 5) & 0x7FFFF) << 2) | ((ins >> 29) & 3)
+            if imm & (1 << 20):
+                imm -= 1 << 21
+            page = ((text_va + i_off - lo) & ~0xFFF) + (imm << 12)
+            fmt = wanted.get(page + ((add >> 10) & 0xFFF))
+            if fmt is not None and len(out.get(fmt, ())) < most:
+                rendered = _aarch64_printf_call(data, info, lo, hi, (i_off - lo) // 4, (j_off - lo) // 4,
+                                                add & 0x1F, fmt, stacked, back, ahead)
+                if rendered:
+                    out.setdefault(fmt, []).append(rendered)
+            break
     return out
 
 
