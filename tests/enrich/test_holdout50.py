@@ -176,3 +176,18 @@ def test_llvm_by_clangs_cc1_banner(prefix: str, platform: str, batches: tuple[st
     details = {e.detail for e in evidence(g, "llvm")}
     assert f"clang -cc1 version {version}  based upon LLVM" in details
     assert also is None or also in details
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "batches", "platform", "where", "version"), [
+    ("python_mbedtls-2.10.1-", ("untuned50.json",), "win", "mbedtls/version.cp312-win_amd64.pyd", "2.28.8"),
+    ("corpus:opencv-python", (), "mac", "cv2/.dylibs/libmbedcrypto.3.6.3.dylib", "3.6.3"),
+])
+def test_mbedtls_by_its_full_version_text(prefix: str, batches: tuple[str, ...], platform: str, where: str,
+                                          version: str) -> None:
+    # python-mbedtls links Mbed TLS statically into its Windows modules, no names kept:
+    # MBEDTLS_VERSION_STRING_FULL, "Mbed TLS 2.28.8", which mbedtls_version_get_string_full()
+    # copies; opencv's grafted libmbedcrypto keeps the same text beside its version function
+    g = catalog_artifact(wheel_by_prefix(prefix, platform, batches))
+    assert version in versions(g, "mbedtls")
+    assert any(e.detail == f"Mbed TLS {version}" and e.location == where for e in evidence(g, "mbedtls"))
