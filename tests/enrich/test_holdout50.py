@@ -191,3 +191,13 @@ def test_mbedtls_by_its_full_version_text(prefix: str, batches: tuple[str, ...],
     g = catalog_artifact(wheel_by_prefix(prefix, platform, batches))
     assert version in versions(g, "mbedtls")
     assert any(e.detail == f"Mbed TLS {version}" and e.location == where for e in evidence(g, "mbedtls"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["linux", "win"])
+def test_nspr_renamed_under_a_vendor_prefix_of_several_parts(platform: str) -> None:
+    # rex-tls ships NSS/NSPR with every export renamed rex_nss_3128_*: the Windows DLL keeps only
+    # the exports (rex_nss_3128_PR_GetVersion, 'lea "4.39"; ret'), the Linux build its own names too
+    g = catalog_artifact(wheel_by_prefix("rex_tls-2.27.0-", platform, ("untuned50.json",)))
+    assert versions(g, "nspr") == {"4.39"}
+    assert versions(g, "nss") == {"3.128"}

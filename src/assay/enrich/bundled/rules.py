@@ -436,7 +436,9 @@ def matcher() -> LibraryMatcher:
         renamed = sorted({p.encode() for p, (lib, _n) in m.prefix_min.items() if not lib.prefix_then_upper
                           and any(r.symbol.startswith(p) for r in lib.symbols)})
         if renamed:
-            m.vendor_pattern = b"([a-z][a-z0-9]{1,11}_(?:" + trie_regex(renamed).pattern + b"))"
+            # (a vendor's prefix of up to three parts: matsdk_, rex_nss_3128_)
+            vendor = rb"[a-z][a-z0-9]{1,11}_(?:[a-z0-9]{1,11}_){0,2}"
+            m.vendor_pattern = b"(" + vendor + b"(?:" + trie_regex(renamed).pattern + b"))"
     m.anchors = trie_regex(sorted(set(m.by_anchor) | set(m.markers)))
     js = sorted({r.anchor for lib in m.javascript for r in lib.strings})
     m.js_anchors = trie_regex(js) if js else None
