@@ -492,10 +492,12 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
 
     # a static copy found by its API's names whose version function keeps no name, between two of
     # its named functions (Grok's hidden grk_version() in a codec plugin)
+    # (a copy that exports hundreds of its names exports its version function too: not looked for)
     for lib in list(libs.values()):
         evidence = found.get(_key(lib), {})
-        if lib.prefix_versions and not any(v is not None for v in evidence) and \
-                any(e.kind == "symbol-prefix" for evs in evidence.values() for e in evs):
+        counts = [int(e.detail.split(" ", 1)[0]) for evs in evidence.values() for e in evs
+                  if e.kind == "symbol-prefix" and e.location == path]
+        if lib.prefix_versions and not any(v is not None for v in evidence) and counts and min(counts) <= 200:
             for part in parts:
                 try:
                     claim = generic.nameless_version(path, data, part, lib)
