@@ -201,3 +201,14 @@ def test_nspr_renamed_under_a_vendor_prefix_of_several_parts(platform: str) -> N
     g = catalog_artifact(wheel_by_prefix("rex_tls-2.27.0-", platform, ("untuned50.json",)))
     assert versions(g, "nspr") == {"4.39"}
     assert versions(g, "nss") == {"3.128"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "batches"), [("geoai_GDAL-3.4.3-", ("untuned54.json",)),
+                                                 ("corpus-linux:fiona", ())])
+def test_an_unoptimised_at_least_version_check(prefix: str, batches: tuple[str, ...]) -> None:
+    # two GDAL stacks graft a libnghttp2 built -O0: nghttp2_version(least) spills its argument,
+    # compares it in the frame, returns NULL through 'mov eax, 0; jmp' or the record's address
+    g = catalog_artifact(wheel_by_prefix(prefix, "linux", batches))
+    assert versions(g, "nghttp2") == {"1.46.0"}
+    assert any(e.detail == "nghttp2_version: 0x12e00" for e in evidence(g, "nghttp2"))

@@ -1231,6 +1231,10 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
             pos += 3 if b == 0x48 else 2
         elif b == 0x5D or b == 0xC9:  # pop rbp
             pos += 1
+        elif b == 0xB8 and _at(data, pos + 1, b"\x00\x00\x00\x00") and data[pos + 5] == 0xEB:
+            # mov eax, 0; jmp short: the NULL alternative of an "at least this version?" check,
+            # jumped past the address returned (nghttp2_version(least) built -O0)
+            pos += 7
         elif b == 0xB8:  # mov eax, imm32
             value = ("int", struct.unpack_from("<I", data, pos + 1)[0])
             pos += 5
@@ -1253,6 +1257,13 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
         elif _at(data, pos, b"\x81\xff") or _at(data, pos, b"\x83\xff"):
             # cmp edi, imm (an "at least this version?" check that may return NULL instead)
             pos += 6 if data[pos] == 0x81 else 3
+        elif _at(data, pos, b"\x89\x7d"):
+            pos += 3  # -O0: mov [rbp+d8], edi (the int argument spilled)
+        elif _at(data, pos, b"\x81\x7d") or _at(data, pos, b"\x83\x7d"):
+            # -O0: cmp dword [rbp+d8], imm (the same check on the spilled argument)
+            pos += 7 if data[pos] == 0x81 else 4
+        elif b in (0x7C, 0x7D, 0x7E, 0x7F) and pos + 2 <= end:
+            pos += 2  # jl/jge/jle/jg short: the check's branch to the address returned (read on)
         elif _at(data, pos, b"\x48\x85\xff") or _at(data, pos, b"\x48\x85\xc9"):
             pos += 3  # test rdi, rdi / test rcx, rcx (an optional out-parameter)
         elif b == 0x74 and pos + 2 <= end:  # je short: skips only the out-parameter store below
