@@ -158,6 +158,7 @@ LATER_BATCHES = [
     ("untuned51.json", "fifty-first batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned52.json", "fifty-second batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned53.json", "fifty-third batch, all three platforms, unranked projects (F2 only), hold-out set"),
+    ("untuned55.json", "fifty-fifth batch, all three platforms, unranked projects (F2 only), hold-out set"),
 ]
 
 
