@@ -159,6 +159,7 @@ LATER_BATCHES = [
     ("untuned52.json", "fifty-second batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned53.json", "fifty-third batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned54.json", "fifty-fourth batch, all three platforms, unranked projects (F2 only), hold-out set"),
+    ("untuned55.json", "fifty-fifth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned56.json", "fifty-sixth batch, all three platforms, unranked projects (F2 only), hold-out set"),
 ]
 
