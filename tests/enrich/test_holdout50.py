@@ -212,3 +212,34 @@ def test_an_unoptimised_at_least_version_check(prefix: str, batches: tuple[str, 
     g = catalog_artifact(wheel_by_prefix(prefix, "linux", batches))
     assert versions(g, "nghttp2") == {"1.46.0"}
     assert any(e.detail == "nghttp2_version: 0x12e00" for e in evidence(g, "nghttp2"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["linux", "win", "mac"])
+def test_readers_under_a_tag_glued_onto_every_name(platform: str) -> None:
+    # cvista-io (a VTK fork) grafts VTK's vtklibxml2 and vtknetcdf: the table's readers
+    # xmlParserVersion (a pointer to "21406") and nc_inq_libvers() under the tag, which some
+    # hundred other names of each library carry
+    g = catalog_artifact(wheel_by_prefix("cvista_io-9.7.0.5-", platform, ("untuned55.json",)))
+    assert versions(g, "libxml2") == {"2.14.6"}
+    assert any(e.detail == "vtklibxml2_xmlParserVersion: '21406'" for e in evidence(g, "libxml2"))
+    assert versions(g, "netcdf") == {"4.9.3"}
+    assert any(e.detail.startswith("vtknetcdf_nc_inq_libvers: '4.9.3 of ") for e in evidence(g, "netcdf"))
+
+
+@pytest.mark.slow
+def test_a_tagged_reader_in_another_vtk_build() -> None:
+    # picsl-greedy's VTK 9.3 lz4 dylib carries LZ4's xxHash under VTK's tag:
+    # vtklz4_XXH_versionNumber() = 605, the xxHash 0.6.5 that LZ4 1.9.3 bundles
+    g = catalog_artifact(wheel_by_prefix("picsl_greedy-1.4.0.3-", "mac", ("untuned48.json",)))
+    assert "0.6.5" in versions(g, "xxhash")
+    assert any(e.detail == "vtklz4_XXH_versionNumber: 605" for e in evidence(g, "xxhash"))
+    assert "1.9.3" in versions(g, "lz4")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["linux", "mac"])
+def test_libnuml_by_its_dotted_and_packed_versions(platform: str) -> None:
+    g = catalog_artifact(wheel_by_prefix("python_libsedml-2.0.34-", platform, ("untuned55.json",)))
+    assert versions(g, "libnuml") == {"1.1.7"}
+    assert versions(g, "libsbml") == {"5.21.1"}

@@ -367,6 +367,18 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                             add(lib, version, Evidence("symbol", path, f"{vendor}{reader.symbol}: {shown}",
                                                        "version"), _SYMBOL_WEIGHT)
 
+    # a copy with a short tag glued onto every name (VTK's vtklibxml2_xmlParserVersion,
+    # vtknetcdf_nc_inq_libvers): the table's readers under that tag, when enough names carry it
+    if m.with_symbols and m.symbol_pattern:
+        try:
+            for reader_lib, reader, sym, part in _tagged_readers(info, parts, m, present):
+                version, shown = _symbol_version(data, part, sym, reader)
+                if version:
+                    add(reader_lib, version, Evidence("symbol", path, f"{sym.name}: {shown}", "version"),
+                        _SYMBOL_WEIGHT)
+        except _MALFORMED:
+            pass
+
     # generic evidence (no entry per library): version functions, build paths, symbol prefixes,
     # package notes, VERSIONINFO, build-information blocks
     key = file_key(libname) or (file_key(info.soname.rsplit("/", 1)[-1]) if info.soname else None)
@@ -567,6 +579,43 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
         v = versions[0]
         detections.append(Detection(lib, path, v, presence + by_version[v]))
     return BinaryScan(path, info, detections, own)
+
+
+_TAG = re.compile(r"[a-z][a-z0-9]{1,11}_")
+
+
+def _tagged_readers(info: BinaryInfo, parts: list[BinaryInfo], m: LibraryMatcher, present: set[str] | None
+                    ) -> Iterator[tuple[Library, SymbolReader, Symbol, BinaryInfo]]:
+    """(library, reader, symbol, slice) for each reader symbol defined here only under a short
+    tag glued on (``vtklibxml2_`` + ``xmlParserVersion``), the tag carried by at least 8 defined
+    names (a renamed copy's API, not one wrapper named like the library's function)."""
+    readers = {r.symbol: (lib, r) for lib in m.with_symbols for r in lib.symbols}
+    if info.format == "elf":
+        # (an ELF string table spells a tagged name's tail: the readers spelled but not defined)
+        tails = sorted(s for s in (present or ())
+                       if s in readers and all(p.symbol(s) is None for p in parts))[:8]
+        if not tails:
+            return
+        pattern = rb"[a-z][a-z0-9]{1,11}_(?:" + b"|".join(re.escape(t.encode()) for t in tails) + rb")"
+        names = {(s.name, i) for i, p in enumerate(parts)
+                 for s in p.symbols_matching(pattern, tuple(t.encode() for t in tails))}
+    else:
+        pattern = rb"[a-z][a-z0-9]{1,11}_(?:" + m.symbol_pattern + rb")"
+        names = {(n, i) for i, p in enumerate(parts) for n in (p.present(pattern) or ())}
+    checked: dict[str, bool] = {}
+    for name, i in sorted(names):
+        cut = _TAG.match(name)
+        if cut is None or name[cut.end():] not in readers:
+            continue
+        tag, bare = name[:cut.end()], name[cut.end():]
+        if tag not in checked:
+            checked[tag] = info.prefix_counts(b"(" + re.escape(tag.encode()) + b")").get(tag, 0) >= 8
+        if not checked[tag]:
+            continue
+        sym = parts[i].symbol(name)
+        if sym is not None:
+            lib, reader = readers[bare]
+            yield lib, reader, sym, parts[i]
 
 
 def _pascal_string(data: bytes | mmap.mmap, at: int, lo: int, match: int) -> bool:
