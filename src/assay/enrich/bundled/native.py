@@ -608,13 +608,26 @@ def _tagged_readers(info: BinaryInfo, parts: list[BinaryInfo], m: LibraryMatcher
         if cut is None or name[cut.end():] not in readers:
             continue
         tag, bare = name[:cut.end()], name[cut.end():]
-        if tag not in checked:
-            checked[tag] = info.prefix_counts(b"(" + re.escape(tag.encode()) + b")").get(tag, 0) >= 8
-        if not checked[tag]:
+        lib, reader = readers[bare]
+        if lib.prefixes:
+            # the library's own API under the tag (vtklibxml2_xmlXPath*), not another API whose
+            # prefix looks like a tag (htslib's bgzf_compress is no zlib compress())
+            key = tag + "\0" + lib.name
+            if key not in checked:
+                alts = b"|".join(re.escape(p.encode()) for p in lib.prefixes)
+                counts = info.prefix_counts(b"(" + re.escape(tag.encode()) + b"(?:" + alts + b"))")
+                checked[key] = sum(counts.values()) >= 8
+        else:
+            # no prefix to check: a distinctive name (nc_inq_libvers, zlibVersion; not compress)
+            key = tag
+            if not re.search(r"[A-Z_]", bare):
+                continue
+            if key not in checked:
+                checked[key] = info.prefix_counts(b"(" + re.escape(tag.encode()) + b")").get(tag, 0) >= 8
+        if not checked[key]:
             continue
         sym = parts[i].symbol(name)
         if sym is not None:
-            lib, reader = readers[bare]
             yield lib, reader, sym, parts[i]
 
 
