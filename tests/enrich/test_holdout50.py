@@ -252,3 +252,17 @@ def test_another_apis_prefix_is_no_tag() -> None:
     g = catalog_artifact(wheel_by_prefix("genomicsdb-0.1.6-", "mac", ("untuned39.json",)))
     assert not versions(g, "zlib") - {None}
     assert not any(e.detail.startswith("bgzf_") for e in evidence(g, "zlib"))
+
+
+@pytest.mark.slow
+def test_a_rust_dylib_with_thousands_of_long_version_names_scans_quickly() -> None:
+    # phantom-lang's macOS module (Rust with LLVM linked in) names ~2,000 functions whose long
+    # mangled names contain "version": each was looked up by copying the symbol tables (8 minutes
+    # for one wheel), and the C++ patterns backtracked over names thousands of characters long
+    import time
+
+    wheel = wheel_by_prefix("phantom_lang-0.2.0-", "mac", ("untuned55.json",))
+    start = time.perf_counter()
+    g = catalog_artifact(wheel)
+    assert time.perf_counter() - start < 60
+    assert versions(g, "llvm") == {"21.1.8"}

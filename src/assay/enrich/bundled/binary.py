@@ -994,18 +994,35 @@ def _parse_thin_macho(data: bytes, base: int, limit: int) -> BinaryInfo:
     info._v2o = v2o
     info._o2v = o2v
 
+    looked = [0]
+    index: dict[int, int] = {}
+
     def lookup(name: str) -> Symbol | None:
         if symtab is None:
             return None
-        symoff, nsyms, stroff, strsize = symtab
-        strtab = data[base + stroff:base + stroff + strsize]
+        # (the tables copied once per file, not per name: a Rust dylib's tables are megabytes)
+        ((table, strtab),) = _once(tables_bytes)
         needle = b"\x00_" + name.encode() + b"\x00"
         pos = strtab.find(needle)
         if pos < 0:
             return None
-        key = struct.pack(end + "I", pos + 1)
         esize = 16 if is64 else 12
-        table = data[base + symoff:base + symoff + nsyms * esize]
+        looked[0] += 1
+        if looked[0] > 16:
+            # many names looked up (a version pattern matching hundreds of Rust names): the
+            # defined entries indexed by their name's offset once, rather than searched each time
+            if looked[0] == 17:
+                entries = struct.iter_unpack(end + ("IBBHQ" if is64 else "IBBHI"),
+                                             table[:len(table) // esize * esize])
+                for strx, _n_type, n_sect, _desc, value in entries:
+                    if n_sect and strx not in index:
+                        index[strx] = value
+            value = index.get(pos + 1)
+            if value is None:
+                return None
+            fo = v2o(value)
+            return Symbol(name, fo if fo is not None else -1, value, 0, True)
+        key = struct.pack(end + "I", pos + 1)
         p = table.find(key)
         while p >= 0:
             if p % esize == 0:

@@ -104,9 +104,12 @@ _CXX_FN = re.compile(r"(?:[Gg]et_?)?(?P<own>[A-Z][A-Za-z0-9]{1,30}?|[a-z][a-z0-9
 # lttc::LZ4_versionString()): its C function under the namespace, taking no arguments
 _CXX_WRAPPED = re.compile(rb"_ZN(?P<parts>(?:[0-9]{1,3}[A-Za-z_][A-Za-z0-9_]*){1,2}?)(?P<n>[0-9]{1,2})"
                           rb"(?P<fn>[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)Ev")
-_ANY_VERSION = (rb"(?:" + re.sub(rb"\(\?P<[a-z]+>", b"(", _VERSION_NAME.pattern) + rb")|(?:"
+# (a version function's name is short: a long one, a Rust or C++ name of thousands of characters,
+# is turned away before the nested parts of the C++ patterns backtrack over it)
+_ANY_VERSION = (rb"(?s)(?=.{1,255}\Z)(?:(?:"
+                + re.sub(rb"\(\?P<[a-z]+>", b"(", _VERSION_NAME.pattern) + rb")|(?:"
                 + re.sub(rb"\(\?P<[a-z]+>", b"(", _CXX_VERSION.pattern) + rb")|(?:"
-                + re.sub(rb"\(\?P<[a-z]+>", b"(", _CXX_WRAPPED.pattern) + rb")")
+                + re.sub(rb"\(\?P<[a-z]+>", b"(", _CXX_WRAPPED.pattern) + rb"))")
 # names that say version but not the library's release: ABI, API, protocol, file format, minimum or
 # required versions, compilers and interpreters, runtime checks with arguments
 _NOT_RELEASE = re.compile(
