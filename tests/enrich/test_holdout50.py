@@ -266,3 +266,13 @@ def test_a_rust_dylib_with_thousands_of_long_version_names_scans_quickly() -> No
     g = catalog_artifact(wheel)
     assert time.perf_counter() - start < 60
     assert versions(g, "llvm") == {"21.1.8"}
+
+
+@pytest.mark.slow
+def test_a_file_with_a_version_of_its_own_keeps_its_name() -> None:
+    # faiss-cpu grafts RHEL's libopenblaso-r0.3.15.so, whose package note names its own build
+    # (0.3.15-6.el8, upstream 0.3.15): the file keeps its name, OpenBLAS is reported in it besides,
+    # as before
+    g = catalog_artifact(wheel_by_prefix("corpus-linux:faiss-cpu", "linux", ()))
+    assert "0.3.15" in versions(g, "openblas")
+    assert versions(g, "libopenblaso-r0.3.15") == {"0.3.15"}

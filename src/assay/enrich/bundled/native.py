@@ -429,16 +429,22 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 add(claim.library, claim.version, claim.evidence, claim.weight)
         except _MALFORMED:
             pass
-    if not named and own_lib is not None and (own_lib.name in found or _GRAFTED.search(path)) and \
-            not any(len(k) > 3 and _norm_name(k) in _norm_name(own_lib.name) and k != _key(own_lib)
-                    and any(v is not None for v in found[k]) for k in found):
-        # (a file named for a table library found in it with its version, under a vendor's tag:
-        # VTK's vtkfreetype-cvista.dll is that FreeType, no library of its own)
+    if not named and own_lib is not None and (own_lib.name in found or _GRAFTED.search(path)):
         # a library the table does not name: its file name (and SONAME) say which, its own
-        # version functions, package notes or VERSIONINFO its version
-        named.append((own_lib, Evidence("file-name", path, basename, "presence")))
+        # version functions, package notes or VERSIONINFO its version; but a file named for a
+        # table library found in it with its version, under a vendor's tag, is that library
+        # (VTK's vtkfreetype-cvista.dll is FreeType, no library "vtkfreetype-cvista" of its own)
+        mine = _norm_name(own_lib.name)
+        tagged = [lib for k, lib in libs.items() if k in found and len(k) > 3 and lib is not own_lib
+                  and (lib.files or lib.prefixes or lib.symbols or lib.strings)  # a table library
+                  and _norm_name(k) != mine and _norm_name(k) in mine
+                  and any(v is not None for v in found[k])]
+        # (not where the file's own name has a version of its own: a distro package's note)
+        versioned = any(v is not None for v in found.get(_key(own_lib), {}))
+        file_lib = tagged[0] if len(tagged) == 1 and not versioned else own_lib
+        named.append((file_lib, Evidence("file-name", path, basename, "presence")))
         if info.soname:
-            named.append((own_lib, Evidence("soname", path, info.soname, "presence")))
+            named.append((file_lib, Evidence("soname", path, info.soname, "presence")))
 
     # the file is the first named candidate whose version its content proves, else the first named
     own: Library | None = None
