@@ -846,8 +846,7 @@ def _cffi_functions(data: bytes | mmap.mmap, secs: list[tuple[str, int, int, int
     return found
 
 
-# a leaf's body up to its ret: loads, moves and arithmetic, no call, jump or memory write through
-# a register argument (what an inlined constant getter compiles to)
+# the return that ends an inlined leaf's body (what a constant getter compiles to)
 _LEAF_RET = 0xC3
 
 

@@ -2901,6 +2901,11 @@ def _saved_register(data: bytes | mmap.mmap, off: int) -> int:
     return 0
 
 
+def _arm64_vaddr(data: bytes | mmap.mmap, info: BinaryInfo, off: int) -> int | None:
+    """The virtual address of a file offset in an arm64 Mach-O (its segments) or ELF file."""
+    return info.vaddr_of(off) if info.format == "macho" else _file_vaddr(data, info, off)
+
+
 def aarch64_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list[tuple[int, ...]],
                         *, most: int = 4) -> dict[int, list[int]]:
     """arm64: what :func:`x86_loads_after` gives on x86-64, per (target, window[, before]): the file
@@ -2913,12 +2918,12 @@ def aarch64_loads_after(data: bytes | mmap.mmap, info: BinaryInfo, targets: list
     if info.machine != "aarch64" or text is None or not targets:
         return {}
     lo, size = text
-    text_va = info.vaddr_of(lo) if info.format == "macho" else _file_vaddr(data, info, lo)
+    text_va = _arm64_vaddr(data, info, lo)
     if text_va is None:
         return {}
     wanted: dict[int, tuple[int, int, int]] = {}
     for target, window, *rest in targets:
-        va = info.vaddr_of(target) if info.format == "macho" else _file_vaddr(data, info, target)
+        va = _arm64_vaddr(data, info, target)
         if va is not None:
             wanted.setdefault(va, (target, window, rest[0] if rest else 0))
     if not wanted:
@@ -3794,14 +3799,10 @@ def aarch64_printf_texts(data: bytes | mmap.mmap, info: BinaryInfo, formats: lis
     if info.machine != "aarch64" or text is None or not formats:
         return {}
     lo, size = text
-    text_va = info.vaddr_of(lo) if info.format == "macho" else _file_vaddr(data, info, lo)
+    text_va = _arm64_vaddr(data, info, lo)
     if text_va is None:
         return {}
-    wanted: dict[int, int] = {}
-    for f in formats:
-        va = info.vaddr_of(f) if info.format == "macho" else _file_vaddr(data, info, f)
-        if va is not None:
-            wanted[va] = f
+    wanted = {va: f for f in formats if (va := _arm64_vaddr(data, info, f)) is not None}
     if not wanted:
         return {}
     hi = lo + size - size % 4
