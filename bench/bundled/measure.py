@@ -161,6 +161,7 @@ LATER_BATCHES = [
     ("untuned54.json", "fifty-fourth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned55.json", "fifty-fifth batch, all three platforms, unranked projects (F2 only), hold-out set"),
     ("untuned56.json", "fifty-sixth batch, all three platforms, unranked projects (F2 only), hold-out set"),
+    ("untuned57.json", "fifty-seventh batch, all three platforms, unranked 2022-2023 projects (F2 only), hold-out set"),
     ("untuned58.json", "fifty-eighth batch, all three platforms, unranked 2022-2023 projects (F2 only), hold-out set"),
     ("untuned59.json", "fifty-ninth batch, all three platforms, unranked 2022-2023 projects (F2 only), hold-out set"),
 ]
