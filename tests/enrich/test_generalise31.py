@@ -17,10 +17,15 @@ def test_portaudio_release_snapshot_and_static_copy() -> None:
     g = catalog_artifact(wheel_by_prefix("sounddevice-", "mac", ("untuned9.json",)))
     pa = [c for c in native(g) if c.name == "portaudio"]
     assert [c.version for c in pa] == ["19.7.0"]
-    # pyezgame's build names its commit: the same number, but a snapshot after the release
-    g = catalog_artifact(wheel_by_prefix("pyezgame-", "mac", ("untuned32.json",)))
-    assert {c.version for c in native(g) if c.name == "portaudio"} == {
-        "19.7.0-147dd722548358763a8b649b3e4b41dfffbcfbb6"}
+    # pyezgame's macOS build and medussa's Windows DLL name their commit, 147dd72...: the v19.7.0
+    # tag's own commit (untuned59's first measurement counted '19.7.0-147dd72...' as wrong), so
+    # the release, not a snapshot after it
+    for prefix, platform, batch in (("pyezgame-", "mac", "untuned32.json"),
+                                    ("medussa-", "win", "untuned59.json")):
+        g = catalog_artifact(wheel_by_prefix(prefix, platform, (batch,)))
+        pa = [c for c in native(g) if c.name == "portaudio"]
+        assert [c.version for c in pa] == ["19.7.0"], prefix
+        assert any("revision 147dd722548358763a8b649b3e4b41dfffbcfbb6" in e.detail for e in pa[0].evidence)
     # Csound's rtpa.dll links it statically and exports none of it: named by its text, and no
     # version (a vcpkg build of a commit whose text says "revision unknown")
     g = catalog_artifact(wheel_by_prefix("cycsound-", "win", ("untuned27.json",)))
