@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import tarfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -53,19 +54,25 @@ class _Budget:
         self.limits = limits
         self.origin = origin
         self.used = 0
+        self._lock = threading.Lock()  # members may be read from two threads
 
     def charge(self, member: str, size: int) -> None:
         if size > self.limits.max_member:
             raise DecompressionBomb(f"{self.origin}: member {member} is {size} bytes uncompressed, "
                              f"over the {self.limits.max_member}-byte limit (decompression bomb?)")
-        self.used += size
-        if self.used > self.limits.max_total:
+        with self._lock:
+            self.used += size
+            used = self.used
+        if used > self.limits.max_total:
             raise DecompressionBomb(f"{self.origin}: more than {self.limits.max_total} bytes uncompressed "
                              "(decompression bomb?)")
 
 
 class ZipResolver(Resolver):
     """A wheel or a zip sdist, read in memory."""
+
+    # zipfile reads each open member through one shared file under a lock; inflating is per member
+    concurrent_reads = True
 
     def __init__(self, path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS,
                  fileobj: BinaryIO | None = None) -> None:

@@ -54,6 +54,8 @@ class Resolver(ABC):
 
     #: a human-readable name for messages and evidence (a path or URL)
     description: str = ""
+    #: members may be read from two threads at once (a scan inflates the next while it reads one)
+    concurrent_reads: bool = False
 
     @abstractmethod
     def files(self) -> Iterator[str]:

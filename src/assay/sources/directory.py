@@ -22,6 +22,8 @@ def repository_root(start: str | os.PathLike[str] | None = None) -> Path:
 
 
 class DirectoryResolver(Resolver):
+    concurrent_reads = True  # every read opens its own file
+
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         if not self.root.is_dir():
