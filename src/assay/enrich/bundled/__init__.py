@@ -180,7 +180,7 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
         return kinds[i]
 
     def planned() -> list[str]:
-        """The binaries large enough to be worth inflating on a second thread, in scan order."""
+        """The binaries large enough to be worth inflating on other threads, in scan order."""
         if not resolver.concurrent_reads or os.environ.get("ASSAY_PREFETCH", "1") == "0":
             return []
         out = []
@@ -219,7 +219,7 @@ def scan_tree(resolver: Resolver, graph: Graph, parent_id: str, *, paths: Iterab
                 if what != "binary":
                     continue
                 # a large member is memory-mapped (spooled from an archive), never held whole;
-                # large binaries are inflated ahead on a second thread while this one is read
+                # large binaries are inflated ahead on other threads while this one is read
                 with prefetch.buffer(path) as data:
                     stats.binaries += 1
                     stats.bytes_scanned += len(data)
