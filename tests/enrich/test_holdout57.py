@@ -31,3 +31,55 @@ def test_arrow_build_info_built_at_load_time_proves_nothing() -> None:
     g = catalog_artifact(wheel_by_prefix("corpus:pyarrow", "mac", ()))
     assert versions(g, "arrow") == {None}
     assert native(g)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "batch", "version"), [
+    ("itk_bsplinegradient-0.3.0-", "untuned57.json", "5.3.0"),
+    ("picsl_greedy-1.4.0.3-", "untuned48.json", "5.4.7"),
+])
+def test_itk_source_version_text_in_a_stripped_windows_module(prefix: str, batch: str, version: str) -> None:
+    # ITK compiled into a Python module (an ITK remote module; a registration tool): the Windows
+    # builds keep no itk::Version names, but GetITKSourceVersion()'s whole text "itk version X.Y.Z";
+    # the object factory's "Running itk version :" beside it is no version
+    g = catalog_artifact(wheel_by_prefix(prefix, "win", (batch,)))
+    assert versions(g, "itk") == {version}
+    assert any(e.detail == f"itk version {version}" for e in evidence(g, "itk"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("platform", "symbol"), [("linux", "_ZN2FX9fxversionE"),
+                                                  ("win", "?fxversion@FX@@3QBEB")])
+def test_fox_toolkit_version_bytes(platform: str, symbol: str) -> None:
+    # the FOX GUI toolkit that Eclipse SUMO's libtraci grafts (CentOS 7's libFOX-1.6 on Linux,
+    # FOXDLL-1.6.dll on Windows): the exported data FX::fxversion = {1, 6, 57}
+    g = catalog_artifact(wheel_by_prefix("libtraci-", platform, ("untuned58.json",)))
+    assert versions(g, "fox-toolkit") == {"1.6.57"}
+    assert any(e.detail.startswith(f"{symbol}: ") for e in evidence(g, "fox-toolkit"))
+
+
+@pytest.mark.slow
+def test_centos_libxft_and_proj4_release_text() -> None:
+    # one binary each (no second build of either was found in any corpus): XftGetVersion() = 20302,
+    # and PROJ 4's day-first release text "Rel. 4.8.0, 6 March 2012" (PROJ 5 and later write
+    # "March 1st, 2022", as the Windows build of the next libtraci release does: proj 9.0.0)
+    g = catalog_artifact(wheel_by_prefix("libtraci-", "linux", ("untuned58.json",)))
+    assert versions(g, "libxft") == {"2.3.2"}
+    assert versions(g, "proj") == {"4.8.0"}
+    win = catalog_artifact(wheel_by_prefix("libtraci-", "win", ("untuned58.json",)))
+    assert versions(win, "proj") == {"9.0.0"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "batch", "version", "functions"), [
+    ("aiouring-0.1.2-", "untuned57.json", "2.2", False),
+    ("nixl_cu13-1.5.1-", "untuned18.json", "2.14", True),
+])
+def test_liburing_named_by_its_release(prefix: str, batch: str, version: str, functions: bool) -> None:
+    # liburing 2.x names its file by its release (auditwheel's liburing-39bf6bbd.so.2.2 was
+    # liburing.so.2.2); before 2.4 no version function exists, from 2.4 on the functions agree
+    g = catalog_artifact(wheel_by_prefix(prefix, "linux", (batch,)))
+    assert versions(g, "liburing") == {version}
+    details = [e.detail for e in evidence(g, "liburing")]
+    assert any(d.endswith("named by its release") for d in details)
+    assert any(d.startswith("io_uring_major_version") for d in details) == functions
