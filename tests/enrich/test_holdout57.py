@@ -83,3 +83,16 @@ def test_liburing_named_by_its_release(prefix: str, batch: str, version: str, fu
     details = [e.detail for e in evidence(g, "liburing")]
     assert any(d.endswith("named by its release") for d in details)
     assert any(d.startswith("io_uring_major_version") for d in details) == functions
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "batch", "version"), [
+    ("libtraci-1.19.0-", "untuned58.json", "2.9.3"),
+    ("deepcodec-0.0.8-", "untuned23.json", "2.9.13"),
+])
+def test_libxml2_main_thread_accessor_either_shape(prefix: str, batch: str, version: str) -> None:
+    # __xmlParserVersion() returns the global's address on the main thread: MSVC's build tests the
+    # answer at once ('test eax, eax; je other; lea rax, global'), MinGW's keeps it in a register
+    # first ('mov edx, eax; lea rax, global; test edx, edx; je'); the global points to '20903'
+    g = catalog_artifact(wheel_by_prefix(prefix, "win", (batch,)))
+    assert versions(g, "libxml2") == {version}

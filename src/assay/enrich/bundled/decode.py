@@ -1174,15 +1174,27 @@ def _aarch64_cmp_arg2(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, ma
 
 
 def _x86_main_thread_global(data: bytes, off: int, vaddr: int) -> int | None:
-    """``sub rsp, N; call <is main thread>; mov r32, eax; lea rax, [rip+d]; test r32, r32; je``: the
-    address rax holds on the main thread's path (libxml2's accessors of its globals); None for
-    any other code."""
+    """``sub rsp, N; call <is main thread>; mov r32, eax; lea rax, [rip+d]; test r32, r32; je``, or
+    ``...; call <is main thread>; test eax, eax; je <other>; lea rax, [rip+d]``: the address rax
+    holds on the main thread's path (libxml2's accessors of its globals); None for any other code."""
     pos = off
     if _at(data, pos, b"\x48\x83\xec"):
         pos += 4
     if pos + 18 > len(data) or data[pos] != 0xE8:
         return None
     pos += 5
+    if data[pos] == 0x85 and data[pos + 1] == 0xC0:
+        # or tested at once: test eax, eax; je <other threads>; lea rax, [rip+d] (the main thread's)
+        pos += 2
+        if data[pos] == 0x74:
+            pos += 2
+        elif _at(data, pos, b"\x0f\x84"):
+            pos += 6
+        else:
+            return None
+        if not _at(data, pos, b"\x48\x8d\x05"):
+            return None
+        return vaddr + (pos + 7 - off) + struct.unpack_from("<i", data, pos + 3)[0]
     if data[pos] != 0x89 or data[pos + 1] & 0xF8 != 0xC0 or data[pos + 1] == 0xC0:
         return None  # mov r32, eax (the answer kept in another register)
     reg = data[pos + 1] & 7
