@@ -27,7 +27,6 @@ import argparse
 import json
 import re
 import sys
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -66,40 +65,13 @@ def norm_version(version: str) -> str:
     return ".".join(parts)
 
 
-_FORMAT_OF_PLATFORM = {"linux": "elf", "win": "pe", "mac": "macho"}
-
-
-def binary_formats(path: Path) -> dict[str, str]:
-    """The binary format of each member of the wheel that is a native binary."""
-    from assay.enrich.bundled.binary import sniff
-
-    out = {}
-    with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            if info.file_size >= 64 and not info.is_dir():
-                with zf.open(info) as fh:
-                    kind = sniff(fh.read(8))
-                if kind:
-                    out[info.filename] = kind
-    return out
-
-
-def found_pairs(path: Path, platform: str | None = None) -> set[tuple[str, str | None]]:
+def found_pairs(path: Path) -> set[tuple[str, str | None]]:
     from assay.catalog.artifact import catalog_artifact
 
     graph = catalog_artifact(path)
-    # a wheel carrying several platforms' binaries (a py3-none-any wheel of command-line tools for
-    # Linux, Windows and macOS) is filed under one platform, and its truth covers that platform's
-    # files only (the rule files' rule 3): a component read only from another platform's files is
-    # outside the truth, neither a hit nor a wrong version
-    formats = binary_formats(path) if platform else {}
-    mine = _FORMAT_OF_PLATFORM.get(platform or "")
-    mixed = len(set(formats.values())) > 1
     pairs = set()
     for c in graph.packages(["native-library"]):
         if c.purl.startswith("pkg:cargo/") or c.found_by == "bundled.pep770":
-            continue
-        if mixed and not any(formats.get(e.location, mine) == mine for e in c.evidence):
             continue
         # one library in several files is one component that keeps the other files' names
         # (libwebp also named libwebpmux, libwebpdemux: one CPE, one version)
@@ -109,9 +81,9 @@ def found_pairs(path: Path, platform: str | None = None) -> set[tuple[str, str |
     return pairs
 
 
-def score(path: Path, truth: set[tuple[str, str]], unproven: set[str],
-          platform: str | None = None) -> tuple[int, int, list[str], list[str]]:
-    got = found_pairs(path, platform)
+def score(path: Path, truth: set[tuple[str, str]],
+          unproven: set[str]) -> tuple[int, int, list[str], list[str]]:
+    got = found_pairs(path)
     want = {(norm_name(n), norm_version(v)) for n, v in truth}
     hit = want & got
     versions = defaultdict(set)
@@ -221,7 +193,7 @@ def untuned_set(file: str = "untuned.json") -> dict[str, tuple[Path, set, set]]:
 def report(label: str, wheels: dict[str, tuple[Path, set, set]], verbose: bool) -> None:
     per = defaultdict(lambda: [0, 0, 0, 0])  # hits, total, wrong, wheels
     for name, (path, truth, unproven) in wheels.items():
-        hit, total, wrong, missed = score(path, truth, unproven, platform_of(name))
+        hit, total, wrong, missed = score(path, truth, unproven)
         p = per[platform_of(name)]
         p[0] += hit
         p[1] += total
