@@ -96,3 +96,20 @@ def test_libxml2_main_thread_accessor_either_shape(prefix: str, batch: str, vers
     # first ('mov edx, eax; lea rax, global; test edx, edx; je'); the global points to '20903'
     g = catalog_artifact(wheel_by_prefix(prefix, "win", (batch,)))
     assert versions(g, "libxml2") == {version}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "batch", "version", "check_in"), [
+    ("pysqlite_binary-0.5.1.3380300-", "untuned57.json", "3.38.3", "2022-04-27 12:03:15 9547e2c3"),
+    ("duckdb_ext_sqlite-1.4.4.20260205-", "untuned46.json", "3.38.1", "2022-03-12 13:37:29 38c210fd"),
+])
+def test_sqlite_check_in_between_two_known_releases(prefix: str, batch: str, version: str,
+                                                    check_in: str) -> None:
+    # two stripped Windows builds whose source ids the release table lacks (3.38.1 to 3.38.5 were
+    # never built by the projects it is read from): each id is dated between 3.38.0's and 3.39.0's
+    # check-ins, and the file holds exactly one whole release text between those releases, its
+    # sqlite3_version; the database header text "SQLite format 3" says the copy is there
+    g = catalog_artifact(wheel_by_prefix(prefix, "win", (batch,)))
+    assert versions(g, "sqlite") == {version}
+    assert any(e.detail.startswith(f"{check_in}: a check-in between 3.38.0's and 3.39.0's")
+               for e in evidence(g, "sqlite"))

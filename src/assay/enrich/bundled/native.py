@@ -508,6 +508,18 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                     add(lib, version, Evidence("version-string", path, f"written from immediates: {shown}",
                                                "version"))
 
+    # a check-in the library's release table lacks, between two it lists, with the one release
+    # text in the file between theirs (SQLite 3.38.3's source id, a release the table misses)
+    for lib in list(libs.values()):
+        reader = next((r for r in lib.strings if r.between), None)
+        if reader is not None and not any(v is not None for v in found.get(_key(lib), {})):
+            try:
+                got = _between_releases(data, info, reader)
+            except _MALFORMED:
+                got = None
+            if got is not None:
+                add(lib, got[0], Evidence("version-string", path, got[1], "version"))
+
     # a static copy found by its API's names whose version function keeps no name, between two of
     # its named functions (Grok's hidden grk_version() in a codec plugin)
     # (a copy that exports hundreds of its names exports its version function too: not looked for)
@@ -788,6 +800,52 @@ def _names_itself(symbol: str, lib: Library) -> bool:
     low = re.sub(r"[^a-z0-9]", "", symbol.lower())
     stem = _norm_name(lib.name)
     return "ver" in low or (len(stem) >= 3 and stem[:4] in low)
+
+
+def _release(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split("."))
+
+
+def _between_releases(data: bytes | mmap.mmap, info: BinaryInfo, reader: StringReader
+                      ) -> tuple[str, str] | None:
+    """(version, what was seen) for a table reader keyed by check-in date and time: the file's one
+    key, absent from the table, lies between two keys, and the file holds exactly one whole release
+    text (NUL on both sides) between those keys' releases; else None."""
+    assert reader.table is not None
+    keys: set[str] = set()
+    for lo, hi in info.data_ranges:
+        for vm in reader.regex.finditer(data, lo, hi):
+            keys.add(vm.group(1).decode("latin-1"))
+            if len(keys) > 1:
+                return None
+    if len(keys) != 1:
+        return None
+    (key,) = keys
+    ordered = sorted(reader.table)
+    at = bisect.bisect(ordered, key)
+    if key in reader.table or at == 0 or at == len(ordered):
+        return None  # read by the table itself, or outside the span it covers
+    before, after = reader.table[ordered[at - 1]], reader.table[ordered[at]]
+    low, high = _release(before), _release(after)
+    texts: set[str] = set()
+    for major in sorted({low[0], high[0]}):
+        lead = b"\x00" + str(major).encode() + b"."
+        for lo, hi in info.data_ranges:
+            i = data.find(lead, lo, hi)
+            while i != -1:
+                tm = _RELEASE_TEXT.match(data, i, min(hi, i + 16))
+                if tm and low < _release(tm.group(1).decode()) < high:
+                    texts.add(tm.group(1).decode())
+                    if len(texts) > 1:
+                        return None
+                i = data.find(lead, i + 1, hi)
+    if len(texts) != 1:
+        return None
+    (version,) = texts
+    return version, (f"{key}: a check-in between {before}'s and {after}'s, beside the text '{version}'")
+
+
+_RELEASE_TEXT = re.compile(rb"\x00([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})\x00")
 
 
 def _key(lib: Library) -> str:

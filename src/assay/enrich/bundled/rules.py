@@ -62,6 +62,10 @@ class StringReader:
     # (libjpeg-turbo's version line names CMake's top project, the host's name when it is built
     # as a subproject: "alosg version 2.1.5 (build 20260815)")
     with_marker: bool = False
+    # with a table keyed by check-in date and time (SQLite's source ids): a key the table lacks,
+    # whose date lies between two of its keys, proves the one release text in the file that lies
+    # between their releases (3.38.3's check-in falls between 3.38.0's and 3.39.0's)
+    between: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +326,8 @@ def _compile_library(entry: dict, kind: str) -> Library:
                                             value=re.compile(v["value"]) if "value" in v else None,
                                             printf=re.compile(v["printf"]) if "printf" in v else None,
                                             u16_before=int(v.get("u16_before", 0)),
-                                            with_marker=bool(v.get("with_marker", False))))
+                                            with_marker=bool(v.get("with_marker", False)),
+                                            between=bool(v.get("between", False)) and table is not None))
         elif "symbol" in v:
             vrx = re.compile(v["value"]) if "value" in v else None
             symbols.append(SymbolReader(v["symbol"], v["read"], tuple(v.get("fields", ())), vrx,
