@@ -113,3 +113,11 @@ def test_sqlite_check_in_between_two_known_releases(prefix: str, batch: str, ver
     assert versions(g, "sqlite") == {version}
     assert any(e.detail.startswith(f"{check_in}: a check-in between 3.38.0's and 3.39.0's")
                for e in evidence(g, "sqlite"))
+
+
+@pytest.mark.slow
+def test_sqlites_file_header_alone_is_no_sqlite() -> None:
+    # DuckDB's core module names SQLite's file header ("SQLite format 3") to tell SQLite files
+    # apart, and holds no SQLite: the header text only lets the source-id reader look
+    g = catalog_artifact(wheel_by_prefix("corpus:duckdb", "linux", ()))
+    assert "sqlite" not in {c.name for c in native(g)}

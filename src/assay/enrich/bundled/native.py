@@ -143,6 +143,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
     seen: dict[bytes, list[list[int]]] = {}  # where the seeds' literal leads start, per range
     marked: set[str] = set()  # libraries one of whose markers the file holds
     gated: list[tuple[Library, str, Evidence]] = []  # versions that count only beside a marker
+    gate_only: dict[str, Library] = {}  # libraries whose markers only let a reader look
     if m.anchors is not None:
         for start, end, at, stop, anchor in _anchor_hits(m, data, info.data_ranges, seen):
             n = counts.get(anchor, 0)
@@ -150,7 +151,9 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
                 continue
             counts[anchor] = n + 1
             marker_lib = m.markers.get(anchor)
-            if marker_lib is not None:
+            if marker_lib is not None and not marker_lib.marker_presence:
+                gate_only[_key(marker_lib)] = marker_lib
+            elif marker_lib is not None:
                 marked.add(_key(marker_lib))
                 add(marker_lib, None, Evidence("marker", path, anchor.decode("latin-1"), "presence"))
             for lib, reader in m.by_anchor.get(anchor, ()):
@@ -510,7 +513,7 @@ def scan_binary(path: str, data: bytes | mmap.mmap, m: LibraryMatcher, *,
 
     # a check-in the library's release table lacks, between two it lists, with the one release
     # text in the file between theirs (SQLite 3.38.3's source id, a release the table misses)
-    for lib in list(libs.values()):
+    for lib in [*libs.values(), *(g for k, g in gate_only.items() if k not in libs)]:
         reader = next((r for r in lib.strings if r.between), None)
         if reader is not None and not any(v is not None for v in found.get(_key(lib), {})):
             try:

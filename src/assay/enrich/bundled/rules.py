@@ -118,6 +118,9 @@ class Library:
     # its marker alone proves the imitated library's version texts in the file are its look-alikes
     # (libjpeg-turbo keeps IJG's JVERSION; one file cannot hold both, as both define jpeg_*)
     marker_shadows: bool = False
+    # its markers say the copy is there (false: they only let its between-releases reader look,
+    # as a text that a client of the library may quote too, DuckDB naming SQLite's file header)
+    marker_presence: bool = True
     # a text only the imitation's version of the imitated API has (zlib-ng's compatible
     # ZLIB_VERSION, "1.3.1.zlib-ng"): with it, the imitated library's version texts in the same
     # file are the imitation's (the banners zlib-ng keeps), never the imitated library's
@@ -351,6 +354,7 @@ def _compile_library(entry: dict, kind: str) -> Library:
         markers=tuple(m.encode("latin-1") for m in entry.get("markers", ())),
         description=entry.get("description", ""), shadows=tuple(entry.get("shadows", ())),
         marker_shadows=bool(entry.get("marker_shadows", False)),
+        marker_presence=bool(entry.get("marker_presence", True)),
         imitation_text=entry["imitation_text"].encode("latin-1") if "imitation_text" in entry else None,
         prefixes=tuple(entry.get("prefixes", ())), min_symbols=int(entry.get("min_symbols", 8)),
         prefix_versions=bool(entry.get("prefix_versions", True)),
