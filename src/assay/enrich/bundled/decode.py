@@ -1173,6 +1173,14 @@ def _aarch64_cmp_arg2(data: bytes, off: int, vaddr: int, info: BinaryInfo, *, ma
     return None
 
 
+def _jcc_length(data: bytes | mmap.mmap, pos: int, cc: int) -> int:
+    """The length of a conditional jump with condition ``cc`` (4: je, 5: jne) at ``pos``: 2 (rel8),
+    6 (rel32), or 0 for anything else."""
+    if data[pos] == 0x70 | cc:
+        return 2
+    return 6 if data[pos] == 0x0F and data[pos + 1] == 0x80 | cc else 0
+
+
 def _x86_main_thread_global(data: bytes, off: int, vaddr: int) -> int | None:
     """``sub rsp, N; call <is main thread>; mov r32, eax; lea rax, [rip+d]; test r32, r32; je``, or
     ``...; call <is main thread>; test eax, eax; je <other>; lea rax, [rip+d]``: the address rax
@@ -1186,14 +1194,10 @@ def _x86_main_thread_global(data: bytes, off: int, vaddr: int) -> int | None:
     if data[pos] == 0x85 and data[pos + 1] == 0xC0:
         # or tested at once: test eax, eax; je <other threads>; lea rax, [rip+d] (the main thread's)
         pos += 2
-        if data[pos] == 0x74:
-            pos += 2
-        elif _at(data, pos, b"\x0f\x84"):
-            pos += 6
-        else:
+        jump = _jcc_length(data, pos, 4)
+        if not jump or not _at(data, pos + jump, b"\x48\x8d\x05"):
             return None
-        if not _at(data, pos, b"\x48\x8d\x05"):
-            return None
+        pos += jump
         return vaddr + (pos + 7 - off) + struct.unpack_from("<i", data, pos + 3)[0]
     if data[pos] != 0x89 or data[pos + 1] & 0xF8 != 0xC0 or data[pos + 1] == 0xC0:
         return None  # mov r32, eax (the answer kept in another register)
@@ -1206,7 +1210,7 @@ def _x86_main_thread_global(data: bytes, off: int, vaddr: int) -> int | None:
     if data[pos] != 0x85 or data[pos + 1] != 0xC0 | reg << 3 | reg:
         return None  # test r32, r32
     pos += 2
-    return addr if data[pos] == 0x74 or _at(data, pos, b"\x0f\x84") else None
+    return addr if _jcc_length(data, pos, 4) else None
 
 
 _SAVED = (0x53, 0x56, 0x57)  # push rbx, push rsi, push rdi (pop: the opcode + 8)
@@ -1307,12 +1311,10 @@ def _x86(data: bytes, off: int, vaddr: int, is64: bool, hops: int = 2) -> tuple[
         elif is64 and _at(data, pos, b"\x64\x48\x2b\x04\x25\x28\x00\x00\x00"):
             # sub rax, fs:0x28; jne: the canary checked, the failure path jumped to
             pos += 9
-            if data[pos] == 0x75:
-                pos += 2
-            elif _at(data, pos, b"\x0f\x85"):
-                pos += 6
-            else:
+            jump = _jcc_length(data, pos, 5)
+            if not jump:
                 return "none", None
+            pos += jump
         elif is64 and (_at(data, pos, b"\x48\x89\x44\x24") or _at(data, pos, b"\x48\x8b\x44\x24")):
             if data[pos + 1] == 0x8B:
                 value = ("none", None)  # mov rax, [rsp+d8]: the canary back
